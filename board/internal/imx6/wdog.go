@@ -1,0 +1,52 @@
+// Package imx6 holds what both i.MX6UL/ULL boards share below the board
+// level: the warm reset that keeps DRAM, the reset cause, the semihosting
+// exit used under QEMU, and a correct io.ReadWriter over a tamago UART.
+//
+// Reference: i.MX 6ULL Applications Processor Reference Manual (IMX6ULLRM),
+// Rev. 1, 11/2017, chapter 59 "Watchdog Timer (WDOG)".
+package imx6
+
+import (
+	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
+
+	"github.com/hotrestart/tamago-hr/board/internal/reg"
+)
+
+// WDOG1 registers (IMX6ULLRM 59.8).
+const (
+	WDOGx_WCR  = 0x00 // 59.8.1 Watchdog Control Register
+	WCR_WDA    = 5    // WDOG_B assertion, active low
+	WCR_SRS    = 4    // software reset signal, active low
+	WDOGx_WRSR = 0x04 // 59.8.3 Watchdog Reset Status Register
+	WRSR_POR   = 4
+	WRSR_TOUT  = 1
+	WRSR_SFTW  = 0
+)
+
+// WarmReset resets the SoC through WDOG1 without touching the PMIC, so DRAM
+// keeps its contents where the silicon allows it. QEMU 7.2 resets only when a
+// single WCR write clears WDA and SRS together (hw/watchdog/wdt_imx2.c);
+// tamago's helpers clear them one at a time, hence one 16-bit store here.
+func WarmReset() {
+	addr := uint32(imx6ul.WDOG1_BASE + WDOGx_WCR)
+	wcr := reg.Read16(addr)
+	wcr &^= 1<<WCR_WDA | 1<<WCR_SRS
+	for {
+		reg.Write16(addr, wcr)
+	}
+}
+
+// ResetCause decodes WDOG1 WRSR (59.8.3). QEMU clears it on every reset, so
+// an empty string is the norm there and the bank's breadcrumb decides.
+func ResetCause() string {
+	wrsr := reg.Read16(imx6ul.WDOG1_BASE + WDOGx_WRSR)
+	switch {
+	case wrsr&(1<<WRSR_TOUT) != 0:
+		return "watchdog timeout"
+	case wrsr&(1<<WRSR_SFTW) != 0:
+		return "software reset"
+	case wrsr&(1<<WRSR_POR) != 0:
+		return "power-on"
+	}
+	return ""
+}

@@ -1,0 +1,22 @@
+//go:build mx6ullevk
+
+package main
+
+import board "github.com/hotrestart/tamago-hr/board/mx6ullevk"
+
+var (
+	boardName      = board.Name
+	boardConsole   = board.Console
+	boardTx        = board.ConsoleTx
+	boardMapBank   = board.MapBank
+	boardWarmReset = board.WarmReset
+	boardCause     = board.ResetCause
+	boardExit      = board.Exit
+	boardLED       = board.LED
+	boardEmulated  = board.Emulated
+)
+
+const (
+	dramStart = board.DRAMStart
+	dramSize  = board.DRAMSize
+)

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/crashlog"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// openBank maps and validates the bank, updates the boot record and prints
+// the banner: one line that says cold or warm, and why.
+func (k *kernel) openBank() error {
+	mem := boardMapBank(bankStart, bankStart+bankReserve)[:bankBytes]
+	b, rep, err := pmm.Open(mem, bankGeometry())
+	if err != nil {
+		return err
+	}
+	k.bank, k.bankRep, k.cold = b, rep, !rep.Warm
+	if log, err := b.AllocateAs(pmm.System, crashlog.BlockName, tunables.DmesgSize, crashlog.BlockKey); err == nil {
+		k.prevLog = attachLog(log)
+	} else {
+		fmt.Printf("hr: no crash log: %v\n", err)
+	}
+	recs, rec, err := bootrec.Open(b)
+	if err != nil && !errors.Is(err, bootrec.ErrNoRecord) {
+		return err
+	}
+	k.recs = recs
+	k.reason = k.resetReason(&rec, err != nil)
+	rec.Boots++
+	rec.Pending = false
+	k.clock0 = rec.ClockMs
+	k.rec = rec
+	recs.Save(rec)
+	state := "warm"
+	if k.cold {
+		state = "cold"
+	}
+	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks\n",
+		state, rec.Boots, boardName, k.reason, uint32(bankStart), bankBytes,
+		bankBytes/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks)
+	return nil
+}
+
+// resetReason explains how this boot came about and counts it.
+func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
+	switch {
+	case k.cold:
+		return "cold bank: " + k.bankRep.Reason
+	case fresh:
+		return "no boot record in a valid bank"
+	case rec.Pending:
+		switch rec.Path {
+		case bootrec.PathHot:
+			rec.HotReboots++
+		case bootrec.PathWarm:
+			rec.WarmResets++
+		}
+		return fmt.Sprintf("%s after %s", rec.Path, rec.Intent)
+	}
+	rec.Watchdogs++
+	cause := boardCause()
+	if cause == "" {
+		cause = "watchdog or fault"
+	}
+	return "unexpected reset (" + cause + "), no intent recorded"
+}
+
+// recordIntent writes who and why into the boot record before a reset.
+func (k *kernel) recordIntent(path bootrec.Path, site bool, why string) {
+	if k.recs == nil {
+		return
+	}
+	k.rec.Pending, k.rec.Site, k.rec.Path, k.rec.Intent = true, site, path, why
+	k.rec.ClockMs = persistentClock()
+	if site {
+		k.rec.SiteRestarts++
+		k.rec.NoteSiteRestart(k.rec.ClockMs)
+	}
+	k.recs.Save(k.rec)
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// maxDump bounds `pmm dump` so a big block cannot flood the console.
+const maxDump = 4096
+
+func (k *kernel) addPmmCommands() {
+	sh := k.shell
+	sh.MustAdd(console.Cmd{Name: "pmm ls", Help: "list the bank's blocks", Fn: k.withBank(k.cmdPmmLs)})
+	sh.MustAdd(console.Cmd{Name: "pmm stat", Help: "pages and blocks used and free, largest free run", Fn: k.withBank(k.cmdPmmStat)})
+	sh.MustAdd(console.Cmd{Name: "pmm alloc", Syntax: "NAME SIZE [KEY]", Help: "allocate or retrieve a block (SIZE in bytes, K/M suffix; KEY default \"console\")", MinArgs: 2, MaxArgs: 3, Fn: k.withBank(k.cmdPmmAlloc)})
+	sh.MustAdd(console.Cmd{Name: "pmm free", Syntax: "NAME", Help: "free one block", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFree)})
+	sh.MustAdd(console.Cmd{Name: "pmm freeall", Syntax: "KEY", Help: "free every block with deletion key KEY", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFreeAll)})
+	sh.MustAdd(console.Cmd{Name: "pmm dump", Syntax: "NAME [BYTES]", Help: fmt.Sprintf("hex dump of a block's start (default 256, at most %d bytes)", maxDump), MinArgs: 1, MaxArgs: 2, Fn: k.withBank(k.cmdPmmDump)})
+	sh.MustAdd(console.Cmd{Name: "pmm write", Syntax: "NAME TEXT", Help: "write TEXT at the start of a block", MinArgs: 2, MaxArgs: 2, Fn: k.withBank(k.cmdPmmWrite)})
+	sh.MustAdd(console.Cmd{Name: "pmm verify", Help: "check the bank's metadata checksums now", Fn: k.withBank(k.cmdPmmVerify)})
+}
+
+// withBank refuses bank commands when the bank could not be opened.
+func (k *kernel) withBank(fn console.Fn) console.Fn {
+	return func(out io.Writer, args []string) error {
+		if k.bank == nil {
+			return errors.New("pmm: no bank")
+		}
+		return fn(out, args)
+	}
+}
+
+func (k *kernel) cmdPmmLs(out io.Writer, _ []string) error {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKEY\tOWNER\tPAGE\tPAGES\tBYTES")
+	for _, b := range k.bank.Blocks() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\n", b.Name, b.Key, b.Owner, b.FirstPage, b.Pages, b.Pages*pmm.PageSize)
+	}
+	return tw.Flush()
+}
+
+func (k *kernel) cmdPmmStat(out io.Writer, _ []string) error {
+	s := k.bank.Stats()
+	fmt.Fprintf(out, "page size %d; pages %d: %d used, %d free, %d metadata; largest free run %d pages\n",
+		pmm.PageSize, s.Pages, s.UsedPages, s.FreePages, s.MetaPages, s.LargestFreeRun)
+	fmt.Fprintf(out, "blocks %d of %d\n", s.Blocks, s.MaxBlocks)
+	return nil
+}
+
+func (k *kernel) cmdPmmAlloc(out io.Writer, args []string) error {
+	size, err := tunables.ParseValue(args[1])
+	if err != nil || size < 1 || size > int64(bankBytes) {
+		return fmt.Errorf("pmm alloc: size %s is not 1…%d bytes", console.Quote(args[1]), bankBytes)
+	}
+	key := "console"
+	if len(args) == 3 {
+		key = args[2]
+	}
+	_, _, lookErr := k.bank.Lookup(args[0])
+	mem, err := k.bank.Allocate(args[0], int(size), key)
+	if err != nil {
+		return fmt.Errorf("pmm alloc %s: %w", console.Quote(args[0]), err)
+	}
+	verb := "allocated"
+	if lookErr == nil {
+		verb = "retrieved"
+	}
+	fmt.Fprintf(out, "%s %s: %d pages (%d bytes)\n", verb, args[0], len(mem)/pmm.PageSize, len(mem))
+	return nil
+}
+
+func (k *kernel) cmdPmmFree(out io.Writer, args []string) error {
+	if err := k.bank.Free(args[0]); err != nil {
+		return fmt.Errorf("pmm free %s: %w", console.Quote(args[0]), err)
+	}
+	fmt.Fprintf(out, "freed %s\n", args[0])
+	return nil
+}
+
+func (k *kernel) cmdPmmFreeAll(out io.Writer, args []string) error {
+	n, err := k.bank.FreeAll(args[0])
+	if err != nil {
+		return fmt.Errorf("pmm freeall %s: %w", console.Quote(args[0]), err)
+	}
+	fmt.Fprintf(out, "freed %d blocks with key %s\n", n, args[0])
+	return nil
+}
+
+func (k *kernel) cmdPmmDump(out io.Writer, args []string) error {
+	mem, _, err := k.bank.Lookup(args[0])
+	if err != nil {
+		return fmt.Errorf("pmm dump %s: %w", console.Quote(args[0]), err)
+	}
+	n := int64(256)
+	if len(args) == 2 {
+		if n, err = tunables.ParseValue(args[1]); err != nil || n < 1 || n > maxDump {
+			return fmt.Errorf("pmm dump: length %s is not 1…%d", console.Quote(args[1]), maxDump)
+		}
+	}
+	if int(n) > len(mem) {
+		n = int64(len(mem))
+	}
+	_, err = io.WriteString(out, hex.Dump(mem[:n]))
+	return err
+}
+
+func (k *kernel) cmdPmmWrite(out io.Writer, args []string) error {
+	mem, info, err := k.bank.Lookup(args[0])
+	if err != nil {
+		return fmt.Errorf("pmm write %s: %w", console.Quote(args[0]), err)
+	}
+	if info.Owner == pmm.System {
+		return fmt.Errorf("pmm write %s: %w", args[0], pmm.ErrPrivileged)
+	}
+	n := copy(mem, args[1])
+	fmt.Fprintf(out, "wrote %d bytes to %s\n", n, args[0])
+	return nil
+}
+
+func (k *kernel) cmdPmmVerify(out io.Writer, _ []string) error {
+	if err := k.bank.Verify(); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "bank ok")
+	return nil
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+func (k *kernel) addSystemCommands() {
+	sh := k.shell
+	sh.MustAdd(console.Cmd{Name: "bank", Help: "bank address, size, cold/warm state and boot counters", Fn: k.cmdBank})
+	sh.MustAdd(console.Cmd{Name: "restart", Help: "site restart: every group comes back, the bank is kept", Fn: k.cmdRestart})
+	sh.MustAdd(console.Cmd{Name: "shutdown", Syntax: "-i 0|1", Help: "-i 0: stop and reboot cold; -i 1: site restart", MinArgs: 2, MaxArgs: 2, Fn: k.cmdShutdown})
+	sh.MustAdd(console.Cmd{Name: "reboot", Help: "cold reboot: the bank is discarded", Fn: k.cmdReboot})
+	sh.MustAdd(console.Cmd{Name: "reset", Help: "raw warm reset (no shutdown), the bank is kept", Fn: k.cmdReset})
+	sh.MustAdd(console.Cmd{Name: "halt", Syntax: "[CODE]", Help: "stop; under QEMU exit with CODE (default 0)", MaxArgs: 1, Fn: k.cmdHalt})
+	sh.MustAdd(console.Cmd{Name: "dmesg", Syntax: "[now]", Help: "log of the previous boot (or of this one)", MaxArgs: 1, Fn: k.cmdDmesg})
+	sh.MustAdd(console.Cmd{Name: "tunables", Help: "static tunables: name, value, default, unit", Fn: k.cmdTunables})
+	sh.MustAdd(console.Cmd{Name: "uptime", Help: "time since this boot", Fn: func(out io.Writer, _ []string) error {
+		fmt.Fprintf(out, "up %v\n", time.Duration(uptimeMs())*time.Millisecond)
+		return nil
+	}})
+}
+
+func (k *kernel) cmdBank(out io.Writer, _ []string) error {
+	if k.bank == nil {
+		return fmt.Errorf("no bank")
+	}
+	state := "warm"
+	if k.cold {
+		state = "cold"
+	}
+	r := k.rec
+	st := k.bank.Stats()
+	fmt.Fprintf(out, "bank: %#x+%#x (%d pages of %d bytes, %d free), %d/%d blocks\n",
+		uint32(bankStart), bankBytes, st.Pages, pmm.PageSize, st.FreePages, st.Blocks, st.MaxBlocks)
+	fmt.Fprintf(out, "state: %s (%s)\n", state, k.bankRep.Reason)
+	fmt.Fprintf(out, "boot: %d\nlast reset: %s\n", r.Boots, k.reason)
+	fmt.Fprintf(out, "site restarts: %d, hot reboots: %d, warm resets: %d, unexpected: %d\n",
+		r.SiteRestarts, r.HotReboots, r.WarmResets, r.Watchdogs)
+	return nil
+}
+
+func (k *kernel) cmdRestart(out io.Writer, _ []string) error {
+	k.siteRestart("console restart")
+	return nil
+}
+
+func (k *kernel) cmdShutdown(out io.Writer, args []string) error {
+	if args[0] != "-i" {
+		return fmt.Errorf("%w: shutdown -i 0|1", console.ErrUsage)
+	}
+	switch args[1] {
+	case "0":
+		return k.cmdReboot(out, nil)
+	case "1":
+		k.siteRestart("console shutdown -i 1")
+		return nil
+	}
+	return fmt.Errorf("shutdown: run level %s not supported (0 reboot, 1 site restart)", console.Quote(args[1]))
+}
+
+func (k *kernel) cmdReboot(out io.Writer, _ []string) error {
+	fmt.Fprintln(out, "hr: cold reboot, discarding the bank")
+	k.stopAll("reboot")
+	k.recordIntent(bootrec.PathCold, false, "console reboot")
+	// QEMU keeps RAM across a reset: discard the bank explicitly so the
+	// next boot is cold, as it would be after a power cycle.
+	if k.bank != nil {
+		clear(boardMapBank(bankStart, bankStart+bankReserve))
+	}
+	boardWarmReset()
+	return nil
+}
+
+func (k *kernel) cmdReset(out io.Writer, _ []string) error {
+	k.recordIntent(bootrec.PathWarm, false, "console reset")
+	boardWarmReset()
+	return nil
+}
+
+func (k *kernel) cmdHalt(out io.Writer, args []string) error {
+	code := 0
+	if len(args) == 1 {
+		c, err := strconv.Atoi(args[0])
+		if err != nil || c < 0 || c > 255 {
+			return fmt.Errorf("halt: code %s is not 0…255", console.Quote(args[0]))
+		}
+		code = c
+	}
+	k.stopAll("halt")
+	fmt.Fprintln(out, "hr: halted")
+	if !boardExit(code) {
+		select {} // silicon: nothing to return to
+	}
+	return nil
+}
+
+func (k *kernel) cmdDmesg(out io.Writer, args []string) error {
+	log := k.prevLog
+	if len(args) == 1 {
+		if args[0] != "now" {
+			return fmt.Errorf("%w: dmesg [now]", console.ErrUsage)
+		}
+		if ring == nil {
+			return fmt.Errorf("no crash log")
+		}
+		log = ring.Bytes()
+	}
+	if len(log) == 0 {
+		fmt.Fprintln(out, "(empty)")
+		return nil
+	}
+	_, err := out.Write(log)
+	fmt.Fprintln(out)
+	return err
+}
+
+func (k *kernel) cmdTunables(out io.Writer, _ []string) error {
+	cur := tunables.Current()
+	for i, d := range tunables.Table {
+		mark := ""
+		if cur[i] != d.Default {
+			mark = " *"
+		}
+		fmt.Fprintf(out, "%-22s %10d  default %-10d %-5s%s\n", d.Name, cur[i], d.Default, d.Unit, mark)
+	}
+	return nil
+}

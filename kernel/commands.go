@@ -1,0 +1,7 @@
+package main
+
+// addCommands builds the console's command table.
+func (k *kernel) addCommands() {
+	k.addSystemCommands()
+	k.addPmmCommands()
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	_ "unsafe"
+
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
+)
+
+// Memory layout (see README "RAM layout"): the Go runtime owns DRAM from
+// dramStart up to ramEnd; above it, 1 MiB aligned because the MMU maps DRAM
+// in 1 MiB sections, sit the hot-reboot save area and the persistent bank,
+// which no boot path writes.
+//
+//	dramStart ... ramEnd | save area (saveSize) | bank (bankReserve) | dramEnd
+const (
+	mib         = 1 << 20
+	bankBytes   = (tunables.RambankSize + tunables.PageSize - 1) / tunables.PageSize * tunables.PageSize
+	bankReserve = (bankBytes + mib - 1) / mib * mib
+	saveSize    = 1 * mib
+	dramEnd     = dramStart + dramSize
+	bankStart   = dramEnd - bankReserve
+	saveStart   = bankStart - saveSize
+	ramEnd      = saveStart
+)
+
+// ramSize shrinks the runtime's window (tag linkramsize). It is read by the
+// CPU init code before any Go runs, so it must be a constant expression.
+//
+//go:linkname ramSize runtime/goos.RamSize
+var ramSize uint = ramEnd - dramStart

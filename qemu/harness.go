@@ -1,0 +1,186 @@
+// Package qemu boots a firmware image under qemu-system-arm (machine
+// mcimx6ul-evk) and drives its serial console: Send a line, Expect a regular
+// expression, keep the whole transcript for failure reports. It builds
+// nothing; the Makefile passes the image in HR_IMAGE.
+package qemu
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"sync"
+	"time"
+)
+
+// Options tunes a machine.
+type Options struct {
+	// Limit is the hard limit after which QEMU is killed, whatever happens.
+	Limit time.Duration
+	// Target selects the console UART: "mx6ullevk" (UART1) or "usbarmory" (UART2).
+	Target string
+	// Extra QEMU arguments.
+	Extra []string
+}
+
+// Machine is one running QEMU process.
+type Machine struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	cancel context.CancelFunc
+
+	mu   sync.Mutex
+	out  bytes.Buffer // everything the console printed
+	pos  int          // Expect searches from here
+	more chan struct{}
+
+	done     chan struct{}
+	exitCode int
+	waitErr  error
+}
+
+// Start boots image.
+func Start(image string, o Options) (*Machine, error) {
+	if _, err := os.Stat(image); err != nil {
+		return nil, fmt.Errorf("qemu: image: %w", err)
+	}
+	if o.Limit == 0 {
+		o.Limit = 2 * time.Minute
+	}
+	serial := []string{"-serial", "stdio", "-serial", "null"}
+	if o.Target == "usbarmory" {
+		serial = []string{"-serial", "null", "-serial", "stdio"}
+	}
+	args := append([]string{"-machine", "mcimx6ul-evk", "-cpu", "cortex-a7", "-m", "512M",
+		"-nographic", "-monitor", "none", "-semihosting", "-net", "none"}, serial...)
+	args = append(args, o.Extra...)
+	args = append(args, "-kernel", image)
+
+	ctx, cancel := context.WithTimeout(context.Background(), o.Limit)
+	cmd := exec.CommandContext(ctx, "qemu-system-arm", args...)
+	cmd.WaitDelay = 2 * time.Second
+	m := &Machine{cmd: cmd, cancel: cancel, more: make(chan struct{}, 1), done: make(chan struct{}), exitCode: -1}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	m.stdin = stdin
+	cmd.Stdout = (*sink)(m)
+	cmd.Stderr = (*sink)(m)
+	if err := cmd.Start(); err != nil {
+		cancel()
+		return nil, fmt.Errorf("qemu: %w", err)
+	}
+	go func() {
+		m.waitErr = cmd.Wait()
+		if cmd.ProcessState != nil {
+			m.exitCode = cmd.ProcessState.ExitCode()
+		}
+		close(m.done)
+		m.notify()
+	}()
+	return m, nil
+}
+
+type sink Machine
+
+func (s *sink) Write(p []byte) (int, error) {
+	m := (*Machine)(s)
+	m.mu.Lock()
+	m.out.Write(p)
+	m.mu.Unlock()
+	m.notify()
+	return len(p), nil
+}
+
+func (m *Machine) notify() {
+	select {
+	case m.more <- struct{}{}:
+	default:
+	}
+}
+
+// Send types line and Enter on the console. Input is paced in small chunks:
+// the emulated UART takes one byte at a time.
+func (m *Machine) Send(line string) error {
+	_, err := io.WriteString(m.stdin, line+"\r")
+	return err
+}
+
+// ErrTimeout is returned by Expect when the pattern did not show in time.
+var ErrTimeout = errors.New("qemu: timeout")
+
+// Expect waits until pattern matches the output printed since the previous
+// match, returns the submatches and moves past the match.
+func (m *Machine) Expect(pattern string, timeout time.Duration) ([]string, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		m.mu.Lock()
+		rest := m.out.Bytes()[m.pos:]
+		if loc := re.FindSubmatchIndex(rest); loc != nil {
+			subs := make([]string, len(loc)/2)
+			for i := range subs {
+				if loc[2*i] >= 0 {
+					subs[i] = string(rest[loc[2*i]:loc[2*i+1]])
+				}
+			}
+			m.pos += loc[1]
+			m.mu.Unlock()
+			return subs, nil
+		}
+		m.mu.Unlock()
+		select {
+		case <-m.more:
+		case <-m.done:
+			// drain what was printed last, then give up
+			m.mu.Lock()
+			matched := re.Match(m.out.Bytes()[m.pos:])
+			m.mu.Unlock()
+			if !matched {
+				return nil, fmt.Errorf("qemu exited (%v) before %q", m.waitErr, pattern)
+			}
+		case <-deadline.C:
+			return nil, fmt.Errorf("%w after %v waiting for %q", ErrTimeout, timeout, pattern)
+		}
+	}
+}
+
+// Since returns the output printed after the last match.
+func (m *Machine) Since() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.out.String()[m.pos:]
+}
+
+// Transcript returns everything the console printed.
+func (m *Machine) Transcript() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.out.String()
+}
+
+// Wait waits for QEMU to exit and returns its status.
+func (m *Machine) Wait(timeout time.Duration) (int, error) {
+	select {
+	case <-m.done:
+		return m.exitCode, nil
+	case <-time.After(timeout):
+		return -1, fmt.Errorf("%w: qemu still running after %v", ErrTimeout, timeout)
+	}
+}
+
+// Kill stops QEMU (always safe to call, also after it exited).
+func (m *Machine) Kill() {
+	m.cancel()
+	<-m.done
+}
