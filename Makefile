@@ -4,18 +4,23 @@
 #   make qemu                 build and boot it under qemu-system-arm, console on stdio
 #   make test                 host tests, both targets built, QEMU integration tests
 #   make TARGET=usbarmory imx flashable USB armory Mk II image
+#   make TARGET=usbarmory AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over USB
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
 
 TARGET   ?= mx6ullevk
 TUNABLES ?=
+STARTUP  ?=
+# An OpenSSH authorized_keys file built into the image; empty: no network console.
+AUTHORIZED_KEYS ?=
 BUILD    ?= build
-APP      := $(BUILD)/hr-$(TARGET).elf
+IMAGE    ?= hr-$(TARGET)
+APP      := $(BUILD)/$(IMAGE).elf
 
 SHELL := /bin/bash
 export GOTOOLCHAIN := local
 GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago
 TEXT_START := 0x80010000
-TAGS       := $(TARGET),linkramsize,linkprintk
+TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit
 TOOLCHAIN  := tamago-go1.26.0
 TAMAGO_ROOT = $${XDG_CACHE_HOME:-$$HOME/.cache}/tamago-go/$(TOOLCHAIN)
 # The wrapper path is resolved without GOOS set (tamago-notes §9).
@@ -32,7 +37,7 @@ endif
 
 HOST_PKGS = $$(go list ./... | grep -v -e '/board/' -e '/kernel$$' -e '/qemu$$')
 
-.PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu build-all vet fuzz bench qemu-install imx clean
+.PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu build-all vet fuzz bench qemu-install imx imx-tools clean
 
 all: image
 
@@ -53,11 +58,47 @@ toolchain:
 
 # The tunables are validated on the host and laid over the committed defaults.
 image: toolchain
-	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(TARGET).go $(TUNABLES)
-	@printf '{"Replace":{"%s":"%s"}}\n' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(TARGET).go" > $(BUILD)/overlay-$(TARGET).json
-	$(GOENV) $(TAMAGO) build -overlay $(BUILD)/overlay-$(TARGET).json -tags $(TAGS) -trimpath \
+	@if [ -n "$(AUTHORIZED_KEYS)" ]; then go run ./kernel/netconsole/checkkeys "$(AUTHORIZED_KEYS)"; fi
+	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go $(TUNABLES)
+	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go"; \
+	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
+	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
+	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
+	$(GOENV) $(TAMAGO) build -overlay $(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
 		-ldflags "-T $(TEXT_START) -R 0x1000" -o $(APP) ./kernel
 	@echo "image: $(APP) ($$(stat -c %s $(APP)) bytes)"
+
+# Flashable Mk II image (tamago-example's recipe): the ELF as a flat binary
+# from TEXT_START with .bss/.noptrbss materialised as zeroes, because nothing
+# clears BSS on hardware (tamago-notes §0.3); then an i.MX boot image whose
+# DCD (tamago's imximage.cfg) sets up clocks and DRAM before the load. mkimage
+# takes -e as the binary's load address; the IVT entry field (offset 4) is then
+# patched with the ELF entry point (_rt0_arm_tamago, ELF header offset 24).
+IMX     := $(BUILD)/$(IMAGE).imx
+OBJCOPY := arm-none-eabi-objcopy
+
+ifneq ($(filter imx,$(MAKECMDGOALS)),)
+ifneq ($(TARGET),usbarmory)
+$(error make imx builds the USB armory Mk II image: use TARGET=usbarmory)
+endif
+endif
+
+imx: image imx-tools
+	$(OBJCOPY) -j .text -j .rodata -j .shstrtab -j .typelink -j .itablink -j .gopclntab \
+		-j .go.buildinfo -j .go.fipsinfo -j .noptrdata -j .data \
+		-j .bss --set-section-flags .bss=alloc,load,contents \
+		-j .noptrbss --set-section-flags .noptrbss=alloc,load,contents \
+		$(APP) -O binary $(BUILD)/$(IMAGE).bin
+	mkimage -n "$$(go list -m -f '{{.Dir}}' github.com/usbarmory/tamago)/board/usbarmory/mk2/imximage.cfg" \
+		-T imximage -e $(TEXT_START) -d $(BUILD)/$(IMAGE).bin $(IMX) >$(BUILD)/$(IMAGE).mkimage.log
+	dd if=$(APP) of=$(IMX) bs=1 count=4 skip=24 seek=4 conv=notrunc status=none
+	@echo "imx: $(IMX) ($$(stat -c %s $(IMX)) bytes, entry $$(readelf -h $(APP) | awk '/Entry point/ {print $$4}'))"
+
+# Debian's objcopy has no ARM ELF support; mkimage is in u-boot-tools.
+imx-tools:
+	@command -v $(OBJCOPY) >/dev/null && command -v mkimage >/dev/null || { \
+		echo "imx: installing Debian's binutils-arm-none-eabi and u-boot-tools"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils-arm-none-eabi u-boot-tools >/dev/null; }
 
 qemu-install:
 	@command -v qemu-system-arm >/dev/null || { \
@@ -78,12 +119,17 @@ test-host:
 	go test -count=1 $(HOST_PKGS)
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
 
+# The QEMU suite also boots a second EVK image with a startup script and
+# tighter tunables (qemu/testdata), to exercise the policy and the breaker.
+TEST_TUNABLES := hrCtrl.maxBadness=2 hrCtrl.interval=60000 hrCtrl.minRunTime=0 kern.crashLoopCount=3
+
 build-all:
 	$(MAKE) image TARGET=usbarmory
 	$(MAKE) image TARGET=mx6ullevk
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-test STARTUP=qemu/testdata/startup.rc TUNABLES="$(TEST_TUNABLES)"
 
 test-qemu: qemu-install
-	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|qemu_test.go|harness' ; test $${PIPESTATUS[0]} -eq 0
+	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)|qemu_test.go|harness' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu
 

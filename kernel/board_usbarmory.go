@@ -14,9 +14,13 @@ var (
 	boardExit      = board.Exit
 	boardLED       = board.LED
 	boardEmulated  = board.Emulated
+	boardWatchdog  = board.EnableWatchdog
+	boardService   = board.ServiceWatchdog
+	boardHotReboot = board.HotReboot
 )
 
 const (
 	dramStart = board.DRAMStart
 	dramSize  = board.DRAMSize
+	saveSize  = board.HotSaveSize
 )

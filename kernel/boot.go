@@ -29,6 +29,7 @@ func (k *kernel) openBank() error {
 		return err
 	}
 	k.recs = recs
+	k.siteRestarted = !k.cold && rec.Pending && rec.Site
 	k.reason = k.resetReason(&rec, err != nil)
 	rec.Boots++
 	rec.Pending = false
@@ -52,6 +53,11 @@ func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
 		return "cold bank: " + k.bankRep.Reason
 	case fresh:
 		return "no boot record in a valid bank"
+	case rec.Pending && rec.Path == bootrec.PathWatchdog:
+		rec.Watchdogs++
+		rec.SiteRestarts++
+		rec.NoteSiteRestart(rec.ClockMs)
+		return rec.Intent
 	case rec.Pending:
 		switch rec.Path {
 		case bootrec.PathHot:

@@ -4,4 +4,6 @@ package main
 func (k *kernel) addCommands() {
 	k.addSystemCommands()
 	k.addPmmCommands()
+	k.addActorCommands()
+	k.addCrashCommand()
 }

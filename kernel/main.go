@@ -1,16 +1,17 @@
 // Command kernel is the firmware image: it opens the persistent bank, reads
 // the boot record, brings back the restart groups and serves the console.
 //
-// Boot sequence (see README): bank -> boot record -> banner -> mode (normal
-// or safe) -> fault handler and watchdog -> controller + startup script ->
-// console.
+// Boot sequence: bank and boot record -> banner -> mode (normal, or safe
+// when site restarts come too fast) -> fault handler and watchdog ->
+// controller -> startup script (arun -g lines on cold boots only) -> groups
+// resumed (warm boots, not in safe mode) -> console.
 package main
 
 import (
 	"fmt"
-	"os"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
@@ -26,28 +27,64 @@ type kernel struct {
 	prevLog []byte
 	booted  time.Time
 	clock0  uint64 // persistent clock at this boot's start
-	shell   *console.Shell
 	cold    bool
 	reason  string
+	// siteRestarted: this boot follows a site restart (requested or watchdog)
+	siteRestarted bool
+
+	shell *console.Shell
+	out   outlet
+	ctl   *actors.Controller
+	progs *actors.Programs
+
+	restarting chan struct{} // closed by the first site restart request
 }
 
-var k kernel
+var k = kernel{restarting: make(chan struct{})}
 
 func main() {
 	k.booted = time.Now()
+	installFaultHandler()
+	installExitHook()
+	k.shell = console.New()
+	k.addCommands()
+
 	if err := k.openBank(); err != nil {
 		// Without a bank there is nothing to keep: say so and offer the
 		// console, which can still reboot.
 		fmt.Printf("hr: bank unusable: %v\n", err)
-	}
-	k.shell = console.New()
-	k.addCommands()
-	s := console.NewSession(consoleRW{})
-	for {
-		if err := s.Serve(k.shell); err != nil {
-			fmt.Fprintf(os.Stderr, "hr: console: %v\n", err)
+	} else {
+		k.decideMode()
+		k.startWatchdog()
+		if err := k.startController(); err != nil {
+			fmt.Printf("hr: controller: %v\n", err)
+		}
+		k.runStartup(&k.out, !k.cold)
+		switch {
+		case k.ctl == nil:
+		case k.rec.SafeMode:
+			fmt.Printf("hr: SAFE MODE: %d site restarts within %d ms; groups are not restarted (`resume` restarts them, `akill -g GID` drops one)\n",
+				k.rec.RecentSiteRestarts(k.rec.ClockMs, tunables.CrashLoopWindow), tunables.CrashLoopWindow)
+		case !k.cold:
+			k.resumeGroups(&k.out)
 		}
 	}
+	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
+	s := console.NewSession(consoleRW{})
+	k.out.set(s.Out())
+	for {
+		if err := s.Serve(k.shell); err != nil {
+			fmt.Printf("hr: console: %v\n", err)
+		}
+	}
+}
+
+// decideMode trips the crash-loop breaker: a boot that follows too many
+// site restarts within kern.crashLoopWindow of run time enters safe mode.
+func (k *kernel) decideMode() {
+	n := k.rec.RecentSiteRestarts(k.rec.ClockMs, tunables.CrashLoopWindow)
+	k.rec.SafeMode = k.siteRestarted && n >= tunables.CrashLoopCount
+	k.recs.Save(k.rec)
 }
 
 // bankGeometry is the geometry the tunables ask for.

@@ -8,15 +8,15 @@ import (
 
 // Memory layout (see README "RAM layout"): the Go runtime owns DRAM from
 // dramStart up to ramEnd; above it, 1 MiB aligned because the MMU maps DRAM
-// in 1 MiB sections, sit the hot-reboot save area and the persistent bank,
-// which no boot path writes.
+// in 1 MiB sections, sit the hot-reboot save area (the board's HotSaveSize,
+// found by cpuinit right at ramEnd) and the persistent bank, which no boot
+// path writes.
 //
 //	dramStart ... ramEnd | save area (saveSize) | bank (bankReserve) | dramEnd
 const (
 	mib         = 1 << 20
 	bankBytes   = (tunables.RambankSize + tunables.PageSize - 1) / tunables.PageSize * tunables.PageSize
 	bankReserve = (bankBytes + mib - 1) / mib * mib
-	saveSize    = 1 * mib
 	dramEnd     = dramStart + dramSize
 	bankStart   = dramEnd - bankReserve
 	saveStart   = bankStart - saveSize

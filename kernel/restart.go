@@ -4,16 +4,37 @@ import (
 	"fmt"
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
-// stopAll stops every actor within a bounded time before a reset.
-func (k *kernel) stopAll(why string) {}
+// stopAll stops every actor within hrCtrl.stopTimeout before a reset; the
+// ones that do not stop are named, and the reset goes on regardless.
+func (k *kernel) stopAll(why string) {
+	if k.ctl == nil {
+		return
+	}
+	if err := k.ctl.Shutdown(ms(tunables.StopTimeout)); err != nil {
+		fmt.Fprintf(&k.out, "hr: %s: %v\n", why, err)
+	}
+}
 
-// siteRestart restarts the whole system from the image and keeps the bank:
-// every registered group comes back by itself on the next boot.
+// siteRestart restarts the whole system and keeps the bank: who and why go
+// into the boot record first, and every registered group comes back by
+// itself on the next boot. Only the first request acts.
 func (k *kernel) siteRestart(why string) {
-	fmt.Printf("hr: site restart: %s\n", why)
-	k.stopAll(why)
-	k.recordIntent(bootrec.PathWarm, true, why)
+	select {
+	case <-k.restarting:
+		return
+	default:
+		close(k.restarting)
+	}
+	fmt.Fprintf(&k.out, "hr: site restart: %s\n", why)
+	k.stopAll("site restart")
+	k.recordIntent(bootrec.PathHot, true, why)
+	err := boardHotReboot(int(tunables.WatchdogTimeout))
+	// still here: the hot path cannot run, fall back to a warm reset
+	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
+	k.rec.Path, k.rec.Intent = bootrec.PathWarm, why+" ("+err.Error()+")"
+	k.recs.Save(k.rec)
 	boardWarmReset()
 }

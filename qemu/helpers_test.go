@@ -2,7 +2,9 @@ package qemu
 
 import (
 	"os"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,4 +75,82 @@ func (s *session) run(line string) string {
 	// skip the echo of the line itself, then collect up to the prompt
 	m := s.expect(`(?s)\n(.*?)` + prompt)
 	return m[1]
+}
+
+// testImage boots the second image (startup script, tight policy).
+func testImage(t *testing.T) *session {
+	t.Helper()
+	img := os.Getenv("HR_TEST_IMAGE")
+	if img == "" {
+		t.Skip("HR_TEST_IMAGE not set: run `make test`")
+	}
+	m, err := Start(img, Options{Limit: 4 * time.Minute})
+	require.NoError(t, err)
+	s := &session{Machine: m, t: t}
+	t.Cleanup(func() {
+		m.Kill()
+		if t.Failed() {
+			t.Logf("console transcript:\n%s", m.Transcript())
+		}
+	})
+	return s
+}
+
+// arun starts a program and returns its aid.
+func (s *session) arun(args string) int {
+	s.t.Helper()
+	out := s.run("arun " + args)
+	m := regexp.MustCompile(`Started aid = (\d+)`).FindStringSubmatch(out)
+	require.NotNil(s.t, m, "arun %s: %s", args, out)
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// aidsOf returns the aids `aps` lists for a group, in order.
+func (s *session) aidsOf(gid int) []int {
+	s.t.Helper()
+	return groupAids(s.run("aps"), gid)
+}
+
+// groupAids parses `aps` rows: AID GEN NAME PROGRAM GROUP …
+func groupAids(aps string, gid int) []int {
+	var aids []int
+	for _, line := range strings.Split(aps, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 {
+			continue
+		}
+		aid, err1 := strconv.Atoi(f[0])
+		g, err2 := strconv.Atoi(f[4])
+		if err1 == nil && err2 == nil && g == gid {
+			aids = append(aids, aid)
+		}
+	}
+	return aids
+}
+
+// waitAids polls `aps` until group gid lists n aids different from old.
+func (s *session) waitAids(gid, n int, old []int) []int {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		aids := s.aidsOf(gid)
+		if len(aids) == n && !overlap(aids, old) {
+			return aids
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	require.FailNow(s.t, "group did not come back", "group %d: want %d new aids (old %v), aps:\n%s", gid, n, old, s.run("aps"))
+	return nil
+}
+
+func overlap(a, b []int) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }

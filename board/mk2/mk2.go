@@ -12,6 +12,7 @@ import (
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
 	"github.com/hotrestart/tamago-hr/board/internal/imx6"
+	"github.com/hotrestart/tamago-hr/board/internal/reg"
 )
 
 // Name identifies the board in the banner and the `bank` command.
@@ -47,3 +48,29 @@ func Exit(code int) bool { return imx6.Exit(code) }
 
 // LED drives the white (alive heartbeat) or blue (restart in progress) LED.
 func LED(name string, on bool) error { return mk2.LED(name, on) }
+
+// EnableWatchdog arms WDOG1: a starved scheduler resets the SoC (DRAM kept).
+func EnableWatchdog(ms int) { imx6.EnableWatchdog(ms) }
+
+// ServiceWatchdog reloads WDOG1.
+func ServiceWatchdog(ms int) { imx6.ServiceWatchdog(ms) }
+
+// HotSaveSize is the save area the image reserves above the runtime's RAM.
+const HotSaveSize = imx6.SaveSize
+
+// USB1 controller (IMX6ULLRM 56.6.33 USB Command Register, USB_nUSBCMD).
+const (
+	USB1_USBCMD = 0x02184140
+	USBCMD_RS   = 0 // run/stop
+	USBCMD_RST  = 1 // controller reset
+)
+
+// HotReboot restarts the image in memory without a reset; it returns only
+// when that is not possible. The USB controller is a bus master (it DMAs
+// descriptors and packets): it is stopped and reset first, so it cannot
+// write into memory the next boot is initialising.
+func HotReboot(watchdogMs int) error {
+	return imx6.HotReboot(func() {
+		reg.Write32(USB1_USBCMD, 1<<USBCMD_RST) // RS=0 and reset in one store
+	}, watchdogMs)
+}

@@ -47,3 +47,17 @@ func Exit(code int) bool { return imx6.Exit(code) }
 
 // LED has no user LED to drive on this board.
 func LED(name string, on bool) error { return errors.New("no LEDs on " + Name) }
+
+// EnableWatchdog arms WDOG1: a starved scheduler resets the SoC (DRAM kept).
+func EnableWatchdog(ms int) { imx6.EnableWatchdog(ms) }
+
+// ServiceWatchdog reloads WDOG1.
+func ServiceWatchdog(ms int) { imx6.ServiceWatchdog(ms) }
+
+// HotSaveSize is the save area the image reserves above the runtime's RAM.
+const HotSaveSize = imx6.SaveSize
+
+// HotReboot restarts the image in memory without a reset; it returns only
+// when that is not possible. No bus master runs on this board's image
+// (ENET and USB are unused), so there is nothing board-specific to stop.
+func HotReboot(watchdogMs int) error { return imx6.HotReboot(nil, watchdogMs) }

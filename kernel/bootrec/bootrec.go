@@ -41,10 +41,12 @@ const (
 	PathHot              // hot reboot from the image in memory
 	PathWarm             // WDOG1 warm reset, bank kept
 	PathCold             // explicit cold reboot, bank discarded
+	PathWatchdog         // breadcrumb left while the watchdog runs
+	numPaths
 )
 
 func (p Path) String() string {
-	return [...]string{"none", "hot reboot", "warm reset", "cold reboot"}[p%4]
+	return [...]string{"none", "hot reboot", "warm reset", "cold reboot", "watchdog reset"}[p%numPaths]
 }
 
 // Record is the boot record's content.
@@ -53,7 +55,7 @@ type Record struct {
 	SiteRestarts uint32
 	HotReboots   uint32
 	WarmResets   uint32
-	Watchdogs    uint32 // resets with no intent recorded (watchdog or fault)
+	Watchdogs    uint32 // watchdog resets and resets with no intent recorded
 	ClockMs      uint64 // persistent clock: uptime summed over boots
 	Pending      bool   // Intent and Path describe a reset that was requested
 	Site         bool   // the requested reset was a site restart
@@ -187,7 +189,7 @@ func decode(p []byte) (Record, uint32, bool) {
 		WarmResets:   le.Uint32(p[24:]),
 		Watchdogs:    le.Uint32(p[28:]),
 		ClockMs:      le.Uint64(p[32:]),
-		Path:         Path(p[40] % 4),
+		Path:         Path(p[40] % byte(numPaths)),
 		Intent:       string(p[offIntent : offIntent+int(p[41])]),
 		Pending:      flags&flagPending != 0,
 		Site:         flags&flagSite != 0,

@@ -50,3 +50,10 @@ func ResetCause() string {
 	}
 	return ""
 }
+
+// EnableWatchdog arms WDOG1 with a timeout in ms (0.5 s steps, 59.8.1 WT).
+// Once enabled it cannot be stopped (WDE is write-once), on QEMU too.
+func EnableWatchdog(ms int) { imx6ul.WDOG1.EnableTimeout(ms) }
+
+// ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog").
+func ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }

@@ -11,3 +11,6 @@ func Write16(addr uint32, val uint16)
 
 // Read32 returns the 32-bit register at addr.
 func Read32(addr uint32) uint32
+
+// Write32 stores val into the 32-bit register at addr.
+func Write32(addr uint32, val uint32)

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/kernel/console"
+)
+
+func (k *kernel) addActorCommands() {
+	sh := k.shell
+	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g GID] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID with -g, ordinary without", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
+	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
+	sh.MustAdd(console.Cmd{Name: "aps", Help: "list actors and restart groups", Fn: k.withCtl(k.cmdAps)})
+	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
+	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: k.withCtl(k.cmdPrograms)})
+	sh.MustAdd(console.Cmd{Name: "resume", Help: "leave safe mode: restart every registered group", Fn: k.withCtl(k.cmdResume)})
+}
+
+func (k *kernel) withCtl(fn console.Fn) console.Fn {
+	return func(out io.Writer, args []string) error {
+		if k.ctl == nil {
+			return errors.New("no controller (bank unusable)")
+		}
+		return fn(out, args)
+	}
+}
+
+// parseID reads a non-negative decimal id.
+func parseID(what, s string) (int, error) {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("%s %s is not a number ≥ 0", what, console.Quote(s))
+	}
+	return v, nil
+}
+
+func (k *kernel) cmdArun(out io.Writer, args []string) error {
+	gid := -1
+	if args[0] == "-g" {
+		if len(args) < 3 {
+			return fmt.Errorf("%w: arun [-g GID] PROGRAM [ARGS…]", console.ErrUsage)
+		}
+		g, err := parseID("GID", args[1])
+		if err != nil {
+			return err
+		}
+		gid, args = g, args[2:]
+	}
+	aid, err := k.ctl.Run(gid, args[0], args[1:])
+	if err != nil {
+		return fmt.Errorf("arun: %w", err)
+	}
+	fmt.Fprintf(out, "Started aid = %d\n", aid)
+	return nil
+}
+
+func (k *kernel) cmdAkill(out io.Writer, args []string) error {
+	if args[0] == "-g" {
+		if len(args) != 2 {
+			return fmt.Errorf("%w: akill AID | -g GID", console.ErrUsage)
+		}
+		gid, err := parseID("GID", args[1])
+		if err != nil {
+			return err
+		}
+		if err := k.ctl.KillGroup(gid); err != nil {
+			return fmt.Errorf("akill -g: %w", err)
+		}
+		fmt.Fprintf(out, "group %d killed\n", gid)
+		return nil
+	}
+	if len(args) != 1 {
+		return fmt.Errorf("%w: akill AID | -g GID", console.ErrUsage)
+	}
+	aid, err := parseID("AID", args[0])
+	if err != nil {
+		return err
+	}
+	if err := k.ctl.Kill(actors.AID(aid)); err != nil {
+		return fmt.Errorf("akill: %w", err)
+	}
+	fmt.Fprintf(out, "aid %d killed\n", aid)
+	return nil
+}
+
+func (k *kernel) cmdAps(out io.Writer, _ []string) error {
+	actors.WriteAPS(out, k.ctl.Actors(), k.ctl.Groups())
+	return nil
+}
+
+func (k *kernel) cmdInject(out io.Writer, args []string) error {
+	aid, err := parseID("AID", args[0])
+	if err != nil {
+		return err
+	}
+	if err := k.ctl.Inject(actors.AID(aid), args[1]); err != nil {
+		return fmt.Errorf("inject: %w", err)
+	}
+	fmt.Fprintf(out, "injected %s into aid %d\n", args[1], aid)
+	return nil
+}
+
+func (k *kernel) cmdPrograms(out io.Writer, _ []string) error {
+	for _, n := range k.progs.Names() {
+		fmt.Fprintf(out, "%-10s %s\n", n, k.progs.Help(n))
+	}
+	return nil
+}
+
+func (k *kernel) cmdResume(out io.Writer, _ []string) error {
+	if !k.rec.SafeMode {
+		return errors.New("resume: not in safe mode")
+	}
+	k.rec.SafeMode = false
+	k.recs.Save(k.rec)
+	k.resumeGroups(out)
+	return nil
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/hotrestart/tamago-hr/actors/examples"
+	"github.com/hotrestart/tamago-hr/kernel/console"
+)
+
+func undefinedInstruction()
+
+func init() {
+	examples.Undefined = undefinedInstruction
+}
+
+// badSystemPointer is never allocated (page 0 is unmapped).
+var badSystemPointer *[8]uint32
+
+func (k *kernel) addCrashCommand() {
+	k.shell.MustAdd(console.Cmd{Name: "crash", Syntax: "panic|nil|undef", Help: "fail the console goroutine itself (outside any actor): a site restart follows", MinArgs: 1, MaxArgs: 1,
+		Fn: func(out io.Writer, args []string) error {
+			switch args[0] {
+			case "panic":
+				panic("crash: panic in the console goroutine")
+			case "nil":
+				badSystemPointer[1] = 1
+			case "undef":
+				undefinedInstruction()
+			}
+			return fmt.Errorf("crash: unknown kind %s (panic|nil|undef)", console.Quote(args[0]))
+		}})
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/actors/examples"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
+)
+
+func ms(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
+
+// controllerConfig maps the static tunables onto the controller.
+func controllerConfig() actors.Config {
+	return actors.Config{
+		MaxActors:   tunables.MaxActors,
+		MaxGroups:   tunables.MaxGroups,
+		MaxBadness:  tunables.MaxBadness,
+		Interval:    ms(tunables.Interval),
+		StopTimeout: ms(tunables.StopTimeout),
+		MinRunTime:  ms(tunables.MinRunTime),
+		MaxBackoff:  ms(tunables.MaxBackoff),
+	}
+}
+
+// startController opens the controller's records in the bank.
+func (k *kernel) startController() error {
+	progs := &actors.Programs{}
+	if err := examples.Register(progs); err != nil {
+		return err
+	}
+	ctl, err := actors.New(k.bank, controllerConfig(), progs, actors.Deps{
+		Clock:       actors.RealClock{},
+		SiteRestart: k.onSiteRestartRequest,
+		Log:         k.logf,
+		Console:     &k.out,
+		OnGoroutine: trackActor,
+	})
+	if err != nil {
+		return err
+	}
+	k.ctl, k.progs = ctl, progs
+	return nil
+}
+
+// onSiteRestartRequest is the controller's escalation; the restart runs on
+// its own goroutine so the controller is never blocked by its own shutdown.
+func (k *kernel) onSiteRestartRequest(r actors.SiteRestartRequest) {
+	go k.siteRestart("controller: " + r.Reason)
+}
+
+// resumeGroups restarts every registered group's direct actors.
+func (k *kernel) resumeGroups(out io.Writer) {
+	n, err := k.ctl.Resume()
+	if err != nil {
+		fmt.Fprintf(out, "hr: resume: %v\n", err)
+	}
+	fmt.Fprintf(out, "hr: %d groups resumed\n", n)
+}
+
+func (k *kernel) logf(format string, args ...any) {
+	fmt.Fprintf(&k.out, format+"\n", args...)
+}
+
+// outlet is the console output every part of the system shares: the serial
+// session's line editor once it runs (it redraws the prompt), the raw UART
+// before.
+type outlet struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (o *outlet) set(w io.Writer) {
+	o.mu.Lock()
+	o.w = w
+	o.mu.Unlock()
+}
+
+func (o *outlet) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	w := o.w
+	o.mu.Unlock()
+	if w == nil {
+		return crlf{}.Write(p)
+	}
+	return w.Write(p)
+}
+
+// crlf writes through printk, which turns \n into \r\n.
+type crlf struct{}
+
+func (crlf) Write(p []byte) (int, error) {
+	for _, c := range p {
+		printk(c)
+	}
+	return len(p), nil
+}

@@ -1,0 +1,19 @@
+package main
+
+import (
+	"runtime/goos"
+
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+)
+
+// installExitHook turns a runtime exit (a fatal error: out of memory, a
+// concurrent map write, a panic nobody recovered) into a recorded site
+// restart instead of a halted board. The traceback printed before it is in
+// the crash log. It runs in the dying runtime: no allocation.
+func installExitHook() {
+	goos.Exit = func(code int32) {
+		print("hr: runtime exit ", code, ": site restart\n")
+		k.recordIntent(bootrec.PathWarm, true, "fatal runtime error")
+		boardWarmReset()
+	}
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"unsafe"
+
+	"github.com/usbarmory/tamago/arm"
+
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+)
+
+// CPU faults in actors become Go panics of the faulting goroutine (see
+// shared/docs/cpu-faults-as-panics.md): the exception handler finds the
+// goroutine's saved registers, and when it is an actor outside the runtime
+// it resumes it in faultTrampoline, which panics with a *Fault. The actor's
+// own recover path then reports an abnormal termination and only its group
+// restarts. Any other fault is recorded in the bank and restarts the site.
+
+func spUsr() uint32
+func faultAddress() (dfar, ifar uint32)
+func faultTrampoline()
+func faultTrampolineAddr() uint32
+
+// Fault is the panic value of a redirected CPU fault.
+type Fault struct {
+	Vector int    // arm.DATA_ABORT, arm.UNDEFINED, arm.PREFETCH_ABORT
+	PC     uint32 // faulting instruction
+	Addr   uint32 // DFAR / IFAR, 0 for an undefined instruction
+}
+
+func (f *Fault) Error() string {
+	s := fmt.Sprintf("cpu fault: %s at pc %#08x", arm.VectorName(f.Vector), f.PC)
+	if f.Vector != arm.UNDEFINED {
+		s += fmt.Sprintf(", address %#08x", f.Addr)
+	}
+	if fn := runtime.FuncForPC(uintptr(f.PC)); fn != nil {
+		s += " in " + fn.Name()
+	}
+	return s
+}
+
+// RuntimeError marks it as a runtime error, like a nil dereference on linux.
+func (f *Fault) RuntimeError() {}
+
+// frameWords is what the vector stub pushes below SP_usr: r0-r12, r14.
+const (
+	frameWords = 14
+	frameG     = 10 // R10 is g in the Go ARM ABI
+	frameR11   = 11
+	framePC    = 13
+)
+
+// actorGs holds the g of every running actor goroutine. Single core and no
+// preemption: a slot is written by one store, read by the handler.
+var actorGs [1024]uintptr
+
+// trackActor records (start) or forgets the calling goroutine; it is the
+// controller's OnGoroutine hook.
+func trackActor(start bool) {
+	gp, _ := runtime.GetG()
+	want, put := uintptr(0), uintptr(gp)
+	if !start {
+		want, put = uintptr(gp), 0
+	}
+	for i := range actorGs {
+		if actorGs[i] == want {
+			actorGs[i] = put
+			return
+		}
+	}
+}
+
+func isActor(g uint32) bool {
+	for _, a := range actorGs {
+		if a != 0 && a == uintptr(g) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	pending    Fault // handed from the handler to faultPanic
+	redirected bool  // a redirection is in flight: a second fault is fatal
+)
+
+// faultPanic runs on the faulting goroutine, called by runtime·sigpanic.
+func faultPanic() {
+	f := pending
+	redirected = false
+	panic(&f)
+}
+
+// faultHandler replaces arm.DefaultExceptionHandler; it runs on g0.
+func faultHandler(off int) {
+	if off != arm.DATA_ABORT && off != arm.UNDEFINED && off != arm.PREFETCH_ABORT {
+		fatalException(off, 0, 0, "unexpected exception")
+	}
+	frame := (*[frameWords]uint32)(unsafe.Pointer(uintptr(spUsr() - frameWords*4)))
+	pc := frame[framePC]
+	dfar, ifar := faultAddress()
+	addr := dfar
+	switch off {
+	case arm.PREFETCH_ABORT:
+		addr = ifar
+	case arm.UNDEFINED:
+		addr = 0
+	}
+	switch {
+	case redirected:
+		fatalException(off, pc, addr, "CPU fault while redirecting a fault")
+	case !isActor(frame[frameG]):
+		fatalException(off, pc, addr, "CPU fault outside any actor")
+	case inRuntime(pc):
+		fatalException(off, pc, addr, "CPU fault of an actor inside the runtime")
+	}
+	redirected = true
+	pending = Fault{Vector: off, PC: pc, Addr: addr}
+	frame[frameR11] = 0
+	if runtime.FuncForPC(uintptr(pc)) != nil {
+		frame[frameR11] = pc
+	}
+	frame[framePC] = faultTrampolineAddr()
+}
+
+// inRuntime reports PCs where a panic could find runtime locks held. The
+// memory primitives take no locks and are where bad-pointer copies fault.
+func inRuntime(pc uint32) bool {
+	fn := runtime.FuncForPC(uintptr(pc))
+	if fn == nil {
+		return false // no Go code at all (a jump to nowhere): the trampoline copes
+	}
+	name := fn.Name()
+	return strings.HasPrefix(name, "runtime.") && !strings.HasPrefix(name, "runtime.mem")
+}
+
+// fatalException records the fault in the boot record and warm-resets: the
+// next boot reports it and brings every group back. It runs on g0 in an
+// exception mode, so it prints with print and never returns.
+// why must be a constant: nothing here may allocate.
+func fatalException(off int, pc, addr uint32, why string) {
+	print("hr: fault: ", why, ": ", arm.VectorName(off), " at pc ")
+	printHex(pc)
+	print(" addr ")
+	printHex(addr)
+	print("\n")
+	k.recordIntent(bootrec.PathWarm, true, why)
+	boardWarmReset()
+}
+
+// printHex prints v as 0x%08x without allocating.
+func printHex(v uint32) {
+	var b [10]byte
+	b[0], b[1] = '0', 'x'
+	for i := 9; i >= 2; i-- {
+		b[i] = "0123456789abcdef"[v&0xf]
+		v >>= 4
+	}
+	for _, c := range b {
+		printk(c)
+	}
+}
+
+func installFaultHandler() {
+	arm.SystemExceptionHandler = faultHandler
+}

@@ -1,0 +1,14 @@
+// Package netconsole serves the firmware console over SSH.
+//
+// Every accepted session channel gets its own console.Session, so two
+// operators never share a line editor, a prompt or an output stream (the
+// tamago-example SSH server reused one shell for every connection;
+// tamago-notes §4.2). Clients authenticate with a public key from a fixed
+// authorized set, and with nothing else: no password, no keyboard-interactive,
+// no "none". A server with no authorized key refuses to start rather than
+// run open.
+//
+// The package is pure Go (no tamago imports) so it is tested on the host over
+// loopback TCP with a real x/crypto/ssh client; the firmware hands it a
+// listener from the USB network stack.
+package netconsole

@@ -1,0 +1,80 @@
+package qemu
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// A CPU fault or a Go runtime panic in an actor restarts its group only:
+// the other group keeps its aid.
+func TestFaultsRestartOnlyTheGroup(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	a := s.arun("-g 1 idle")
+	b := s.arun("-g 2 idle")
+	for _, kind := range []string{"nil", "undef", "div0", "panic", "error", "exit"} {
+		assert.Contains(t, s.run("inject "+itoa(a)+" "+kind), "injected")
+		na := s.waitAids(1, 1, []int{a})
+		a = na[0]
+		assert.Equal(t, []int{b}, s.aidsOf(2), "%s: group 2 must keep its aid", kind)
+	}
+	out := s.Transcript()
+	assert.Contains(t, out, "DATA_ABORT")
+	assert.Contains(t, out, "UNDEFINED")
+	assert.Contains(t, out, "divide by zero")
+	assert.Contains(t, s.run("bank"), "boot: 1", "no site restart happened")
+}
+
+// A fault outside any actor restarts the site; the banner names it and the
+// groups come back by themselves.
+func TestSystemFaultRestartsSite(t *testing.T) {
+	for _, kind := range []string{"nil", "undef", "panic"} {
+		t.Run(kind, func(t *testing.T) {
+			s := boot(t)
+			s.banner()
+			a := s.arun("-g 3 idle")
+			require.NoError(t, s.Send("crash "+kind))
+			state, n, why := s.banner()
+			assert.Equal(t, "warm", state)
+			assert.Equal(t, 2, n)
+			if kind == "panic" {
+				assert.Contains(t, why, "fatal runtime error")
+			} else {
+				assert.Contains(t, why, "CPU fault outside any actor")
+			}
+			s.waitAids(3, 1, []int{a})
+			if kind == "panic" {
+				assert.Contains(t, s.run("dmesg"), "crash: panic in the console goroutine")
+			}
+		})
+	}
+}
+
+// An actor that spins starves the scheduler: WDOG1 resets the board and the
+// next boot says so.
+func TestSpinningActorTriggersWatchdog(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	a := s.arun("-g 4 idle")
+	require.NoError(t, s.Send("inject "+itoa(a)+" spin"))
+	state, n, why := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Equal(t, 2, n)
+	assert.Contains(t, why, "watchdog expiry")
+	assert.Contains(t, s.run("bank"), "unexpected: 1")
+	s.waitAids(4, 1, []int{a})
+}
+
+// A heartbeat that stops is an abnormal termination.
+func TestMissedHeartbeatRestartsGroup(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	a := s.arun("-g 7 idle")
+	s.run("inject " + itoa(a) + " hang")
+	s.waitAids(7, 1, []int{a})
+}

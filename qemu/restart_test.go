@@ -1,0 +1,140 @@
+package qemu
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// `restart` brings back two groups with new aids and their blocks intact.
+func TestSiteRestartBringsGroupsBack(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	a := s.arun("-g 1 idle")
+	b := s.arun("-g 2 counter")
+	s.expect(`counter-client: connected at \d+`)
+	s.run("pmm alloc app 8192 appkey")
+	s.run("pmm write app survived-the-restart")
+	before := s.run("pmm ls")
+	require.NoError(t, s.Send("restart"))
+	state, n, why := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Equal(t, 2, n)
+	assert.Contains(t, why, "hot reboot after console restart")
+	s.waitAids(1, 1, []int{a})
+	s.waitAids(2, 2, []int{b})
+	assert.Contains(t, s.run("pmm dump app"), "survived-the-restart")
+	assert.Equal(t, strings.Count(before, "\n"), strings.Count(s.run("pmm ls"), "\n"))
+	assert.Contains(t, s.run("bank"), "site restarts: 1, hot reboots: 1")
+	// the counter goes on from where it was: the client checks every value
+	s.expect(`counter-client: connected at \d+`)
+	assert.NotContains(t, s.Transcript(), "inconsistent")
+}
+
+// shutdown -i 1 is a site restart, shutdown -i 0 a cold reboot.
+func TestShutdown(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	s.run("pmm alloc keep 1 k")
+	require.NoError(t, s.Send("shutdown -i 1"))
+	state, _, why := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Contains(t, why, "shutdown -i 1")
+	assert.Contains(t, s.run("pmm ls"), "keep")
+	assert.Contains(t, s.run("shutdown -i 7"), "error: shutdown: run level \"7\" not supported")
+	require.NoError(t, s.Send("shutdown -i 0"))
+	state, n, _ := s.banner()
+	assert.Equal(t, "cold", state)
+	assert.Equal(t, 1, n)
+}
+
+// The startup script runs at every boot; its `arun -g` lines only cold.
+func TestStartupScript(t *testing.T) {
+	s := testImage(t)
+	s.expect(`hr: cold boot 1`)
+	s.expect(`startup:2: arun echo startup ran`)
+	s.expect(`startup ran`)
+	s.expect(`startup:5: error: unknown command "no-such-command"`)
+	s.expect(prompt)
+	g5, g6 := s.aidsOf(5), s.aidsOf(6)
+	require.Len(t, g5, 1)
+	require.Len(t, g6, 1)
+	require.NoError(t, s.Send("restart"))
+	s.expect(`hr: warm boot 2`)
+	s.expect(`startup:3: skipped on warm boot: arun -g 5 idle`)
+	s.expect(`startup:4: skipped on warm boot: arun -g 6 idle`)
+	s.expect(`hr: 2 groups resumed`)
+	s.expect(prompt)
+	s.waitAids(5, 1, g5)
+	s.waitAids(6, 1, g6)
+}
+
+// Over the policy (test image: maxBadness 2), a group failure becomes a site
+// restart whose banner names the group.
+func TestPolicyEscalatesToSiteRestart(t *testing.T) {
+	s := testImage(t)
+	s.banner()
+	aid := s.aidsOf(5)[0]
+	for i := 0; i < 2; i++ {
+		s.run("akill " + itoa(aid))
+		aid = s.waitAids(5, 1, []int{aid})[0]
+	}
+	require.NoError(t, s.Send("akill "+itoa(aid)))
+	state, n, why := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Equal(t, 2, n)
+	assert.Contains(t, why, "group 5")
+	s.waitAids(5, 1, []int{aid})
+}
+
+// Site restarts faster than the breaker allows (test image: 3 within 60 s)
+// put the next boot in safe mode; `resume` leaves it.
+func TestCrashLoopBreaker(t *testing.T) {
+	s := testImage(t)
+	s.banner()
+	for i := 0; i < 2; i++ {
+		require.NoError(t, s.Send("restart"))
+		s.banner()
+	}
+	require.NoError(t, s.Send("restart"))
+	s.expect(`hr: warm boot 4`)
+	s.expect(`hr: SAFE MODE: 3 site restarts within 60000 ms`)
+	s.expect(prompt)
+	assert.Empty(t, s.aidsOf(5), "no group restarted in safe mode")
+	assert.Contains(t, s.run("resume"), "2 groups resumed")
+	s.waitAids(5, 1, nil)
+	s.waitAids(6, 1, nil)
+}
+
+// dmesg shows the previous boot's log, traceback included.
+func TestDmesgKeepsTraceback(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	require.NoError(t, s.Send("crash panic"))
+	s.banner()
+	log := s.run("dmesg")
+	assert.Contains(t, log, "panic: crash: panic in the console goroutine")
+	assert.Contains(t, log, "goroutine ")
+	assert.Contains(t, log, "hr: cold boot 1")
+}
+
+// A bad tunable fails the build with one clear line.
+func TestBadTunableFailsMake(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("no make")
+	}
+	for tun, want := range map[string]string{
+		"pmm.bogus=1":           `unknown tunable "pmm.bogus"`,
+		"hrCtrl.maxGroups=9999": "hrCtrl.maxGroups = 9999 out of range [1, 256]",
+		"pmm.rambankSize=0x10000 pmm.maxBlocks=4096": "pmm.rambankSize=0x10000 with pmm.maxBlocks=4096",
+	} {
+		cmd := exec.Command("make", "-C", "..", "image", "BUILD="+t.TempDir(), "TUNABLES="+tun)
+		out, err := cmd.CombinedOutput()
+		require.Error(t, err, tun)
+		assert.Contains(t, string(out), want, tun)
+		assert.NotContains(t, string(out), "GOOS=tamago", "%s: must fail before compiling", tun)
+	}
+}
