@@ -68,14 +68,20 @@ image: toolchain
 		-ldflags "-T $(TEXT_START) -R 0x1000" -o $(APP) ./kernel
 	@echo "image: $(APP) ($$(stat -c %s $(APP)) bytes)"
 
-# Flashable Mk II image (tamago-example's recipe): the ELF as a flat binary
+# Flashable Mk II image, tamago-example's recipe: the ELF as a flat binary
 # from TEXT_START with .bss/.noptrbss materialised as zeroes, because nothing
 # clears BSS on hardware (tamago-notes §0.3); then an i.MX boot image whose
-# DCD (tamago's imximage.cfg) sets up clocks and DRAM before the load. mkimage
-# takes -e as the binary's load address; the IVT entry field (offset 4) is then
-# patched with the ELF entry point (_rt0_arm_tamago, ELF header offset 24).
+# DCD (tamago's imximage.cfg) sets up clocks and DRAM before the boot ROM
+# loads it. The sections are taken from the ELF (every allocated PROGBITS or
+# NOBITS one) rather than listed, since a fixed list silently drops new ones:
+# Go 1.26 keeps runtime.firstmoduledata in .go.module. mkimage's -e is the
+# load address of the binary's first byte; the IVT entry field (offset 4) is
+# then patched with the ELF entry point (e_entry, offset 24: _rt0_arm_tamago).
 IMX     := $(BUILD)/$(IMAGE).imx
+IMX_BIN := $(BUILD)/$(IMAGE).bin
 OBJCOPY := arm-none-eabi-objcopy
+IMX_SECTIONS = readelf -SW $(APP) | sed -n 's/^ *\[ *[0-9]*\] //p' | \
+	awk '($$2 == "PROGBITS" || $$2 == "NOBITS") && $$7 ~ /A/ {print $$1, $$2, $$3, $$5}'
 
 ifneq ($(filter imx,$(MAKECMDGOALS)),)
 ifneq ($(TARGET),usbarmory)
@@ -84,15 +90,20 @@ endif
 endif
 
 imx: image imx-tools
-	$(OBJCOPY) -j .text -j .rodata -j .shstrtab -j .typelink -j .itablink -j .gopclntab \
-		-j .go.buildinfo -j .go.fipsinfo -j .noptrdata -j .data \
-		-j .bss --set-section-flags .bss=alloc,load,contents \
-		-j .noptrbss --set-section-flags .noptrbss=alloc,load,contents \
-		$(APP) -O binary $(BUILD)/$(IMAGE).bin
+	@set -e; args=; first=; end=0; \
+	while read -r name type addr size; do \
+		args="$$args -j $$name"; \
+		if [ "$$type" = NOBITS ]; then args="$$args --set-section-flags $$name=alloc,load,contents"; fi; \
+		first=$${first:-$$addr}; \
+		if (( 0x$$addr + 0x$$size > end )); then end=$$(( 0x$$addr + 0x$$size )); fi; \
+	done < <($(IMX_SECTIONS)); \
+	if (( 0x$$first != $(TEXT_START) )); then echo "imx: first section at 0x$$first, not $(TEXT_START)" >&2; exit 1; fi; \
+	$(OBJCOPY) $$args $(APP) -O binary $(IMX_BIN); \
+	if (( $$(stat -c %s $(IMX_BIN)) != end - $(TEXT_START) )); then echo "imx: $(IMX_BIN) does not span the image" >&2; exit 1; fi
 	mkimage -n "$$(go list -m -f '{{.Dir}}' github.com/usbarmory/tamago)/board/usbarmory/mk2/imximage.cfg" \
-		-T imximage -e $(TEXT_START) -d $(BUILD)/$(IMAGE).bin $(IMX) >$(BUILD)/$(IMAGE).mkimage.log
+		-T imximage -e $(TEXT_START) -d $(IMX_BIN) $(IMX) >$(BUILD)/$(IMAGE).mkimage.log
 	dd if=$(APP) of=$(IMX) bs=1 count=4 skip=24 seek=4 conv=notrunc status=none
-	@echo "imx: $(IMX) ($$(stat -c %s $(IMX)) bytes, entry $$(readelf -h $(APP) | awk '/Entry point/ {print $$4}'))"
+	@echo "imx: $(IMX) ($$(stat -c %s $(IMX)) bytes; $(IMX_BIN) $$(stat -c %s $(IMX_BIN)) bytes; entry $$(readelf -h $(APP) | awk '/Entry point/ {print $$4}'))"
 
 # Debian's objcopy has no ARM ELF support; mkimage is in u-boot-tools.
 imx-tools:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -117,7 +118,8 @@ func (k *kernel) cmdDmesg(out io.Writer, args []string) error {
 		fmt.Fprintln(out, "(empty)")
 		return nil
 	}
-	_, err := out.Write(log)
+	// the log holds \r\n line ends; the line editor adds its own \r
+	_, err := out.Write(bytes.ReplaceAll(log, []byte("\r"), nil))
 	fmt.Fprintln(out)
 	return err
 }

@@ -98,7 +98,7 @@ func faultHandler(off int) {
 	if off != arm.DATA_ABORT && off != arm.UNDEFINED && off != arm.PREFETCH_ABORT {
 		fatalException(off, 0, 0, "unexpected exception")
 	}
-	frame := (*[frameWords]uint32)(unsafe.Pointer(uintptr(spUsr() - frameWords*4)))
+	frame := (*[frameWords]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(spUsr()-frameWords*4)))
 	pc := frame[framePC]
 	dfar, ifar := faultAddress()
 	addr := dfar

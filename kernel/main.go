@@ -59,6 +59,7 @@ func main() {
 		if err := k.startController(); err != nil {
 			fmt.Printf("hr: controller: %v\n", err)
 		}
+		k.startNetwork()
 		k.runStartup(&k.out, !k.cold)
 		switch {
 		case k.ctl == nil:

@@ -72,8 +72,9 @@ func (s *session) expect(pattern string) []string {
 func (s *session) run(line string) string {
 	s.t.Helper()
 	require.NoError(s.t, s.Send(line))
-	// skip the echo of the line itself, then collect up to the prompt
-	m := s.expect(`(?s)\n(.*?)` + prompt)
+	// skip the echo of the line itself, then collect up to a prompt that
+	// ends the output so far (a log replayed by dmesg holds prompts too)
+	m := s.expect(`(?s)\n(.*)` + prompt + `$`)
 	return m[1]
 }
 

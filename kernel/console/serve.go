@@ -22,7 +22,11 @@ type Session struct {
 
 // NewSession wraps rw in its own line-editing terminal.
 func NewSession(rw io.ReadWriter) *Session {
-	return &Session{t: term.NewTerminal(rw, Prompt)}
+	in := struct {
+		io.Reader
+		io.Writer
+	}{&utf8Filter{r: rw}, rw}
+	return &Session{t: term.NewTerminal(in, Prompt)}
 }
 
 // Out returns the session's output writer (turns \n into \r\n).

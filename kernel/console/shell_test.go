@@ -114,3 +114,31 @@ func TestSessionEndsAtEOF(t *testing.T) {
 	require.NoError(t, NewSession(rw).Serve(sh))
 	assert.Len(t, *got, 1)
 }
+
+// Invalid UTF-8 must not wedge the line editor (x/term waits for ever on it).
+func TestSessionSurvivesInvalidUTF8(t *testing.T) {
+	sh, got := testShell(t)
+	rw := &pipeRW{in: strings.NewReader("\xff\xfe\x80\r\xc3\raps\r\xe2\x82\xac\raps\r")}
+	require.NoError(t, NewSession(rw).Serve(sh))
+	assert.Len(t, *got, 2)
+	assert.Contains(t, rw.out.String(), `unknown command "???"`)
+	assert.Contains(t, rw.out.String(), `unknown command "\u20ac"`, "valid UTF-8 passes")
+}
+
+func TestUTF8FilterSplitSequences(t *testing.T) {
+	// a valid rune split across reads is held back, not replaced
+	f := &utf8Filter{r: io.MultiReader(strings.NewReader("a\xe2"), strings.NewReader("\x82\xacb\xff"))}
+	var out bytes.Buffer
+	n, err := f.Read(make([]byte, 3))
+	assert.Zero(t, n)
+	require.ErrorIs(t, err, io.ErrShortBuffer)
+	buf := make([]byte, 4)
+	for {
+		n, err := f.Read(buf)
+		out.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	assert.Equal(t, "a\u20acb?", out.String())
+}

@@ -1,0 +1,71 @@
+package pmm
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// fuzzGeometry maps two fuzz bytes to a valid geometry of 2..32 pages and
+// 1..40 blocks (whose metadata always fits in the first page).
+func fuzzGeometry(pages, blocks uint8) Geometry {
+	return Geometry{Size: (2 + int(pages)%31) * PageSize, MaxBlocks: 1 + int(blocks)%40}
+}
+
+// fuzzSeeds are banks as this package writes them: populated, mid-operation
+// (journal committed, table half-written), and with bits flipped.
+func fuzzSeeds(f *testing.F) {
+	b, mem := openBlank(f, small)
+	four(f, b)
+	meta := slices.Clone(mem[:PageSize])
+	f.Add(meta, uint8(22), uint8(5))
+	f.Add(meta, uint8(22), uint8(6)) // other geometry
+	for _, bit := range []int{3, 8 * 70, 8*journalOff + 1, 8 * (layoutOf(small).slotsOff + 30)} {
+		m := slices.Clone(meta)
+		m[bit/8] ^= 1 << (bit % 8)
+		f.Add(m, uint8(22), uint8(5))
+	}
+	r := &recorder{mem: mem}
+	b.st = r
+	_, _ = b.FreeAll("job")
+	for k := range r.log {
+		m := slices.Clone(meta)
+		for _, s := range r.log[:k] {
+			copy(m[s.off:], s.p)
+		}
+		f.Add(m, uint8(22), uint8(5))
+	}
+	f.Add([]byte{}, uint8(0), uint8(0))
+	f.Add([]byte("HRPM\x01\x00\x40\x00"), uint8(0), uint8(0))
+}
+
+// FuzzOpen feeds arbitrary metadata to Open. Whatever the bytes, Open must
+// not panic or fail, and the bank it returns must satisfy the invariants and
+// verify: warm only if the metadata is exactly as this package writes it
+// (CRCs guard every record), otherwise cold. Reopening must then be warm and
+// identical, and the bank usable.
+func FuzzOpen(f *testing.F) {
+	fuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte, pages, blocks uint8) {
+		g := fuzzGeometry(pages, blocks)
+		mem := make([]byte, g.Size)
+		copy(mem, data)
+		b, rep, err := Open(mem, g)
+		require.NoError(t, err)
+		require.NotEmpty(t, rep.Reason)
+		require.NoError(t, invariants(b), rep.Reason)
+		want := b.Blocks()
+		b2, rep2, err := Open(mem, g)
+		require.NoError(t, err)
+		require.True(t, rep2.Warm, rep2.Reason)
+		require.Equal(t, want, b2.Blocks())
+		if len(want) == g.MaxBlocks {
+			require.NoError(t, b2.SysFree(want[0].Name))
+		}
+		if _, err := b2.AllocateAs(System, "fuzz", 1, "k"); err != nil {
+			require.ErrorIs(t, err, ErrNoSpace)
+		}
+		require.NoError(t, invariants(b2))
+	})
+}
