@@ -75,15 +75,27 @@ func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
 	return "unexpected reset (" + cause + "), no intent recorded"
 }
 
+// resetKind says what a reset is for the counters and the crash-loop
+// breaker, which counts only the site restarts nobody asked for.
+type resetKind int
+
+const (
+	plainReset resetKind = iota // reset, reboot: no site restart
+	siteAsked                   // restart, shutdown -i 1
+	siteAuto                    // policy, faults, fatal errors
+)
+
 // recordIntent writes who and why into the boot record before a reset.
-func (k *kernel) recordIntent(path bootrec.Path, site bool, why string) {
+func (k *kernel) recordIntent(path bootrec.Path, kind resetKind, why string) {
 	if k.recs == nil {
 		return
 	}
-	k.rec.Pending, k.rec.Site, k.rec.Path, k.rec.Intent = true, site, path, why
+	k.rec.Pending, k.rec.Site, k.rec.Path, k.rec.Intent = true, kind != plainReset, path, why
 	k.rec.ClockMs = persistentClock()
-	if site {
+	if kind != plainReset {
 		k.rec.SiteRestarts++
+	}
+	if kind == siteAuto {
 		k.rec.NoteSiteRestart(k.rec.ClockMs)
 	}
 	k.recs.Save(k.rec)

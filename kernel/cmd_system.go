@@ -49,7 +49,7 @@ func (k *kernel) cmdBank(out io.Writer, _ []string) error {
 }
 
 func (k *kernel) cmdRestart(out io.Writer, _ []string) error {
-	k.siteRestart("console restart")
+	k.siteRestart(siteAsked, "console restart")
 	return nil
 }
 
@@ -61,7 +61,7 @@ func (k *kernel) cmdShutdown(out io.Writer, args []string) error {
 	case "0":
 		return k.cmdReboot(out, nil)
 	case "1":
-		k.siteRestart("console shutdown -i 1")
+		k.siteRestart(siteAsked, "console shutdown -i 1")
 		return nil
 	}
 	return fmt.Errorf("shutdown: run level %s not supported (0 reboot, 1 site restart)", console.Quote(args[1]))
@@ -70,7 +70,7 @@ func (k *kernel) cmdShutdown(out io.Writer, args []string) error {
 func (k *kernel) cmdReboot(out io.Writer, _ []string) error {
 	fmt.Fprintln(out, "hr: cold reboot, discarding the bank")
 	k.stopAll("reboot")
-	k.recordIntent(bootrec.PathCold, false, "console reboot")
+	k.recordIntent(bootrec.PathCold, plainReset, "console reboot")
 	// QEMU keeps RAM across a reset: discard the bank explicitly so the
 	// next boot is cold, as it would be after a power cycle.
 	if k.bank != nil {
@@ -81,7 +81,7 @@ func (k *kernel) cmdReboot(out io.Writer, _ []string) error {
 }
 
 func (k *kernel) cmdReset(out io.Writer, _ []string) error {
-	k.recordIntent(bootrec.PathWarm, false, "console reset")
+	k.recordIntent(bootrec.PathWarm, plainReset, "console reset")
 	boardWarmReset()
 	return nil
 }

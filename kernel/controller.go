@@ -49,7 +49,7 @@ func (k *kernel) startController() error {
 // onSiteRestartRequest is the controller's escalation; the restart runs on
 // its own goroutine so the controller is never blocked by its own shutdown.
 func (k *kernel) onSiteRestartRequest(r actors.SiteRestartRequest) {
-	go k.siteRestart("controller: " + r.Reason)
+	go k.siteRestart(siteAuto, "controller: "+r.Reason)
 }
 
 // resumeGroups restarts every registered group's direct actors.

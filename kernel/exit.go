@@ -13,7 +13,7 @@ import (
 func installExitHook() {
 	goos.Exit = func(code int32) {
 		print("hr: runtime exit ", code, ": site restart\n")
-		k.recordIntent(bootrec.PathWarm, true, "fatal runtime error")
+		k.recordIntent(bootrec.PathWarm, siteAuto, "fatal runtime error")
 		boardWarmReset()
 	}
 }

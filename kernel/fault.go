@@ -146,7 +146,7 @@ func fatalException(off int, pc, addr uint32, why string) {
 	print(" addr ")
 	printHex(addr)
 	print("\n")
-	k.recordIntent(bootrec.PathWarm, true, why)
+	k.recordIntent(bootrec.PathWarm, siteAuto, why)
 	boardWarmReset()
 }
 

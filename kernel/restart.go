@@ -21,7 +21,7 @@ func (k *kernel) stopAll(why string) {
 // siteRestart restarts the whole system and keeps the bank: who and why go
 // into the boot record first, and every registered group comes back by
 // itself on the next boot. Only the first request acts.
-func (k *kernel) siteRestart(why string) {
+func (k *kernel) siteRestart(kind resetKind, why string) {
 	select {
 	case <-k.restarting:
 		return
@@ -30,7 +30,7 @@ func (k *kernel) siteRestart(why string) {
 	}
 	fmt.Fprintf(&k.out, "hr: site restart: %s\n", why)
 	k.stopAll("site restart")
-	k.recordIntent(bootrec.PathHot, true, why)
+	k.recordIntent(bootrec.PathHot, kind, why)
 	err := boardHotReboot(int(tunables.WatchdogTimeout))
 	// still here: the hot path cannot run, fall back to a warm reset
 	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)

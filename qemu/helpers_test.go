@@ -72,9 +72,10 @@ func (s *session) expect(pattern string) []string {
 func (s *session) run(line string) string {
 	s.t.Helper()
 	require.NoError(s.t, s.Send(line))
-	// skip the echo of the line itself, then collect up to a prompt that
-	// ends the output so far (a log replayed by dmesg holds prompts too)
-	m := s.expect(`(?s)\n(.*)` + prompt + `$`)
+	// from the echo of the line itself up to a prompt that ends the output
+	// so far: actor output redraws the prompt at any time, and a log
+	// replayed by dmesg holds prompts too
+	m := s.expect(`(?s)` + regexp.QuoteMeta(line) + `\r?\n(.*)` + prompt + `$`)
 	return m[1]
 }
 

@@ -16,12 +16,17 @@ import (
 func TestHotRebootSoak(t *testing.T) {
 	s := boot(t)
 	s.banner()
-	const blocks = 20
+	const blocks = 14 // + boot record, crash log, controller, 4 × 2 group records = 25 of 30
 	for i := 0; i < blocks; i++ {
 		s.run(fmt.Sprintf("pmm alloc soak%02d %d soak", i, 4096*(1+i%3)))
 		s.run(fmt.Sprintf("pmm write soak%02d block-%02d-content", i, i))
 	}
-	aid := s.arun("-g 1 idle")
+	// four groups: each takes one injected fault at most, well inside the
+	// restart policy, so every site restart here is one the test asked for
+	aids := map[int]int{}
+	for g := 1; g <= 4; g++ {
+		aids[g] = s.arun(fmt.Sprintf("-g %d idle", g))
+	}
 	hot, warm := 0, 0
 	for round := 1; round <= 12; round++ {
 		switch {
@@ -44,10 +49,13 @@ func TestHotRebootSoak(t *testing.T) {
 		for i := 0; i < blocks; i += 7 {
 			assert.Contains(t, s.run(fmt.Sprintf("pmm dump soak%02d 32", i)), fmt.Sprintf("block-%02d-con", i))
 		}
-		aid = s.waitAids(1, 1, []int{aid})[0]
+		for g := 1; g <= 4; g++ {
+			aids[g] = s.waitAids(g, 1, []int{aids[g]})[0]
+		}
 		if round%3 == 0 {
-			s.run("inject " + strconv.Itoa(aid) + " nil")
-			aid = s.waitAids(1, 1, []int{aid})[0]
+			g := round / 3
+			s.run("inject " + strconv.Itoa(aids[g]) + " nil")
+			aids[g] = s.waitAids(g, 1, []int{aids[g]})[0]
 		}
 	}
 	bank := s.run("bank")

@@ -1,0 +1,234 @@
+package actors
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// AID is an actor id: a per-incarnation credential, as in ChorusOS. Every
+// start of every actor takes a new one, and the controller persists the
+// counter (by leases), so aids keep growing across site restarts and an old
+// aid can never name a newer actor. 0 is never an aid.
+type AID uint32
+
+// SiteRestartRequest is the controller's escalation: the kernel performs
+// the site restart (on the board the call never comes back to the group).
+type SiteRestartRequest struct {
+	Group  int    // the group that caused it
+	Actor  string // the member that failed or did not stop
+	AID    AID
+	Reason string // e.g. "policy: group 2 badness 4 > maxBadness 3 within 10s"
+}
+
+// Deps is what the kernel provides to the controller.
+type Deps struct {
+	// Clock drives every timed path; nil means RealClock.
+	Clock Clock
+	// SiteRestart performs a site restart; the controller calls it without
+	// holding its lock, and copes with it returning (tests record). nil only
+	// logs the request.
+	SiteRestart func(SiteRestartRequest)
+	// Log receives the controller's console lines (no trailing newline).
+	Log func(format string, args ...any)
+	// Console receives the actors' output (Context.Printf); it must be safe
+	// for concurrent use. nil discards.
+	Console io.Writer
+	// OnGoroutine, optional, is called on each actor goroutine when it
+	// starts (true) and just before it ends (false), so that the kernel can
+	// map a CPU fault to the actor it happened in.
+	OnGoroutine func(start bool)
+}
+
+// Controller is the hot restart controller (HR_CTRL). All its state is
+// guarded by one mutex, which is never held while actor code, the kernel's
+// SiteRestart or Log run: work that must happen after a state change is
+// collected in a post and done once the lock is released.
+type Controller struct {
+	mu      sync.Mutex
+	bank    *pmm.Bank
+	cfg     Config
+	progs   *Programs
+	deps    Deps
+	clock   Clock
+	console io.Writer
+	base    time.Time // clock time at New: the origin of the controller's uptime
+
+	closing  bool // Shutdown called: nothing starts any more
+	ctl      *record
+	aidNext  AID // next aid to hand out
+	leaseEnd AID // aids below it may be handed out without writing the controller record
+
+	live       map[AID]*Context   // every running incarnation, ordinary ones included
+	groups     []*group           // by gid; nil when unused
+	names      map[string]*member // registered restartable names
+	registered int                // members, corrupt records included (hrCtrl.maxActors)
+}
+
+// group is one restart group, in memory and in its group record.
+type group struct {
+	gid     int
+	key     string
+	rec     *record
+	members []*member // registration order: directs restart in this order
+	state   GroupState
+
+	restarts int
+	badness  int
+	failedAt time.Duration // controller uptime of the last failure (policy basis)
+	wallAt   int64         // the same instant as clock time, persisted for the record
+	killed   bool
+
+	quick       int           // consecutive failures sooner than MinRunTime (backoff exponent)
+	resumeAt    time.Duration // end of the backoff delay, while state is backoff
+	lastFailure string
+
+	epoch  uint64        // bumped by every failure and kill: a stale restart worker gives up
+	cancel chan struct{} // closed when the group goes or the controller shuts down
+	closed bool          // cancel is closed
+}
+
+// member is a registered restartable actor: its record, in memory.
+type member struct {
+	id      AID
+	rec     *record
+	g       *group
+	name    string
+	program string
+	args    []string
+	kind    Kind
+	spawner string
+	clean   bool
+	gen     int
+	corrupt string // why its record is not trusted; such a member never runs
+
+	cur     *Context // the running incarnation, nil when none
+	lastAID AID
+	failed  string // why the last start failed, for aps
+}
+
+// New reopens the controller's records in the bank (its system blocks, all
+// named "__SYS.hr.…"), finishes what a reset interrupted (a kill, a group
+// termination, a registration) and reports in the log what it found. It
+// starts nothing: the kernel calls Resume for that.
+func New(bank *pmm.Bank, cfg Config, progs *Programs, deps Deps) (*Controller, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if bank == nil {
+		return nil, fmt.Errorf("%w: no bank", ErrBadConfig)
+	}
+	if progs == nil {
+		progs = &Programs{}
+	}
+	c := &Controller{
+		bank: bank, cfg: cfg, progs: progs, deps: deps, clock: deps.Clock,
+		console: deps.Console,
+		live:    make(map[AID]*Context),
+		groups:  make([]*group, cfg.MaxGroups),
+		names:   make(map[string]*member),
+	}
+	if c.clock == nil {
+		c.clock = RealClock{}
+	}
+	if c.console == nil {
+		c.console = io.Discard
+	}
+	c.base = c.clock.Now()
+	var p post
+	c.mu.Lock()
+	err := c.open(&p)
+	c.mu.Unlock()
+	c.flush(&p)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// now is the controller's uptime on its clock.
+func (c *Controller) now() time.Duration { return c.clock.Now().Sub(c.base) }
+
+func (c *Controller) logf(format string, args ...any) {
+	if c.deps.Log != nil {
+		c.deps.Log(format, args...)
+	}
+}
+
+// post collects what must happen once the lock is released: log lines,
+// actor goroutines to start, controller goroutines, site restart requests.
+type post struct {
+	logs   []string
+	starts []*Context
+	fns    []func()
+	sites  []SiteRestartRequest
+}
+
+func (p *post) logf(format string, args ...any) {
+	p.logs = append(p.logs, fmt.Sprintf(format, args...))
+}
+
+func (c *Controller) flush(p *post) {
+	for _, l := range p.logs {
+		c.logf("%s", l)
+	}
+	for _, x := range p.starts {
+		go c.runActor(x)
+	}
+	for _, fn := range p.fns {
+		go fn()
+	}
+	for _, r := range p.sites {
+		c.logf("hr: site restart requested: group %d: %s", r.Group, r.Reason)
+		if c.deps.SiteRestart != nil {
+			c.deps.SiteRestart(r)
+		}
+	}
+}
+
+// locked runs fn under the lock and then does what it posted.
+func (c *Controller) locked(fn func(p *post) error) error {
+	var p post
+	c.mu.Lock()
+	err := fn(&p)
+	c.mu.Unlock()
+	c.flush(&p)
+	return err
+}
+
+// checkGID checks the group id of a restartable actor.
+func (c *Controller) checkGID(gid int) error {
+	switch {
+	case gid < 0:
+		return fmt.Errorf("%w: %d", ErrBadGroup, gid)
+	case gid >= c.cfg.MaxGroups:
+		return fmt.Errorf("%w: group %d, ids are 0…%d", ErrTooManyGroups, gid, c.cfg.MaxGroups-1)
+	}
+	return nil
+}
+
+// closeCancel closes the group's cancel channel once.
+func (g *group) closeCancel() {
+	if !g.closed {
+		g.closed = true
+		close(g.cancel)
+	}
+}
+
+func (g *group) persist() {
+	if g.rec == nil {
+		return // its record could not be recreated at New; logged then
+	}
+	// A record write only fails on an oversized payload; a group record is
+	// a fixed 23 bytes.
+	_ = g.rec.write(groupRec{gid: g.gid, killed: g.killed, badness: g.badness, failedAt: g.wallAt, restarts: g.restarts}.encode())
+}
+
+func (m *member) persist() error {
+	r := actorRec{id: m.id, gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
+		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
+	return m.rec.write(r.encode())
+}

@@ -1,0 +1,83 @@
+package examples
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/actors"
+)
+
+// The counter service shows why groups restart together: `counter` keeps a
+// value in a persistent block and serves it over a channel to
+// `counter-client`, which it spawns in its group. A channel does not survive
+// its server; because a failure of either restarts both, the client always
+// talks to the live server and sees the count go on from where it was.
+
+// services is the in-memory rendezvous: group -> the live server's channel.
+var services sync.Map
+
+const counterPeriod = 200 * time.Millisecond
+
+// Counter runs as `arun -g GID counter`.
+func Counter(ctx *actors.Context) error {
+	blk, err := ctx.AllocateGroup("COUNTER", 8)
+	if err != nil {
+		ctx.Printf("counter: %v\n", err)
+		return ctx.Exit()
+	}
+	ch := make(chan uint64)
+	services.Store(ctx.Group(), ch)
+	defer services.CompareAndDelete(ctx.Group(), ch)
+	ctx.Printf("counter: serving from %d\n", le.Uint64(blk))
+	if _, err := ctx.Spawn(fmt.Sprintf("counter-client.%d", ctx.Group()), "counter-client"); err != nil {
+		return fmt.Errorf("counter: spawn client: %w", err)
+	}
+	ctx.SetHeartbeat(2 * time.Second)
+	for {
+		ctx.Beat()
+		select {
+		case <-ctx.Done():
+			return actors.ErrStopped
+		case kind := <-ctx.Faults():
+			return Misbehave(ctx, kind)
+		case ch <- le.Uint64(blk) + 1:
+			le.PutUint64(blk, le.Uint64(blk)+1)
+		case <-time.After(counterPeriod):
+		}
+	}
+}
+
+// CounterClient reads the service and checks each value is the previous +1.
+func CounterClient(ctx *actors.Context) error {
+	v, ok := services.Load(ctx.Group())
+	if !ok {
+		return fmt.Errorf("counter-client: no counter service in group %d", ctx.Group())
+	}
+	ch := v.(chan uint64)
+	var last uint64
+	for {
+		select {
+		case kind := <-ctx.Faults():
+			return Misbehave(ctx, kind)
+		default:
+		}
+		if err := ctx.Sleep(counterPeriod); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return actors.ErrStopped
+		case n := <-ch:
+			switch {
+			case last == 0:
+				ctx.Printf("counter-client: connected at %d\n", n)
+			case n != last+1:
+				return fmt.Errorf("counter-client: inconsistent: %d after %d", n, last)
+			case n%10 == 0:
+				ctx.Printf("counter-client: %d\n", n)
+			}
+			last = n
+		}
+	}
+}

@@ -1,0 +1,104 @@
+// Package examples holds the programs built into the image: the ChorusOS
+// hot restart examples (hello, spawn), the maze demo, a counter service and
+// small helpers for tests and demos. Each is an actors.Program, run from the
+// console with `arun [-g GID] NAME ARGS…`.
+package examples
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hotrestart/tamago-hr/actors"
+)
+
+// Register adds every example to progs.
+func Register(progs *actors.Programs) error {
+	for _, p := range []struct {
+		name string
+		prog actors.Program
+		help string
+	}{
+		{"hello", Hello, "helloRestart: prints, crashes through a bad pointer, comes back, cleans up"},
+		{"spawn", Parent, "restartSpawn parent: spawns `child`, crashes CRASHES times (default 2)"},
+		{"child", Child, "restartSpawn child: builds STEP 1 … STEP 4 with a persistent checkpoint"},
+		{"maze", Maze, "maze demo: [-rate STEPS/S] [-headless] [-seed N] [-size WxH]"},
+		{"counter", Counter, "counter service: serves a persistent counter to `counter-client`"},
+		{"counter-client", CounterClient, "reads the counter service and checks it is consistent"},
+		{"idle", Idle, "waits to be stopped, heartbeating; reacts to inject"},
+		{"echo", Echo, "prints its arguments and exits cleanly"},
+	} {
+		if err := progs.Register(p.name, p.prog, p.help); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Undefined executes an undefined instruction. Pure Go cannot emit one: the
+// firmware sets it to an assembly `udf`; elsewhere it panics alike.
+var Undefined = func() { panic("undefined instruction (simulated: no assembly here)") }
+
+// ErrInjected is what an `inject … error` returns.
+var ErrInjected = errors.New("injected error")
+
+// badPointer is never allocated: writing through it touches page 0, which
+// the MMU leaves unmapped, so the CPU takes a data abort (helloRestart's
+// "bad pointer").
+var badPointer *[8]uint32
+
+// zero is a variable so the compiler cannot fold the division.
+var zero = 0
+
+// Misbehave makes the calling actor fail the way kind says; it returns the
+// error a program should return (nil when the kind is not an error return).
+func Misbehave(ctx *actors.Context, kind string) error {
+	ctx.Printf("%s: injected %s\n", ctx.Name(), kind)
+	switch kind {
+	case "panic":
+		panic("injected panic")
+	case "error":
+		return ErrInjected
+	case "exit":
+		return nil // returning without Exit(): a premature exit
+	case "hang":
+		<-ctx.Done() // no more heartbeats until stopped
+		return actors.ErrStopped
+	case "spin":
+		for {
+		}
+	case "nil":
+		badPointer[4] = 1
+	case "undef":
+		Undefined()
+	case "div0":
+		_ = 1 / zero
+	}
+	return fmt.Errorf("inject: unknown kind %q", kind)
+}
+
+// Idle waits until it is stopped, heartbeating every 100 ms when it runs as
+// a restartable actor.
+func Idle(ctx *actors.Context) error {
+	if ctx.Restartable() {
+		ctx.SetHeartbeat(time1s)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return actors.ErrStopped
+		case kind := <-ctx.Faults():
+			return Misbehave(ctx, kind)
+		default:
+		}
+		ctx.Beat()
+		if err := ctx.Sleep(tick); err != nil {
+			return err
+		}
+	}
+}
+
+// Echo prints its arguments and exits cleanly.
+func Echo(ctx *actors.Context) error {
+	ctx.Printf("%s\n", joinArgs(ctx.Args()))
+	return ctx.Exit()
+}

@@ -1,0 +1,35 @@
+package examples
+
+import (
+	"errors"
+
+	"github.com/hotrestart/tamago-hr/actors"
+)
+
+// helloKey is an application deletion key, as in the original: any actor
+// can free the block with `pmm freeall HELLO_GROUP`.
+const helloKey = "HELLO_GROUP"
+
+// Hello is helloRestart (ChorusOS 4.0 guide, Appendix B.2). First run: it
+// says hello, bumps a persistent counter and writes through a bad pointer
+// (a real data abort). The controller restarts its group; the second run
+// finds the counter set, says so, frees its block and exits cleanly, which
+// ends the group.
+func Hello(ctx *actors.Context) error {
+	counter, err := ctx.Allocate("PM1", 4, helloKey)
+	if err != nil {
+		ctx.Printf("Cannot allocate or map the persistent memory block called PM1. Error = %v\n", err)
+		return ctx.Exit() // do not loop through restarts on a set-up error
+	}
+	if le.Uint32(counter) == 0 {
+		ctx.Printf("Hello world!\n")
+		le.PutUint32(counter, 1)
+		badPointer[4] = 1 // segmentation fault
+		return errors.New("hello: survived a bad pointer write")
+	}
+	ctx.Printf("Hello again! I have been restarted.\n")
+	if err := ctx.Free("PM1"); err != nil {
+		ctx.Printf("hello: free PM1: %v\n", err)
+	}
+	return ctx.Exit()
+}

@@ -1,0 +1,264 @@
+package actors
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// open rebuilds the controller's memory from its records in the bank (New).
+// What a reset may have left half-done is finished here, and said so:
+//   - a group whose record has the killed flag: the kill is completed;
+//   - an actor record that was allocated but never written (a reset inside
+//     a registration): freed — no aid was ever reported for it;
+//   - a group without members: freed; a group whose members all exited
+//     cleanly: terminated;
+//   - a record with no valid copy: not trusted; the member is kept as
+//     "corrupt" (never run, freed with its group by akill -g).
+func (c *Controller) open(p *post) error {
+	if err := c.openCtl(p); err != nil {
+		return err
+	}
+	type found struct {
+		record bool
+		actors []AID
+	}
+	byGID := map[int]*found{}
+	var maxID AID
+	for _, b := range c.bank.Blocks() {
+		if b.Owner != pmm.System || !strings.HasPrefix(b.Key, groupPrefix) {
+			continue
+		}
+		n, ok := parseNum(b.Key, groupPrefix)
+		if !ok || n >= uint64(c.cfg.MaxGroups) {
+			p.logf("hr: block %s (key %s) is outside groups 0…%d: left alone", b.Name, b.Key, c.cfg.MaxGroups-1)
+			continue
+		}
+		gid := int(n)
+		f := byGID[gid]
+		if f == nil {
+			f = &found{}
+			byGID[gid] = f
+		}
+		if b.Name == b.Key {
+			f.record = true
+			continue
+		}
+		id, ok := parseNum(b.Name, actorPrefix)
+		if !ok || id == 0 {
+			p.logf("hr: group %d: unknown system block %s: left alone (freed with the group)", gid, b.Name)
+			continue
+		}
+		f.actors = append(f.actors, AID(id))
+		maxID = max(maxID, AID(id))
+	}
+	if maxID >= c.leaseEnd {
+		p.logf("hr: aids continue above record %d", maxID)
+		c.leaseEnd = max(maxID+1, maxID) // at 2³²-1, newAID refuses instead of wrapping
+	}
+	c.aidNext = c.leaseEnd
+	gids := make([]int, 0, len(byGID))
+	for gid := range byGID {
+		gids = append(gids, gid)
+	}
+	slices.Sort(gids)
+	for _, gid := range gids {
+		f := byGID[gid]
+		slices.Sort(f.actors)
+		c.openGroup(gid, f.record, f.actors, p)
+	}
+	groups := 0
+	for _, g := range c.groups {
+		if g != nil {
+			groups++
+		}
+	}
+	p.logf("hr: controller: %d groups held, %d restartable actors registered, next aid %d", groups, c.registered, c.aidNext)
+	return nil
+}
+
+// openCtl opens (or creates) the controller record.
+func (c *Controller) openCtl(p *post) error {
+	blk, _, err := c.bank.Lookup(ctlName)
+	if errors.Is(err, pmm.ErrNotFound) {
+		blk, err = c.bank.AllocateAs(pmm.System, ctlName, recordSize, ctlName)
+	}
+	if err != nil {
+		return fmt.Errorf("hr: controller record %s: %w", ctlName, err)
+	}
+	r, payload, st, note := loadRecord(ctlName, blk, magicCtl)
+	c.ctl, c.leaseEnd = r, 1
+	switch st {
+	case recOK:
+		cr, err := decodeCtl(payload)
+		if err != nil || cr.leaseEnd == 0 {
+			p.logf("hr: controller record %s: not trusted (%v): aids continue above the highest record", ctlName, err)
+			break
+		}
+		c.leaseEnd = cr.leaseEnd
+	case recCorrupt:
+		p.logf("hr: controller record %s: %s: not trusted, aids continue above the highest record", ctlName, note)
+		note = ""
+	}
+	if note != "" && st == recOK {
+		p.logf("hr: controller record %s: %s", ctlName, note)
+	}
+	return nil
+}
+
+// openGroup rebuilds group gid from its record (if any) and its members'
+// records (ids sorted, i.e. registration order).
+func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
+	key := GroupKey(gid)
+	g := &group{gid: gid, key: key, state: GroupHeld, cancel: make(chan struct{})}
+	var gr groupRec
+	trusted := false
+	if hasRecord {
+		blk, _, err := c.bank.Lookup(key)
+		if err != nil {
+			p.logf("hr: group %d record: %v", gid, err)
+		} else {
+			r, payload, st, note := loadRecord(key, blk, magicGroup)
+			g.rec = r
+			if st == recOK {
+				var derr error
+				gr, derr = decodeGroup(payload)
+				switch {
+				case derr != nil:
+					note = derr.Error()
+				case gr.gid != gid:
+					note = fmt.Sprintf("says group %d", gr.gid)
+				default:
+					trusted = true
+				}
+			}
+			if !trusted {
+				p.logf("hr: group %d record not trusted (%s): counters reset", gid, note)
+			} else if note != "" {
+				p.logf("hr: group %d record: %s", gid, note)
+			}
+		}
+	}
+	if trusted && gr.killed {
+		n, err := c.bank.SysFreeAll(key)
+		p.logf("hr: group %d: finishing a kill a reset interrupted: %d blocks freed%s", gid, n, errNote(err))
+		return
+	}
+	for _, id := range ids {
+		if m := c.openMember(g, id, p); m != nil {
+			g.members = append(g.members, m)
+		}
+	}
+	if len(g.members) == 0 {
+		n, err := c.bank.SysFreeAll(key)
+		p.logf("hr: group %d has no member (a registration was interrupted): %d blocks freed%s", gid, n, errNote(err))
+		return
+	}
+	if g.allClean() {
+		n, err := c.bank.SysFreeAll(key)
+		p.logf("hr: group %d: every member had exited cleanly: terminated, %d blocks freed%s", gid, n, errNote(err))
+		return
+	}
+	if g.rec == nil {
+		blk, err := c.bank.AllocateAs(pmm.System, key, recordSize, key)
+		if err != nil {
+			p.logf("hr: group %d: cannot recreate its record: %v (its counters will not persist)", gid, err)
+		} else {
+			g.rec = &record{name: key, blk: blk, magic: magicGroup, at: 1}
+		}
+	}
+	if trusted {
+		g.restarts, g.badness, g.wallAt = gr.restarts, gr.badness, gr.failedAt
+	}
+	// The clock's origin changed with the boot: the badness is kept as it
+	// is, and its decay starts again from now.
+	g.failedAt = c.now()
+	if !trusted {
+		g.persist()
+	}
+	c.groups[gid] = g
+	direct := 0
+	for _, m := range g.members {
+		c.registered++
+		if m.corrupt == "" {
+			c.names[m.name] = m
+		}
+		if m.kind == Direct {
+			direct++
+		}
+	}
+	p.logf("hr: group %d: members %d (direct %d), restarts %d, badness %d", gid, len(g.members), direct, g.restarts, g.badness)
+}
+
+// openMember reads one actor record; nil when the record was never written
+// (then it is freed).
+func (c *Controller) openMember(g *group, id AID, p *post) *member {
+	name := actorRecordName(id)
+	m := &member{id: id, g: g, name: name, kind: Kind(0xff)}
+	blk, _, err := c.bank.Lookup(name)
+	if err != nil {
+		m.corrupt = err.Error()
+		p.logf("hr: group %d: record %s: %v", g.gid, name, err)
+		return m
+	}
+	r, payload, st, note := loadRecord(name, blk, magicActor)
+	m.rec = r
+	switch st {
+	case recEmpty:
+		err := c.bank.SysFree(name)
+		p.logf("hr: group %d: record %s was never written (a registration was interrupted): freed%s", g.gid, name, errNote(err))
+		return nil
+	case recCorrupt:
+		m.corrupt = note
+	case recOK:
+		ar, err := decodeActor(payload)
+		switch {
+		case err != nil:
+			m.corrupt = err.Error()
+		case ar.id != id || ar.gid != g.gid:
+			m.corrupt = fmt.Sprintf("says id %d group %d", ar.id, ar.gid)
+		case c.names[ar.name] != nil || g.member(ar.name) != nil:
+			m.corrupt = fmt.Sprintf("duplicate name %s", ar.name)
+		default:
+			m.name, m.program, m.args, m.kind = ar.name, ar.program, ar.args, ar.kind
+			m.spawner, m.clean, m.gen = ar.spawner, ar.clean, ar.gen
+			if note != "" {
+				p.logf("hr: group %d: record of %s: %s", g.gid, m.name, note)
+			}
+			return m
+		}
+	}
+	p.logf("hr: group %d: record %s not trusted (%s): kept as corrupt, never run; akill -g %d frees it", g.gid, name, m.corrupt, g.gid)
+	return m
+}
+
+func errNote(err error) string {
+	if err != nil {
+		return " (" + err.Error() + ")"
+	}
+	return ""
+}
+
+// allClean reports whether every member has terminated cleanly (and none
+// runs): the group terminates.
+func (g *group) allClean() bool {
+	for _, m := range g.members {
+		if !m.clean || m.corrupt != "" || m.cur != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// member returns the member of g named name, nil if none.
+func (g *group) member(name string) *member {
+	for _, m := range g.members {
+		if m.name == name {
+			return m
+		}
+	}
+	return nil
+}

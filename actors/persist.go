@@ -1,0 +1,160 @@
+package actors
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// Block names and keys of the controller's records. Every record is a
+// System block of one page. A group's records (its group record and one per
+// member) are tagged with the group key, the very key AllocateGroup gives
+// the members' own blocks: a group kill or termination is then a single
+// pmm.SysFreeAll, one atomic commit in the bank, and a group's membership is
+// simply "the actor records with its key" — registering or unregistering a
+// member never needs a second, separate write.
+const (
+	hrPrefix     = pmm.ReservedPrefix + ".hr."
+	ctlName      = hrPrefix + "ctl"
+	groupPrefix  = hrPrefix + "g" // + gid: group key, also the group record's name
+	actorPrefix  = hrPrefix + "a" // + record id: an actor record
+	recordSize   = pmm.PageSize
+	aidLeaseSize = 32
+)
+
+// GroupKey returns the deletion key of group gid (the HR_GROUP_KEY analog).
+func GroupKey(gid int) string { return groupPrefix + strconv.Itoa(gid) }
+
+func actorRecordName(id AID) string { return actorPrefix + strconv.FormatUint(uint64(id), 10) }
+
+// parseNum reads the canonical decimal suffix of s after prefix, a 32-bit
+// unsigned number (kept as uint64 so that no int conversion can wrap on
+// the 32-bit board).
+func parseNum(s, prefix string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(s, prefix)
+	if !ok || rest == "" || (len(rest) > 1 && rest[0] == '0') {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(rest, 10, 32)
+	return n, err == nil
+}
+
+// ctlRec is the controller record: the end of the aid lease, i.e. the
+// lowest aid that no boot can have handed out yet.
+type ctlRec struct{ leaseEnd AID }
+
+func (r ctlRec) encode() []byte {
+	var e encoder
+	e.u32(uint32(r.leaseEnd))
+	return e.b
+}
+
+func decodeCtl(p []byte) (ctlRec, error) {
+	d := decoder{b: p}
+	r := ctlRec{leaseEnd: AID(d.u32())}
+	return r, d.err
+}
+
+// groupRec is a group record: restart counter, policy state and the killed
+// flag that lets a kill interrupted by a reset be finished at the next boot.
+type groupRec struct {
+	gid      int
+	killed   bool
+	badness  int
+	failedAt int64 // clock time of the last failure, Unix ns (informational across boots)
+	restarts int
+}
+
+func (r groupRec) encode() []byte {
+	var e encoder
+	e.u16(uint16(r.gid))
+	var flags uint8
+	if r.killed {
+		flags |= 1
+	}
+	e.u8(flags)
+	e.u32(uint32(r.badness))
+	e.u64(uint64(r.failedAt))
+	e.u32(uint32(r.restarts))
+	return e.b
+}
+
+func decodeGroup(p []byte) (groupRec, error) {
+	d := decoder{b: p}
+	r := groupRec{gid: int(d.u16())}
+	r.killed = d.u8()&1 != 0
+	r.badness = int(d.u32())
+	r.failedAt = int64(d.u64())
+	r.restarts = int(d.u32())
+	return r, d.err
+}
+
+// actorRec is a restartable actor's persistent credentials: what it takes
+// to run it again (the actor image analog) plus its clean flag and
+// generation.
+type actorRec struct {
+	id      AID // the aid it was registered with; names its block
+	gid     int
+	kind    Kind
+	clean   bool
+	gen     int
+	name    string
+	program string
+	spawner string
+	args    []string
+}
+
+func (r *actorRec) encode() []byte {
+	var e encoder
+	e.u32(uint32(r.id))
+	e.u16(uint16(r.gid))
+	e.u8(uint8(r.kind))
+	var clean uint8
+	if r.clean {
+		clean = 1
+	}
+	e.u8(clean)
+	e.u32(uint32(r.gen))
+	e.str(r.name)
+	e.str(r.program)
+	e.str(r.spawner)
+	e.strs(r.args)
+	return e.b
+}
+
+func decodeActor(p []byte) (*actorRec, error) {
+	d := decoder{b: p}
+	r := &actorRec{id: AID(d.u32()), gid: int(d.u16()), kind: Kind(d.u8())}
+	r.clean = d.u8() == 1
+	r.gen = int(d.u32())
+	r.name, r.program, r.spawner = d.str(), d.str(), d.str()
+	r.args = d.strs()
+	if d.err != nil {
+		return nil, d.err
+	}
+	if len(d.b) != 0 {
+		return nil, fmt.Errorf("%d trailing bytes", len(d.b))
+	}
+	if r.kind != Direct && r.kind != Indirect {
+		return nil, fmt.Errorf("kind %d", r.kind)
+	}
+	if checkName(r.name, MaxActorName) != nil || checkName(r.program, MaxProgramName) != nil {
+		return nil, fmt.Errorf("bad name %q or program %q", r.name, r.program)
+	}
+	return r, nil
+}
+
+// checkArgs bounds a record's variable part before anything is created, so
+// that a record write can never fail half-way through a registration.
+func checkArgs(name, program, spawner string, args []string) error {
+	n := 12 + 2 + len(name) + 2 + len(program) + 2 + len(spawner) + 2
+	for _, a := range args {
+		n += 2 + len(a)
+	}
+	if n > recMaxLength {
+		return fmt.Errorf("%w: the record of %s would be %d bytes, at most %d fit", ErrTooLong, name, n, recMaxLength)
+	}
+	return nil
+}

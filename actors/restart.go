@@ -1,0 +1,137 @@
+package actors
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// failLocked handles an abnormal termination of member x of g (a failure,
+// a kill without -g, a missed heartbeat). Only the first failure of a
+// running group counts: failures while it is already stopping are part of
+// the same restart. The policy is charged and persisted first, so a reset
+// anywhere later still remembers it; then every member is told to stop and
+// a restart worker takes over (or, over the policy, a site restart is
+// requested).
+func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
+	if g.state != GroupRunning {
+		return
+	}
+	now := c.now()
+	nb, escalate := charge(g.badness, g.failedAt, now, c.cfg)
+	g.badness, g.failedAt, g.wallAt = nb, now, c.clock.Now().UnixNano()
+	who := fmt.Sprintf("aid %d %s: %s", x.aid, x.name, cause)
+	g.lastFailure = who
+	g.epoch++
+	victims := c.stopGroupLocked(g)
+	if escalate {
+		g.state = GroupSiteRestart
+		g.persist()
+		reason := policyReason(g.gid, nb, c.cfg)
+		p.logf("hr: group %d failure (%s): %s", g.gid, who, reason)
+		p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: x.name, AID: x.aid, Reason: reason})
+		return
+	}
+	g.restarts++
+	g.persist()
+	ran := now - x.started
+	delay, quick := backoff(ran, g.quick, c.cfg)
+	g.quick = quick
+	g.state = GroupStopping
+	note := ""
+	if delay > 0 {
+		note = fmt.Sprintf(" in %v: ran %v < minRunTime %v", delay, ran, c.cfg.MinRunTime)
+	}
+	p.logf("hr: group %d restart %d (%s)%s", g.gid, g.restarts, who, note)
+	epoch := g.epoch
+	p.fns = append(p.fns, func() { c.restartGroup(g, epoch, victims, delay) })
+}
+
+// restartGroup is the restart worker: it waits (bounded) for the members to
+// stop, then for the backoff delay, then starts the direct actors again.
+// It gives up silently when the group was killed or the controller shut
+// down meanwhile (the epoch moved on).
+func (c *Controller) restartGroup(g *group, epoch uint64, victims []*Context, delay time.Duration) {
+	lag := c.awaitStop(victims, c.cfg.StopTimeout)
+	var p post
+	c.mu.Lock()
+	if g.epoch != epoch || c.closing {
+		c.mu.Unlock()
+		return
+	}
+	if len(lag) > 0 {
+		c.inconsistentLocked(g, lag, &p)
+		c.mu.Unlock()
+		c.flush(&p)
+		return
+	}
+	if delay > 0 {
+		g.state = GroupBackoff
+		g.resumeAt = c.now() + delay
+		cancel := g.cancel
+		c.mu.Unlock()
+		t := c.clock.NewTimer(delay)
+		select {
+		case <-t.C():
+		case <-cancel:
+			t.Stop()
+			return
+		}
+		c.mu.Lock()
+		if g.epoch != epoch || c.closing {
+			c.mu.Unlock()
+			return
+		}
+	}
+	c.startGroupLocked(g, &p)
+	c.mu.Unlock()
+	c.flush(&p)
+}
+
+// inconsistentLocked escalates a group some of whose members did not stop:
+// goroutines cannot be killed, so only a site restart makes it whole again.
+func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) string {
+	g.state = GroupSiteRestart
+	l := lag[0]
+	reason := fmt.Sprintf("member %s (aid %d) did not stop within %v", l.name, l.aid, c.cfg.StopTimeout)
+	if len(lag) > 1 {
+		reason += fmt.Sprintf(" (and %d more)", len(lag)-1)
+	}
+	p.logf("hr: group %d inconsistent: %s", g.gid, reason)
+	p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: l.name, AID: l.aid, Reason: reason})
+	return reason
+}
+
+// startGroupLocked starts g's direct actors again (new aid, next
+// generation, original program and arguments) and clears every member's
+// clean flag: the group runs again from its direct actors' entry points,
+// and its indirect actors stay blocked until their spawners spawn them.
+// It returns how many direct actors started and why others did not.
+func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
+	var started []string
+	var errs []error
+	for _, m := range g.members {
+		if m.corrupt != "" || m.cur != nil {
+			continue
+		}
+		if m.kind != Direct {
+			if m.clean {
+				m.clean = false
+				_ = m.persist()
+			}
+			continue
+		}
+		x, err := c.startMemberLocked(m, 0, p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("group %d: %s: %w", g.gid, m.name, err))
+			p.logf("hr: group %d: cannot start %s: %v", g.gid, m.name, err)
+			continue
+		}
+		started = append(started, fmt.Sprintf("%s aid %d", m.name, x.aid))
+	}
+	g.state = GroupRunning
+	if len(started) > 0 {
+		p.logf("hr: group %d running: %s", g.gid, strings.Join(started, ", "))
+	}
+	return len(started), errs
+}

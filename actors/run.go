@@ -1,0 +1,178 @@
+package actors
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// Run starts program with args: gid -1 runs an ordinary actor (`arun`),
+// never restarted; gid 0 … MaxGroups-1 registers a direct restartable
+// actor in that group (`arun -g`), creating the group when it is new. The
+// name is generated ("<program>.<gid>.<n>"). On any error nothing is left
+// behind: no record, no group, no registration.
+func (c *Controller) Run(gid int, program string, args []string) (AID, error) {
+	prog, err := c.progs.lookup(program)
+	if err != nil {
+		return 0, err
+	}
+	if gid != -1 {
+		if err := c.checkGID(gid); err != nil {
+			return 0, err
+		}
+	}
+	var aid AID
+	err = c.locked(func(p *post) error {
+		if c.closing {
+			return ErrShutdown
+		}
+		if gid == -1 {
+			a, err := c.newAID()
+			if err != nil {
+				return err
+			}
+			x := c.newContext(a, prog, program, program, args, nil)
+			c.live[a] = x
+			p.starts = append(p.starts, x)
+			aid = a
+			return nil
+		}
+		x, err := c.runDirectLocked(gid, program, args, p)
+		if err != nil {
+			return err
+		}
+		aid = x.aid
+		return nil
+	})
+	return aid, err
+}
+
+func (c *Controller) runDirectLocked(gid int, program string, args []string, p *post) (*Context, error) {
+	g := c.groups[gid]
+	if g != nil && g.state != GroupRunning {
+		return nil, fmt.Errorf("%w: group %d is %s", ErrGroupBusy, gid, g.state)
+	}
+	if c.registered >= c.cfg.MaxActors {
+		return nil, fmt.Errorf("%w: %d registered (hrCtrl.maxActors)", ErrTooManyActors, c.registered)
+	}
+	name := c.generateName(program, gid)
+	if err := checkName(name, MaxActorName); err != nil {
+		return nil, err
+	}
+	if err := checkArgs(name, program, "", args); err != nil {
+		return nil, err
+	}
+	newGroup := g == nil
+	if newGroup {
+		var err error
+		if g, err = c.createGroupLocked(gid); err != nil {
+			return nil, err
+		}
+	}
+	x, err := c.registerAndStartLocked(g, name, program, args, Direct, "", p)
+	if err != nil && newGroup {
+		_ = c.bank.SysFree(g.key)
+		c.groups[gid] = nil
+	}
+	return x, err
+}
+
+// generateName picks "<program>.<gid>.<n>" with the smallest free n.
+func (c *Controller) generateName(program string, gid int) string {
+	for n := 1; ; n++ {
+		name := fmt.Sprintf("%s.%d.%d", program, gid, n)
+		if c.names[name] == nil {
+			return name
+		}
+	}
+}
+
+// createGroupLocked creates group gid and its record.
+func (c *Controller) createGroupLocked(gid int) (*group, error) {
+	key := GroupKey(gid)
+	blk, err := c.bank.AllocateAs(pmm.System, key, recordSize, key)
+	if err != nil {
+		return nil, fmt.Errorf("no room for the record of group %d: %w", gid, err)
+	}
+	g := &group{gid: gid, key: key, state: GroupRunning, cancel: make(chan struct{}), failedAt: c.now(),
+		rec: &record{name: key, blk: blk, magic: magicGroup, at: 1}}
+	g.persist()
+	c.groups[gid] = g
+	return g, nil
+}
+
+// registerAndStartLocked registers a new member (its record block, named by
+// the aid of its first incarnation) and starts it. On error nothing is
+// left: the record block is freed and the name unregistered.
+func (c *Controller) registerAndStartLocked(g *group, name, program string, args []string, kind Kind, spawner string, p *post) (*Context, error) {
+	id, err := c.newAID()
+	if err != nil {
+		return nil, err
+	}
+	bname := actorRecordName(id)
+	blk, err := c.bank.AllocateAs(pmm.System, bname, recordSize, g.key)
+	if err != nil {
+		return nil, fmt.Errorf("no room for the record of %s: %w", name, err)
+	}
+	m := &member{id: id, rec: &record{name: bname, blk: blk, magic: magicActor, at: 1}, g: g,
+		name: name, program: program, args: slices.Clone(args), kind: kind, spawner: spawner}
+	g.members = append(g.members, m)
+	c.names[name] = m
+	c.registered++
+	x, err := c.startMemberLocked(m, id, p)
+	if err != nil {
+		g.members = g.members[:len(g.members)-1]
+		delete(c.names, name)
+		c.registered--
+		_ = c.bank.SysFree(bname)
+		return nil, err
+	}
+	return x, nil
+}
+
+// startMemberLocked starts a new incarnation of m: next generation, clean
+// flag cleared, record written before the goroutine starts. aid 0 takes a
+// new aid.
+func (c *Controller) startMemberLocked(m *member, aid AID, p *post) (*Context, error) {
+	prog, err := c.progs.lookup(m.program)
+	if err != nil {
+		m.failed = err.Error()
+		return nil, err
+	}
+	if aid == 0 {
+		if aid, err = c.newAID(); err != nil {
+			return nil, err
+		}
+	}
+	m.gen++
+	m.clean = false
+	if err := m.persist(); err != nil {
+		m.gen--
+		return nil, err
+	}
+	x := c.newContext(aid, prog, m.name, m.program, m.args, m)
+	m.cur, m.lastAID, m.failed = x, aid, ""
+	c.live[aid] = x
+	p.starts = append(p.starts, x)
+	return x, nil
+}
+
+// newAID hands out the next aid. The controller record holds the end of a
+// lease of aids; only when the lease is used up is a new end written, so
+// most starts cost no write, and after a reset the next boot starts above
+// anything that may have been handed out.
+func (c *Controller) newAID() (AID, error) {
+	if c.aidNext >= c.leaseEnd {
+		if uint64(c.aidNext)+aidLeaseSize > math.MaxUint32 {
+			return 0, fmt.Errorf("%w: actor ids exhausted", ErrTooManyActors)
+		}
+		end := c.aidNext + aidLeaseSize
+		_ = c.ctl.write(ctlRec{leaseEnd: end}.encode())
+		c.leaseEnd = end
+	}
+	a := c.aidNext
+	c.aidNext++
+	return a, nil
+}
