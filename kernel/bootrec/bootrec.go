@@ -37,11 +37,11 @@ const (
 type Path uint8
 
 const (
-	PathNone Path = iota // power-on or unknown
-	PathHot              // hot reboot from the image in memory
-	PathWarm             // WDOG1 warm reset, bank kept
-	PathCold             // explicit cold reboot, bank discarded
-	PathWatchdog         // breadcrumb left while the watchdog runs
+	PathNone     Path = iota // power-on or unknown
+	PathHot                  // hot reboot from the image in memory
+	PathWarm                 // WDOG1 warm reset, bank kept
+	PathCold                 // explicit cold reboot, bank discarded
+	PathWatchdog             // breadcrumb left while the watchdog runs
 	numPaths
 )
 
