@@ -35,7 +35,7 @@ else
 $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
-HOST_PKGS = $$(go list ./... | grep -v -e '/board/' -e '/kernel$$' -e '/qemu$$')
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/kernel$$' -e '/qemu$$')
 
 .PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu build-all vet fuzz bench qemu-install imx imx-tools clean
 
@@ -59,8 +59,8 @@ toolchain:
 # The tunables are validated on the host and laid over the committed defaults.
 image: toolchain
 	@if [ -n "$(AUTHORIZED_KEYS)" ]; then go run ./kernel/netconsole/checkkeys "$(AUTHORIZED_KEYS)"; fi
-	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go $(TUNABLES)
-	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go"; \
+	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen $(TUNABLES)
+	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go.gen"; \
 	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
 	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
 	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
