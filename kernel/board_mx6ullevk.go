@@ -4,20 +4,7 @@ package main
 
 import board "github.com/hotrestart/tamago-hr/board/mx6ullevk"
 
-var (
-	boardName      = board.Name
-	boardConsole   = board.Console
-	boardTx        = board.ConsoleTx
-	boardMapBank   = board.MapBank
-	boardWarmReset = board.WarmReset
-	boardCause     = board.ResetCause
-	boardExit      = board.Exit
-	boardLED       = board.LED
-	boardEmulated  = board.Emulated
-	boardWatchdog  = board.EnableWatchdog
-	boardService   = board.ServiceWatchdog
-	boardHotReboot = board.HotReboot
-)
+var hw = board.Hardware
 
 const (
 	dramStart = board.DRAMStart

@@ -13,7 +13,7 @@ import (
 // openBank maps and validates the bank, updates the boot record and prints
 // the banner: one line that says cold or warm, and why.
 func (k *kernel) openBank() error {
-	mem := boardMapBank(bankStart, bankStart+bankReserve)[:bankBytes]
+	mem := hw.MapBank(bankStart, bankStart+bankReserve)[:bankBytes]
 	b, rep, err := pmm.Open(mem, bankGeometry())
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func (k *kernel) openBank() error {
 		state = "cold"
 	}
 	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks\n",
-		state, rec.Boots, boardName, k.reason, uint32(bankStart), bankBytes,
+		state, rec.Boots, hw.Name(), k.reason, uint32(bankStart), bankBytes,
 		bankBytes/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks)
 	return nil
 }
@@ -68,7 +68,7 @@ func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
 		return fmt.Sprintf("%s after %s", rec.Path, rec.Intent)
 	}
 	rec.Watchdogs++
-	cause := boardCause()
+	cause := hw.ResetCause()
 	if cause == "" {
 		cause = "watchdog or fault"
 	}

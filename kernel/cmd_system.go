@@ -74,15 +74,15 @@ func (k *kernel) cmdReboot(out io.Writer, _ []string) error {
 	// QEMU keeps RAM across a reset: discard the bank explicitly so the
 	// next boot is cold, as it would be after a power cycle.
 	if k.bank != nil {
-		clear(boardMapBank(bankStart, bankStart+bankReserve))
+		clear(hw.MapBank(bankStart, bankStart+bankReserve))
 	}
-	boardWarmReset()
+	hw.WarmReset()
 	return nil
 }
 
 func (k *kernel) cmdReset(out io.Writer, _ []string) error {
 	k.recordIntent(bootrec.PathWarm, plainReset, "console reset")
-	boardWarmReset()
+	hw.WarmReset()
 	return nil
 }
 
@@ -97,7 +97,7 @@ func (k *kernel) cmdHalt(out io.Writer, args []string) error {
 	}
 	k.stopAll("halt")
 	fmt.Fprintln(out, "hr: halted")
-	if !boardExit(code) {
+	if !hw.Exit(code) {
 		select {} // silicon: nothing to return to
 	}
 	return nil

@@ -14,6 +14,6 @@ func installExitHook() {
 	goos.Exit = func(code int32) {
 		print("hr: runtime exit ", code, ": site restart\n")
 		k.recordIntent(bootrec.PathWarm, siteAuto, "fatal runtime error")
-		boardWarmReset()
+		hw.WarmReset()
 	}
 }

@@ -147,7 +147,7 @@ func fatalException(off int, pc, addr uint32, why string) {
 	printHex(addr)
 	print("\n")
 	k.recordIntent(bootrec.PathWarm, siteAuto, why)
-	boardWarmReset()
+	hw.WarmReset()
 }
 
 // printHex prints v as 0x%08x without allocating.

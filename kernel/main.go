@@ -54,6 +54,7 @@ func main() {
 		// console, which can still reboot.
 		fmt.Printf("hr: bank unusable: %v\n", err)
 	} else {
+		_ = hw.LED("blue", false)
 		k.decideMode()
 		k.startWatchdog()
 		if err := k.startController(); err != nil {

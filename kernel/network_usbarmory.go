@@ -50,7 +50,7 @@ func (k *kernel) startNetwork() {
 	case len(keys) == 0:
 		k.logf("ssh: no authorized key built in; network console off")
 		return
-	case boardEmulated():
+	case hw.Emulated():
 		k.logf("ssh: no USB device mode under emulation; network console off")
 		return
 	}

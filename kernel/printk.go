@@ -28,7 +28,7 @@ func printk(c byte) {
 
 // emit sends one byte to the UART and the log, as is.
 func emit(c byte) {
-	boardTx(c)
+	hw.ConsoleTx(c)
 	if ring != nil {
 		ring.Put(c)
 	} else if earlyN < len(early) {
@@ -63,4 +63,4 @@ func (consoleWriter) Write(p []byte) (int, error) {
 // through printk.
 type consoleRW struct{ consoleWriter }
 
-func (consoleRW) Read(p []byte) (int, error) { return boardConsole.Read(p) }
+func (consoleRW) Read(p []byte) (int, error) { return hw.Console().Read(p) }

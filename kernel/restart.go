@@ -29,12 +29,13 @@ func (k *kernel) siteRestart(kind resetKind, why string) {
 		close(k.restarting)
 	}
 	fmt.Fprintf(&k.out, "hr: site restart: %s\n", why)
+	_ = hw.LED("blue", true) // restart in progress; the next boot turns it off
 	k.stopAll("site restart")
 	k.recordIntent(bootrec.PathHot, kind, why)
-	err := boardHotReboot(int(tunables.WatchdogTimeout))
+	err := hw.HotReboot(int(tunables.WatchdogTimeout))
 	// still here: the hot path cannot run, fall back to a warm reset
 	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
 	k.rec.Path, k.rec.Intent = bootrec.PathWarm, why+" ("+err.Error()+")"
 	k.recs.Save(k.rec)
-	boardWarmReset()
+	hw.WarmReset()
 }

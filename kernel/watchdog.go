@@ -24,12 +24,13 @@ func (k *kernel) startWatchdog() {
 		fmt.Sprintf("%s for %d ms", watchdogIntent, timeout)
 	k.rec.ClockMs = persistentClock()
 	k.recs.Save(k.rec)
-	boardWatchdog(timeout)
+	hw.EnableWatchdog(timeout)
 	go func() {
 		period := time.Duration(timeout) * time.Millisecond / 4
-		for {
+		for alive := true; ; alive = !alive {
 			time.Sleep(period)
-			boardService(timeout)
+			hw.ServiceWatchdog(timeout)
+			_ = hw.LED("white", alive) // heartbeat, where the board has one
 			k.rec.ClockMs = persistentClock()
 			k.recs.Save(k.rec)
 		}
