@@ -123,8 +123,9 @@ qemu-gdb: image qemu-install
 	$(QEMU_BASE) $(QEMU_SERIAL) -S -s -kernel $(APP)
 
 vet: toolchain
-	go vet $(HOST_PKGS)
-	$(GOENV) $(TAMAGO) vet -tags $(TAGS) ./kernel ./board/...
+	go vet $(HOST_PKGS) ./qemu
+	$(GOENV) $(TAMAGO) vet -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./board/...
+	$(GOENV) $(TAMAGO) vet -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./board/...
 
 test-host:
 	go test -count=1 $(HOST_PKGS)

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -23,6 +24,9 @@ type Options struct {
 	Limit time.Duration
 	// Target selects the console UART: "mx6ullevk" (UART1) or "usbarmory" (UART2).
 	Target string
+	// Monitor, when set, is a unix socket path for QEMU's human monitor
+	// (see Machine.Monitor); otherwise there is none.
+	Monitor string
 	// Extra QEMU arguments.
 	Extra []string
 }
@@ -32,6 +36,8 @@ type Machine struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	cancel context.CancelFunc
+
+	monitor string // HMP socket path, or ""
 
 	mu   sync.Mutex
 	out  bytes.Buffer // everything the console printed
@@ -55,15 +61,19 @@ func Start(image string, o Options) (*Machine, error) {
 	if o.Target == "usbarmory" {
 		serial = []string{"-serial", "null", "-serial", "stdio"}
 	}
+	monitor := "none"
+	if o.Monitor != "" {
+		monitor = "unix:" + o.Monitor + ",server,nowait"
+	}
 	args := append([]string{"-machine", "mcimx6ul-evk", "-cpu", "cortex-a7", "-m", "512M",
-		"-nographic", "-monitor", "none", "-semihosting", "-net", "none"}, serial...)
+		"-nographic", "-monitor", monitor, "-semihosting", "-net", "none"}, serial...)
 	args = append(args, o.Extra...)
 	args = append(args, "-kernel", image)
 
 	ctx, cancel := context.WithTimeout(context.Background(), o.Limit)
 	cmd := exec.CommandContext(ctx, "qemu-system-arm", args...)
 	cmd.WaitDelay = 2 * time.Second
-	m := &Machine{cmd: cmd, cancel: cancel, more: make(chan struct{}, 1), done: make(chan struct{}), exitCode: -1}
+	m := &Machine{cmd: cmd, cancel: cancel, monitor: o.Monitor, more: make(chan struct{}, 1), done: make(chan struct{}), exitCode: -1}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		cancel()
@@ -183,4 +193,41 @@ func (m *Machine) Wait(timeout time.Duration) (int, error) {
 func (m *Machine) Kill() {
 	m.cancel()
 	<-m.done
+}
+
+// Monitor runs one human-monitor command (e.g. "pmemsave ADDR SIZE FILE")
+// and returns what QEMU answered.
+func (m *Machine) Monitor(cmd string, timeout time.Duration) (string, error) {
+	if m.monitor == "" {
+		return "", errors.New("qemu: started without a monitor")
+	}
+	c, err := net.DialTimeout("unix", m.monitor, timeout)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(timeout))
+	var got []byte
+	buf := make([]byte, 4096)
+	waitPrompt := func() error {
+		for !bytes.HasSuffix(bytes.TrimRight(got, " "), []byte("(qemu)")) {
+			n, err := c.Read(buf)
+			got = append(got, buf[:n]...)
+			if err != nil {
+				return fmt.Errorf("qemu monitor: %w (got %q)", err, got)
+			}
+		}
+		return nil
+	}
+	if err := waitPrompt(); err != nil {
+		return "", err
+	}
+	got = got[:0]
+	if _, err := io.WriteString(c, cmd+"\n"); err != nil {
+		return "", err
+	}
+	if err := waitPrompt(); err != nil {
+		return "", err
+	}
+	return string(got), nil
 }

@@ -1,0 +1,68 @@
+package qemu
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The pmm commands: allocate-or-retrieve, free, freeall, keys, privileges,
+// and one clear line of error for every bad argument.
+func TestPmmCommands(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	assert.Contains(t, s.run("pmm alloc a 5000 job"), "allocated a: 2 pages (8192 bytes)")
+	assert.Contains(t, s.run("pmm alloc a 100 other"), "retrieved a: 2 pages", "retrieve keeps size and key")
+	assert.Contains(t, s.run("pmm alloc a 3 pages"), "retrieved")
+	assert.Contains(t, s.run("pmm alloc a 9000"), "error: pmm alloc \"a\": ")
+	assert.Contains(t, s.run("pmm alloc b 1 job"), "allocated b: 1 pages")
+	s.run("pmm write a hello")
+	ls := s.run("pmm ls")
+	assert.Regexp(t, `a\s+job\s+user\s+\d+\s+2\s+8192`, ls)
+	assert.Regexp(t, `__SYS\.boot\s+__SYS\.kern\s+system`, ls)
+	assert.Contains(t, s.run("pmm stat"), "page size 4096; pages 256")
+	assert.Contains(t, s.run("pmm verify"), "bank ok")
+
+	for line, want := range map[string]string{
+		"pmm alloc x 0":           `error: pmm alloc: size "0" is not 1…`,
+		"pmm alloc x lots":        `error: pmm alloc: size "lots" is not`,
+		"pmm alloc x 2M":          `error: pmm alloc: size "2M" is not`,
+		"pmm alloc __SYS.mine 1":  "privileged",
+		"pmm alloc x 1 __SYS.key": "privileged",
+		"pmm free __SYS.boot":     "privileged",
+		"pmm freeall __SYS.kern":  "privileged",
+		"pmm write __SYS.boot x":  "privileged",
+		"pmm free nosuch":         `error: pmm free "nosuch": `,
+		"pmm freeall nokey":       `error: pmm freeall "nokey": `,
+		"pmm dump nosuch":         `error: pmm dump "nosuch": `,
+		"pmm dump a 99999":        `error: pmm dump: length "99999" is not 1…4096`,
+		"pmm bogus":               `error: unknown command "pmm bogus"`,
+	} {
+		assert.Contains(t, s.run(line), want, line)
+	}
+	assert.Contains(t, s.run("pmm freeall job"), "freed 2 blocks with key job")
+	assert.NotContains(t, s.run("pmm ls"), "job")
+	require.Contains(t, s.run("pmm alloc big 600K k"), "allocated big: 150 pages")
+	assert.Contains(t, s.run("pmm alloc big2 600K k"), "error: pmm alloc \"big2\": ")
+}
+
+// tunables lists every static tunable with its value, default and unit.
+func TestTunablesCommand(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	out := s.run("tunables")
+	for _, want := range []string{`pmm\.rambankSize\s+1048576\s+default 1048576\s+bytes`, `pmm\.maxBlocks\s+30`,
+		`hrCtrl\.maxActors`, `hrCtrl\.maxGroups\s+16`, `hrCtrl\.maxBadness\s+3`, `hrCtrl\.interval\s+10000\s+default 10000\s+ms`,
+		`kern\.watchdogTimeout`, `kern\.crashLoopCount`} {
+		assert.Regexp(t, want, out)
+	}
+	assert.NotContains(t, out, "*", "the default image changes no tunable")
+}
+
+// The test image is built with other tunables: they show, marked.
+func TestTunablesBuiltIn(t *testing.T) {
+	s := testImage(t)
+	s.banner()
+	assert.Regexp(t, `hrCtrl\.maxBadness\s+2\s+default 3\s+count\s+\*`, s.run("tunables"))
+}
