@@ -76,7 +76,7 @@ func (k *kernel) cmdReboot(out io.Writer, _ []string) error {
 	if k.bank != nil {
 		clear(hw.MapBank(bankStart, bankStart+bankReserve))
 	}
-	hw.WarmReset()
+	hw.ColdReset()
 	return nil
 }
 

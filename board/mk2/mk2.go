@@ -39,6 +39,16 @@ var Hardware = Board{imx6.SoC{UART: imx6ul.UART2}}
 // Name identifies the board in the banner.
 func (Board) Name() string { return "usbarmory-mk2" }
 
+// ColdReset power-cycles the board through the PMIC (tamago's mk2.Reset):
+// DRAM is lost, as a cold reboot means. QEMU has no PMIC to cut power, so
+// there it is a warm reset of a bank already discarded by the caller.
+func (b Board) ColdReset() {
+	if b.Emulated() {
+		b.WarmReset()
+	}
+	mk2.Reset()
+}
+
 // LED drives the white (alive heartbeat) or blue (restart in progress) LED.
 func (Board) LED(name string, on bool) error { return mk2.LED(name, on) }
 

@@ -8,7 +8,7 @@ package mx6ullevk
 import (
 	"errors"
 
-	_ "github.com/usbarmory/tamago/board/nxp/mx6ullevk" // Hwinit1: SoC init, UART1
+	"github.com/usbarmory/tamago/board/nxp/mx6ullevk" // Hwinit1: SoC init, UART1
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
 	"github.com/hotrestart/tamago-hr/board/internal/imx6"
@@ -30,6 +30,16 @@ var Hardware = Board{imx6.SoC{UART: imx6ul.UART1}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "mx6ullevk" }
+
+// ColdReset resets the board after the caller discarded the bank. tamago's
+// mx6ullevk.Reset asserts WDOG_B, which the EVK's power logic turns into a
+// power cycle on silicon; QEMU resets only through the warm path.
+func (b Board) ColdReset() {
+	if b.Emulated() {
+		b.WarmReset()
+	}
+	mx6ullevk.Reset()
+}
 
 // LED: the EVK has no user LED to drive.
 func (Board) LED(name string, on bool) error { return errors.New("no user LEDs on the EVK") }
