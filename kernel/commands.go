@@ -6,4 +6,5 @@ func (k *kernel) addCommands() {
 	k.addPmmCommands()
 	k.addActorCommands()
 	k.addCrashCommand()
+	k.addBenchCommand()
 }

@@ -66,3 +66,16 @@ func TestTunablesBuiltIn(t *testing.T) {
 	s.banner()
 	assert.Regexp(t, `hrCtrl\.maxBadness\s+2\s+default 3\s+count\s+\*`, s.run("tunables"))
 }
+
+// bench times pmm on the bank and leaves nothing behind.
+func TestBenchCommand(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	out := s.run("bench")
+	for _, op := range []string{"pmm allocate \\+ free", "pmm retrieve", "pmm verify \\(whole bank\\)"} {
+		assert.Regexp(t, op+`\s+\d+ ops\s+[0-9.]+ µs/op`, out)
+	}
+	assert.NotContains(t, s.run("pmm ls"), "bench.scratch")
+	s.run("pmm alloc bench.scratch 1 k")
+	assert.Contains(t, s.run("bench"), "error: bench: block bench.scratch exists")
+}
