@@ -108,6 +108,16 @@ func (s *sink) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// quietFor reports whether no output arrives within d. It is called with
+// m.mu held and returns with it held.
+func (m *Machine) quietFor(d time.Duration) bool {
+	n := m.out.Len()
+	m.mu.Unlock()
+	time.Sleep(d)
+	m.mu.Lock()
+	return m.out.Len() == n
+}
+
 func (m *Machine) notify() {
 	select {
 	case m.more <- struct{}{}:
@@ -128,6 +138,13 @@ var ErrTimeout = errors.New("qemu: timeout")
 // Expect waits until pattern matches the output printed since the previous
 // match, returns the submatches and moves past the match.
 func (m *Machine) Expect(pattern string, timeout time.Duration) ([]string, error) {
+	return m.ExpectSettled(pattern, 0, timeout)
+}
+
+// ExpectSettled is Expect for patterns anchored at the end of the output
+// ("…prompt$"): a match counts only when no more output arrives for settle,
+// because a chunk of a longer output can end with the same text.
+func (m *Machine) ExpectSettled(pattern string, settle, timeout time.Duration) ([]string, error) {
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil, err
@@ -137,7 +154,17 @@ func (m *Machine) Expect(pattern string, timeout time.Duration) ([]string, error
 	for {
 		m.mu.Lock()
 		rest := m.out.Bytes()[m.pos:]
-		if loc := re.FindSubmatchIndex(rest); loc != nil {
+		loc := re.FindSubmatchIndex(rest)
+		if loc != nil && settle > 0 && !m.quietFor(settle) {
+			m.mu.Unlock()
+			select {
+			case <-deadline.C:
+				return nil, fmt.Errorf("%w after %v: output never settled for %q", ErrTimeout, timeout, pattern)
+			default:
+			}
+			continue // more output came: look again
+		}
+		if loc != nil {
 			subs := make([]string, len(loc)/2)
 			for i := range subs {
 				if loc[2*i] >= 0 {
@@ -163,6 +190,14 @@ func (m *Machine) Expect(pattern string, timeout time.Duration) ([]string, error
 			return nil, fmt.Errorf("%w after %v waiting for %q", ErrTimeout, timeout, pattern)
 		}
 	}
+}
+
+// Unread moves the Expect position back by n bytes (never before the
+// start), so that text a caller has looked at can still be expected.
+func (m *Machine) Unread(n int) {
+	m.mu.Lock()
+	m.pos = max(0, m.pos-n)
+	m.mu.Unlock()
 }
 
 // Since returns the output printed after the last match.

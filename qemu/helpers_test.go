@@ -15,6 +15,8 @@ const (
 	prompt  = `hr> `
 	bootRe  = `hr: (cold|warm) boot (\d+) on \S+ \(([^\n]*)\)`
 	timeout = 20 * time.Second
+	// settle: output this quiet ends a command (UART chunks come far closer)
+	settle = 40 * time.Millisecond
 )
 
 // image returns the image under test, or skips when the Makefile did not
@@ -33,11 +35,27 @@ type session struct {
 	t *testing.T
 }
 
-// boot starts QEMU on the image and waits for the first prompt. The
-// transcript is logged when the test fails; QEMU is always killed.
+// boot starts QEMU on the image under test.
 func boot(t *testing.T, extra ...string) *session {
 	t.Helper()
-	m, err := Start(image(t), Options{Limit: 4 * time.Minute, Extra: extra})
+	return start(t, image(t), extra...)
+}
+
+// testImage boots the second image (startup script, tight policy).
+func testImage(t *testing.T) *session {
+	t.Helper()
+	img := os.Getenv("HR_TEST_IMAGE")
+	if img == "" {
+		t.Skip("HR_TEST_IMAGE not set: run `make test`")
+	}
+	return start(t, img)
+}
+
+// start boots img. The transcript is logged when the test fails; QEMU is
+// always killed.
+func start(t *testing.T, img string, extra ...string) *session {
+	t.Helper()
+	m, err := Start(img, Options{Limit: 4 * time.Minute, Extra: extra})
 	require.NoError(t, err)
 	s := &session{Machine: m, t: t}
 	t.Cleanup(func() {
@@ -75,27 +93,12 @@ func (s *session) run(line string) string {
 	// from the echo of the line itself up to a prompt that ends the output
 	// so far: actor output redraws the prompt at any time, and a log
 	// replayed by dmesg holds prompts too
-	m := s.expect(`(?s)` + regexp.QuoteMeta(line) + `\r?\n(.*)` + prompt + `$`)
+	m, err := s.ExpectSettled(`(?s)`+regexp.QuoteMeta(line)+`\r?\n(.*)`+prompt+`$`, settle, timeout)
+	require.NoError(s.t, err)
+	// actor output may have arrived in the same window: leave all of it
+	// expectable, only the echo is consumed
+	s.Unread(len(m[1]) + len(prompt))
 	return m[1]
-}
-
-// testImage boots the second image (startup script, tight policy).
-func testImage(t *testing.T) *session {
-	t.Helper()
-	img := os.Getenv("HR_TEST_IMAGE")
-	if img == "" {
-		t.Skip("HR_TEST_IMAGE not set: run `make test`")
-	}
-	m, err := Start(img, Options{Limit: 4 * time.Minute})
-	require.NoError(t, err)
-	s := &session{Machine: m, t: t}
-	t.Cleanup(func() {
-		m.Kill()
-		if t.Failed() {
-			t.Logf("console transcript:\n%s", m.Transcript())
-		}
-	})
-	return s
 }
 
 // arun starts a program and returns its aid.
