@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
@@ -63,30 +62,6 @@ func (k *kernel) resumeGroups(out io.Writer) {
 
 func (k *kernel) logf(format string, args ...any) {
 	fmt.Fprintf(&k.out, format+"\n", args...)
-}
-
-// outlet is the console output every part of the system shares: the serial
-// session's line editor once it runs (it redraws the prompt), the raw UART
-// before.
-type outlet struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (o *outlet) set(w io.Writer) {
-	o.mu.Lock()
-	o.w = w
-	o.mu.Unlock()
-}
-
-func (o *outlet) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	w := o.w
-	o.mu.Unlock()
-	if w == nil {
-		return crlf{}.Write(p)
-	}
-	return w.Write(p)
 }
 
 // crlf writes through printk, which turns \n into \r\n.

@@ -33,14 +33,14 @@ type kernel struct {
 	siteRestarted bool
 
 	shell *console.Shell
-	out   outlet
+	out   console.Log // what actors and the controller print, to every session
 	ctl   *actors.Controller
 	progs *actors.Programs
 
 	restarting chan struct{} // closed by the first site restart request
 }
 
-var k = kernel{restarting: make(chan struct{})}
+var k = kernel{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
 
 func main() {
 	k.booted = time.Now()
@@ -73,7 +73,7 @@ func main() {
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
 	s := console.NewSession(consoleRW{})
-	k.out.set(s.Out())
+	k.out.Attach(s.Out())
 	for {
 		if err := s.Serve(k.shell); err != nil {
 			fmt.Printf("hr: console: %v\n", err)

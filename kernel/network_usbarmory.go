@@ -89,6 +89,7 @@ func (k *kernel) startNetwork() {
 		AuthorizedKeys: keys,
 		MaxSessions:    netconsole.DefaultMaxSessions,
 		Log:            k.logf,
+		Attach:         k.out.Attach,
 	}
 	go func() {
 		err := netconsole.Serve(l, cfg)

@@ -2,6 +2,7 @@ package netconsole
 
 import (
 	"errors"
+	"io"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -36,6 +37,10 @@ type Config struct {
 	HandshakeTimeout time.Duration
 	// Log receives one line per connection event; nil discards them.
 	Log func(format string, args ...any)
+	// Attach, when set, subscribes each interactive session's output to
+	// the system's console log (console.Log.Attach), so what actors print
+	// reaches SSH operators too; the session detaches when it ends.
+	Attach func(w io.Writer) (detach func())
 }
 
 // check validates cfg and fills in defaults.

@@ -90,6 +90,6 @@ func (s *server) openChannel(nc ssh.NewChannel) {
 	}
 	go func() {
 		defer func() { <-s.sessions }()
-		serveSession(ch, reqs, s.cfg.Shell)
+		serveSession(ch, reqs, s.cfg.Shell, s.cfg.Attach)
 	}()
 }

@@ -16,7 +16,7 @@ import (
 // sends "exit-status" and closes the channel. Requests keep being answered
 // while the shell runs, because an unread request channel stalls the whole
 // SSH connection.
-func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell) {
+func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, attach func(io.Writer) func()) {
 	defer func() { go ssh.DiscardRequests(reqs) }()
 	defer ch.Close()
 
@@ -34,7 +34,7 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell) {
 				pty, ok = true, true
 			case req.Type == "shell" && !started:
 				started, ok = true, true
-				go func() { done <- runShell(ch, sh) }()
+				go func() { done <- runShell(ch, sh, attach) }()
 			case req.Type == "exec" && !started:
 				var cmd struct{ Command string }
 				if ssh.Unmarshal(req.Payload, &cmd) == nil {
@@ -52,9 +52,14 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell) {
 	}
 }
 
-// runShell is an interactive console with its own line editor.
-func runShell(ch ssh.Channel, sh *console.Shell) uint32 {
-	if err := console.NewSession(ch).Serve(sh); err != nil {
+// runShell is an interactive console with its own line editor, subscribed
+// to the console log when attach is set.
+func runShell(ch ssh.Channel, sh *console.Shell, attach func(io.Writer) func()) uint32 {
+	s := console.NewSession(ch)
+	if attach != nil {
+		defer attach(s.Out())()
+	}
+	if err := s.Serve(sh); err != nil {
 		return 1
 	}
 	return 0
