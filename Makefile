@@ -26,6 +26,7 @@ GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago
 TEXT_START := 0x80010000
 TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit
 TOOLCHAIN  := tamago-go1.26.0
+STATICCHECK := v0.6.1
 TAMAGO_ROOT = $${XDG_CACHE_HOME:-$$HOME/.cache}/tamago-go/$(TOOLCHAIN)
 # The wrapper path is resolved without GOOS set (tamago-notes §9).
 TAMAGO     = $$(go tool -n github.com/usbarmory/tamago/cmd/tamago)
@@ -128,6 +129,7 @@ qemu-gdb: image qemu-install
 
 vet: toolchain
 	go vet $(HOST_PKGS) ./qemu
+	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) $(HOST_PKGS) ./qemu
 	$(GOENV) $(TAMAGO) vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./board/...
 	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./board/...
 

@@ -187,6 +187,7 @@ func TestPanicIsRecoveredWithStack(t *testing.T) {
 	a := e.run(0, "cmd")
 	e.do("cmd.0.1", func(ctx *actors.Context) (bool, error) {
 		var m map[string]int
+		//lint:ignore SA5000 the panic is the point of the test
 		m["x"] = 1 // a runtime panic, as a CPU fault redirected by the kernel would be
 		return false, nil
 	})

@@ -63,13 +63,3 @@ func (k *kernel) resumeGroups(out io.Writer) {
 func (k *kernel) logf(format string, args ...any) {
 	fmt.Fprintf(&k.out, format+"\n", args...)
 }
-
-// crlf writes through printk, which turns \n into \r\n.
-type crlf struct{}
-
-func (crlf) Write(p []byte) (int, error) {
-	for _, c := range p {
-		printk(c)
-	}
-	return len(p), nil
-}

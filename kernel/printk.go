@@ -64,3 +64,13 @@ func (consoleWriter) Write(p []byte) (int, error) {
 type consoleRW struct{ consoleWriter }
 
 func (consoleRW) Read(p []byte) (int, error) { return hw.Console().Read(p) }
+
+// crlf writes through printk, which turns \n into \r\n.
+type crlf struct{}
+
+func (crlf) Write(p []byte) (int, error) {
+	for _, c := range p {
+		printk(c)
+	}
+	return len(p), nil
+}

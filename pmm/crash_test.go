@@ -158,11 +158,6 @@ var scenarios = []scenario{
 	{"format-empty", func(testing.TB, *Bank) {}, func(b *Bank) error { return b.Format() }},
 }
 
-type outcome struct {
-	blocks []BlockInfo
-	cold   bool
-}
-
 // reopen opens a copy of img, logging Open's own stores, and checks the
 // invariants every bank must satisfy.
 func reopen(t *testing.T, img []byte, g Geometry) (*Bank, OpenReport, []stor) {
