@@ -18,7 +18,7 @@ func (k *kernel) openBank() error {
 	if err != nil {
 		return err
 	}
-	k.bank, k.bankRep, k.cold = b, rep, !rep.Warm
+	k.bank, k.bankRep = b, rep
 	if log, err := b.AllocateAs(pmm.System, crashlog.BlockName, tunables.DmesgSize, crashlog.BlockKey); err == nil {
 		k.prevLog = attachLog(log)
 	} else {
@@ -29,7 +29,8 @@ func (k *kernel) openBank() error {
 		return err
 	}
 	k.recs = recs
-	k.siteRestarted = !k.cold && rec.Pending && rec.Site
+	// a watchdog reset is a site restart nobody could record beforehand
+	k.siteRestarted = !k.cold() && rec.Pending && (rec.Site || rec.Path == bootrec.PathWatchdog)
 	k.reason = k.resetReason(&rec, err != nil)
 	rec.Boots++
 	rec.Pending = false
@@ -37,7 +38,7 @@ func (k *kernel) openBank() error {
 	k.rec = rec
 	recs.Save(rec)
 	state := "warm"
-	if k.cold {
+	if k.cold() {
 		state = "cold"
 	}
 	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks\n",
@@ -49,7 +50,7 @@ func (k *kernel) openBank() error {
 // resetReason explains how this boot came about and counts it.
 func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
 	switch {
-	case k.cold:
+	case k.cold():
 		return "cold bank: " + k.bankRep.Reason
 	case fresh:
 		return "no boot record in a valid bank"

@@ -34,7 +34,7 @@ func (k *kernel) cmdBank(out io.Writer, _ []string) error {
 		return fmt.Errorf("no bank")
 	}
 	state := "warm"
-	if k.cold {
+	if k.cold() {
 		state = "cold"
 	}
 	r := k.rec

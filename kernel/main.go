@@ -27,7 +27,6 @@ type kernel struct {
 	prevLog []byte
 	booted  time.Time
 	clock0  uint64 // persistent clock at this boot's start
-	cold    bool
 	reason  string
 	// siteRestarted: this boot follows a site restart (requested or watchdog)
 	siteRestarted bool
@@ -61,13 +60,13 @@ func main() {
 			fmt.Printf("hr: controller: %v\n", err)
 		}
 		k.startNetwork()
-		k.runStartup(&k.out, !k.cold)
+		k.runStartup(&k.out, !k.cold())
 		switch {
 		case k.ctl == nil:
 		case k.rec.SafeMode:
 			fmt.Printf("hr: SAFE MODE: %d site restarts within %d ms; groups are not restarted (`resume` restarts them, `akill -g GID` drops one)\n",
 				k.rec.RecentSiteRestarts(k.rec.ClockMs, tunables.CrashLoopWindow), tunables.CrashLoopWindow)
-		case !k.cold:
+		case !k.cold():
 			k.resumeGroups(&k.out)
 		}
 	}
@@ -88,6 +87,9 @@ func (k *kernel) decideMode() {
 	k.rec.SafeMode = k.siteRestarted && n >= tunables.CrashLoopCount
 	k.recs.Save(k.rec)
 }
+
+// cold reports whether this boot found no valid bank.
+func (k *kernel) cold() bool { return !k.bankRep.Warm }
 
 // bankGeometry is the geometry the tunables ask for.
 func bankGeometry() pmm.Geometry {

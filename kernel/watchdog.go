@@ -20,10 +20,7 @@ const watchdogIntent = "watchdog expiry: the scheduler was starved"
 // the way.
 func (k *kernel) startWatchdog() {
 	timeout := int(tunables.WatchdogTimeout)
-	k.rec.Pending, k.rec.Path, k.rec.Site, k.rec.Intent = true, bootrec.PathWatchdog, true,
-		fmt.Sprintf("%s for %d ms", watchdogIntent, timeout)
-	k.rec.ClockMs = persistentClock()
-	k.recs.Save(k.rec)
+	k.recordIntent(bootrec.PathWatchdog, plainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeout))
 	hw.EnableWatchdog(timeout)
 	go func() {
 		period := time.Duration(timeout) * time.Millisecond / 4
