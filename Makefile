@@ -71,22 +71,24 @@ image: toolchain
 	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
 	$(GOENV) $(TAMAGO) build -p 2 -overlay $(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
 		-ldflags "-T $(TEXT_START) -R 0x1000" -o $(APP) ./kernel
+	@go run ./tools/hotspan $(APP)
 	@echo "image: $(APP) ($$(stat -c %s $(APP)) bytes)"
 
 # Flashable Mk II image, tamago-example's recipe: the ELF as a flat binary
-# from TEXT_START with .bss/.noptrbss materialised as zeroes, because nothing
-# clears BSS on hardware (tamago-notes §0.3); then an i.MX boot image whose
-# DCD (tamago's imximage.cfg) sets up clocks and DRAM before the boot ROM
-# loads it. The sections are taken from the ELF (every allocated PROGBITS or
-# NOBITS one) rather than listed, since a fixed list silently drops new ones:
-# Go 1.26 keeps runtime.firstmoduledata in .go.module. mkimage's -e is the
-# load address of the binary's first byte; the IVT entry field (offset 4) is
-# then patched with the ELF entry point (e_entry, offset 24: _rt0_arm_tamago).
+# from TEXT_START holding every allocated PROGBITS section, then an i.MX boot
+# image whose DCD (tamago's imximage.cfg) sets up clocks and DRAM before the
+# boot ROM loads it. The BSS is not shipped: the image's own cpuinit zeroes
+# it at every boot (board/internal/imx6/cpuinit_arm.s), so 32 MiB of zeroes
+# stay out of the file. The sections are taken from the ELF rather than
+# listed, since a fixed list silently drops new ones: Go 1.26 keeps
+# runtime.firstmoduledata in .go.module. mkimage's -e is the load address of
+# the binary's first byte; the IVT entry field (offset 4) is then patched
+# with the ELF entry point (e_entry, offset 24: _rt0_arm_tamago).
 IMX     := $(BUILD)/$(IMAGE).imx
 IMX_BIN := $(BUILD)/$(IMAGE).bin
 OBJCOPY := arm-none-eabi-objcopy
 IMX_SECTIONS = readelf -SW $(APP) | sed -n 's/^ *\[ *[0-9]*\] //p' | \
-	awk '($$2 == "PROGBITS" || $$2 == "NOBITS") && $$7 ~ /A/ {print $$1, $$2, $$3, $$5}'
+	awk '$$2 == "PROGBITS" && $$7 ~ /A/ {print $$1, $$2, $$3, $$5}'
 
 ifneq ($(filter imx,$(MAKECMDGOALS)),)
 ifneq ($(TARGET),usbarmory)
@@ -98,7 +100,6 @@ imx: image imx-tools
 	@set -e; args=; first=; end=0; \
 	while read -r name type addr size; do \
 		args="$$args -j $$name"; \
-		if [ "$$type" = NOBITS ]; then args="$$args --set-section-flags $$name=alloc,load,contents"; fi; \
 		first=$${first:-$$addr}; \
 		if (( 0x$$addr + 0x$$size > end )); then end=$$(( 0x$$addr + 0x$$size )); fi; \
 	done < <($(IMX_SECTIONS)); \

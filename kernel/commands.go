@@ -7,4 +7,5 @@ func (k *kernel) addCommands() {
 	k.addActorCommands()
 	k.addCrashCommand()
 	k.addBenchCommand()
+	k.addStatsCommands()
 }

@@ -42,6 +42,9 @@ func (k *kernel) startController() error {
 		return err
 	}
 	k.ctl, k.progs = ctl, progs
+	for _, g := range ctl.Groups() {
+		k.groupRestarts0 += g.Restarts
+	}
 	return nil
 }
 

@@ -37,6 +37,8 @@ type kernel struct {
 	progs *actors.Programs
 
 	restarting chan struct{} // closed by the first site restart request
+
+	groupRestarts0 int // group restarts the bank counted before this boot
 }
 
 var k = kernel{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -47,6 +49,7 @@ func main() {
 	installExitHook()
 	k.shell = console.New()
 	k.addCommands()
+	k.bootChecks()
 
 	if err := k.openBank(); err != nil {
 		// Without a bank there is nothing to keep: say so and offer the

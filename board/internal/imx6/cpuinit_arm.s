@@ -1,30 +1,47 @@
 // cpuinit (tag linkcpuinit) is the first code to run, before any Go. Besides
 // what tamago's own cpuinit does (stack pointer, leave HYP, System mode) it
-// implements the hot reboot's memory side:
+// makes every boot start from the image as loaded:
 //
-//   - any boot but a hot one: .noptrdata/.data are pristine (just loaded), so
-//     they are copied to the save area right above the runtime's RAM;
+//   - the span [hotSpan[0], hotSpan[1]) is every writable PROGBITS section
+//     of the ELF (.go.buildinfo, .go.fipsinfo, .go.module with
+//     runtime.firstmoduledata, .noptrdata, .data), written into hotSpan by
+//     tools/hotspan after linking; until then it reads spanUnset and hot
+//     reboots are off;
+//   - any boot but a hot one: the span is pristine (just loaded), so it is
+//     copied to the save area right above the runtime's RAM, with a checksum;
 //   - a hot boot (HOT marker): the marker is consumed, the pristine copy is
-//     put back over .noptrdata/.data and .bss/.noptrbss are zeroed, which
-//     is what the loader would have done.
+//     put back over the span, and the restored span is checked against the
+//     checksum taken at load; a mismatch resets the SoC through WDOG1 (a
+//     fresh load) and leaves BAD in the header for the next boot to report;
+//   - every boot: [runtime.bss, runtime.enoptrbss) is zeroed, so the image
+//     need not carry its BSS as zeroes (the boot ROM loads only the file).
 //
-// Save area header: +0 state, +4 data length, data from +16.
+// Save area header (hotboot.go): +0 state, +4 span length, +8 span start,
+// +12 checksum, +16 result of the last hot restore; the copy from +32.
 
 #include "go_asm.h"
 #include "textflag.h"
 
 #define STATE_HOT   0x21544f48	// "HOT!"
 #define STATE_SAVED 0x44564153	// "SAVD"
-#define HDR         16
+#define RESULT_OK   0x594b4f48	// "HOKY": restored and verified
+#define RESULT_BAD  0x21444142	// "BAD!": verification failed, reset
+#define RESULT_SEEN 0x52444142	// "BADR": BAD, reported on the next boot
+#define HDR         32
+#define WDOG1_WCR   0x020bc000	// IMX6ULLRM 59.8.1
+#define WCR_WDA_SRS 0x30
 
 TEXT cpuinit(SB),NOSPLIT|NOFRAME,$0
 	// R0 = save area = RamStart + RamSize
 	MOVW	runtime∕goos·RamStart(SB), R0
 	MOVW	runtime∕goos·RamSize(SB), R1
 	ADD	R1, R0
-	MOVW	$runtime·noptrdata(SB), R1
-	MOVW	$runtime·edata(SB), R2
-	SUB	R1, R2, R2			// R2 = data length
+	MOVW	·hotSpan(SB), R1		// R1 = span start
+	MOVW	·hotSpan+4(SB), R2
+	MOVW	$const_spanUnset, R3
+	CMP	R3, R1
+	B.EQ	nosave				// not patched: no hot reboot
+	SUB	R1, R2, R2			// R2 = span length
 	MOVW	$(const_SaveSize-HDR), R3
 	CMP	R3, R2
 	B.HI	nosave				// cannot keep a copy: no hot reboot
@@ -36,18 +53,80 @@ TEXT cpuinit(SB),NOSPLIT|NOFRAME,$0
 	MOVW	4(R0), R3
 	CMP	R3, R2
 	B.NE	save				// not this image's copy
+	MOVW	8(R0), R3
+	CMP	R3, R1
+	B.NE	save
 
 	// hot boot: consume the marker first, so that a fault from here on
 	// ends in an ordinary boot
 	MOVW	$STATE_SAVED, R3
 	MOVW	R3, 0(R0)
-	ADD	$HDR, R0, R4			// R4 = source, R1 = .noptrdata
+	ADD	$HDR, R0, R4			// R4 = source
+	MOVW	R1, R6				// R6 = destination
+	MOVW	R2, R7
 restore:
 	MOVW.P	4(R4), R3
-	MOVW.P	R3, 4(R1)
-	SUB.S	$4, R2
+	MOVW.P	R3, 4(R6)
+	SUB.S	$4, R7
 	B.GT	restore
 
+	// check what is now in place, not the copy: sum [R1, R1+R2)
+	MOVW	R1, R6
+	MOVW	R2, R7
+	MOVW	$0, R5
+sumhot:
+	MOVW.P	4(R6), R3
+	ADD	R5@>31, R3, R5			// sum = ror(sum, 31) + word
+	SUB.S	$4, R7
+	B.GT	sumhot
+	MOVW	12(R0), R3
+	CMP	R3, R5
+	B.EQ	restored
+	MOVW	$RESULT_BAD, R3
+	MOVW	R3, 16(R0)
+	MOVW	$0, R3
+	MOVW	R3, 0(R0)			// no hot reboot from this copy again
+	MOVW	$WDOG1_WCR, R4
+	MOVHU	0(R4), R3
+	BIC	$WCR_WDA_SRS, R3		// WDA and SRS low in one store (wdog.go)
+wdogreset:
+	MOVH	R3, 0(R4)
+	B	wdogreset
+restored:
+	MOVW	$RESULT_OK, R3
+	MOVW	R3, 16(R0)
+	B	zerobss
+
+save:
+	// a failed check is reported by this boot, then forgotten
+	MOVW	16(R0), R3
+	MOVW	$RESULT_BAD, R4
+	MOVW	$RESULT_SEEN, R5
+	MOVW	$0, R6
+	CMP	R4, R3
+	MOVW.EQ	R5, R6
+	MOVW	R6, 16(R0)
+	MOVW	R2, 4(R0)
+	MOVW	R1, 8(R0)
+	ADD	$HDR, R0, R4
+	MOVW	$0, R5
+copy:
+	MOVW.P	4(R1), R3
+	MOVW.P	R3, 4(R4)
+	ADD	R5@>31, R3, R5
+	SUB.S	$4, R2
+	B.GT	copy
+	MOVW	R5, 12(R0)
+	MOVW	$STATE_SAVED, R3
+	MOVW	R3, 0(R0)
+	B	zerobss
+
+nosave:
+	MOVW	$0, R3
+	MOVW	R3, 0(R0)
+	MOVW	R3, 16(R0)
+
+zerobss:
 	// zero [bss, enoptrbss): 32 bytes per store, then words
 	MOVW	$runtime·bss(SB), R1
 	MOVW	$runtime·enoptrbss(SB), R2
@@ -70,22 +149,6 @@ zero4:
 	B.HS	boot
 	MOVW.P	R3, 4(R1)
 	B	zero4
-
-save:
-	ADD	$HDR, R0, R4
-	MOVW	R2, 4(R0)
-copy:
-	MOVW.P	4(R1), R3
-	MOVW.P	R3, 4(R4)
-	SUB.S	$4, R2
-	B.GT	copy
-	MOVW	$STATE_SAVED, R3
-	MOVW	R3, 0(R0)
-	B	boot
-
-nosave:
-	MOVW	$0, R3
-	MOVW	R3, 0(R0)
 
 boot:
 	// stack at the top of the runtime's RAM, below RamStackOffset

@@ -2,6 +2,7 @@ package imx6
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"unsafe"
 
@@ -15,10 +16,51 @@ import (
 // pristine initialised data there.
 const SaveSize = 1 << 20
 
+// Save area header, see cpuinit_arm.s.
 const (
-	stateHot   = 0x21544f48 // "HOT!", see cpuinit_arm.s
+	stateHot   = 0x21544f48 // "HOT!"
 	stateSaved = 0x44564153 // "SAVD"
+	resultOK   = 0x594b4f48 // "HOKY": the last hot boot restored and verified the span
+	resultSeen = 0x52444142 // "BADR": the last hot boot failed its check and reset
+
+	hdrState, hdrLen, hdrStart, hdrSum, hdrResult = 0, 1, 2, 3, 4
 )
+
+// spanUnset marks hotSpan before tools/hotspan patched the ELF.
+const spanUnset = 0x5053484e // "NHSP"
+
+// hotSpan is [start, end) of the image's writable initialised data, every
+// writable PROGBITS section of the ELF. The linker has no symbol for its
+// start (.go.buildinfo comes first and is named go:buildinfo), so
+// tools/hotspan writes both words into the linked ELF and checks the layout
+// (contiguous, BSS right after, fits the save area). cpuinit reads it before
+// the span is restored: it is never written at run time.
+var hotSpan = [2]uint32{spanUnset, spanUnset}
+
+// HotSpanSymbol is hotSpan's ELF symbol name, for tools/hotspan.
+const HotSpanSymbol = "github.com/hotrestart/tamago-hr/board/internal/imx6.hotSpan"
+
+// RestoreReport says what cpuinit did with the writable data at this boot:
+// "hot: N bytes at 0xX restored and verified", "saved N bytes at 0xX", or
+// why hot reboots are off. Failed is true when the previous boot was a hot
+// one whose restored data did not match the pristine checksum, so cpuinit
+// reset the SoC through WDOG1 instead.
+func RestoreReport() (report string, failed bool) {
+	sa := saveArea()
+	if hotSpan[0] == spanUnset {
+		return "off: image not patched by tools/hotspan", false
+	}
+	n, at := sa[hdrLen], sa[hdrStart]
+	switch {
+	case sa[hdrState] != stateSaved:
+		return fmt.Sprintf("off: %d bytes do not fit the %d-byte save area", hotSpan[1]-hotSpan[0], SaveSize), false
+	case sa[hdrResult] == resultOK:
+		return fmt.Sprintf("hot boot: %d bytes at %#x restored and verified", n, at), false
+	case sa[hdrResult] == resultSeen:
+		return fmt.Sprintf("saved %d bytes at %#x; the previous hot boot failed its check (WDOG1 reset)", n, at), true
+	}
+	return fmt.Sprintf("saved %d bytes at %#x", n, at), false
+}
 
 // GIC registers (ARM GIC Architecture Specification v2.0, 4.1.2).
 const (
@@ -29,9 +71,9 @@ const (
 func cachesOff()
 func jumpToEntry()
 
-func saveArea() *[2]uint32 {
+func saveArea() *[8]uint32 {
 	_, end := runtime.MemRegion()
-	return (*[2]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
+	return (*[8]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
 }
 
 // ErrNoHotReboot means this boot could not keep the pristine data copy.
@@ -49,7 +91,7 @@ var ErrNoHotReboot = errors.New("hot reboot unavailable: no pristine data copy")
 // them back on), and only then the MMU off and the jump.
 func HotReboot(quiesce func(), watchdogMs int) error {
 	sa := saveArea()
-	if sa[0] != stateSaved {
+	if sa[hdrState] != stateSaved {
 		return ErrNoHotReboot
 	}
 	reg.Write32(GICD_CTLR, 0)
@@ -60,10 +102,18 @@ func HotReboot(quiesce func(), watchdogMs int) error {
 	if watchdogMs > 0 {
 		imx6ul.WDOG1.Service(watchdogMs)
 	}
-	sa[0] = stateHot
+	sa[hdrState] = stateHot
 	imx6ul.ARM.FlushDataCache()
 	cachesOff()
 	imx6ul.ARM.FlushDataCache()
 	jumpToEntry()
 	return nil
 }
+
+// bssCanary is a BSS word nothing writes: it reads zero only because
+// cpuinit zeroed the BSS at this boot (tests poison it in RAM before the CPU
+// starts and expect 0).
+var bssCanary uint32
+
+// BSSCanary returns bssCanary: non-zero means the BSS was not zeroed.
+func BSSCanary() uint32 { return bssCanary }

@@ -38,3 +38,10 @@ func (SoC) EnableWatchdog(ms int) { EnableWatchdog(ms) }
 
 // ServiceWatchdog reloads WDOG1.
 func (SoC) ServiceWatchdog(ms int) { ServiceWatchdog(ms) }
+
+// RestoreReport says what cpuinit did with the writable data at this boot
+// (see RestoreReport).
+func (SoC) RestoreReport() (string, bool) { return RestoreReport() }
+
+// BSSCanary is a BSS word that reads 0 when cpuinit zeroed the BSS.
+func (SoC) BSSCanary() uint32 { return BSSCanary() }

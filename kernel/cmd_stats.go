@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/metrics"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/kernel/console"
+)
+
+// addStatsCommands registers stats and gc: what the runtime holds, so a
+// leak across restarts shows as numbers that grow.
+func (k *kernel) addStatsCommands() {
+	k.shell.MustAdd(console.Cmd{Name: "stats", Help: "heap, GCs, goroutines, stacks, uptime, restarts, boot checks", Fn: k.cmdStats})
+	k.shell.MustAdd(console.Cmd{Name: "gc", Help: "force a garbage collection now; heap before and after", Fn: k.cmdGC})
+}
+
+// liveHeap is the heap marked live by the last GC, in bytes (0 before the
+// first GC).
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// cmdStats prints one "name: value" line each, sizes in bytes, so tests
+// and people read the same numbers.
+func (k *kernel) cmdStats(out io.Writer, _ []string) error {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	fmt.Fprintf(out, "heap in use: %d bytes\n", m.HeapInuse)
+	fmt.Fprintf(out, "heap after last GC: %d bytes\n", liveHeap())
+	fmt.Fprintf(out, "GCs: %d\n", m.NumGC)
+	fmt.Fprintf(out, "goroutines: %d\n", runtime.NumGoroutine())
+	fmt.Fprintf(out, "stack in use: %d bytes\n", m.StackInuse)
+	fmt.Fprintf(out, "uptime: %v\n", (time.Duration(uptimeMs()) * time.Millisecond))
+	groups := 0
+	if k.ctl != nil {
+		for _, g := range k.ctl.Groups() {
+			groups += g.Restarts
+		}
+	}
+	fmt.Fprintf(out, "group restarts: %d since boot\n", max(groups-k.groupRestarts0, 0))
+	fmt.Fprintf(out, "site restarts: %d in the bank's life\n", k.rec.SiteRestarts)
+	restore, _ := hw.RestoreReport()
+	fmt.Fprintf(out, "writable data: %s\n", restore)
+	fmt.Fprintf(out, "bss canary: %#08x\n", hw.BSSCanary())
+	return nil
+}
+
+// cmdGC runs runtime.GC: the quickest way to make a corrupt heap or a
+// stale GC mask show itself.
+func (k *kernel) cmdGC(out io.Writer, _ []string) error {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	fmt.Fprintf(out, "gc: heap in use %d -> %d bytes, GCs %d\n", before.HeapInuse, after.HeapInuse, after.NumGC)
+	return nil
+}
+
+// bootChecks reports, before anything else runs, what cpuinit found: a hot
+// boot whose restored data failed its check (cpuinit reset the SoC instead)
+// or a BSS that was not zeroed.
+func (k *kernel) bootChecks() {
+	if report, failed := hw.RestoreReport(); failed {
+		fmt.Printf("hr: hot reboot failed its check, WDOG1 reset instead: %s\n", report)
+	}
+	if c := hw.BSSCanary(); c != 0 {
+		fmt.Printf("hr: BSS not zeroed at boot (canary %#08x)\n", c)
+	}
+}
