@@ -148,7 +148,8 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-test STARTUP=qemu/testdata/startup.rc TUNABLES="$(TEST_TUNABLES)"
 
 test-qemu: qemu-install
-	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
+	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
+	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu
 

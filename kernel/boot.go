@@ -60,6 +60,10 @@ func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
 		rec.NoteSiteRestart(rec.ClockMs)
 		return rec.Intent
 	case rec.Pending:
+		if rec.Path == bootrec.PathHot && k.hotCheckFailed {
+			rec.Path = bootrec.PathWarm
+			rec.Intent += " (hot restore failed its check)"
+		}
 		switch rec.Path {
 		case bootrec.PathHot:
 			rec.HotReboots++

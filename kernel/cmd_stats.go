@@ -69,6 +69,7 @@ func (k *kernel) cmdGC(out io.Writer, _ []string) error {
 // or a BSS that was not zeroed.
 func (k *kernel) bootChecks() {
 	if report, failed := hw.RestoreReport(); failed {
+		k.hotCheckFailed = true
 		fmt.Printf("hr: hot reboot failed its check, WDOG1 reset instead: %s\n", report)
 	}
 	if c := hw.BSSCanary(); c != 0 {

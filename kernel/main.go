@@ -38,7 +38,8 @@ type kernel struct {
 
 	restarting chan struct{} // closed by the first site restart request
 
-	groupRestarts0 int // group restarts the bank counted before this boot
+	groupRestarts0 int  // group restarts the bank counted before this boot
+	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
 }
 
 var k = kernel{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,4 +73,45 @@ func TestHotRebootGCSoak(t *testing.T) {
 	assert.Contains(t, st, "site restarts: 8 in the bank's life")
 	assert.Regexp(t, `restored and verified`, st)
 	assert.NotContains(t, s.Transcript(), "panic")
+}
+
+// saveArea is where cpuinit keeps the pristine copy on the EVK image with
+// the default tunables (README "RAM layout"); the copy starts after a
+// 32-byte header.
+const saveArea = 0x9fe00000
+
+// The on-target self-check: a pristine copy corrupted between boots (here
+// by the debugger, on silicon by a stray DMA) is caught by cpuinit's
+// checksum of the restored data before any Go runs; the SoC resets through
+// WDOG1 (a fresh load) and the next boot says so.
+func TestHotRestoreCheckCatchesCorruptCopy(t *testing.T) {
+	gdbAddr := freePort(t)
+	s := boot(t, "-gdb", "tcp:"+gdbAddr)
+	s.banner()
+	assert.Regexp(t, `writable data: saved \d+ bytes at 0x`, s.run("stats"))
+	g, err := DialGDB(gdbAddr, 10*time.Second) // stops the CPU
+	require.NoError(t, err)
+	hdr, err := g.Read32(saveArea)
+	require.NoError(t, err)
+	require.Equal(t, uint32(0x44564153), hdr, "save area state SAVD")
+	word, err := g.Read32(saveArea + 32 + 0x400)
+	require.NoError(t, err)
+	require.NoError(t, g.Write32(saveArea+32+0x400, ^word))
+	require.NoError(t, g.Continue())
+
+	require.NoError(t, s.Send("restart"))
+	s.expect(`hr: hot reboot failed its check, WDOG1 reset instead`)
+	state, n, why := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Equal(t, 2, n)
+	assert.Equal(t, "warm reset after console restart (hot restore failed its check)", why)
+	assert.Regexp(t, `writable data: saved \d+ bytes at 0x`, s.run("stats"))
+	assert.Contains(t, s.run("pmm verify"), "bank ok")
+	// the next hot reboot works again from a fresh copy
+	require.NoError(t, s.Send("restart"))
+	_, n, why = s.banner()
+	assert.Equal(t, 3, n)
+	assert.Contains(t, why, "hot reboot after console restart")
+	assert.Regexp(t, `restored and verified`, s.run("stats"))
+	assert.Equal(t, 1, strings.Count(s.Transcript(), "hot reboot failed its check, WDOG1 reset instead"), "reported once")
 }
