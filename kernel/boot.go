@@ -29,7 +29,14 @@ func (k *kernel) openBank() error {
 		return err
 	}
 	k.recs = recs
-	// a watchdog reset is a site restart nobody could record beforehand
+	// a watchdog reset is a site restart nobody could record beforehand;
+	// any other reset that finds the breadcrumb is an unexplained one
+	if !k.cold() && rec.Pending && rec.Path == bootrec.PathWatchdog {
+		if fired, why := watchdogFired(); !fired {
+			rec.Pending = false
+			k.unexplained = why
+		}
+	}
 	k.siteRestarted = !k.cold() && rec.Pending && (rec.Site || rec.Path == bootrec.PathWatchdog)
 	k.reason = k.resetReason(&rec, err != nil)
 	rec.Boots++
@@ -73,11 +80,13 @@ func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
 		return fmt.Sprintf("%s after %s", rec.Path, rec.Intent)
 	}
 	rec.Watchdogs++
-	cause := hw.ResetCause()
+	cause := k.unexplained
 	if cause == "" {
-		cause = "watchdog or fault"
+		if cause = hw.ResetCause(); cause == "" {
+			cause = "no reset cause"
+		}
 	}
-	return "unexpected reset (" + cause + "), no intent recorded"
+	return "unexplained reset: " + cause + "; no intent recorded"
 }
 
 // resetKind says what a reset is for the counters and the crash-loop

@@ -38,8 +38,9 @@ type kernel struct {
 
 	restarting chan struct{} // closed by the first site restart request
 
-	groupRestarts0 int  // group restarts the bank counted before this boot
-	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
+	groupRestarts0 int    // group restarts the bank counted before this boot
+	hotCheckFailed bool   // the hot reboot asked for ended in a WDOG1 reset
+	unexplained    string // why a reset with the watchdog breadcrumb was not WDOG1's
 }
 
 var k = kernel{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}

@@ -13,7 +13,10 @@ import (
 // below runs only if the scheduler does. Before arming, the boot record gets
 // a watchdog breadcrumb as its pending intent; every deliberate reset
 // overwrites it, so a boot that finds it knows the watchdog fired even where
-// the reset-reason register reads 0 (QEMU).
+// the reset-reason register reads 0 (QEMU) — but only there, and only when
+// the last service is at least one watchdog period old: any other reset
+// (a debugger's, a power glitch's) finds the same breadcrumb and is
+// reported as unexplained (watchdogFired).
 const watchdogIntent = "watchdog expiry: the scheduler was starved"
 
 // startWatchdog arms WDOG1 and services it, saving the persistent clock on
@@ -22,14 +25,40 @@ func (k *kernel) startWatchdog() {
 	timeout := int(tunables.WatchdogTimeout)
 	k.recordIntent(bootrec.PathWatchdog, plainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeout))
 	hw.EnableWatchdog(timeout)
+	hw.StampWatchdog()
 	go func() {
 		period := time.Duration(timeout) * time.Millisecond / 4
 		for alive := true; ; alive = !alive {
 			time.Sleep(period)
 			hw.ServiceWatchdog(timeout)
+			hw.StampWatchdog()
 			_ = hw.LED("white", alive) // heartbeat, where the board has one
 			k.rec.ClockMs = persistentClock()
 			k.recs.Save(k.rec)
 		}
 	}()
+}
+
+// watchdogFired decides whether a reset that found the watchdog breadcrumb
+// was WDOG1's: WRSR says so, or WRSR reads nothing (QEMU) and the last
+// service is at least 7/8 of the watchdog period old on a counter that ran
+// on across the reset. Otherwise it explains why not.
+func watchdogFired() (bool, string) {
+	cause := hw.ResetCause()
+	switch cause {
+	case "watchdog timeout":
+		return true, cause
+	case "":
+	default:
+		return false, cause
+	}
+	since, ok := hw.SinceWatchdogStamp()
+	if !ok {
+		return false, "no reset cause, no service stamp"
+	}
+	period := hw.WatchdogPeriod(int(tunables.WatchdogTimeout))
+	if since < period*7/8 {
+		return false, fmt.Sprintf("no reset cause, watchdog serviced %v before, period %v", since.Round(time.Millisecond), period)
+	}
+	return true, "last service " + since.Round(time.Millisecond).String() + " before"
 }

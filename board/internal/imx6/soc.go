@@ -1,6 +1,8 @@
 package imx6
 
 import (
+	"time"
+
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 	"github.com/usbarmory/tamago/soc/nxp/uart"
 )
@@ -45,3 +47,12 @@ func (SoC) RestoreReport() (string, bool) { return RestoreReport() }
 
 // BSSCanary is a BSS word that reads 0 when cpuinit zeroed the BSS.
 func (SoC) BSSCanary() uint32 { return BSSCanary() }
+
+// StampWatchdog records the time of a WDOG1 service where resets keep it.
+func (SoC) StampWatchdog() { StampWatchdog() }
+
+// SinceWatchdogStamp is the time since the last service stamp, if known.
+func (SoC) SinceWatchdogStamp() (time.Duration, bool) { return SinceWatchdogStamp() }
+
+// WatchdogPeriod is the timeout WDOG1 really runs for a request of ms.
+func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }

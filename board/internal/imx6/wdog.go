@@ -7,6 +7,8 @@
 package imx6
 
 import (
+	"time"
+
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
 	"github.com/hotrestart/tamago-hr/board/internal/reg"
@@ -57,3 +59,44 @@ func EnableWatchdog(ms int) { imx6ul.WDOG1.EnableTimeout(ms) }
 
 // ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog").
 func ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
+
+// Watchdog service stamps: the generic timer's count (CNTPCT, ARM ARM
+// B4.1.30) at the last service, kept in the save area header (+20 count,
+// +28 magic), which no reset clears. QEMU's counter runs on across a
+// system reset; where it restarts (silicon) the stamp is later than now and
+// says nothing, and WRSR decides instead.
+const (
+	stampLo, stampHi, stampMagic = 5, 6, 7
+	stampValid                   = 0x54534457 // "WDST"
+)
+
+// StampWatchdog records that WDOG1 was serviced now.
+func StampWatchdog() {
+	sa := saveArea()
+	c := imx6ul.ARM.Counter()
+	sa[stampMagic] = 0
+	sa[stampLo], sa[stampHi] = uint32(c), uint32(c>>32)
+	sa[stampMagic] = stampValid
+}
+
+// SinceWatchdogStamp returns the time from the last StampWatchdog, of this
+// boot or an earlier one, to now; false when there is no stamp or the
+// counter did not run on across the reset.
+func SinceWatchdogStamp() (time.Duration, bool) {
+	sa := saveArea()
+	if sa[stampMagic] != stampValid {
+		return 0, false
+	}
+	then := uint64(sa[stampHi])<<32 | uint64(sa[stampLo])
+	now := imx6ul.ARM.Counter()
+	if now < then || imx6ul.ARM.TimerMultiplier == 0 {
+		return 0, false
+	}
+	return time.Duration(float64(now-then) * imx6ul.ARM.TimerMultiplier), true
+}
+
+// WatchdogPeriod is the timeout WDOG1 really runs for a request of ms:
+// WCR.WT counts whole 0.5 s steps (59.8.1), rounding down.
+func WatchdogPeriod(ms int) time.Duration {
+	return time.Duration(ms/500*500) * time.Millisecond
+}
