@@ -76,14 +76,16 @@ func main() {
 		}
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
-	s := console.NewSession(consoleRW{})
-	k.out.Attach(s.Out())
-	for {
-		if err := s.Serve(k.shell); err != nil {
-			fmt.Printf("hr: console: %v\n", err)
-		}
+	if n := hw.Console().Drain(5*time.Millisecond, 500*time.Millisecond); n > 0 {
+		fmt.Printf("hr: console: %d bytes typed before the prompt discarded\n", n)
 	}
+	s := console.NewSerialSession(consoleRW{})
+	k.out.Attach(s.Out())
+	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }
+
+// consoleRetry paces a console session that makes no progress.
+const consoleRetry = 100 * time.Millisecond
 
 // decideMode trips the crash-loop breaker: a boot that follows too many
 // site restarts within kern.crashLoopWindow of run time enters safe mode.

@@ -132,6 +132,12 @@ func (m *Machine) Send(line string) error {
 	return err
 }
 
+// SendRaw types b as is: control bytes, escape sequences, no Enter.
+func (m *Machine) SendRaw(b []byte) error {
+	_, err := m.stdin.Write(b)
+	return err
+}
+
 // ErrTimeout is returned by Expect when the pattern did not show in time.
 var ErrTimeout = errors.New("qemu: timeout")
 

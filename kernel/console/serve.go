@@ -17,37 +17,92 @@ var ErrExit = errors.New("session ends")
 // Session is one interactive console on rw. Out is safe to write from any
 // goroutine while the session waits for input: x/term redraws the prompt.
 type Session struct {
-	t *term.Terminal
+	t     *term.Terminal
+	keys  *keyFilter
+	lines int // lines read, refused or interrupted: the session's progress
 }
 
-// NewSession wraps rw in its own line-editing terminal.
-func NewSession(rw io.ReadWriter) *Session {
+// NewSession wraps rw in its own line-editing terminal for a network
+// session: Ctrl-D on an empty line ends it.
+func NewSession(rw io.ReadWriter) *Session { return newSession(rw, false) }
+
+// NewSerialSession is NewSession for a serial line, where there is no
+// session to end: Ctrl-D does nothing.
+func NewSerialSession(rw io.ReadWriter) *Session { return newSession(rw, true) }
+
+func newSession(rw io.ReadWriter, serial bool) *Session {
+	keys := newKeyFilter(rw, serial)
 	in := struct {
 		io.Reader
 		io.Writer
-	}{&utf8Filter{r: rw}, rw}
-	return &Session{t: term.NewTerminal(in, Prompt)}
+	}{&utf8Filter{r: keys}, rw}
+	return &Session{t: term.NewTerminal(in, Prompt), keys: keys}
 }
 
 // Out returns the session's output writer (turns \n into \r\n).
 func (ss *Session) Out() io.Writer { return ss.t }
 
+// Lines counts the lines this session has consumed (run, refused or
+// interrupted); a caller that serves it again sees whether it progressed.
+func (ss *Session) Lines() int { return ss.lines }
+
+// ErrLineTooLong refuses a line longer than MaxLine bytes, whole.
+var ErrLineTooLong = errors.New("line too long")
+
 // Serve reads lines until rw ends or a command returns ErrExit, running each
-// through sh and reporting errors as one "error: …" line.
+// through sh and reporting errors as one "error: …" line. Ctrl-C discards
+// the line being typed; a line over MaxLine bytes is refused whole.
 func (ss *Session) Serve(sh *Shell) error {
 	for {
 		line, err := ss.t.ReadLine()
+		if v := ss.keys.take(); v != nil {
+			ss.lines++
+			if v.tooLong > 0 {
+				fmt.Fprintf(ss.t, "error: %v (%d bytes, at most %d)\n", ErrLineTooLong, v.tooLong, MaxLine)
+			}
+			continue
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
 			return err
 		}
+		ss.lines++
 		if err := sh.Exec(ss.t, line); err != nil {
 			if errors.Is(err, ErrExit) {
 				return nil
 			}
 			fmt.Fprintf(ss.t, "error: %v\n", err)
 		}
+	}
+}
+
+// ServeForever serves the session for ever, for a console that has no
+// session to end (the UART). A Serve that returns without consuming a line
+// cannot make progress (a terminal that keeps failing or ending): before
+// serving again it calls pause (a sleep on the target, so the watchdog's
+// goroutine runs), and it says so once on report until a line gets through.
+func (ss *Session) ServeForever(sh *Shell, report io.Writer, pause func()) {
+	stalled := false
+	for {
+		n := ss.lines
+		err := ss.Serve(sh)
+		why := "session ended"
+		if err != nil {
+			why = err.Error()
+		}
+		if ss.lines != n {
+			stalled = false
+			if err != nil {
+				fmt.Fprintf(report, "hr: console: %s\n", why)
+			}
+			continue
+		}
+		if !stalled {
+			fmt.Fprintf(report, "hr: console: no progress (%s); pausing between attempts\n", why)
+			stalled = true
+		}
+		pause()
 	}
 }

@@ -77,11 +77,11 @@ func (s *Shell) MustAdd(c Cmd) {
 	}
 }
 
-// Exec parses and runs one line. Blank lines and # comments do nothing.
+// Exec parses and runs one line. Blank lines do nothing; a comment starts
+// with a '#' at the beginning of a word and runs to the end of the line
+// ("pmm write blk a#b" writes "a#b").
 func (s *Shell) Exec(out io.Writer, line string) error {
-	if i := strings.IndexByte(line, '#'); i >= 0 {
-		line = line[:i]
-	}
+	line = stripComment(line)
 	f := strings.Fields(line)
 	if len(f) == 0 {
 		return nil
@@ -147,4 +147,14 @@ func (s *Shell) Help(out io.Writer) {
 		fmt.Fprintf(out, "%-*s  %s\n", width, strings.TrimSpace(n+" "+c.Syntax), c.Help)
 	}
 	s.mu.RUnlock()
+}
+
+// stripComment cuts line at the first '#' that starts a word.
+func stripComment(line string) string {
+	for i := 0; i < len(line); i++ {
+		if line[i] == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t') {
+			return line[:i]
+		}
+	}
+	return line
 }
