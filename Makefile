@@ -142,14 +142,20 @@ test-host:
 # tighter tunables (qemu/testdata), to exercise the policy and the breaker.
 TEST_TUNABLES := hrCtrl.maxBadness=2 hrCtrl.interval=60000 hrCtrl.minRunTime=0 kern.crashLoopCount=3
 
+# The soak image lets thousands of quick failures restart their groups
+# without escalating: badness decays every 100 ms and never reaches 1000.
+SOAK_TUNABLES := hrCtrl.maxBadness=1000 hrCtrl.interval=100 hrCtrl.minRunTime=0 hrCtrl.maxBackoff=0 pmm.maxBlocks=64
+
 build-all:
 	$(MAKE) imx TARGET=usbarmory
 	$(MAKE) image TARGET=mx6ullevk
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-test STARTUP=qemu/testdata/startup.rc TUNABLES="$(TEST_TUNABLES)"
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-soak TUNABLES="$(SOAK_TUNABLES)"
 
 test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
-	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
+	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
+	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu
 

@@ -26,6 +26,7 @@ func Register(progs *actors.Programs) error {
 		{"counter-client", CounterClient, "reads the counter service and checks it is consistent"},
 		{"idle", Idle, "waits to be stopped, heartbeating; reacts to inject"},
 		{"echo", Echo, "prints its arguments and exits cleanly"},
+		{"chaos", Chaos, "fails on purpose N times, cycling fault kinds, then exits: N [KIND…]"},
 	} {
 		if err := progs.Register(p.name, p.prog, p.help); err != nil {
 			return err
