@@ -114,12 +114,18 @@ func (k *kernel) cmdDmesg(out io.Writer, args []string) error {
 		}
 		log = ring.Bytes()
 	}
-	if len(log) == 0 {
+	switch {
+	case !log.Found && k.cold():
+		fmt.Fprintf(out, "(no log of the previous boot: it was lost with the bank, %s)\n", k.bankRep.Reason)
+		return nil
+	case len(log.Text) == 0 && log.Dropped == 0:
 		fmt.Fprintln(out, "(empty)")
 		return nil
+	case log.Dropped > 0:
+		fmt.Fprintf(out, "(older lines dropped: %d bytes did not fit kern.dmesgSize)\n", log.Dropped)
 	}
 	// the log holds \r\n line ends; the line editor adds its own \r
-	_, err := out.Write(bytes.ReplaceAll(log, []byte("\r"), nil))
+	_, err := out.Write(bytes.ReplaceAll(log.Text, []byte("\r"), nil))
 	fmt.Fprintln(out)
 	return err
 }

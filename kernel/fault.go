@@ -141,6 +141,7 @@ func inRuntime(pc uint32) bool {
 // exception mode, so it prints with print and never returns.
 // why must be a constant: nothing here may allocate.
 func fatalException(off int, pc, addr uint32, why string) {
+	why = withFunc(why, pc)
 	print("hr: fault: ", why, ": ", arm.VectorName(off), " at pc ")
 	printHex(pc)
 	print(" addr ")
@@ -148,6 +149,24 @@ func fatalException(off int, pc, addr uint32, why string) {
 	print("\n")
 	k.recordIntent(bootrec.PathWarm, siteAuto, why)
 	hw.WarmReset()
+}
+
+// whyBuf holds a fatal fault's reason with its function name: the
+// exception path must not allocate, and only one fatal fault ever runs.
+var whyBuf [192]byte
+
+// withFunc appends " in FUNCTION" to why when pc is in Go code, so that a
+// fault outside any actor names where it happened, not only the PC. The
+// name comes from the pclntab (no allocation for non-generic functions).
+func withFunc(why string, pc uint32) string {
+	fn := runtime.FuncForPC(uintptr(pc))
+	if fn == nil {
+		return why
+	}
+	n := copy(whyBuf[:], why)
+	n += copy(whyBuf[n:], " in ")
+	n += copy(whyBuf[n:], fn.Name())
+	return unsafe.String(&whyBuf[0], n)
 }
 
 // printHex prints v as 0x%08x without allocating.

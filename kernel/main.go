@@ -14,6 +14,7 @@ import (
 	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
@@ -24,7 +25,7 @@ type kernel struct {
 	bankRep pmm.OpenReport
 	rec     bootrec.Record
 	recs    *bootrec.Store
-	prevLog []byte
+	prevLog crashlog.Log
 	booted  time.Time
 	clock0  uint64 // persistent clock at this boot's start
 	reason  string

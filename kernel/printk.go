@@ -39,7 +39,7 @@ func emit(c byte) {
 
 // attachLog moves logging into the bank block and returns the previous
 // boot's log.
-func attachLog(mem []byte) []byte {
+func attachLog(mem []byte) crashlog.Log {
 	r, prev := crashlog.Attach(mem)
 	for _, c := range early[:earlyN] {
 		r.Put(c)

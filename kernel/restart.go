@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
@@ -32,10 +33,26 @@ func (k *kernel) siteRestart(kind resetKind, why string) {
 	_ = hw.LED("blue", true) // restart in progress; the next boot turns it off
 	k.stopAll("site restart")
 	k.recordIntent(bootrec.PathHot, kind, why)
+	k.flushLog()
 	err := hw.HotReboot(int(tunables.WatchdogTimeout))
 	// still here: the hot path cannot run, fall back to a warm reset
 	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
 	k.rec.Path, k.rec.Intent = bootrec.PathWarm, why+" ("+err.Error()+")"
 	k.recs.Save(k.rec)
+	k.flushLog()
 	hw.WarmReset()
+}
+
+// logFlushTimeout bounds how long a restart waits for the console log to
+// reach every session (and so the UART and the crash log): a stalled SSH
+// client must not hold the restart.
+const logFlushTimeout = 500 * time.Millisecond
+
+// flushLog lets the last lines before a reset reach every session.
+func (k *kernel) flushLog() {
+	t := time.NewTimer(logFlushTimeout)
+	defer t.Stop()
+	if !k.out.Flush(t.C) {
+		fmt.Printf("hr: console log not drained within %v\n", logFlushTimeout)
+	}
 }

@@ -45,10 +45,14 @@ func TestSystemFaultRestartsSite(t *testing.T) {
 			state, n, why := s.banner()
 			assert.Equal(t, "warm", state)
 			assert.Equal(t, 2, n)
-			if kind == "panic" {
+			switch kind {
+			case "panic":
 				assert.Contains(t, why, "fatal runtime error")
-			} else {
-				assert.Contains(t, why, "CPU fault outside any actor")
+			case "nil":
+				// the function, not only the PC
+				assert.Equal(t, "warm reset after CPU fault outside any actor in main.(*kernel).addCrashCommand.func1", why)
+			case "undef":
+				assert.Equal(t, "warm reset after CPU fault outside any actor in main.undefinedInstruction", why)
 			}
 			s.waitAids(3, 1, []int{a})
 			if kind == "panic" {

@@ -13,7 +13,7 @@ import (
 
 const (
 	prompt  = `hr> `
-	bootRe  = `hr: (cold|warm) boot (\d+) on \S+ \(([^\n]*)\)`
+	bootRe  = `hr: (cold|warm) boot (\d+) on \S+ \(([^\n]*?)\); bank `
 	timeout = 20 * time.Second
 	// settle: output this quiet ends a command (UART chunks come far closer)
 	settle = 40 * time.Millisecond

@@ -147,3 +147,35 @@ func TestBadTunableFailsMake(t *testing.T) {
 		assert.NotContains(t, string(out), "GOOS=tamago", "%s: must fail before compiling", tun)
 	}
 }
+
+// The line a site restart prints reaches the UART and the crash log before
+// the hot reboot, every time.
+func TestSiteRestartLastLineLogged(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	for i := 2; i <= 4; i++ {
+		require.NoError(t, s.Send("restart"))
+		s.expect(`hr: site restart: console restart\r\n`)
+		_, n, _ := s.banner()
+		require.Equal(t, i, n)
+		assert.Contains(t, s.run("dmesg"), "hr: site restart: console restart")
+	}
+}
+
+// dmesg after a wrapped ring starts at a whole line and says older lines
+// were dropped; after a cold boot it says the log was lost with the bank.
+func TestDmesgWrappedAndCold(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	assert.Equal(t, "(no log of the previous boot: it was lost with the bank, blank)\r\n", s.run("dmesg"))
+	s.run("pmm alloc big 8192")
+	s.run("pmm dump big 4096") // 20 KB of output: more than kern.dmesgSize
+	require.NoError(t, s.Send("restart"))
+	s.banner()
+	log := s.run("dmesg")
+	lines := strings.Split(log, "\r\n")
+	require.Greater(t, len(lines), 2)
+	assert.Regexp(t, `^\(older lines dropped: \d+ bytes did not fit kern\.dmesgSize\)$`, lines[0])
+	assert.Regexp(t, `^[0-9a-f]{8}  ([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|.{16}\|$`, lines[1], "a whole dump line")
+	assert.Contains(t, log, "hr: site restart: console restart")
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 )
 
 // logQueue bounds what one session may lag behind before its messages drop.
@@ -23,14 +24,14 @@ type Log struct {
 
 type sink struct {
 	w       io.Writer
-	q       chan []byte
+	q       chan entry
 	mu      sync.Mutex
 	dropped int
 }
 
 // Attach adds w (a session's output) until detach is called.
 func (l *Log) Attach(w io.Writer) (detach func()) {
-	s := &sink{w: w, q: make(chan []byte, logQueue)}
+	s := &sink{w: w, q: make(chan entry, logQueue)}
 	l.mu.Lock()
 	l.sinks = append(l.sinks, s)
 	l.mu.Unlock()
@@ -64,7 +65,7 @@ func (l *Log) Write(p []byte) (int, error) {
 	msg := append([]byte(nil), p...)
 	for _, s := range l.sinks {
 		select {
-		case s.q <- msg:
+		case s.q <- entry{msg: msg}:
 		default:
 			s.mu.Lock()
 			s.dropped++
@@ -74,8 +75,18 @@ func (l *Log) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// entry is one message, or (done set) a flush marker.
+type entry struct {
+	msg  []byte
+	done chan struct{}
+}
+
 func (s *sink) drain() {
-	for msg := range s.q {
+	for e := range s.q {
+		if e.done != nil {
+			close(e.done)
+			continue
+		}
 		s.mu.Lock()
 		n := s.dropped
 		s.dropped = 0
@@ -83,6 +94,36 @@ func (s *sink) drain() {
 		if n > 0 {
 			fmt.Fprintf(s.w, "console: %d messages dropped (this session was too slow)\n", n)
 		}
-		s.w.Write(msg)
+		s.w.Write(e.msg)
 	}
+}
+
+// Flush waits until every session has written what was queued before the
+// call, or until deadline fires; it reports whether all of them did. A site
+// restart flushes before the hot reboot, so its last line reaches the UART
+// and the crash log; a stalled session costs at most the deadline.
+func (l *Log) Flush(deadline <-chan time.Time) bool {
+	// markers are queued under l.mu, so no session is detached (its queue
+	// closed) meanwhile; writers wait at most until deadline
+	l.mu.Lock()
+	var marks []chan struct{}
+	for _, s := range l.sinks {
+		done := make(chan struct{})
+		select {
+		case s.q <- entry{done: done}:
+			marks = append(marks, done)
+		case <-deadline:
+			l.mu.Unlock()
+			return false
+		}
+	}
+	l.mu.Unlock()
+	for _, done := range marks {
+		select {
+		case <-done:
+		case <-deadline:
+			return false
+		}
+	}
+	return true
 }

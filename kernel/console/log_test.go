@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -96,4 +97,48 @@ func TestStalledSessionNeverBlocksWriters(t *testing.T) {
 	assert.Less(t, strings.Count(out, "x\n"), 10*logQueue, "the overflow was dropped")
 	assert.Less(t, strings.Index(out, "messages dropped (this session was too slow)"), strings.Index(out, "after\n"))
 	assert.Contains(t, out, "messages dropped")
+}
+
+// slowWriter takes its time: what Flush waits for.
+type slowWriter struct {
+	mu  sync.Mutex
+	got strings.Builder
+}
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(time.Millisecond)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.got.Write(p)
+}
+
+func (w *slowWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.got.String()
+}
+
+func TestFlushWaitsForEverySession(t *testing.T) {
+	var l Log
+	a, b := &slowWriter{}, &slowWriter{}
+	l.Attach(a)
+	l.Attach(b)
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&l, "line %d\n", i)
+	}
+	fmt.Fprintf(&l, "hr: site restart: last words\n")
+	require.True(t, l.Flush(make(chan time.Time)), "no deadline: every session drains")
+	assert.True(t, strings.HasSuffix(a.String(), "hr: site restart: last words\n"))
+	assert.True(t, strings.HasSuffix(b.String(), "hr: site restart: last words\n"))
+}
+
+func TestFlushBoundedByDeadline(t *testing.T) {
+	var l Log
+	stuck := &blockingWriter{release: make(chan struct{})}
+	l.Attach(stuck)
+	fmt.Fprintf(&l, "never written\n")
+	deadline := make(chan time.Time, 1)
+	deadline <- time.Time{}
+	assert.False(t, l.Flush(deadline), "a stalled session cannot hold the restart")
+	close(stuck.release)
 }

@@ -5,7 +5,10 @@
 // locks or fails.
 package crashlog
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // Block names in the bank.
 const (
@@ -27,11 +30,22 @@ type Ring struct {
 	head uint32
 }
 
+// Log is a snapshot of a ring: whole lines, oldest first.
+type Log struct {
+	Text []byte
+	// Dropped counts the older bytes the ring overwrote, the partial line
+	// it would otherwise start with included.
+	Dropped uint64
+	// Found is false when the block held no log (a new block: on a cold
+	// bank, the previous log was lost with it).
+	Found bool
+}
+
 // Attach adopts mem (a whole block) and returns the log the previous boot
-// left in it, oldest byte first; the ring then starts empty.
-func Attach(mem []byte) (*Ring, []byte) {
+// left in it; the ring then starts empty.
+func Attach(mem []byte) (*Ring, Log) {
 	r := &Ring{mem: mem, data: mem[hdr:]}
-	var prev []byte
+	var prev Log
 	if binary.LittleEndian.Uint32(mem) == magic {
 		head := binary.LittleEndian.Uint32(mem[offPos:])
 		prev = r.snapshot(head)
@@ -49,16 +63,23 @@ func (r *Ring) Put(c byte) {
 	binary.LittleEndian.PutUint32(r.mem[offPos:], r.head)
 }
 
-// Bytes returns what this boot has logged so far, oldest first.
-func (r *Ring) Bytes() []byte { return r.snapshot(r.head) }
+// Bytes returns what this boot has logged so far.
+func (r *Ring) Bytes() Log { return r.snapshot(r.head) }
 
-func (r *Ring) snapshot(head uint32) []byte {
+// snapshot copies the ring out; once it has wrapped, its oldest line is
+// cut at an unknown point, so the copy starts after the first line end.
+func (r *Ring) snapshot(head uint32) Log {
 	n := uint32(len(r.data))
 	if head <= n {
-		return append([]byte(nil), r.data[:head]...)
+		return Log{Text: append([]byte(nil), r.data[:head]...), Found: true}
 	}
 	start := head % n
 	out := make([]byte, 0, n)
 	out = append(out, r.data[start:]...)
-	return append(out, r.data[:start]...)
+	out = append(out, r.data[:start]...)
+	cut := bytes.IndexByte(out, '\n') + 1 // 0 without a line end: all of it is one cut line
+	if cut == 0 {
+		cut = len(out)
+	}
+	return Log{Text: out[cut:], Dropped: uint64(head-n) + uint64(cut), Found: true}
 }

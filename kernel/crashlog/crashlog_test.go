@@ -16,22 +16,34 @@ func put(r *Ring, s string) {
 func TestPreviousBootSurvivesAttach(t *testing.T) {
 	mem := make([]byte, 64)
 	r, prev := Attach(mem)
-	assert.Empty(t, prev, "blank memory has no log")
+	assert.Equal(t, Log{}, prev, "blank memory has no log")
 	put(r, "boot one\n")
-	assert.Equal(t, "boot one\n", string(r.Bytes()))
+	assert.Equal(t, Log{Text: []byte("boot one\n"), Found: true}, r.Bytes())
 
 	r, prev = Attach(mem)
-	assert.Equal(t, "boot one\n", string(prev))
-	assert.Empty(t, r.Bytes())
+	assert.Equal(t, Log{Text: []byte("boot one\n"), Found: true}, prev)
+	assert.Empty(t, r.Bytes().Text)
+	assert.True(t, r.Bytes().Found)
 }
 
-func TestWrapKeepsNewest(t *testing.T) {
+// Once the ring wraps, its oldest line is cut somewhere: the snapshot
+// starts at the first whole line and counts what it left out.
+func TestWrapStartsAtAWholeLine(t *testing.T) {
 	mem := make([]byte, hdr+16)
 	r, _ := Attach(mem)
-	put(r, strings.Repeat("a", 10)+"0123456789abcdef")
-	assert.Equal(t, "0123456789abcdef", string(r.Bytes()))
+	put(r, "aaaaaaaaa\nold line\nnew\n")
+	// the ring holds the last 16 bytes, "aa\nold line\nnew\n"
+	assert.Equal(t, Log{Text: []byte("old line\nnew\n"), Dropped: 10, Found: true}, r.Bytes())
 	_, prev := Attach(mem)
-	assert.Equal(t, "0123456789abcdef", string(prev))
+	assert.Equal(t, "old line\nnew\n", string(prev.Text))
+	assert.Equal(t, uint64(10), prev.Dropped)
+}
+
+func TestWrapWithoutLineEnd(t *testing.T) {
+	mem := make([]byte, hdr+16)
+	r, _ := Attach(mem)
+	put(r, strings.Repeat("z", 40))
+	assert.Equal(t, Log{Text: []byte{}, Dropped: 40, Found: true}, r.Bytes())
 }
 
 func TestPutDoesNotAllocate(t *testing.T) {
