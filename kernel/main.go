@@ -77,8 +77,9 @@ func main() {
 		}
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
-	if n := hw.Console().Drain(5*time.Millisecond, 500*time.Millisecond); n > 0 {
-		fmt.Printf("hr: console: %d bytes typed before the prompt discarded\n", n)
+	// what the UART holds now was typed while the previous boot went down
+	if n := hw.Console().Drain(0, 0); n > 0 {
+		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
 	}
 	s := console.NewSerialSession(consoleRW{})
 	k.out.Attach(s.Out())

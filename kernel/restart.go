@@ -33,6 +33,7 @@ func (k *kernel) siteRestart(kind resetKind, why string) {
 	_ = hw.LED("blue", true) // restart in progress; the next boot turns it off
 	k.stopAll("site restart")
 	k.recordIntent(bootrec.PathHot, kind, why)
+	k.discardTyping()
 	k.flushLog()
 	err := hw.HotReboot(int(tunables.WatchdogTimeout))
 	// still here: the hot path cannot run, fall back to a warm reset
@@ -54,5 +55,15 @@ func (k *kernel) flushLog() {
 	defer t.Stop()
 	if !k.out.Flush(t.C) {
 		fmt.Printf("hr: console log not drained within %v\n", logFlushTimeout)
+	}
+}
+
+// discardTyping drops what was typed on the UART while the site restart
+// ran (nobody reads it any more): the new boot must not receive the tail
+// of a line as a command of its own. It waits for 2 ms of quiet, at most
+// 100 ms, as QEMU delivers the next byte only after the last was read.
+func (k *kernel) discardTyping() {
+	if n := hw.Console().Drain(2*time.Millisecond, 100*time.Millisecond); n > 0 {
+		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
 }

@@ -76,9 +76,9 @@ func TestConsoleRandomBytes(t *testing.T) {
 }
 
 // Input typed while a hot reboot runs does not arrive on the new boot as
-// the tail of a line: what the new boot's UART holds before its prompt is
-// discarded and reported (QEMU also drops what arrives while the UART is
-// reset, so how many bytes are left to discard varies).
+// the tail of a line: the old boot discards what was typed while it went
+// down (and QEMU drops what arrives while the UART is reset), the new boot
+// what its UART holds before the prompt.
 func TestInputDuringHotRebootDiscarded(t *testing.T) {
 	s := boot(t)
 	s.banner()

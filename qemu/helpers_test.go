@@ -44,18 +44,30 @@ func boot(t *testing.T, extra ...string) *session {
 // testImage boots the second image (startup script, tight policy).
 func testImage(t *testing.T) *session {
 	t.Helper()
-	img := os.Getenv("HR_TEST_IMAGE")
-	if img == "" {
-		t.Skip("HR_TEST_IMAGE not set: run `make test`")
-	}
-	return start(t, img)
+	return start(t, envImage(t, "HR_TEST_IMAGE"))
 }
 
-// start boots img. The transcript is logged when the test fails; QEMU is
-// always killed.
+// envImage returns the image the Makefile passes in the environment
+// variable name, or skips.
+func envImage(t *testing.T, name string) string {
+	img := os.Getenv(name)
+	if img == "" {
+		t.Skipf("%s not set: run `make test`", name)
+	}
+	return img
+}
+
+// start boots img.
 func start(t *testing.T, img string, extra ...string) *session {
 	t.Helper()
-	m, err := Start(img, Options{Limit: 4 * time.Minute, Extra: extra})
+	return startWith(t, img, Options{Limit: 4 * time.Minute, Extra: extra})
+}
+
+// startWith boots img with o. The transcript is logged when the test
+// fails; QEMU is always killed.
+func startWith(t *testing.T, img string, o Options) *session {
+	t.Helper()
+	m, err := Start(img, o)
 	require.NoError(t, err)
 	s := &session{Machine: m, t: t}
 	t.Cleanup(func() {

@@ -18,11 +18,7 @@ const canarySymbol = "github.com/hotrestart/tamago-hr/board/internal/imx6.bssCan
 
 // mk2Image returns the Mk II ELF and its .imx, or skips.
 func mk2Image(t *testing.T) (string, string) {
-	elfPath, imx := os.Getenv("HR_MK2_IMAGE"), os.Getenv("HR_IMX")
-	if elfPath == "" || imx == "" {
-		t.Skip("HR_MK2_IMAGE/HR_IMX not set: run `make test`")
-	}
-	return elfPath, imx
+	return envImage(t, "HR_MK2_IMAGE"), envImage(t, "HR_IMX")
 }
 
 // symbol returns a symbol's address in an ELF.
@@ -89,16 +85,8 @@ func TestMk2BootsWithBSSZeroed(t *testing.T) {
 	elfPath, _ := mk2Image(t)
 	canary := symbol(t, elfPath, canarySymbol)
 	gdbAddr := freePort(t)
-	m, err := Start(elfPath, Options{Target: "usbarmory", Limit: 2 * time.Minute,
+	s := startWith(t, elfPath, Options{Target: "usbarmory", Limit: 2 * time.Minute,
 		Extra: []string{"-S", "-gdb", "tcp:" + gdbAddr}})
-	require.NoError(t, err)
-	s := &session{Machine: m, t: t}
-	t.Cleanup(func() {
-		m.Kill()
-		if t.Failed() {
-			t.Logf("console transcript:\n%s", m.Transcript())
-		}
-	})
 	g, err := DialGDB(gdbAddr, 10*time.Second)
 	require.NoError(t, err)
 	require.NoError(t, g.Write32(canary, 0xdeadbeef))

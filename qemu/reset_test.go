@@ -14,20 +14,12 @@ import (
 // serviced well within its period: each is an unexplained reset, none is a
 // site restart, and four in a few seconds do not trip safe mode.
 func TestSystemResetIsUnexplained(t *testing.T) {
-	m, err := Start(image(t), Options{Limit: 2 * time.Minute, Monitor: filepath.Join(t.TempDir(), "mon.sock")})
-	require.NoError(t, err)
-	s := &session{Machine: m, t: t}
-	t.Cleanup(func() {
-		m.Kill()
-		if t.Failed() {
-			t.Logf("console transcript:\n%s", m.Transcript())
-		}
-	})
+	s := startWith(t, image(t), Options{Limit: 2 * time.Minute, Monitor: filepath.Join(t.TempDir(), "mon.sock")})
 	s.banner()
 	s.run("pmm alloc keep 100")
 	s.run("pmm write keep survives")
 	for i := 2; i <= 5; i++ {
-		_, err := m.Monitor("system_reset", 10*time.Second)
+		_, err := s.Monitor("system_reset", 10*time.Second)
 		require.NoError(t, err)
 		state, n, why := s.banner()
 		require.Equal(t, "warm", state)

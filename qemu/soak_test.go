@@ -2,7 +2,6 @@ package qemu
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,16 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// soakImage boots the soak image (badness that never escalates), or skips.
-func soakImage(t *testing.T) *session {
-	t.Helper()
-	img := os.Getenv("HR_SOAK_IMAGE")
-	if img == "" {
-		t.Skip("HR_SOAK_IMAGE not set: run `make test`")
-	}
-	return start(t, img)
-}
 
 // runtimeStats forces a GC and returns the live heap and goroutine count
 // `stats` reports.
@@ -70,7 +59,7 @@ func (s *session) waitRestarts(n int) {
 // where they started.
 func TestSoakGroupAndSiteRestarts(t *testing.T) {
 	const groups, failures, siteRestarts = 8, 160, 20
-	s := soakImage(t)
+	s := start(t, envImage(t, "HR_SOAK_IMAGE")) // badness never escalates
 	s.banner()
 	live0, g0 := s.runtimeStats()
 	stat0 := s.run("pmm stat")

@@ -100,22 +100,11 @@ func TestStalledSessionNeverBlocksWriters(t *testing.T) {
 }
 
 // slowWriter takes its time: what Flush waits for.
-type slowWriter struct {
-	mu  sync.Mutex
-	got strings.Builder
-}
+type slowWriter struct{ syncBuf }
 
 func (w *slowWriter) Write(p []byte) (int, error) {
 	time.Sleep(time.Millisecond)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.got.Write(p)
-}
-
-func (w *slowWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.got.String()
+	return w.syncBuf.Write(p)
 }
 
 func TestFlushWaitsForEverySession(t *testing.T) {

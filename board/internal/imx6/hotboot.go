@@ -37,11 +37,8 @@ const spanUnset = 0x5053484e // "NHSP"
 // the span is restored: it is never written at run time.
 var hotSpan = [2]uint32{spanUnset, spanUnset}
 
-// HotSpanSymbol is hotSpan's ELF symbol name, for tools/hotspan.
-const HotSpanSymbol = "github.com/hotrestart/tamago-hr/board/internal/imx6.hotSpan"
-
 // RestoreReport says what cpuinit did with the writable data at this boot:
-// "hot: N bytes at 0xX restored and verified", "saved N bytes at 0xX", or
+// "hot boot: N bytes at 0xX restored and verified", "saved N bytes at 0xX", or
 // why hot reboots are off. Failed is true when the previous boot was a hot
 // one whose restored data did not match the pristine checksum, so cpuinit
 // reset the SoC through WDOG1 instead.

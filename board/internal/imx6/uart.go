@@ -51,11 +51,10 @@ func (s Serial) Write(p []byte) (int, error) {
 }
 
 // Drain discards what arrives on the UART until it has been quiet for
-// quiet (at most for limit) and returns how many bytes that was: at boot,
-// the tail of a line typed while the previous boot was going down (a hot
-// reboot takes ~20 ms), which must not run as a command of its own. Bytes
-// come one at a time (QEMU delivers the next only after the guest read the
-// last), hence the quiet time rather than one pass over the FIFO.
+// quiet (at most for limit) and returns how many bytes that was; with quiet
+// 0 it takes only what is there now. Bytes come one at a time (QEMU
+// delivers the next only after the guest read the last), hence the quiet
+// time rather than one pass over the FIFO.
 func (s Serial) Drain(quiet, limit time.Duration) int {
 	start := time.Now()
 	last, n := start, 0
