@@ -18,6 +18,8 @@ var (
 	ErrBadGroup = errors.New("actors: bad group id")
 	// ErrTooManyGroups: a group id at or beyond hrCtrl.maxGroups.
 	ErrTooManyGroups = errors.New("actors: group id beyond hrCtrl.maxGroups")
+	// ErrNoGroup: no group with that id is in use.
+	ErrNoGroup = errors.New("actors: no such group")
 	// ErrTooManyActors: hrCtrl.maxActors restartable names are registered.
 	ErrTooManyActors = errors.New("actors: too many restartable actors")
 	// ErrNotRestartable: the call is for restartable actors only (Spawn,

@@ -105,7 +105,7 @@ func TestMemberIgnoringStopRequestsSiteRestart(t *testing.T) {
 	e.waitFor(func() bool { return e.sites.len() == 1 }, "site restart request")
 	r := e.sites.all()[0]
 	assert.Equal(t, actors.SiteRestartRequest{Group: 0, Actor: "stubborn.0.1", AID: s,
-		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s"}, r)
+		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s", Kind: actors.SiteInconsistent}, r)
 	e.waitGroupState(0, actors.GroupSiteRestart)
 	assert.Equal(t, actors.StateStopped, e.actor("wait.0.1").State, "not restarted")
 	e.waitLog("hr: group 0 inconsistent: member stubborn.0.1")
