@@ -7,6 +7,7 @@ package examples
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
 )
@@ -61,7 +62,12 @@ func Misbehave(ctx *actors.Context, kind string) error {
 	case "exit":
 		return nil // returning without Exit(): a premature exit
 	case "hang":
-		<-ctx.Done() // no more heartbeats until stopped
+		// No more heartbeats until stopped. A program that set none gets
+		// one now, so that a hang is noticed in every example.
+		if ctx.HeartbeatPeriod() == 0 {
+			ctx.SetHeartbeat(hangHeartbeat)
+		}
+		<-ctx.Done()
 		return actors.ErrStopped
 	case "spin":
 		//lint:ignore SA5002 never yielding is the point: the watchdog must catch it
@@ -75,6 +81,25 @@ func Misbehave(ctx *actors.Context, kind string) error {
 		_ = 1 / zero
 	}
 	return fmt.Errorf("inject: unknown kind %q", kind)
+}
+
+// hangHeartbeat is the heartbeat an injected hang arms in a program that
+// has none: the controller notices the hang this long after.
+const hangHeartbeat = time.Second
+
+// wait pauses d, acting on injected faults meanwhile: it returns
+// Misbehave's result on a fault, ErrStopped when told to stop, nil after d.
+func wait(ctx *actors.Context, d time.Duration) (stop bool, err error) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case kind := <-ctx.Faults():
+		return true, Misbehave(ctx, kind)
+	case <-ctx.Done():
+		return true, actors.ErrStopped
+	case <-t.C:
+		return false, nil
+	}
 }
 
 // Idle waits until it is stopped, heartbeating every 100 ms when it runs as
