@@ -19,7 +19,7 @@ const (
 	parentBlock  = "PARENT_PM"     // {restarted, counter}
 	childBlock   = "CHILD_PM"      // {restarted, checkpoint}
 	messageBlock = "CHILD_MESSAGE" // the message, one fixed slot per step
-	childName    = "HR_child" // + ".<gid>": one child per group
+	childName    = "HR_child"      // + ".<gid>": one child per group
 	steps        = 4
 	stepSlot     = 8 // " STEP n " fits
 	stepPause    = 400 * time.Millisecond
