@@ -37,26 +37,33 @@ func (c *Controller) keyGroup(key string) (*group, bool) {
 	return g, g != nil
 }
 
-// mapperLocked returns a running actor that has mapped block name and is
-// not in group gid (-2: any group), nil if none.
-func (c *Controller) mapperLocked(name string, gid int) *Context {
+// mapperLocked returns a running actor other than by and outside by's
+// group that has mapped block name, nil if none. by is nil for the console.
+func (c *Controller) mapperLocked(name string, by *Context) *Context {
 	var found *Context
 	for _, x := range c.live {
-		if _, ok := x.mapped[name]; ok && x.Group() != gid && (found == nil || x.aid < found.aid) {
+		if _, ok := x.mapped[name]; !ok || x == by || (by != nil && by.m != nil && x.Group() == by.Group()) {
+			continue
+		}
+		if found == nil || x.aid < found.aid {
 			found = x
 		}
 	}
 	return found
 }
 
-// guardLocked says why block b may not be freed by a caller in group gid
-// (-1: an ordinary actor, -2: the console), nil when it may.
-func (c *Controller) guardLocked(b pmm.BlockInfo, gid int) error {
+// guardLocked says why block b may not be freed by the actor by (nil: the
+// console), nil when it may.
+func (c *Controller) guardLocked(b pmm.BlockInfo, by *Context) error {
+	gid := -2
+	if by != nil {
+		gid = by.Group()
+	}
 	if g, ok := c.keyGroup(b.Key); ok && g.gid != gid {
 		return fmt.Errorf("%w: block %s carries the key of group %d, which is %s (akill -g %d frees it)",
 			ErrBlockInUse, b.Name, g.gid, g.state, g.gid)
 	}
-	if x := c.mapperLocked(b.Name, gid); x != nil {
+	if x := c.mapperLocked(b.Name, by); x != nil {
 		return fmt.Errorf("%w: block %s is mapped by aid %d %s (%s)", ErrBlockInUse, b.Name, x.aid, x.name, groupOf(x))
 	}
 	return nil
@@ -72,19 +79,19 @@ func groupOf(x *Context) string {
 // FreeBlock is the console's `pmm free NAME`: pmm.Bank.Free, refused
 // (ErrBlockInUse) for a block that carries a live group's key or that a
 // running actor has mapped.
-func (c *Controller) FreeBlock(name string) error { return c.freeName(name, -2) }
+func (c *Controller) FreeBlock(name string) error { return c.freeName(name, nil) }
 
 // FreeKey is the console's `pmm freeall KEY`: pmm.Bank.FreeAll, refused
 // (ErrBlockInUse, nothing freed) when any of the blocks is in use as for
 // FreeBlock.
-func (c *Controller) FreeKey(key string) (int, error) { return c.freeKey(key, -2) }
+func (c *Controller) FreeKey(key string) (int, error) { return c.freeKey(key, nil) }
 
-func (c *Controller) freeName(name string, gid int) error {
+func (c *Controller) freeName(name string, by *Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_, b, err := c.bank.Lookup(name)
 	if err == nil {
-		err = c.guardLocked(b, gid)
+		err = c.guardLocked(b, by)
 	}
 	if err != nil && !errors.Is(err, pmm.ErrNotFound) {
 		return err
@@ -92,14 +99,14 @@ func (c *Controller) freeName(name string, gid int) error {
 	return c.bank.Free(name)
 }
 
-func (c *Controller) freeKey(key string, gid int) (int, error) {
+func (c *Controller) freeKey(key string, by *Context) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, b := range c.bank.Blocks() {
 		if b.Key != key {
 			continue
 		}
-		if err := c.guardLocked(b, gid); err != nil {
+		if err := c.guardLocked(b, by); err != nil {
 			return 0, err
 		}
 	}

@@ -115,12 +115,12 @@ func (x *Context) Allocate(name string, size int, key string) ([]byte, error) {
 // Free frees a persistent block by name (pmmFree), group-key blocks
 // included; a block another group's key tags or a running actor of another
 // group has mapped is refused (ErrBlockInUse).
-func (x *Context) Free(name string) error { return x.c.freeName(name, x.Group()) }
+func (x *Context) Free(name string) error { return x.c.freeName(name, x) }
 
 // FreeAll frees every block with key (pmmFreeAll); the group key is
 // refused, as in ChorusOS, and so is a key one of whose blocks is in use by
 // another group (nothing is freed then).
-func (x *Context) FreeAll(key string) (int, error) { return x.c.freeKey(key, x.Group()) }
+func (x *Context) FreeAll(key string) (int, error) { return x.c.freeKey(key, x) }
 
 // GroupKey is the deletion key tied to the actor's group (HR_GROUP_KEY):
 // blocks with it are freed when the group terminates or is killed. "" for

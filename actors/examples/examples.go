@@ -25,6 +25,7 @@ func Register(progs *actors.Programs) error {
 		{"maze", Maze, "maze demo: [-rate STEPS/S] [-headless] [-seed N] [-size WxH]"},
 		{"counter", Counter, "counter service: serves a persistent counter to `counter-client`"},
 		{"counter-client", CounterClient, "reads the counter service and checks it is consistent"},
+		{"churn", Churn, "allocates and frees blocks without pause (journal stress)"},
 		{"idle", Idle, "waits to be stopped, heartbeating; reacts to inject"},
 		{"echo", Echo, "prints its arguments and exits cleanly"},
 	} {

@@ -56,6 +56,7 @@ func TestExamplesReactToEveryInjectKind(t *testing.T) {
 		{"spawn 0", "spawn.0.1"},
 		{"spawn 0", "HR_child.0"},
 		{"idle", "idle.0.1"},
+		{"churn", "churn.0.1"},
 	}
 	for _, c := range cases {
 		for _, kind := range actors.FaultKinds() {
