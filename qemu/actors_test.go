@@ -40,7 +40,8 @@ func TestActorCommandErrors(t *testing.T) {
 	for line, want := range map[string]string{
 		"arun":             "error: usage: arun [-g [GID]] PROGRAM [ARGS…]",
 		"arun -g":          "error: usage: arun [-g [GID]] PROGRAM [ARGS…]",
-		"arun -g x idle":   `error: GID "x" is not a number`,
+		"arun -g x idle":   `error: arun: actors: no such program: "x"`, // -g without GID: group 0
+		"arun -g -1 idle":  `error: GID "-1" is not a number`,
 		"arun -g 999 idle": "error: arun:",
 		"arun nosuch":      "error: arun:",
 		"arun -g 1":        "error: usage:",
