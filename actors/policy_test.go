@@ -154,7 +154,7 @@ func TestPolicyReasonNamesCarriedBadness(t *testing.T) {
 // Restarts done by a site restart count, and the last failure is kept.
 func TestPolicyFairStartThenHoldsTheGroup(t *testing.T) {
 	e := newEnv(t)
-	other := e.run(1, "wait")
+	e.run(1, "wait")
 	aid := e.run(0, "wait")
 	for gen := 2; gen <= 4; gen++ {
 		aid = e.fail(aid, gen)
@@ -168,7 +168,7 @@ func TestPolicyFairStartThenHoldsTheGroup(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
 	aid = e.waitRunning("wait.0.1", 5)
-	other = e.waitRunning("wait.1.1", 2)
+	other := e.waitRunning("wait.1.1", 2)
 	g, _ = e.group(0)
 	assert.Equal(t, 4, g.Restarts, "the site restart's restart counts")
 	aid = e.fail(aid, 6)

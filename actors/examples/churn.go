@@ -23,12 +23,8 @@ func Churn(ctx *actors.Context) error {
 		names[i] = fmt.Sprintf("churn.%d", i)
 	}
 	for i := 0; ; i++ {
-		select {
-		case <-ctx.Done():
-			return actors.ErrStopped
-		case kind := <-ctx.Faults():
-			return Misbehave(ctx, kind)
-		default:
+		if stop, err := poll(ctx); stop {
+			return err
 		}
 		name := names[i%churnBlocks]
 		if i%(3*churnBlocks+1) == 0 {

@@ -103,6 +103,19 @@ func wait(ctx *actors.Context, d time.Duration) (stop bool, err error) {
 	}
 }
 
+// poll acts on a pending injected fault or stop request without waiting:
+// stop is true when the program must return err.
+func poll(ctx *actors.Context) (stop bool, err error) {
+	select {
+	case <-ctx.Done():
+		return true, actors.ErrStopped
+	case kind := <-ctx.Faults():
+		return true, Misbehave(ctx, kind)
+	default:
+		return false, nil
+	}
+}
+
 // Idle waits until it is stopped, heartbeating every 100 ms when it runs as
 // a restartable actor.
 func Idle(ctx *actors.Context) error {
@@ -110,12 +123,8 @@ func Idle(ctx *actors.Context) error {
 		ctx.SetHeartbeat(time1s)
 	}
 	for {
-		select {
-		case <-ctx.Done():
-			return actors.ErrStopped
-		case kind := <-ctx.Faults():
-			return Misbehave(ctx, kind)
-		default:
+		if stop, err := poll(ctx); stop {
+			return err
 		}
 		ctx.Beat()
 		if err := ctx.Sleep(tick); err != nil {
