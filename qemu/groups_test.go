@@ -2,6 +2,8 @@ package qemu
 
 import (
 	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,4 +92,25 @@ func TestPolicyHoldsTheFailingGroup(t *testing.T) {
 	assert.Contains(t, s.run("resume 5"), "group 5 resumed")
 	s.waitAids(5, 1, nil)
 	assert.NotContains(t, s.Transcript(), "SAFE MODE")
+}
+
+// `inject AID hang` is noticed in an example that sets no heartbeat of its
+// own (the spawn example's child): the hang arms one, it is missed, the
+// group restarts.
+func TestInjectHangWithoutHeartbeat(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	s.arun("-g 2 spawn 0")
+	s.expect(`child: STEP 1`)
+	var child int
+	for _, line := range strings.Split(s.run("aps"), "\n") {
+		if f := strings.Fields(line); len(f) > 2 && f[2] == "HR_child.2" {
+			child, _ = strconv.Atoi(f[0])
+		}
+	}
+	require.NotZero(t, child)
+	s.run("inject " + itoa(child) + " hang")
+	s.expect(`HR_child\.2: injected hang`)
+	s.expect(`hr: group 2 restart 1 \(aid ` + itoa(child) + ` HR_child\.2: missed heartbeat \(period 1s\)\)`)
+	s.expect(`=========== Message =========== STEP 1 STEP 2 STEP 3 STEP 4 ======== End of message========`)
 }
