@@ -25,10 +25,11 @@ type Context struct {
 	prog    Program
 	started time.Duration // controller uptime at start
 
-	stop     chan struct{} // closed when the actor must stop (Done)
-	finished chan struct{} // closed once its end has been handled
-	faults   chan string   // injected fault kinds, capacity 1
-	clean    atomic.Bool   // Exit was called
+	stop     chan struct{}       // closed when the actor must stop (Done)
+	finished chan struct{}       // closed once its end has been handled
+	faults   chan string         // injected fault kinds, capacity 1
+	clean    atomic.Bool         // Exit was called
+	mapped   map[string]struct{} // guarded by c.mu: blocks allocated or retrieved by this incarnation
 	hb       heartbeat
 
 	stopping bool // guarded by c.mu: stop is closed
@@ -38,7 +39,7 @@ type Context struct {
 func (c *Controller) newContext(aid AID, prog Program, name, program string, args []string, m *member) *Context {
 	x := &Context{c: c, aid: aid, name: name, program: program, args: slices.Clone(args), gen: 1, m: m,
 		prog: prog, started: c.now(), stop: make(chan struct{}), finished: make(chan struct{}),
-		faults: make(chan string, 1)}
+		faults: make(chan string, 1), mapped: make(map[string]struct{})}
 	x.hb.kick = make(chan struct{}, 1)
 	if m != nil {
 		x.gen = m.gen
@@ -102,18 +103,24 @@ func (x *Context) Printf(format string, a ...any) {
 	fmt.Fprintf(x.c.console, format, a...)
 }
 
-// Allocate allocates or retrieves a persistent block (pmmAllocate).
+// Allocate allocates or retrieves a persistent block (pmmAllocate). Its
+// name is site-wide: every actor that allocates it gets the same block,
+// which is how actors share state on purpose; a block another group
+// allocated with its group key is refused (ErrBlockInUse). While this
+// incarnation runs, nobody outside its group may free the block.
 func (x *Context) Allocate(name string, size int, key string) ([]byte, error) {
-	return x.c.bank.Allocate(name, size, key)
+	return x.c.allocate(x, name, size, key, false)
 }
 
 // Free frees a persistent block by name (pmmFree), group-key blocks
-// included.
-func (x *Context) Free(name string) error { return x.c.bank.Free(name) }
+// included; a block another group's key tags or a running actor of another
+// group has mapped is refused (ErrBlockInUse).
+func (x *Context) Free(name string) error { return x.c.freeName(name, x) }
 
 // FreeAll frees every block with key (pmmFreeAll); the group key is
-// refused, as in ChorusOS.
-func (x *Context) FreeAll(key string) (int, error) { return x.c.bank.FreeAll(key) }
+// refused, as in ChorusOS, and so is a key one of whose blocks is in use by
+// another group (nothing is freed then).
+func (x *Context) FreeAll(key string) (int, error) { return x.c.freeKey(key, x) }
 
 // GroupKey is the deletion key tied to the actor's group (HR_GROUP_KEY):
 // blocks with it are freed when the group terminates or is killed. "" for
@@ -125,16 +132,41 @@ func (x *Context) GroupKey() string {
 	return x.m.g.key
 }
 
-// AllocateGroup allocates or retrieves a block with the group key. The block
-// is a User block: Free by name works, FreeAll(GroupKey()) does not.
+// AllocateGroup allocates or retrieves the group's own block name with the
+// group key. Names are per group: the bank holds it as "<name>@<gid>"
+// (GroupBlockName), so the same program in two groups has two blocks, and
+// it is freed with the group. name may be at most pmm.MaxNameLen minus the
+// suffix. The block is a User block: FreeGroup (or Free of the full name)
+// works, FreeAll(GroupKey()) does not.
 func (x *Context) AllocateGroup(name string, size int) ([]byte, error) {
+	full, err := x.groupBlock(name)
+	if err != nil {
+		return nil, err
+	}
+	return x.c.allocate(x, full, size, x.m.g.key, true)
+}
+
+// FreeGroup frees the group's block name (see AllocateGroup).
+func (x *Context) FreeGroup(name string) error {
+	full, err := x.groupBlock(name)
+	if err != nil {
+		return err
+	}
+	return x.Free(full)
+}
+
+func (x *Context) groupBlock(name string) (string, error) {
 	if x.m == nil {
-		return nil, fmt.Errorf("%w: %s has no group key", ErrNotRestartable, x.name)
+		return "", fmt.Errorf("%w: %s has no group key", ErrNotRestartable, x.name)
 	}
 	if strings.HasPrefix(name, pmm.ReservedPrefix) {
-		return nil, fmt.Errorf("%w: name %q has the reserved prefix %s", pmm.ErrPrivileged, name, pmm.ReservedPrefix)
+		return "", fmt.Errorf("%w: name %q has the reserved prefix %s", pmm.ErrPrivileged, name, pmm.ReservedPrefix)
 	}
-	return x.c.bank.AllocateAs(pmm.User, name, size, x.m.g.key)
+	full := GroupBlockName(name, x.m.g.gid)
+	if len(full) > pmm.MaxNameLen {
+		return "", fmt.Errorf("%w: group block %q is %d bytes, at most %d", pmm.ErrBadName, full, len(full), pmm.MaxNameLen)
+	}
+	return full, nil
 }
 
 // Spawn starts an indirect restartable actor in the caller's group (the

@@ -19,15 +19,37 @@ type AID uint32
 // the site restart (on the board the call never comes back to the group).
 type SiteRestartRequest struct {
 	Group  int    // the group that caused it
-	Actor  string // the member that failed or did not stop
+	Actor  string // the member that failed, did not stop, or asked
 	AID    AID
-	Reason string // e.g. "policy: group 2 badness 4 > maxBadness 3 within 10s"
+	Reason string // e.g. "policy: group 2 badness 4 > maxBadness 3 within 10s: 4 failures this boot"
+	Kind   SiteKind
 }
+
+// SiteKind says why the controller asks for a site restart, so that the
+// kernel's crash-loop breaker can tell a site-wide loop from one group's.
+type SiteKind uint8
+
+const (
+	// SitePolicy: a group went over the restart policy. The policy itself
+	// bounds these (a group that escalates again within its probation is
+	// held instead), so they need not count towards safe mode.
+	SitePolicy SiteKind = iota
+	// SiteInconsistent: a member did not stop; only a site restart ends it.
+	SiteInconsistent
+	// SiteRequested: an actor asked (Context.RequestSiteRestart).
+	SiteRequested
+)
 
 // Deps is what the kernel provides to the controller.
 type Deps struct {
 	// Clock drives every timed path; nil means RealClock.
 	Clock Clock
+	// RunTime is the persistent clock when New is called: the run time
+	// summed over every boot of this bank (the kernel's crash-loop breaker
+	// uses the same clock). The restart policy measures decay on it, so a
+	// site restart neither forgives nor aggravates a group's failures. 0 on
+	// a cold bank.
+	RunTime time.Duration
 	// SiteRestart performs a site restart; the controller calls it without
 	// holding its lock, and copes with it returning (tests record). nil only
 	// logs the request.
@@ -55,12 +77,14 @@ type Controller struct {
 	deps    Deps
 	clock   Clock
 	console io.Writer
-	base    time.Time // clock time at New: the origin of the controller's uptime
+	base    time.Time     // clock time at New: the origin of the controller's uptime
+	runBase time.Duration // persistent clock at New (Deps.RunTime)
 
 	closing  bool // Shutdown called: nothing starts any more
 	ctl      *record
 	aidNext  AID // next aid to hand out
 	leaseEnd AID // aids below it may be handed out without writing the controller record
+	recLease AID // highest lease end found in the group and actor records (New)
 
 	live       map[AID]*Context   // every running incarnation, ordinary ones included
 	groups     []*group           // by gid; nil when unused
@@ -70,6 +94,7 @@ type Controller struct {
 
 // group is one restart group, in memory and in its group record.
 type group struct {
+	c       *Controller
 	gid     int
 	key     string
 	rec     *record
@@ -78,9 +103,22 @@ type group struct {
 
 	restarts int
 	badness  int
-	failedAt time.Duration // controller uptime of the last failure (policy basis)
-	wallAt   int64         // the same instant as clock time, persisted for the record
+	failedAt time.Duration // persistent clock of the last failure (policy basis)
 	killed   bool
+	// held: the policy holds the group (it escalated again within its
+	// probation); only ResumeGroup or KillGroup end it. Persisted.
+	held bool
+	// escalated, escalatedAt: it caused a site restart then (persistent
+	// clock); a further escalation within the probation holds the group.
+	escalated   bool
+	escalatedAt time.Duration
+	// fair: New gave it a fair start after its escalation; Resume starts it
+	// after a backoff delay.
+	fair bool
+	// carried: its badness as this boot found it, at its first failure of
+	// the boot; bootFailures: failures charged this boot. Both only explain
+	// an escalation.
+	carried, bootFailures int
 
 	quick       int           // consecutive failures sooner than MinRunTime (backoff exponent)
 	resumeAt    time.Duration // end of the backoff delay, while state is backoff
@@ -138,6 +176,7 @@ func New(bank *pmm.Bank, cfg Config, progs *Programs, deps Deps) (*Controller, e
 		c.console = io.Discard
 	}
 	c.base = c.clock.Now()
+	c.runBase = deps.RunTime
 	var p post
 	c.mu.Lock()
 	err := c.open(&p)
@@ -151,6 +190,9 @@ func New(bank *pmm.Bank, cfg Config, progs *Programs, deps Deps) (*Controller, e
 
 // now is the controller's uptime on its clock.
 func (c *Controller) now() time.Duration { return c.clock.Now().Sub(c.base) }
+
+// pnow is the persistent clock: run time summed over boots (policy basis).
+func (c *Controller) pnow() time.Duration { return c.runBase + c.now() }
 
 func (c *Controller) logf(format string, args ...any) {
 	if c.deps.Log != nil {
@@ -223,12 +265,22 @@ func (g *group) persist() {
 		return // its record could not be recreated at New; logged then
 	}
 	// A record write only fails on an oversized payload; a group record is
-	// a fixed 23 bytes.
-	_ = g.rec.write(groupRec{gid: g.gid, killed: g.killed, badness: g.badness, failedAt: g.wallAt, restarts: g.restarts}.encode())
+	// at most 33 bytes plus a last failure bounded by maxLastFailure.
+	_ = g.rec.write(groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
+		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
+		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure}.encode())
+}
+
+// lease is the controller's aid lease end, 0 before the group is attached.
+func (g *group) lease() AID {
+	if g.c == nil {
+		return 0
+	}
+	return g.c.leaseEnd
 }
 
 func (m *member) persist() error {
-	r := actorRec{id: m.id, gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
+	r := actorRec{id: m.id, leaseEnd: m.g.lease(), gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
 		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
 	return m.rec.write(r.encode())
 }

@@ -19,9 +19,18 @@
 // and a name already registered starts again from its record.
 //
 // Every start of an actor is an incarnation with a new AID (aids are never
-// reused, even across site restarts: the counter is persisted) and, for a
-// restartable actor, the next generation. Operations on an aid of an
-// earlier incarnation fail with ErrStaleAID.
+// reused, even across site restarts: the counter is persisted as a lease in
+// the controller record, and every group and actor record carries the lease
+// end of its last write, so a lost controller record still restarts above
+// every aid a record has seen) and, for a restartable actor, the next
+// generation. Operations on an aid of an earlier incarnation fail with
+// ErrStaleAID.
+//
+// The hot restart calls of a ChorusOS actor are on Context: Group (its own
+// group id), ActorGroup (hrGetActorGroup: another running actor's group),
+// KillGroup (hrKillGroup; on its own group the kill starts, Done closes and
+// the caller returns), RequestSiteRestart (a site restart with a reason),
+// Spawn (hrfexec), Exit (HR_EXIT_HDL), AllocateGroup (HR_GROUP_KEY).
 //
 // # Termination
 //
@@ -58,6 +67,34 @@
 //
 // Persistent blocks are untouched by restarts.
 //
+// # Persistent blocks
+//
+// Two namespaces, decided so that two instances of a program never share
+// state by accident and a group's live data cannot be freed under it:
+//
+//   - AllocateGroup(name) is per group: the bank block is "<name>@<gid>"
+//     (GroupBlockName), tagged with the group key and freed with the group.
+//     `arun -g 3 counter` and `arun -g 4 counter` have COUNTER@3 and
+//     COUNTER@4; `akill -g 3` frees only the first. This is what the
+//     examples use. A name leaves room for the suffix (at most
+//     pmm.MaxNameLen bytes in all).
+//   - Allocate(name, size, key) is site-wide, the pmmAllocate semantics:
+//     every actor that names the block gets it, which is how actors share
+//     state on purpose. Retrieving a block that another group's key tags is
+//     refused (ErrBlockInUse).
+//
+// A block that carries a live group's key, or that a running actor has
+// allocated or retrieved in its current incarnation ("mapped"), is not freed
+// from outside that group: Controller.FreeBlock and FreeKey (the console's
+// `pmm free` and `pmm freeall`) and Context.Free/FreeAll of an actor of
+// another group fail with ErrBlockInUse and name the group or actor; nothing
+// is freed. A group may free its own blocks.
+//
+// An ordinary actor (`arun` without -g) has no group key and no group
+// blocks (AllocateGroup is ErrNotRestartable), so nothing it leaves behind
+// can be mistaken for a restartable actor's state; the hello example keeps
+// no block at all when it runs as one.
+//
 // # Group termination and kill
 //
 // When every member of a group has terminated cleanly, the group
@@ -73,32 +110,84 @@
 //
 // The ChorusOS tunables hrCtrl.maxBadness and hrCtrl.interval are public but
 // their rule is not; this controller defines it per group, as a windowed
-// count in the spirit of Erlang's intensity/period:
+// count in the spirit of Erlang's intensity/period, with time t on the
+// persistent clock (run time summed over every boot, Deps.RunTime — the
+// clock the kernel's crash-loop breaker uses):
 //
 //	on each abnormal termination at time t:
 //	    badness = max(0, badness − ⌊(t − lastFailure) / Interval⌋) + 1
 //	    lastFailure = t
-//	    if badness > MaxBadness: site restart instead of a group restart
+//	    if badness > MaxBadness: escalate (below) instead of a group restart
 //
 // That is: each failure adds 1; the badness decays by 1 for every full
-// Interval without a failure. With the defaults (MaxBadness 3, Interval
-// 10 s) three failures in a row pass; a fourth less than 10 s after the
-// third escalates, a fourth 10 s or more after it passes (badness 3 again).
-// MaxBadness 0 escalates on the first failure. Badness, last failure and
-// the restart counter are in the group record, so the badness that caused a
-// site restart survives it. The clock's origin changes with every boot, so
-// New keeps each group's badness as it is and restarts its decay from the
-// time of New ("fresh timestamp"): a group that fails again soon after the
-// site restart escalates again, and the kernel's crash-loop breaker (not
-// this package) stops a site-restart loop.
+// Interval without a failure, whether or not the site restarted meanwhile.
+// With the defaults (MaxBadness 3, Interval 10 s) three failures in a row
+// pass; a fourth less than 10 s after the third escalates, a fourth 10 s or
+// more after it passes (badness 3 again). MaxBadness 0 escalates on the
+// first failure. Badness, last failure (time and text), the restart counter
+// and the escalation are in the group record.
+//
+// Escalation. The first time a group goes over the limit, the controller
+// asks for a site restart (SitePolicy). After it, the group gets a fair
+// start: New sets its badness to MaxBadness−1 (at least 0) and Resume
+// starts it after one backoff delay (MinRunTime), while every other group
+// starts at once. If the group goes over the limit again within its
+// probation — (MaxBadness+1) × Interval after the escalation, the time its
+// badness needs to decay from over the limit to zero — the controller holds
+// that group instead of restarting the site: its members stop, it shows as
+// "held-policy" in aps, the hold is persisted (site restarts do not bring
+// it back), and only `resume GID` (ResumeGroup: badness 0, escalation
+// forgotten) or `akill -g GID` end it. Every other group runs on. So one
+// failing group costs at most one site restart per probation, and a
+// deterministic error — a program that fails at every start, a spawn
+// refused at hrCtrl.maxActors — holds its own group instead of driving the
+// site into the kernel's safe mode, which stays for site-wide loops (faults
+// outside actors, the watchdog, members that do not stop, actors asking
+// for site restarts). A member that does not stop is still a site restart.
+//
+// The escalation message names the real cause: "policy: group 2 badness 4 >
+// maxBadness 3 within 10s", followed, when the badness this boot started
+// with made the difference, by ": 1 failure this boot on top of badness 3
+// carried over the site restart".
+//
+// Worked timelines, defaults (MaxBadness 3, Interval 10 s, MinRunTime 1 s),
+// t on the persistent clock:
+//
+//	decay across a site restart:
+//	  t=0,0.1,0.2 s  three failures: badness 1, 2, 3, group restarts
+//	  t=9 s          operator `restart` (site restart; badness 3 kept)
+//	  t=10.2 s       failure: 10 s after the last one, 3−1+1 = 3: group restart
+//	                 (on this boot's clock alone it would have been 4: escalation)
+//
+//	one group failing at every start (a deterministic error):
+//	  t=0…0.3 s      failures 1–3: group restarts (backoff 1 s, 2 s, 4 s)
+//	  t≈7 s          failure 4: badness 4 > 3: site restart, escalation noted
+//	  next boot      group 2 gets badness 2 and starts after 1 s; others at once
+//	  +1 s           failure: badness 3: group restart (backoff)
+//	  +3 s           failure: badness 4 > 3 within the 40 s probation:
+//	                 group 2 held; no site restart, no safe mode
+//	  `resume 2`     badness 0, group 2 runs again
+//
+//	a group that is fine after its escalation:
+//	  t=0 s          escalation, site restart; fair start at badness 2
+//	  t=45 s         failure: the probation (40 s) is over and the badness has
+//	                 decayed to 0: badness 1, group restart
+//
+// Restart counter: every restart of a group counts — a group restart, the
+// start of its direct actors by Resume after a site restart (or a warm
+// reset, or leaving safe mode), and `resume GID` — as the ChorusOS guide
+// says ("each time a group is restarted, the system increases its restart
+// counter by one"). aps shows it with the last failure, both kept across
+// site restarts.
 //
 // Backoff (Hubris's lesson: a crash loop must not starve the console): if
 // the failing member had run less than MinRunTime, the restart waits
 // MinRunTime, doubled for every further quick failure of the group in a
 // row, capped at MaxBackoff; a failure after MinRunTime or more restarts at
 // once and resets the sequence. MinRunTime 0 or MaxBackoff 0 disables it.
-// The backoff sequence is not persisted. Defaults: MinRunTime 1 s,
-// MaxBackoff 5 s, StopTimeout 2 s, MaxActors 64, MaxGroups 16.
+// The backoff sequence is not persisted (a fair start begins it at one
+// delay). Defaults: MinRunTime 1 s, MaxBackoff 5 s, StopTimeout 2 s,
+// MaxActors 64, MaxGroups 16.
 //
 // # Persistent records and sizing
 //
@@ -106,9 +195,11 @@
 // "__SYS.hr.…":
 //
 //	__SYS.hr.ctl        controller record: end of the aid lease   (key __SYS.hr.ctl)
-//	__SYS.hr.g<gid>     group record: restarts, badness, killed   (key __SYS.hr.g<gid>)
+//	__SYS.hr.g<gid>     group record: restarts, badness, last     (key __SYS.hr.g<gid>)
+//	                    failure (time, text), escalation, held,
+//	                    killed, aid lease end
 //	__SYS.hr.a<id>      actor record: name, program, args, kind,  (key __SYS.hr.g<gid>)
-//	                    spawner, clean flag, generation
+//	                    spawner, clean flag, generation, aid lease end
 //
 // A group's membership is the set of actor records with its key, so
 // registering a member is one pmm allocation and ending a group one

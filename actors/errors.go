@@ -18,6 +18,11 @@ var (
 	ErrBadGroup = errors.New("actors: bad group id")
 	// ErrTooManyGroups: a group id at or beyond hrCtrl.maxGroups.
 	ErrTooManyGroups = errors.New("actors: group id beyond hrCtrl.maxGroups")
+	// ErrBlockInUse: the block carries a live group's key or a running
+	// actor has mapped it, and the caller is outside that group.
+	ErrBlockInUse = errors.New("actors: block in use")
+	// ErrNoGroup: no group with that id is in use.
+	ErrNoGroup = errors.New("actors: no such group")
 	// ErrTooManyActors: hrCtrl.maxActors restartable names are registered.
 	ErrTooManyActors = errors.New("actors: too many restartable actors")
 	// ErrNotRestartable: the call is for restartable actors only (Spawn,

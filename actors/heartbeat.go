@@ -36,6 +36,9 @@ func (x *Context) SetHeartbeat(d time.Duration) {
 	}
 }
 
+// HeartbeatPeriod is the armed heartbeat period, 0 when none is armed.
+func (x *Context) HeartbeatPeriod() time.Duration { return time.Duration(x.hb.period.Load()) }
+
 // Beat pushes the heartbeat deadline one period ahead.
 func (x *Context) Beat() {
 	if p := x.hb.period.Load(); p > 0 {

@@ -31,6 +31,7 @@ type env struct {
 	geo   pmm.Geometry
 	bank  *pmm.Bank
 	clk   *fakeclock.Clock
+	t0    time.Time // the fake clock at the first boot: the persistent clock's origin
 	cfg   actors.Config
 	progs *actors.Programs
 	ctl   *actors.Controller
@@ -70,6 +71,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 	for _, o := range opts {
 		o(e)
 	}
+	e.t0 = e.clk.Now()
 	e.mem = make([]byte, e.geo.Size)
 	e.progs = &actors.Programs{}
 	e.registerPrograms()
@@ -86,6 +88,7 @@ func (e *env) open() {
 	e.bank = bank
 	ctl, err := actors.New(bank, e.cfg, e.progs, actors.Deps{
 		Clock:       e.clk,
+		RunTime:     e.clk.Now().Sub(e.t0), // boots follow each other without down time
 		SiteRestart: e.sites.add,
 		Log:         func(f string, a ...any) { e.logs.add(fmt.Sprintf(f, a...)) },
 		Console:     &e.console,

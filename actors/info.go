@@ -53,6 +53,7 @@ const (
 	GroupStopping    GroupState = "stopping"     // a restart waits for the members to stop
 	GroupBackoff     GroupState = "backoff"      // a restart waits for its backoff delay
 	GroupHeld        GroupState = "held"         // reopened from the bank, not resumed yet
+	GroupHeldPolicy  GroupState = "held-policy"  // escalated again within its probation: waits for `resume GID` or `akill -g`
 	GroupKilling     GroupState = "killing"      // akill -g in progress
 	GroupSiteRestart GroupState = "site-restart" // escalated; waits for the site restart
 )
@@ -137,8 +138,11 @@ func (c *Controller) Groups() []GroupInfo {
 			continue
 		}
 		gi := GroupInfo{GID: g.gid, State: g.state, Members: len(g.members), Restarts: g.restarts,
-			Badness: decayed(g.badness, g.failedAt, now, c.cfg.Interval), MaxBadness: c.cfg.MaxBadness,
+			Badness: decayed(g.badness, g.failedAt, c.pnow(), c.cfg.Interval), MaxBadness: c.cfg.MaxBadness,
 			LastFailure: g.lastFailure}
+		if g.held && g.state == GroupHeld {
+			gi.State = GroupHeldPolicy
+		}
 		if g.state == GroupBackoff {
 			gi.Backoff = max(g.resumeAt-now, 0)
 		}

@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -103,19 +104,33 @@ func TestRecordCopies(t *testing.T) {
 }
 
 func TestActorRecordRoundTrip(t *testing.T) {
-	in := &actorRec{id: 7, gid: 3, kind: Indirect, clean: true, gen: 9, name: "kid", program: "wait",
+	in := &actorRec{id: 7, leaseEnd: 97, gid: 3, kind: Indirect, clean: true, gen: 9, name: "kid", program: "wait",
 		spawner: "parent.3.1", args: []string{"a", "", "c d"}}
 	out, err := decodeActor(in.encode())
 	require.NoError(t, err)
 	assert.Equal(t, in, out)
-	for n := 0; n < len(in.encode()); n++ {
-		_, err := decodeActor(in.encode()[:n])
+	full := in.encode()
+	for n := 0; n < len(full); n++ {
+		_, err := decodeActor(full[:n])
+		if n == len(full)-4 { // an earlier image's record: no lease end
+			require.NoError(t, err)
+			continue
+		}
 		assert.Error(t, err, "truncated at %d", n)
 	}
-	g := groupRec{gid: 65535, killed: true, badness: 4, failedAt: -5, restarts: 12}
+	g := groupRec{gid: 65535, killed: true, held: true, escalated: true, badness: 4, failedAt: -5, restarts: 12,
+		escalatedAt: 1 << 40, leaseEnd: 4097, lastFailure: "aid 3 x: panic"}
 	g2, err := decodeGroup(g.encode())
 	require.NoError(t, err)
 	assert.Equal(t, g, g2)
+	g2, err = decodeGroup(g.encode()[:19])
+	require.NoError(t, err, "an earlier image's record")
+	assert.Equal(t, groupRec{gid: 65535, killed: true, held: true, escalated: true, badness: 4, failedAt: -5, restarts: 12}, g2)
+	g.lastFailure = strings.Repeat("é", 150)
+	g2, err = decodeGroup(g.encode())
+	require.NoError(t, err)
+	assert.Len(t, g2.lastFailure, maxLastFailure-1, "cut on a rune boundary")
+	assert.True(t, strings.HasSuffix(g2.lastFailure, "é…"))
 	assert.NoError(t, checkArgs("n", "p", "", make([]string, 10)))
 	assert.ErrorIs(t, checkArgs("n", "p", "", []string{string(make([]byte, recMaxLength))}), ErrTooLong)
 }

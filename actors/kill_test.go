@@ -23,7 +23,7 @@ func TestKillGroupFreesExactlyTheGroupBlocks(t *testing.T) {
 	e.run(0, "parent", "always", "kid", "writer")
 	e.run(1, "writer")
 	e.waitFor(func() bool {
-		for _, n := range []string{"G-writer.0.1", "G-kid", "G-writer.1.1"} {
+		for _, n := range []string{"G-writer.0.1@0", "G-kid@0", "G-writer.1.1@1"} {
 			if _, _, err := e.bank.Lookup(n); err != nil {
 				return false
 			}
@@ -41,7 +41,7 @@ func TestKillGroupFreesExactlyTheGroupBlocks(t *testing.T) {
 
 	require.NoError(t, e.ctl.KillGroup(0))
 	assert.Equal(t, want, e.bank.Blocks())
-	for _, n := range []string{"A-writer.0.1", "A-kid", "keep", "G-writer.1.1", "__SYS.hr.g1"} {
+	for _, n := range []string{"A-writer.0.1", "A-kid", "keep", "G-writer.1.1@1", "__SYS.hr.g1"} {
 		_, _, err := e.bank.Lookup(n)
 		assert.NoError(t, err, n)
 	}
@@ -105,7 +105,7 @@ func TestMemberIgnoringStopRequestsSiteRestart(t *testing.T) {
 	e.waitFor(func() bool { return e.sites.len() == 1 }, "site restart request")
 	r := e.sites.all()[0]
 	assert.Equal(t, actors.SiteRestartRequest{Group: 0, Actor: "stubborn.0.1", AID: s,
-		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s"}, r)
+		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s", Kind: actors.SiteInconsistent}, r)
 	e.waitGroupState(0, actors.GroupSiteRestart)
 	assert.Equal(t, actors.StateStopped, e.actor("wait.0.1").State, "not restarted")
 	e.waitLog("hr: group 0 inconsistent: member stubborn.0.1")
@@ -132,7 +132,7 @@ func TestKillGroupInterruptedIsFinishedAtNextBoot(t *testing.T) {
 	e.run(0, "writer")
 	e.run(0, "stubborn")
 	e.run(1, "wait")
-	e.waitFor(func() bool { _, _, err := e.bank.Lookup("G-writer.0.1"); return err == nil }, "writer ran")
+	e.waitFor(func() bool { _, _, err := e.bank.Lookup("G-writer.0.1@0"); return err == nil }, "writer ran")
 	errc := make(chan error, 1)
 	go func() { errc <- e.ctl.KillGroup(0) }()
 	require.True(t, e.clk.WaitTimers(1, waitLimit))
@@ -141,7 +141,7 @@ func TestKillGroupInterruptedIsFinishedAtNextBoot(t *testing.T) {
 	err := <-errc
 	assert.ErrorIs(t, err, actors.ErrNotStopped)
 	assert.Len(t, e.sites.all(), 1)
-	_, _, err = e.bank.Lookup("G-writer.0.1")
+	_, _, err = e.bank.Lookup("G-writer.0.1@0")
 	assert.NoError(t, err, "not freed while a member may run")
 	e.release("release")
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hotrestart/tamago-hr/pmm"
 )
@@ -55,11 +56,6 @@ func (c *Controller) open(p *post) error {
 		f.actors = append(f.actors, AID(id))
 		maxID = max(maxID, AID(id))
 	}
-	if maxID >= c.leaseEnd {
-		p.logf("hr: aids continue above record %d", maxID)
-		c.leaseEnd = max(maxID+1, maxID) // at 2³²-1, newAID refuses instead of wrapping
-	}
-	c.aidNext = c.leaseEnd
 	gids := make([]int, 0, len(byGID))
 	for gid := range byGID {
 		gids = append(gids, gid)
@@ -70,6 +66,13 @@ func (c *Controller) open(p *post) error {
 		slices.Sort(f.actors)
 		c.openGroup(gid, f.record, f.actors, p)
 	}
+	// Every record carries the lease end of its last write, so even without
+	// the controller record no aid issued before can be handed out again.
+	if hi := max(c.recLease, max(maxID+1, maxID)); hi > c.leaseEnd { // at 2³²-1, newAID refuses instead of wrapping
+		p.logf("hr: aids continue above %d (from the actor and group records)", hi-1)
+		c.leaseEnd = hi
+	}
+	c.aidNext = c.leaseEnd
 	groups := 0
 	for _, g := range c.groups {
 		if g != nil {
@@ -113,7 +116,7 @@ func (c *Controller) openCtl(p *post) error {
 // records (ids sorted, i.e. registration order).
 func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 	key := GroupKey(gid)
-	g := &group{gid: gid, key: key, state: GroupHeld, cancel: make(chan struct{})}
+	g := &group{c: c, gid: gid, key: key, state: GroupHeld, cancel: make(chan struct{})}
 	var gr groupRec
 	trusted := false
 	if hasRecord {
@@ -141,6 +144,9 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 				p.logf("hr: group %d record: %s", gid, note)
 			}
 		}
+	}
+	if trusted {
+		c.recLease = max(c.recLease, gr.leaseEnd)
 	}
 	if trusted && gr.killed {
 		n, err := c.bank.SysFreeAll(key)
@@ -171,12 +177,22 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		}
 	}
 	if trusted {
-		g.restarts, g.badness, g.wallAt = gr.restarts, gr.badness, gr.failedAt
+		g.restarts, g.badness, g.failedAt = gr.restarts, gr.badness, time.Duration(gr.failedAt)
+		g.held, g.escalated, g.escalatedAt = gr.held, gr.escalated, time.Duration(gr.escalatedAt)
+		g.lastFailure = gr.lastFailure
+	} else {
+		g.failedAt = c.pnow()
 	}
-	// The clock's origin changed with the boot: the badness is kept as it
-	// is, and its decay starts again from now.
-	g.failedAt = c.now()
-	if !trusted {
+	// A group whose escalation caused the site restart gets a fair start:
+	// its badness is set just under the limit and Resume starts it after a
+	// backoff delay, so one more failure is a group restart, not another
+	// site restart at once.
+	if g.escalated && !g.held && g.badness > c.cfg.MaxBadness {
+		fair := max(c.cfg.MaxBadness-1, 0)
+		p.logf("hr: group %d caused the site restart: fair start, badness %d -> %d, started after a backoff", gid, g.badness, fair)
+		g.badness, g.fair = fair, true
+		g.persist()
+	} else if !trusted {
 		g.persist()
 	}
 	c.groups[gid] = g
@@ -190,7 +206,12 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 			direct++
 		}
 	}
-	p.logf("hr: group %d: members %d (direct %d), restarts %d, badness %d", gid, len(g.members), direct, g.restarts, g.badness)
+	held := ""
+	if g.held {
+		held = fmt.Sprintf("; held by the policy (resume %d restarts it)", gid)
+	}
+	p.logf("hr: group %d: members %d (direct %d), restarts %d, badness %d%s", gid, len(g.members), direct, g.restarts,
+		decayed(g.badness, g.failedAt, c.pnow(), c.cfg.Interval), held)
 }
 
 // openMember reads one actor record; nil when the record was never written
@@ -223,6 +244,7 @@ func (c *Controller) openMember(g *group, id AID, p *post) *member {
 		case c.names[ar.name] != nil || g.member(ar.name) != nil:
 			m.corrupt = fmt.Sprintf("duplicate name %s", ar.name)
 		default:
+			c.recLease = max(c.recLease, ar.leaseEnd)
 			m.name, m.program, m.args, m.kind = ar.name, ar.program, ar.args, ar.kind
 			m.spawner, m.clean, m.gen = ar.spawner, ar.clean, ar.gen
 			if note != "" {

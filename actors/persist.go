@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hotrestart/tamago-hr/pmm"
 )
@@ -57,15 +58,27 @@ func decodeCtl(p []byte) (ctlRec, error) {
 	return r, d.err
 }
 
-// groupRec is a group record: restart counter, policy state and the killed
-// flag that lets a kill interrupted by a reset be finished at the next boot.
+// groupRec is a group record: restart counter, policy state, the last
+// failure (aps shows it across site restarts), the held and killed flags
+// (a kill interrupted by a reset is finished at the next boot) and the end
+// of the aid lease when it was written (aids never go below it, even if the
+// controller record is lost). Times are on the persistent clock (run time
+// summed over boots, Deps.RunTime), in ns.
 type groupRec struct {
-	gid      int
-	killed   bool
-	badness  int
-	failedAt int64 // clock time of the last failure, Unix ns (informational across boots)
-	restarts int
+	gid         int
+	killed      bool
+	held        bool // the policy holds it (a repeated escalation): not resumed by Resume
+	escalated   bool // it caused a site restart at escalatedAt
+	badness     int
+	failedAt    int64 // persistent clock of the last failure
+	restarts    int
+	escalatedAt int64
+	leaseEnd    AID
+	lastFailure string
 }
+
+// maxLastFailure bounds the last failure text kept in a group record.
+const maxLastFailure = 200
 
 func (r groupRec) encode() []byte {
 	var e encoder
@@ -74,36 +87,64 @@ func (r groupRec) encode() []byte {
 	if r.killed {
 		flags |= 1
 	}
+	if r.held {
+		flags |= 2
+	}
+	if r.escalated {
+		flags |= 4
+	}
 	e.u8(flags)
 	e.u32(uint32(r.badness))
 	e.u64(uint64(r.failedAt))
 	e.u32(uint32(r.restarts))
+	e.u64(uint64(r.escalatedAt))
+	e.u32(uint32(r.leaseEnd))
+	e.str(truncate(r.lastFailure, maxLastFailure))
 	return e.b
 }
 
 func decodeGroup(p []byte) (groupRec, error) {
 	d := decoder{b: p}
 	r := groupRec{gid: int(d.u16())}
-	r.killed = d.u8()&1 != 0
+	flags := d.u8()
+	r.killed, r.held, r.escalated = flags&1 != 0, flags&2 != 0, flags&4 != 0
 	r.badness = int(d.u32())
 	r.failedAt = int64(d.u64())
 	r.restarts = int(d.u32())
+	if len(d.b) > 0 || d.err != nil { // records of earlier images end here
+		r.escalatedAt = int64(d.u64())
+		r.leaseEnd = AID(d.u32())
+		r.lastFailure = d.str()
+	}
 	return r, d.err
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n-len("…")]
+	for !utf8.ValidString(s) { // a rune cut in two
+		s = s[:len(s)-1]
+	}
+	return s + "…"
 }
 
 // actorRec is a restartable actor's persistent credentials: what it takes
 // to run it again (the actor image analog) plus its clean flag and
 // generation.
 type actorRec struct {
-	id      AID // the aid it was registered with; names its block
-	gid     int
-	kind    Kind
-	clean   bool
-	gen     int
-	name    string
-	program string
-	spawner string
-	args    []string
+	id       AID // the aid it was registered with; names its block
+	leaseEnd AID // the aid lease's end when written: no aid issued so far reaches it
+	gid      int
+	kind     Kind
+	clean    bool
+	gen      int
+	name     string
+	program  string
+	spawner  string
+	args     []string
 }
 
 func (r *actorRec) encode() []byte {
@@ -121,6 +162,7 @@ func (r *actorRec) encode() []byte {
 	e.str(r.program)
 	e.str(r.spawner)
 	e.strs(r.args)
+	e.u32(uint32(r.leaseEnd))
 	return e.b
 }
 
@@ -131,6 +173,9 @@ func decodeActor(p []byte) (*actorRec, error) {
 	r.gen = int(d.u32())
 	r.name, r.program, r.spawner = d.str(), d.str(), d.str()
 	r.args = d.strs()
+	if len(d.b) == 4 { // records of earlier images end before it
+		r.leaseEnd = AID(d.u32())
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -149,7 +194,7 @@ func decodeActor(p []byte) (*actorRec, error) {
 // checkArgs bounds a record's variable part before anything is created, so
 // that a record write can never fail half-way through a registration.
 func checkArgs(name, program, spawner string, args []string) error {
-	n := 12 + 2 + len(name) + 2 + len(program) + 2 + len(spawner) + 2
+	n := 16 + 2 + len(name) + 2 + len(program) + 2 + len(spawner) + 2
 	for _, a := range args {
 		n += 2 + len(a)
 	}

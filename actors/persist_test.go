@@ -210,3 +210,55 @@ func markClean(t *testing.T, blk []byte) {
 }
 
 func crc32c(p []byte) uint32 { return crc32.Checksum(p, crc32.MakeTable(crc32.Castagnoli)) }
+
+// The clean flag an exiting actor gets through the real exit path (its
+// program returns ctx.Exit()) is in its record: after a site restart the
+// member is still known to have exited cleanly.
+func TestCleanExitIsPersisted(t *testing.T) {
+	e := newEnv(t)
+	e.run(0, "cmd")
+	e.run(0, "wait")
+	e.do("cmd.0.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Exit() })
+	e.waitFor(func() bool { return e.actor("cmd.0.1").State == actors.StateExited }, "clean")
+	e.reboot()
+	assert.Equal(t, actors.StateExited, e.actor("cmd.0.1").State)
+	assert.Equal(t, actors.StateStopped, e.actor("wait.0.1").State)
+}
+
+// A group restart clears the clean flag of indirect actors too, in memory
+// and in their records: the spawner must spawn them again.
+func TestGroupRestartClearsIndirectCleanFlags(t *testing.T) {
+	e := newEnv(t)
+	p := e.run(0, "parent", "once", "kid", "quit")
+	e.waitFor(func() bool { return e.actor("kid").State == actors.StateExited }, "kid exited cleanly")
+	require.NoError(t, e.ctl.Kill(p))
+	e.waitRunning("parent.0.1", 2)
+	assert.Equal(t, actors.StateBlocked, e.actor("kid").State)
+	e.reboot()
+	assert.Equal(t, actors.StateStopped, e.actor("kid").State, "the cleared flag is in the record (a clean one shows exited-clean)")
+}
+
+// Aids are never handed out twice, even when the controller record (the
+// aid lease) is lost: every record carries the lease end of its last write.
+func TestAIDsNeverReusedWhenControllerRecordIsLost(t *testing.T) {
+	e := newEnv(t)
+	aid := e.run(0, "wait")
+	for gen := 2; gen <= 4; gen++ {
+		require.NoError(t, e.ctl.Kill(aid))
+		aid = e.waitRunning("wait.0.1", gen)
+	}
+	require.NoError(t, e.shutdown())
+	blk, _, err := e.bank.Lookup("__SYS.hr.ctl")
+	require.NoError(t, err)
+	for i := range blk {
+		blk[i] = 0xa5 // both copies unreadable
+	}
+	e.open()
+	e.waitLog("controller record __SYS.hr.ctl: no valid copy")
+	_, err = e.ctl.Resume()
+	require.NoError(t, err)
+	next := e.waitRunning("wait.0.1", 5)
+	assert.Greater(t, next, aid)
+	o := e.run(-1, "wait")
+	assert.Greater(t, o, next)
+}

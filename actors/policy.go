@@ -34,8 +34,29 @@ func charge(b int, at, now time.Duration, cfg Config) (int, bool) {
 	return nb, nb > cfg.MaxBadness
 }
 
-func policyReason(gid, badness int, cfg Config) string {
-	return fmt.Sprintf("policy: group %d badness %d > maxBadness %d within %v", gid, badness, cfg.MaxBadness, cfg.Interval)
+// policyReason says why g went over the limit, naming the real cause: the
+// failures of this boot, and the badness the boot started with when that
+// counted (carried over a site restart, or a fair start's limit minus one).
+func policyReason(g *group, cfg Config) string {
+	r := fmt.Sprintf("policy: group %d badness %d > maxBadness %d within %v", g.gid, g.badness, cfg.MaxBadness, cfg.Interval)
+	if g.carried > 0 && g.bootFailures < g.badness {
+		r += fmt.Sprintf(": %s this boot on top of badness %d carried over the site restart", plural(g.bootFailures, "failure"), g.carried)
+	}
+	return r
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// probation is how long after a site restart it caused a group is held,
+// instead of restarting the site again, when it escalates once more: the
+// time its badness takes to decay from over the limit to zero.
+func probation(cfg Config) time.Duration {
+	return time.Duration(cfg.MaxBadness+1) * cfg.Interval
 }
 
 // backoff is the restart delay after a failure of a member that ran for

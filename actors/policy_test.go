@@ -19,8 +19,13 @@ func (e *env) fail(aid actors.AID, gen int) actors.AID {
 }
 
 // escalated kills aid and expects a site restart request instead of a
-// restart.
+// restart, the failures all of this boot.
 func (e *env) escalated(aid actors.AID, badness int) {
+	e.t.Helper()
+	e.escalatedBecause(aid, "policy: group 0 badness "+itoa(actors.AID(badness))+" > maxBadness 3 within 10s")
+}
+
+func (e *env) escalatedBecause(aid actors.AID, reason string) {
 	e.t.Helper()
 	n := e.sites.len()
 	require.NoError(e.t, e.ctl.Kill(aid))
@@ -29,7 +34,8 @@ func (e *env) escalated(aid actors.AID, badness int) {
 	assert.Equal(e.t, 0, r.Group)
 	assert.Equal(e.t, "wait.0.1", r.Actor)
 	assert.Equal(e.t, aid, r.AID)
-	assert.Equal(e.t, "policy: group 0 badness "+itoa(actors.AID(badness))+" > maxBadness 3 within 10s", r.Reason)
+	assert.Equal(e.t, reason, r.Reason)
+	assert.Equal(e.t, actors.SitePolicy, r.Kind)
 	e.waitGroupState(0, actors.GroupSiteRestart)
 	e.waitFor(func() bool { return e.actor("wait.0.1").State == actors.StateStopped }, "member stopped")
 }
@@ -103,9 +109,52 @@ func TestPolicyMaxBadnessZeroEscalatesAtOnce(t *testing.T) {
 	assert.Equal(t, "policy: group 0 badness 1 > maxBadness 0 within 10s", e.sites.all()[0].Reason)
 }
 
-// The badness survives a site restart; its decay restarts at New.
-func TestPolicyStateSurvivesSiteRestart(t *testing.T) {
+// Decay is measured on the persistent clock: a site restart in the middle
+// changes nothing. Three failures, 9 s, a site restart, 1 s: the fourth
+// failure comes a full interval after the third and passes, as it would
+// without the reboot.
+func TestPolicyDecaysOnThePersistentClock(t *testing.T) {
 	e := newEnv(t)
+	aid := e.run(0, "wait")
+	for gen := 2; gen <= 4; gen++ {
+		aid = e.fail(aid, gen)
+	}
+	e.clk.Advance(9 * time.Second)
+	e.reboot()
+	_, err := e.ctl.Resume()
+	require.NoError(t, err)
+	aid = e.waitRunning("wait.0.1", 5)
+	e.clk.Advance(time.Second)
+	e.fail(aid, 6)
+	assert.Empty(t, e.sites.all())
+	g, _ := e.group(0)
+	assert.Equal(t, 3, g.Badness)
+	assert.Equal(t, 5, g.Restarts, "3 group restarts + 1 by the site restart + 1")
+}
+
+// The escalation message says what caused it: here the badness carried
+// over a site restart, plus one failure of this boot.
+func TestPolicyReasonNamesCarriedBadness(t *testing.T) {
+	e := newEnv(t)
+	aid := e.run(0, "wait")
+	for gen := 2; gen <= 4; gen++ {
+		aid = e.fail(aid, gen)
+	}
+	e.reboot()
+	_, err := e.ctl.Resume()
+	require.NoError(t, err)
+	aid = e.waitRunning("wait.0.1", 5)
+	e.escalatedBecause(aid, "policy: group 0 badness 4 > maxBadness 3 within 10s: 1 failure this boot on top of badness 3 carried over the site restart")
+}
+
+// After the site restart it caused, a group gets a fair start (badness the
+// limit minus one): one more failure is a group restart. Escalating again
+// within its probation holds that group, not the site: the other groups run
+// on, the hold survives further site restarts, and `resume GID` ends it.
+// Restarts done by a site restart count, and the last failure is kept.
+func TestPolicyFairStartThenHoldsTheGroup(t *testing.T) {
+	e := newEnv(t)
+	e.run(1, "wait")
 	aid := e.run(0, "wait")
 	for gen := 2; gen <= 4; gen++ {
 		aid = e.fail(aid, gen)
@@ -113,22 +162,59 @@ func TestPolicyStateSurvivesSiteRestart(t *testing.T) {
 	e.escalated(aid, 4)
 	e.reboot()
 	g, _ := e.group(0)
-	assert.Equal(t, 4, g.Badness, "the badness that caused the site restart is kept")
-	assert.Equal(t, 3, g.Restarts)
+	assert.Equal(t, actors.GroupInfo{GID: 0, State: actors.GroupHeld, Members: 1, Direct: 1, Restarts: 3, Badness: 2,
+		MaxBadness: 3, LastFailure: "aid " + itoa(aid) + " wait.0.1: killed by akill"}, g, "fair start; last failure kept")
 	n, err := e.ctl.Resume()
 	require.NoError(t, err)
-	assert.Equal(t, 1, n)
+	assert.Equal(t, 2, n)
 	aid = e.waitRunning("wait.0.1", 5)
-	// a failure soon after the site restart escalates again…
-	e.escalated(aid, 5)
+	other := e.waitRunning("wait.1.1", 2)
+	g, _ = e.group(0)
+	assert.Equal(t, 4, g.Restarts, "the site restart's restart counts")
+	aid = e.fail(aid, 6)
+	g, _ = e.group(0)
+	assert.Equal(t, 3, g.Badness)
 
-	// …but after enough quiet intervals the group restarts normally
+	require.NoError(t, e.ctl.Kill(aid))
+	e.waitGroupState(0, actors.GroupHeldPolicy)
+	e.waitLog("hr: group 0 held (aid " + itoa(aid) + " wait.0.1: killed by akill): policy: group 0 badness 4 > maxBadness 3 within 10s: 2 failures this boot on top of badness 2 carried over the site restart")
+	assert.Len(t, e.sites.all(), 1, "no second site restart")
+	assert.Equal(t, actors.StateRunning, e.actor("wait.1.1").State, "the other group runs on")
+	assert.Equal(t, other, e.actor("wait.1.1").AID)
+
+	e.reboot()
+	n, err = e.ctl.Resume()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the held group stays held")
+	e.waitRunning("wait.1.1", 3)
+	g, _ = e.group(0)
+	assert.Equal(t, actors.GroupHeldPolicy, g.State)
+	assert.ErrorIs(t, e.ctl.ResumeGroup(1), actors.ErrGroupBusy)
+	assert.ErrorIs(t, e.ctl.ResumeGroup(2), actors.ErrNoGroup)
+	require.NoError(t, e.ctl.ResumeGroup(0))
+	e.waitRunning("wait.0.1", 7)
+	g, _ = e.group(0)
+	assert.Equal(t, 0, g.Badness)
+	assert.Equal(t, 6, g.Restarts)
+}
+
+// A deterministic error (a spawn refused at hrCtrl.maxActors) fails at
+// every start: one site restart, then the group is held; it never loops the
+// site.
+func TestPolicyDeterministicErrorHoldsOnlyItsGroup(t *testing.T) {
+	e := newEnv(t, withConfig(func(c *actors.Config) { c.MaxActors = 2 }))
+	e.run(1, "wait")
+	_, err := e.ctl.Run(0, "parent", []string{"always", "kid", "wait"})
+	require.NoError(t, err)
+	e.waitFor(func() bool { return e.sites.len() == 1 }, "site restart request")
+	assert.Equal(t, "policy: group 0 badness 4 > maxBadness 3 within 10s", e.sites.all()[0].Reason)
 	e.reboot()
 	_, err = e.ctl.Resume()
 	require.NoError(t, err)
-	aid = e.waitRunning("wait.0.1", 6)
-	e.clk.Advance(30 * time.Second)
-	e.fail(aid, 7)
-	g, _ = e.group(0)
-	assert.Equal(t, 3, g.Badness)
+	e.waitGroupState(0, actors.GroupHeldPolicy)
+	e.waitLog("hr: group 0 held")
+	assert.Equal(t, 1, e.sites.len())
+	e.waitRunning("wait.1.1", 2)
+	g, _ := e.group(0)
+	assert.Contains(t, g.LastFailure, "too many restartable actors")
 }

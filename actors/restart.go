@@ -17,19 +17,28 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	if g.state != GroupRunning {
 		return
 	}
-	now := c.now()
-	nb, escalate := charge(g.badness, g.failedAt, now, c.cfg)
-	g.badness, g.failedAt, g.wallAt = nb, now, c.clock.Now().UnixNano()
+	now, t := c.now(), c.pnow()
+	if g.bootFailures == 0 {
+		g.carried = decayed(g.badness, g.failedAt, t, c.cfg.Interval)
+	}
+	g.bootFailures++
+	nb, escalate := charge(g.badness, g.failedAt, t, c.cfg)
+	g.badness, g.failedAt = nb, t
 	who := fmt.Sprintf("aid %d %s: %s", x.aid, x.name, cause)
 	g.lastFailure = who
 	g.epoch++
 	victims := c.stopGroupLocked(g)
 	if escalate {
+		reason := policyReason(g, c.cfg)
+		if g.escalated && t-g.escalatedAt < probation(c.cfg) {
+			c.holdLocked(g, victims, who, reason, t-g.escalatedAt, p)
+			return
+		}
 		g.state = GroupSiteRestart
+		g.escalated, g.escalatedAt = true, t
 		g.persist()
-		reason := policyReason(g.gid, nb, c.cfg)
 		p.logf("hr: group %d failure (%s): %s", g.gid, who, reason)
-		p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: x.name, AID: x.aid, Reason: reason})
+		p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: x.name, AID: x.aid, Reason: reason, Kind: SitePolicy})
 		return
 	}
 	g.restarts++
@@ -45,6 +54,33 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	p.logf("hr: group %d restart %d (%s)%s", g.gid, g.restarts, who, note)
 	epoch := g.epoch
 	p.fns = append(p.fns, func() { c.restartGroup(g, epoch, victims, delay) })
+}
+
+// holdLocked stops a group that escalates again within its probation after
+// the site restart it caused, instead of restarting the whole site again:
+// the other groups go on, and the held group waits for the operator
+// (ResumeGroup, `resume GID`; KillGroup, `akill -g GID`). The hold is
+// persisted, so a later site restart does not bring it back either. Its
+// members still get StopTimeout to return; one that does not makes the
+// group inconsistent, which only a site restart ends.
+func (c *Controller) holdLocked(g *group, victims []*Context, who, reason string, since time.Duration, p *post) {
+	g.state, g.held = GroupHeld, true
+	g.persist()
+	p.logf("hr: group %d held (%s): %s, %v after the site restart it caused; `resume %d` restarts it, `akill -g %d` drops it",
+		g.gid, who, reason, since.Round(time.Millisecond), g.gid, g.gid)
+	epoch := g.epoch
+	p.fns = append(p.fns, func() {
+		lag := c.awaitStop(victims, c.cfg.StopTimeout)
+		if len(lag) == 0 {
+			return
+		}
+		_ = c.locked(func(p *post) error {
+			if g.epoch == epoch && !c.closing {
+				c.inconsistentLocked(g, lag, p)
+			}
+			return nil
+		})
+	})
 }
 
 // restartGroup is the restart worker: it waits (bounded) for the members to
@@ -98,7 +134,7 @@ func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) strin
 		reason += fmt.Sprintf(" (and %d more)", len(lag)-1)
 	}
 	p.logf("hr: group %d inconsistent: %s", g.gid, reason)
-	p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: l.name, AID: l.aid, Reason: reason})
+	p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: l.name, AID: l.aid, Reason: reason, Kind: SiteInconsistent})
 	return reason
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/pmm"
 )
 
 func TestRestartKeepsBlocksAndChangesAIDs(t *testing.T) {
@@ -166,8 +167,8 @@ func TestGroupTerminationNeedsEveryMember(t *testing.T) {
 	assert.Equal(t, 1, g.Running)
 	e.do("cmd.0.2", func(ctx *actors.Context) (bool, error) { return true, ctx.Exit() })
 	e.waitLog("hr: group 0 terminated")
-	_, _, err := e.bank.Lookup("GB")
-	assert.Error(t, err, "group-key blocks freed with the group")
+	_, _, err := e.bank.Lookup("GB@0")
+	assert.ErrorIs(t, err, pmm.ErrNotFound, "group-key blocks freed with the group")
 }
 
 // A clean member is run again when its group restarts.

@@ -1,14 +1,21 @@
 package actors
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Resume starts every group reopened from the bank (held) again, after a
 // warm boot or a site restart, or when the operator leaves safe mode: each
 // one's direct actors run with new aids and the next generation, and they
-// re-spawn their indirect actors. Groups that were killed are not among
-// them (New finished their kill). It returns how many groups it started; a
-// group none of whose direct actors could start (e.g. its program is no
-// longer in the image) stays registered and is reported in the error.
+// re-spawn their indirect actors. Each such start is a restart of the group
+// and counts in its restart counter. A group that caused the site restart
+// (fair start, see the package documentation) starts after a backoff delay;
+// a group the policy holds stays held (ResumeGroup). Groups that were
+// killed are not among them (New finished their kill). It returns how many
+// groups it started or scheduled; a group none of whose direct actors could
+// start (e.g. its program is no longer in the image) stays registered and
+// is reported in the error.
 func (c *Controller) Resume() (int, error) {
 	n := 0
 	err := c.locked(func(p *post) error {
@@ -17,8 +24,22 @@ func (c *Controller) Resume() (int, error) {
 		}
 		var errs []error
 		for _, g := range c.groups {
-			if g == nil || g.state != GroupHeld {
+			if g == nil || g.state != GroupHeld || g.held {
 				continue
+			}
+			g.restarts++
+			g.persist()
+			if g.fair {
+				g.fair = false
+				delay, quick := backoff(0, 0, c.cfg)
+				if delay > 0 {
+					g.quick, g.state, g.resumeAt = quick, GroupBackoff, c.now()+delay
+					p.logf("hr: group %d restart %d (site restart) in %v: fair start", g.gid, g.restarts, delay)
+					epoch := g.epoch
+					p.fns = append(p.fns, func() { c.restartGroup(g, epoch, nil, delay) })
+					n++
+					continue
+				}
 			}
 			started, gerrs := c.startGroupLocked(g, p)
 			errs = append(errs, gerrs...)
@@ -29,4 +50,30 @@ func (c *Controller) Resume() (int, error) {
 		return errors.Join(errs...)
 	})
 	return n, err
+}
+
+// ResumeGroup restarts group gid that the policy holds (`resume GID`): the
+// hold and the escalation are forgotten, its badness starts from zero, and
+// its direct actors start as after a group restart.
+func (c *Controller) ResumeGroup(gid int) error {
+	if err := c.checkGID(gid); err != nil {
+		return err
+	}
+	return c.locked(func(p *post) error {
+		g := c.groups[gid]
+		switch {
+		case c.closing:
+			return ErrShutdown
+		case g == nil:
+			return fmt.Errorf("%w: group %d", ErrNoGroup, gid)
+		case !g.held || g.state != GroupHeld:
+			return fmt.Errorf("%w: group %d is %s, not held by the policy", ErrGroupBusy, gid, g.state)
+		}
+		g.held, g.escalated, g.badness, g.quick = false, false, 0, 0
+		g.restarts++
+		g.persist()
+		p.logf("hr: group %d restart %d (resumed by the operator)", gid, g.restarts)
+		_, errs := c.startGroupLocked(g, p)
+		return errors.Join(errs...)
+	})
 }

@@ -96,7 +96,7 @@ func (c *Controller) createGroupLocked(gid int) (*group, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no room for the record of group %d: %w", gid, err)
 	}
-	g := &group{gid: gid, key: key, state: GroupRunning, cancel: make(chan struct{}), failedAt: c.now(),
+	g := &group{c: c, gid: gid, key: key, state: GroupRunning, cancel: make(chan struct{}), failedAt: c.pnow(),
 		rec: &record{name: key, blk: blk, magic: magicGroup, at: 1}}
 	g.persist()
 	c.groups[gid] = g

@@ -123,7 +123,7 @@ func TestContextBasics(t *testing.T) {
 		b, err := ctx.AllocateGroup("GB", 5000)
 		require.NoError(t, err)
 		assert.Len(t, b, 2*pmm.PageSize)
-		_, info, err := e.bank.Lookup("GB")
+		_, info, err := e.bank.Lookup("GB@3")
 		require.NoError(t, err)
 		assert.Equal(t, pmm.User, info.Owner)
 		assert.Equal(t, ctx.GroupKey(), info.Key)
@@ -134,7 +134,7 @@ func TestContextBasics(t *testing.T) {
 		_, err = ctx.Allocate("y", 1, ctx.GroupKey())
 		assert.ErrorIs(t, err, pmm.ErrPrivileged)
 		assert.ErrorIs(t, ctx.Free("__SYS.hr.g3"), pmm.ErrPrivileged, "records are System blocks")
-		assert.NoError(t, ctx.Free("GB"), "group-key blocks may be freed by name")
+		assert.NoError(t, ctx.FreeGroup("GB"), "group-key blocks may be freed by name")
 		assert.NoError(t, ctx.Sleep(0))
 		return false, nil
 	})

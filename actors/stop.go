@@ -112,13 +112,20 @@ func (c *Controller) Kill(aid AID) error {
 // the freeing (it might still write its blocks): a site restart is
 // requested and ErrNotStopped returned.
 func (c *Controller) KillGroup(gid int) error {
-	if err := c.checkGID(gid); err != nil {
+	g, victims, epoch, err := c.beginKill(gid)
+	if err != nil || g == nil {
 		return err
 	}
-	var g *group
-	var victims []*Context
-	var epoch uint64
-	err := c.locked(func(p *post) error {
+	return c.finishKill(g, victims, epoch)
+}
+
+// beginKill persists the killed flag and tells every member to stop; g is
+// nil when gid is not in use.
+func (c *Controller) beginKill(gid int) (g *group, victims []*Context, epoch uint64, err error) {
+	if err := c.checkGID(gid); err != nil {
+		return nil, nil, 0, err
+	}
+	err = c.locked(func(p *post) error {
 		g = c.groups[gid]
 		if g == nil {
 			return nil
@@ -134,9 +141,12 @@ func (c *Controller) KillGroup(gid int) error {
 		victims = c.stopGroupLocked(g)
 		return nil
 	})
-	if err != nil || g == nil {
-		return err
-	}
+	return g, victims, epoch, err
+}
+
+// finishKill waits for the members to stop and frees the group.
+func (c *Controller) finishKill(g *group, victims []*Context, epoch uint64) error {
+	gid := g.gid
 	lag := c.awaitStop(victims, c.cfg.StopTimeout)
 	return c.locked(func(p *post) error {
 		if g.epoch != epoch || c.groups[gid] != g {

@@ -96,7 +96,8 @@ type resetKind int
 const (
 	plainReset resetKind = iota // reset, reboot: no site restart
 	siteAsked                   // restart, shutdown -i 1
-	siteAuto                    // policy, faults, fatal errors
+	siteAuto                    // faults, fatal errors, a member that did not stop, an actor's request
+	sitePolicy                  // a group over the restart policy: bounded by the policy's hold, not counted
 )
 
 // recordIntent writes who and why into the boot record before a reset.

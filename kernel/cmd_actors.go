@@ -12,12 +12,12 @@ import (
 
 func (k *kernel) addActorCommands() {
 	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g GID] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID with -g, ordinary without", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
+	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
 	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
 	sh.MustAdd(console.Cmd{Name: "aps", Help: "list actors and restart groups", Fn: k.withCtl(k.cmdAps)})
 	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
 	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: k.withCtl(k.cmdPrograms)})
-	sh.MustAdd(console.Cmd{Name: "resume", Help: "leave safe mode: restart every registered group", Fn: k.withCtl(k.cmdResume)})
+	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a group the policy holds", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
 }
 
 func (k *kernel) withCtl(fn console.Fn) console.Fn {
@@ -38,17 +38,26 @@ func parseID(what, s string) (int, error) {
 	return v, nil
 }
 
+// cmdArun is `arun [-g [GID]] PROGRAM ARGS…`. As in C_INIT, -g without a
+// GID runs in group 0: after -g a word that starts with a digit is the GID
+// (program names never do), anything else is the program.
 func (k *kernel) cmdArun(out io.Writer, args []string) error {
 	gid := -1
 	if args[0] == "-g" {
-		if len(args) < 3 {
-			return fmt.Errorf("%w: arun [-g GID] PROGRAM [ARGS…]", console.ErrUsage)
+		if len(args) < 2 {
+			return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
 		}
-		g, err := parseID("GID", args[1])
-		if err != nil {
-			return err
+		gid, args = 0, args[1:]
+		if c := args[0][0]; c >= '0' && c <= '9' || c == '-' {
+			g, err := parseID("GID", args[0])
+			if err != nil {
+				return err
+			}
+			if len(args) < 2 {
+				return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
+			}
+			gid, args = g, args[1:]
 		}
-		gid, args = g, args[2:]
 	}
 	aid, err := k.ctl.Run(gid, args[0], args[1:])
 	if err != nil {
@@ -111,9 +120,20 @@ func (k *kernel) cmdPrograms(out io.Writer, _ []string) error {
 	return nil
 }
 
-func (k *kernel) cmdResume(out io.Writer, _ []string) error {
+func (k *kernel) cmdResume(out io.Writer, args []string) error {
+	if len(args) == 1 {
+		gid, err := parseID("GID", args[0])
+		if err != nil {
+			return err
+		}
+		if err := k.ctl.ResumeGroup(gid); err != nil {
+			return fmt.Errorf("resume: %w", err)
+		}
+		fmt.Fprintf(out, "group %d resumed\n", gid)
+		return nil
+	}
 	if !k.rec.SafeMode {
-		return errors.New("resume: not in safe mode")
+		return errors.New("resume: not in safe mode (resume GID restarts a group the policy holds)")
 	}
 	k.rec.SafeMode = false
 	k.recs.Save(k.rec)

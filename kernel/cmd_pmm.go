@@ -20,8 +20,8 @@ func (k *kernel) addPmmCommands() {
 	sh.MustAdd(console.Cmd{Name: "pmm ls", Help: "list the bank's blocks", Fn: k.withBank(k.cmdPmmLs)})
 	sh.MustAdd(console.Cmd{Name: "pmm stat", Help: "pages and blocks used and free, largest free run", Fn: k.withBank(k.cmdPmmStat)})
 	sh.MustAdd(console.Cmd{Name: "pmm alloc", Syntax: "NAME SIZE [KEY]", Help: "allocate or retrieve a block (SIZE in bytes, K/M suffix; KEY default \"console\")", MinArgs: 2, MaxArgs: 3, Fn: k.withBank(k.cmdPmmAlloc)})
-	sh.MustAdd(console.Cmd{Name: "pmm free", Syntax: "NAME", Help: "free one block", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFree)})
-	sh.MustAdd(console.Cmd{Name: "pmm freeall", Syntax: "KEY", Help: "free every block with deletion key KEY", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFreeAll)})
+	sh.MustAdd(console.Cmd{Name: "pmm free", Syntax: "NAME", Help: "free one block (not one a running group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFree)})
+	sh.MustAdd(console.Cmd{Name: "pmm freeall", Syntax: "KEY", Help: "free every block with deletion key KEY (none a running group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFreeAll)})
 	sh.MustAdd(console.Cmd{Name: "pmm dump", Syntax: "NAME [BYTES]", Help: fmt.Sprintf("hex dump of a block's start (default 256, at most %d bytes)", maxDump), MinArgs: 1, MaxArgs: 2, Fn: k.withBank(k.cmdPmmDump)})
 	sh.MustAdd(console.Cmd{Name: "pmm write", Syntax: "NAME TEXT", Help: "write TEXT at the start of a block", MinArgs: 2, MaxArgs: 2, Fn: k.withBank(k.cmdPmmWrite)})
 	sh.MustAdd(console.Cmd{Name: "pmm verify", Help: "check the bank's metadata checksums now", Fn: k.withBank(k.cmdPmmVerify)})
@@ -76,8 +76,14 @@ func (k *kernel) cmdPmmAlloc(out io.Writer, args []string) error {
 	return nil
 }
 
+// cmdPmmFree goes through the controller, which refuses a block a live
+// group's key tags or a running actor has mapped.
 func (k *kernel) cmdPmmFree(out io.Writer, args []string) error {
-	if err := k.bank.Free(args[0]); err != nil {
+	free := k.bank.Free
+	if k.ctl != nil {
+		free = k.ctl.FreeBlock
+	}
+	if err := free(args[0]); err != nil {
 		return fmt.Errorf("pmm free %s: %w", console.Quote(args[0]), err)
 	}
 	fmt.Fprintf(out, "freed %s\n", args[0])
@@ -85,7 +91,11 @@ func (k *kernel) cmdPmmFree(out io.Writer, args []string) error {
 }
 
 func (k *kernel) cmdPmmFreeAll(out io.Writer, args []string) error {
-	n, err := k.bank.FreeAll(args[0])
+	freeAll := k.bank.FreeAll
+	if k.ctl != nil {
+		freeAll = k.ctl.FreeKey
+	}
+	n, err := freeAll(args[0])
 	if err != nil {
 		return fmt.Errorf("pmm freeall %s: %w", console.Quote(args[0]), err)
 	}

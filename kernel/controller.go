@@ -33,6 +33,7 @@ func (k *kernel) startController() error {
 	}
 	ctl, err := actors.New(k.bank, controllerConfig(), progs, actors.Deps{
 		Clock:       actors.RealClock{},
+		RunTime:     ms(int64(persistentClock())),
 		SiteRestart: k.onSiteRestartRequest,
 		Log:         k.logf,
 		Console:     &k.out,
@@ -50,8 +51,15 @@ func (k *kernel) startController() error {
 
 // onSiteRestartRequest is the controller's escalation; the restart runs on
 // its own goroutine so the controller is never blocked by its own shutdown.
+// A policy escalation does not count towards safe mode: the policy holds a
+// group that escalates again within its probation, so one failing group
+// cannot loop the site (actors package documentation).
 func (k *kernel) onSiteRestartRequest(r actors.SiteRestartRequest) {
-	go k.siteRestart(siteAuto, "controller: "+r.Reason)
+	kind := siteAuto
+	if r.Kind == actors.SitePolicy {
+		kind = sitePolicy
+	}
+	go k.siteRestart(kind, "controller: "+r.Reason)
 }
 
 // resumeGroups restarts every registered group's direct actors.

@@ -38,8 +38,10 @@ func TestActorCommandErrors(t *testing.T) {
 	s := boot(t)
 	s.banner()
 	for line, want := range map[string]string{
-		"arun":             "error: usage: arun [-g GID] PROGRAM [ARGS…]",
-		"arun -g x idle":   `error: GID "x" is not a number`,
+		"arun":             "error: usage: arun [-g [GID]] PROGRAM [ARGS…]",
+		"arun -g":          "error: usage: arun [-g [GID]] PROGRAM [ARGS…]",
+		"arun -g x idle":   `error: arun: actors: no such program: "x"`, // -g without GID: group 0
+		"arun -g -1 idle":  `error: GID "-1" is not a number`,
 		"arun -g 999 idle": "error: arun:",
 		"arun nosuch":      "error: arun:",
 		"arun -g 1":        "error: usage:",
@@ -48,6 +50,8 @@ func TestActorCommandErrors(t *testing.T) {
 		"akill abc":        `error: AID "abc" is not a number`,
 		"inject 1 bogus":   "error: inject:",
 		"resume":           "error: resume: not in safe mode",
+		"resume 3":         "error: resume: actors: no such group: group 3",
+		"resume x":         `error: GID "x" is not a number`,
 	} {
 		assert.Contains(t, s.run(line), want, line)
 	}

@@ -57,12 +57,7 @@ func CounterClient(ctx *actors.Context) error {
 	ch := v.(chan uint64)
 	var last uint64
 	for {
-		select {
-		case kind := <-ctx.Faults():
-			return Misbehave(ctx, kind)
-		default:
-		}
-		if err := ctx.Sleep(counterPeriod); err != nil {
+		if stop, err := wait(ctx, counterPeriod); stop {
 			return err
 		}
 		select {

@@ -7,6 +7,7 @@ package examples
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
 )
@@ -24,6 +25,7 @@ func Register(progs *actors.Programs) error {
 		{"maze", Maze, "maze demo: [-rate STEPS/S] [-headless] [-seed N] [-size WxH]"},
 		{"counter", Counter, "counter service: serves a persistent counter to `counter-client`"},
 		{"counter-client", CounterClient, "reads the counter service and checks it is consistent"},
+		{"churn", Churn, "allocates and frees blocks without pause (journal stress)"},
 		{"idle", Idle, "waits to be stopped, heartbeating; reacts to inject"},
 		{"echo", Echo, "prints its arguments and exits cleanly"},
 		{"chaos", Chaos, "fails on purpose N times, cycling fault kinds, then exits: N [KIND…]"},
@@ -62,7 +64,12 @@ func Misbehave(ctx *actors.Context, kind string) error {
 	case "exit":
 		return nil // returning without Exit(): a premature exit
 	case "hang":
-		<-ctx.Done() // no more heartbeats until stopped
+		// No more heartbeats until stopped. A program that set none gets
+		// one now, so that a hang is noticed in every example.
+		if ctx.HeartbeatPeriod() == 0 {
+			ctx.SetHeartbeat(hangHeartbeat)
+		}
+		<-ctx.Done()
 		return actors.ErrStopped
 	case "spin":
 		//lint:ignore SA5002 never yielding is the point: the watchdog must catch it
@@ -78,6 +85,38 @@ func Misbehave(ctx *actors.Context, kind string) error {
 	return fmt.Errorf("inject: unknown kind %q", kind)
 }
 
+// hangHeartbeat is the heartbeat an injected hang arms in a program that
+// has none: the controller notices the hang this long after.
+const hangHeartbeat = time.Second
+
+// wait pauses d, acting on injected faults meanwhile: it returns
+// Misbehave's result on a fault, ErrStopped when told to stop, nil after d.
+func wait(ctx *actors.Context, d time.Duration) (stop bool, err error) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case kind := <-ctx.Faults():
+		return true, Misbehave(ctx, kind)
+	case <-ctx.Done():
+		return true, actors.ErrStopped
+	case <-t.C:
+		return false, nil
+	}
+}
+
+// poll acts on a pending injected fault or stop request without waiting:
+// stop is true when the program must return err.
+func poll(ctx *actors.Context) (stop bool, err error) {
+	select {
+	case <-ctx.Done():
+		return true, actors.ErrStopped
+	case kind := <-ctx.Faults():
+		return true, Misbehave(ctx, kind)
+	default:
+		return false, nil
+	}
+}
+
 // Idle waits until it is stopped, heartbeating every 100 ms when it runs as
 // a restartable actor.
 func Idle(ctx *actors.Context) error {
@@ -85,12 +124,8 @@ func Idle(ctx *actors.Context) error {
 		ctx.SetHeartbeat(time1s)
 	}
 	for {
-		select {
-		case <-ctx.Done():
-			return actors.ErrStopped
-		case kind := <-ctx.Faults():
-			return Misbehave(ctx, kind)
-		default:
+		if stop, err := poll(ctx); stop {
+			return err
 		}
 		ctx.Beat()
 		if err := ctx.Sleep(tick); err != nil {

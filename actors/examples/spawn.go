@@ -19,7 +19,7 @@ const (
 	parentBlock  = "PARENT_PM"     // {restarted, counter}
 	childBlock   = "CHILD_PM"      // {restarted, checkpoint}
 	messageBlock = "CHILD_MESSAGE" // the message, one fixed slot per step
-	childName    = "HR_child"
+	childName    = "HR_child"      // + ".<gid>": one child per group
 	steps        = 4
 	stepSlot     = 8 // " STEP n " fits
 	stepPause    = 400 * time.Millisecond
@@ -43,20 +43,16 @@ func Parent(ctx *actors.Context) error {
 	}
 	restarted := le.Uint32(st[0:])
 	ctx.Printf("parent: run %d (restarted %d times)\n", restarted+1, restarted)
-	if _, err := ctx.Spawn(childName, "child"); err != nil {
-		return fmt.Errorf("parent: spawn %s: %w", childName, err)
+	kid := fmt.Sprintf("%s.%d", childName, ctx.Group())
+	if _, err := ctx.Spawn(kid, "child"); err != nil {
+		return fmt.Errorf("parent: spawn %s: %w", kid, err)
 	}
 	child, err := ctx.AllocateGroup(childBlock, 8)
 	if err != nil {
 		return err
 	}
 	for {
-		select {
-		case kind := <-ctx.Faults():
-			return Misbehave(ctx, kind)
-		default:
-		}
-		if err := ctx.Sleep(stepPause * 3 / 2); err != nil {
+		if stop, err := wait(ctx, stepPause*3/2); stop {
 			return err
 		}
 		le.PutUint32(st[4:], le.Uint32(st[4:])+1) // main-loop iterations
@@ -92,7 +88,7 @@ func Child(ctx *actors.Context) error {
 		ctx.Printf("child: restarted at checkpoint %d\n", cp)
 	}
 	for n := cp + 1; n <= steps; n++ {
-		if err := ctx.Sleep(stepPause); err != nil {
+		if stop, err := wait(ctx, stepPause); stop {
 			return err
 		}
 		copy(msg[(n-1)*stepSlot:n*stepSlot], fmt.Sprintf("%-*s", stepSlot, fmt.Sprintf(" STEP %d", n)))
