@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // AID is an actor id: a per-incarnation credential, as in ChorusOS. Every
@@ -58,7 +59,7 @@ type Controller struct {
 	base    time.Time // clock time at New: the origin of the controller's uptime
 
 	closing  bool // Shutdown called: nothing starts any more
-	ctl      *record
+	ctl      *record.Record
 	aidNext  AID // next aid to hand out
 	leaseEnd AID // aids below it may be handed out without writing the controller record
 
@@ -72,7 +73,7 @@ type Controller struct {
 type group struct {
 	gid     int
 	key     string
-	rec     *record
+	rec     *record.Record
 	members []*member // registration order: directs restart in this order
 	state   GroupState
 
@@ -94,7 +95,7 @@ type group struct {
 // member is a registered restartable actor: its record, in memory.
 type member struct {
 	id      AID
-	rec     *record
+	rec     *record.Record
 	g       *group
 	name    string
 	program string
@@ -224,11 +225,14 @@ func (g *group) persist() {
 	}
 	// A record write only fails on an oversized payload; a group record is
 	// a fixed 23 bytes.
-	_ = g.rec.write(groupRec{gid: g.gid, killed: g.killed, badness: g.badness, failedAt: g.wallAt, restarts: g.restarts}.encode())
+	_ = g.rec.Write(groupRec{gid: g.gid, killed: g.killed, badness: g.badness, failedAt: g.wallAt, restarts: g.restarts}.encode())
 }
 
 func (m *member) persist() error {
 	r := actorRec{id: m.id, gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
 		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
-	return m.rec.write(r.encode())
+	if err := m.rec.Write(r.encode()); err != nil {
+		return fmt.Errorf("%w: %v", ErrTooLong, err) // checkArgs bounds every record first
+	}
+	return nil
 }

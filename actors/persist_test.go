@@ -111,7 +111,7 @@ func TestTornRecordFallsBackToPreviousVersion(t *testing.T) {
 	_, newest, _ := recordCopies(t, e.bank, "__SYS.hr.a1")
 	newest[20] ^= 0xff // the generation-2 write, torn
 	e.open()
-	e.waitLog("hr: group 0: record of wait.0.1: one copy invalid (CRC mismatch), the other used")
+	e.waitLog("hr: group 0: record of wait.0.1: copy B invalid (CRC mismatch), copy A used")
 	assert.Equal(t, 1, e.actor("wait.0.1").Gen, "the previous version")
 	_, err := e.ctl.Resume()
 	require.NoError(t, err)
@@ -129,7 +129,7 @@ func TestCorruptRecordIsNotTrusted(t *testing.T) {
 	newest[13] ^= 1
 	oldest[0] = 0x55
 	e.open()
-	e.waitLog("hr: group 0: record __SYS.hr.a2 not trusted (no valid copy: ")
+	e.waitLog("hr: group 0: record __SYS.hr.a2 not trusted (actor record: no valid copy: ")
 	bad := e.actor("__SYS.hr.a2")
 	assert.Equal(t, actors.StateCorrupt, bad.State)
 	assert.NotEmpty(t, bad.Note)

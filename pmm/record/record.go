@@ -143,8 +143,9 @@ func Load(blk []byte, k Kind) (*Record, []byte, error) {
 }
 
 // Write stores payload as the next version, in the copy that does not hold
-// the newest one, and fences. Errors: ErrTooLong, ErrBlock; nothing is
-// written then.
+// the newest one, and fences. It does not allocate (the kernel saves its
+// boot record from a dying runtime). Errors: ErrTooLong, ErrBlock; nothing
+// is written then.
 func (r *Record) Write(payload []byte) error {
 	if len(r.blk) < BlockSize(0) {
 		return fmt.Errorf("%s: %w: %d bytes, need %d", r.kind.Name, ErrBlock, len(r.blk), BlockSize(0))
@@ -158,15 +159,12 @@ func (r *Record) Write(payload []byte) error {
 	}
 	at := 1 - r.at
 	c := r.blk[at*r.half():][:r.half()]
-	var h [headerSize]byte
-	le.PutUint32(h[0:], r.kind.Magic)
-	le.PutUint16(h[4:], r.kind.Version)
-	le.PutUint16(h[6:], uint16(len(payload)))
-	le.PutUint32(h[8:], seq)
-	sum := crc32.Update(crc32.Checksum(h[:], castagnoli), castagnoli, payload)
-	copy(c, h[:])
-	copy(c[headerSize:], payload)
-	le.PutUint32(c[headerSize+len(payload):], sum)
+	le.PutUint32(c[0:], r.kind.Magic)
+	le.PutUint16(c[4:], r.kind.Version)
+	le.PutUint16(c[6:], uint16(len(payload)))
+	le.PutUint32(c[8:], seq)
+	end := headerSize + copy(c[headerSize:], payload)
+	le.PutUint32(c[end:], crc32.Checksum(c[:end], castagnoli))
 	fence()
 	r.seq, r.at, r.note = seq, at, ""
 	return nil

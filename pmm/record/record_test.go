@@ -131,3 +131,9 @@ func TestPayloadIsACopy(t *testing.T) {
 	assert.Equal(t, []byte{1, 2}, p)
 	assert.Equal(t, kind, New(blk, kind).Kind())
 }
+
+func TestWriteDoesNotAllocate(t *testing.T) {
+	r := New(make([]byte, 512), kind)
+	p := make([]byte, 100)
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _ = r.Write(p) }))
+}
