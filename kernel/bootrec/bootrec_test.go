@@ -55,7 +55,7 @@ func TestTornSaveKeepsPrevious(t *testing.T) {
 	r.Boots = 2
 	s.Save(r)
 	half := len(blk) / 2
-	blk[half+12+2] ^= 0xff                        // version 2's boots, torn
+	blk[half+12+2] ^= 0xff // version 2's boots, torn
 	_, got, err := Open(b)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, got.Boots)

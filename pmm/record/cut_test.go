@@ -156,7 +156,7 @@ func TestCutAfterTornWrite(t *testing.T) {
 	require.NoError(t, r.Write([]byte{2, 2})) // copy B
 	before := slices.Clone(blk)
 	require.NoError(t, r.Write([]byte{3, 3})) // copy A, torn below
-	copy(blk[14:18], before[14:18])             // all but the CRC landed
+	copy(blk[14:18], before[14:18])           // all but the CRC landed
 	require.NotEqual(t, before, blk)
 	r2, p, err := Load(blk, kind)
 	require.NoError(t, err)
