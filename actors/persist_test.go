@@ -210,3 +210,28 @@ func markClean(t *testing.T, blk []byte) {
 }
 
 func crc32c(p []byte) uint32 { return crc32.Checksum(p, crc32.MakeTable(crc32.Castagnoli)) }
+
+// bankdump's view of the controller's records: one line per record, by
+// block name.
+func TestDescribeRecords(t *testing.T) {
+	e := newEnv(t)
+	e.run(2, "wait", "a b", "c")
+	require.NoError(t, e.shutdown())
+	desc := func(name string) string {
+		blk, _, err := e.bank.Lookup(name)
+		require.NoError(t, err)
+		d, ok := actors.DescribeRecord(name, blk)
+		require.True(t, ok)
+		return d
+	}
+	assert.Equal(t, "controller record v1, seq 1 in copy A: aid lease end 33", desc("__SYS.hr.ctl"))
+	assert.Equal(t, "group record v1, seq 1 in copy A: group 2, restarts 0, badness 0, killed false", desc("__SYS.hr.g2"))
+	assert.Equal(t, `actor record v1, seq 1 in copy A: wait.2.1 (direct, group 2, registered as aid 1): program wait ["a b" "c"], gen 1, clean false`, desc("__SYS.hr.a1"))
+
+	blk, _, err := e.bank.Lookup("__SYS.hr.a1")
+	require.NoError(t, err)
+	blk[20] ^= 1
+	assert.Equal(t, "actor record: no valid copy: copy A: CRC mismatch; copy B: never written", desc("__SYS.hr.a1"))
+	_, ok := actors.DescribeRecord("PM1", blk)
+	assert.False(t, ok)
+}

@@ -31,14 +31,20 @@ type Ring struct {
 // left in it, oldest byte first; the ring then starts empty.
 func Attach(mem []byte) (*Ring, []byte) {
 	r := &Ring{mem: mem, data: mem[hdr:]}
-	var prev []byte
-	if binary.LittleEndian.Uint32(mem) == magic {
-		head := binary.LittleEndian.Uint32(mem[offPos:])
-		prev = r.snapshot(head)
-	}
+	prev, _ := Read(mem)
 	binary.LittleEndian.PutUint32(mem[offPos:], 0)
 	binary.LittleEndian.PutUint32(mem, magic)
 	return r, prev
+}
+
+// Read returns the log held in mem (a whole block) without adopting it,
+// oldest byte first; ok is false when mem holds no log (tools/bankdump).
+func Read(mem []byte) (log []byte, ok bool) {
+	if len(mem) <= hdr || binary.LittleEndian.Uint32(mem) != magic {
+		return nil, false
+	}
+	r := &Ring{mem: mem, data: mem[hdr:]}
+	return r.snapshot(binary.LittleEndian.Uint32(mem[offPos:])), true
 }
 
 // Put appends one byte.

@@ -38,3 +38,16 @@ func TestPutDoesNotAllocate(t *testing.T) {
 	r, _ := Attach(make([]byte, 128))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { r.Put('x') }))
 }
+
+func TestReadLeavesTheLog(t *testing.T) {
+	mem := make([]byte, hdr+16)
+	_, ok := Read(mem)
+	assert.False(t, ok, "blank memory has no log")
+	r, _ := Attach(mem)
+	put(r, "0123456789abcdefXY")
+	log, ok := Read(mem)
+	assert.True(t, ok)
+	assert.Equal(t, "23456789abcdefXY", string(log))
+	_, prev := Attach(mem)
+	assert.Equal(t, "23456789abcdefXY", string(prev), "Read did not consume it")
+}

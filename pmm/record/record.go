@@ -183,6 +183,12 @@ func (r *Record) Cap() int { return max(Capacity(len(r.blk)), 0) }
 // Note says what Load found wrong besides the copy it used ("" if nothing).
 func (r *Record) Note() string { return r.note }
 
+// String names the record and its newest version, e.g. "boot record v1,
+// seq 7 in copy A".
+func (r *Record) String() string {
+	return fmt.Sprintf("%s v%d, seq %d in copy %c", r.kind.Name, r.kind.Version, r.seq, r.Copy())
+}
+
 // Kind is the record's kind.
 func (r *Record) Kind() Kind { return r.kind }
 

@@ -130,6 +130,7 @@ func TestPayloadIsACopy(t *testing.T) {
 	_, p, _ = Load(blk, kind)
 	assert.Equal(t, []byte{1, 2}, p)
 	assert.Equal(t, kind, New(blk, kind).Kind())
+	assert.Equal(t, "test record v3, seq 1 in copy A", New(blk, kind).String())
 }
 
 func TestWriteDoesNotAllocate(t *testing.T) {
