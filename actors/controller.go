@@ -139,7 +139,7 @@ func New(bank *pmm.Bank, cfg Config, progs *Programs, deps Deps) (*Controller, e
 		c.console = io.Discard
 	}
 	c.base = c.clock.Now()
-	var p post
+	p := c.post()
 	c.mu.Lock()
 	err := c.open(&p)
 	c.mu.Unlock()
@@ -162,14 +162,20 @@ func (c *Controller) logf(format string, args ...any) {
 // post collects what must happen once the lock is released: log lines,
 // actor goroutines to start, controller goroutines, site restart requests.
 type post struct {
+	quiet  bool // no Log: lines are not even formatted
 	logs   []string
 	starts []*Context
 	fns    []func()
 	sites  []SiteRestartRequest
 }
 
+// post returns an empty post for this controller.
+func (c *Controller) post() post { return post{quiet: c.deps.Log == nil} }
+
 func (p *post) logf(format string, args ...any) {
-	p.logs = append(p.logs, fmt.Sprintf(format, args...))
+	if !p.quiet {
+		p.logs = append(p.logs, fmt.Sprintf(format, args...))
+	}
 }
 
 func (c *Controller) flush(p *post) {
@@ -192,7 +198,7 @@ func (c *Controller) flush(p *post) {
 
 // locked runs fn under the lock and then does what it posted.
 func (c *Controller) locked(fn func(p *post) error) error {
-	var p post
+	p := c.post()
 	c.mu.Lock()
 	err := fn(&p)
 	c.mu.Unlock()
