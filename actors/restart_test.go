@@ -296,3 +296,22 @@ func TestBackoffAfterQuickFailures(t *testing.T) {
 	require.NoError(t, e.ctl.KillGroup(0))
 	assert.Empty(t, e.ctl.Groups())
 }
+
+// A member that panics while its group is being restarted is logged with
+// its panic (the quiet path of an ordinary stop must not swallow it), and
+// the restart goes on.
+func TestPanicWhileStoppingIsLogged(t *testing.T) {
+	e := newEnv(t)
+	e.run(0, "cmd")
+	a := e.run(0, "wait")
+	in := make(chan struct{})
+	go e.do("cmd.0.1", func(ctx *actors.Context) (bool, error) {
+		close(in)
+		<-ctx.Done()
+		panic("late")
+	})
+	<-in
+	require.NoError(t, e.ctl.Kill(a))
+	e.waitLog("cmd.0.1 panicked while stopping: late")
+	e.waitRunning("cmd.0.1", 2)
+}
