@@ -304,13 +304,15 @@ func TestPanicWhileStoppingIsLogged(t *testing.T) {
 	e := newEnv(t)
 	e.run(0, "cmd")
 	a := e.run(0, "wait")
-	in := make(chan struct{})
-	go e.do("cmd.0.1", func(ctx *actors.Context) (bool, error) {
-		close(in)
+	// the unbuffered send returns once cmd.0.1 has taken the action
+	select {
+	case e.actionsOf("cmd.0.1") <- func(ctx *actors.Context) (bool, error) {
 		<-ctx.Done()
 		panic("late")
-	})
-	<-in
+	}:
+	case <-time.After(waitLimit):
+		t.Fatal("cmd.0.1 does not take actions")
+	}
 	require.NoError(t, e.ctl.Kill(a))
 	e.waitLog("cmd.0.1 panicked while stopping: late")
 	e.waitRunning("cmd.0.1", 2)
