@@ -45,22 +45,22 @@
 // Load reports ErrEmpty for a block never written, ErrVersion when the
 // newest valid copy has another payload version (a format this image cannot
 // read: reported, never decoded), and ErrInvalid when no copy is valid, with
-// what each copy holds ("copy A: magic "HRBT", want "HRB2"; copy B: never
+// what each copy holds ("copy A: magic "TBRH", want "HRB2"; copy B: never
 // written"). A record whose block is too small fails Load and every Write
 // with ErrBlock. When one copy is valid and the other is damaged, Load uses
 // the valid one and says so in Note.
 //
 // # Records written before this package
 //
-// Until layout 1 of this package the boot record (magic "TBRH" as bytes,
+// Before this package the boot record (magic "TBRH" as bytes,
 // CRC-32 IEEE) and the SSH host key ("HRSSHK01", a single copy) had formats
 // of their own; the controller, group and actor records already had this
 // exact format, so they are read as they are. An image with this package
 // does not migrate the two others: their kinds now have new magics, so such
 // a record is reported as a foreign magic and not trusted. The bank itself
 // opens warm and every block is kept; the boot record starts its counters
-// again (the banner says why) and the host key is made anew (a new
-// fingerprint in the boot log). On a board, a new image arrives by a power
+// again (a boot line before the banner says why) and the host key is made
+// anew (the boot log says why, and shows the new fingerprint). On a board, a new image arrives by a power
 // cycle, which loses the bank anyway; the rule matters for QEMU snapshots
 // and RAM dumps.
 package record
