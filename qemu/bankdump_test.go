@@ -2,6 +2,7 @@ package qemu
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/pmm"
 )
 
 // A bank saved from a running machine decodes on the host with
@@ -46,4 +49,52 @@ func TestBankImageDecodesOnHost(t *testing.T) {
 	out, err = exec.Command("go", "run", "../tools/bankdump", "-dump", "host-view", "-bytes", "32", img).CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "decoded-on-host")
+}
+
+// A bank whose boot record has the format of images before pmm/record
+// (magic bytes "TBRH", CRC-32 IEEE) opens warm with every block kept, and
+// the record is reported and not trusted: its counters start again. The
+// bank is saved from one QEMU, edited on the host and loaded into the next
+// one's RAM before it starts.
+func TestOldBootRecordReported(t *testing.T) {
+	dir := t.TempDir()
+	m, err := Start(image(t), Options{Limit: time.Minute, Monitor: filepath.Join(dir, "mon.sock")})
+	require.NoError(t, err)
+	s := &session{Machine: m, t: t}
+	t.Cleanup(m.Kill)
+	s.banner()
+	s.run("pmm alloc kept 100 k")
+	s.run("pmm write kept across-processes")
+	var start, size uint32
+	_, err = fmt.Sscanf(s.run("bank"), "bank: %v+%v", &start, &size)
+	require.NoError(t, err)
+	img := filepath.Join(dir, "bank.bin")
+	reply, err := m.Monitor(fmt.Sprintf("pmemsave %#x %#x %q", start, size, img), 10*time.Second)
+	require.NoError(t, err, reply)
+	m.Kill()
+
+	mem, err := os.ReadFile(img)
+	require.NoError(t, err)
+	g, err := pmm.GeometryOf(mem)
+	require.NoError(t, err)
+	b, rep, err := pmm.Open(mem[:g.Size], g)
+	require.NoError(t, err)
+	require.True(t, rep.Warm, rep.Reason)
+	blk, _, err := b.Lookup("__SYS.boot")
+	require.NoError(t, err)
+	clear(blk)
+	copy(blk, "TBRH\x01\x00\x00\x00\x07\x00\x00\x00\x05") // the old format's slot 0, boots 5
+	require.NoError(t, os.WriteFile(img, mem, 0o644))
+
+	m2, err := Start(image(t), Options{Limit: time.Minute,
+		Extra: []string{"-device", fmt.Sprintf("loader,file=%s,addr=%#x,force-raw=on", img, start)}})
+	require.NoError(t, err)
+	s2 := &session{Machine: m2, t: t}
+	t.Cleanup(m2.Kill)
+	s2.expect(`hr: bootrec: no valid record: boot record: no valid copy: copy A: magic "TBRH", want "HRB2"; copy B: never written: not trusted, its counters start again`)
+	state, n, why := s2.banner()
+	assert.Equal(t, "warm", state)
+	assert.Equal(t, 1, n, "the old record's counters are not trusted")
+	assert.Equal(t, "no boot record in a valid bank", why)
+	assert.Contains(t, s2.run("pmm dump kept 32"), "across-processes")
 }
