@@ -14,18 +14,19 @@ import (
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
-// A bank saved from a running machine decodes on the host with
-// tools/bankdump: the on-bank format is the same on both sides.
-func TestBankImageDecodesOnHost(t *testing.T) {
+// saveBank boots the image, runs cmds and saves the bank through QEMU's
+// monitor; it returns the file and the bank's address. The machine is gone
+// when it returns.
+func saveBank(t *testing.T, cmds ...string) (string, uint32) {
 	dir := t.TempDir()
 	m, err := Start(image(t), Options{Limit: time.Minute, Monitor: filepath.Join(dir, "mon.sock")})
 	require.NoError(t, err)
+	defer m.Kill()
 	s := &session{Machine: m, t: t}
-	t.Cleanup(m.Kill)
 	s.banner()
-	s.run("pmm alloc host-view 100 probe")
-	s.run("pmm write host-view decoded-on-host")
-	s.run("arun -g 5 idle")
+	for _, c := range cmds {
+		s.run(c)
+	}
 	bank := s.run("bank")
 	var start, size uint32
 	_, err = fmt.Sscanf(bank, "bank: %v+%v", &start, &size)
@@ -34,6 +35,13 @@ func TestBankImageDecodesOnHost(t *testing.T) {
 	reply, err := m.Monitor(fmt.Sprintf("pmemsave %#x %#x %q", start, size, img), 10*time.Second)
 	require.NoError(t, err, reply)
 	require.FileExists(t, img, reply)
+	return img, start
+}
+
+// A bank saved from a running machine decodes on the host with
+// tools/bankdump: the on-bank format is the same on both sides.
+func TestBankImageDecodesOnHost(t *testing.T) {
+	img, _ := saveBank(t, "pmm alloc host-view 100 probe", "pmm write host-view decoded-on-host", "arun -g 5 idle")
 
 	out, err := exec.Command("go", "run", "../tools/bankdump", img).CombinedOutput()
 	require.NoError(t, err, string(out))
@@ -57,21 +65,7 @@ func TestBankImageDecodesOnHost(t *testing.T) {
 // bank is saved from one QEMU, edited on the host and loaded into the next
 // one's RAM before it starts.
 func TestOldBootRecordReported(t *testing.T) {
-	dir := t.TempDir()
-	m, err := Start(image(t), Options{Limit: time.Minute, Monitor: filepath.Join(dir, "mon.sock")})
-	require.NoError(t, err)
-	s := &session{Machine: m, t: t}
-	t.Cleanup(m.Kill)
-	s.banner()
-	s.run("pmm alloc kept 100 k")
-	s.run("pmm write kept across-processes")
-	var start, size uint32
-	_, err = fmt.Sscanf(s.run("bank"), "bank: %v+%v", &start, &size)
-	require.NoError(t, err)
-	img := filepath.Join(dir, "bank.bin")
-	reply, err := m.Monitor(fmt.Sprintf("pmemsave %#x %#x %q", start, size, img), 10*time.Second)
-	require.NoError(t, err, reply)
-	m.Kill()
+	img, start := saveBank(t, "pmm alloc kept 100 k", "pmm write kept across-processes")
 
 	mem, err := os.ReadFile(img)
 	require.NoError(t, err)
