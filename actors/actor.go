@@ -73,7 +73,6 @@ func (x *Context) call() (o outcome) {
 //   - otherwise (panic, error, nil without Exit, Goexit): abnormal, the
 //     group restarts (or the policy escalates).
 func (c *Controller) exited(x *Context, o outcome) {
-	var p post
 	c.mu.Lock()
 	delete(c.live, x.aid)
 	x.ended = true
@@ -81,6 +80,26 @@ func (c *Controller) exited(x *Context, o outcome) {
 	if m != nil && m.cur == x {
 		m.cur = nil
 	}
+	if x.stopping && !o.panicked {
+		// The common end, in every group restart: nothing to log or
+		// decide. Kept apart from exitedLocked so that this goroutine's
+		// frames stay small: a fresh goroutine's stack is 2 KiB, and
+		// growing it (a copy) was a fifth of a restart's cost.
+		c.mu.Unlock()
+		close(x.finished)
+		return
+	}
+	p := c.post()
+	c.exitedLocked(x, m, o, &p)
+	c.stopLocked(x) // goroutines the program left behind see Done too
+	c.mu.Unlock()
+	close(x.finished)
+	c.flush(&p)
+}
+
+// exitedLocked is exited's decision for an end that was not asked for (or
+// a panic while stopping).
+func (c *Controller) exitedLocked(x *Context, m *member, o outcome, p *post) {
 	switch {
 	case x.stopping:
 		if o.panicked {
@@ -102,17 +121,13 @@ func (c *Controller) exited(x *Context, o outcome) {
 		m.clean = true
 		_ = m.persist()
 		if g := m.g; g.allClean() {
-			n := c.removeGroupLocked(g, &p)
+			n := c.removeGroupLocked(g, p)
 			p.logf("hr: group %d terminated: every member exited cleanly; %d names unregistered, %d blocks freed", g.gid, len(g.members), n)
 		}
 	default:
 		if o.panicked {
 			p.logf("hr: aid %d %s panic: %v\n%s", x.aid, x.name, o.value, o.stack)
 		}
-		c.failLocked(m.g, x, o.cause(), &p)
+		c.failLocked(m.g, x, o.cause(), p)
 	}
-	c.stopLocked(x) // goroutines the program left behind see Done too
-	c.mu.Unlock()
-	close(x.finished)
-	c.flush(&p)
 }

@@ -15,10 +15,21 @@ var errShort = errors.New("record truncated")
 
 type encoder struct{ b []byte }
 
-func (e *encoder) u8(v uint8)   { e.b = append(e.b, v) }
-func (e *encoder) u16(v uint16) { e.b = le.AppendUint16(e.b, v) }
-func (e *encoder) u32(v uint32) { e.b = le.AppendUint32(e.b, v) }
-func (e *encoder) u64(v uint64) { e.b = le.AppendUint64(e.b, v) }
+// room makes room for n more bytes; the first call reserves encoderCap, so
+// that a typical record is encoded with one allocation (records are written
+// at every start of every actor: a group restart writes one per member).
+func (e *encoder) room(n int) {
+	if e.b == nil {
+		e.b = make([]byte, 0, max(n, encoderCap))
+	}
+}
+
+const encoderCap = 96
+
+func (e *encoder) u8(v uint8)   { e.room(1); e.b = append(e.b, v) }
+func (e *encoder) u16(v uint16) { e.room(2); e.b = le.AppendUint16(e.b, v) }
+func (e *encoder) u32(v uint32) { e.room(4); e.b = le.AppendUint32(e.b, v) }
+func (e *encoder) u64(v uint64) { e.room(8); e.b = le.AppendUint64(e.b, v) }
 
 // str stores a string of at most 65535 bytes (callers bound their strings).
 func (e *encoder) str(s string) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // AID is an actor id: a per-incarnation credential, as in ChorusOS. Every
@@ -81,7 +82,7 @@ type Controller struct {
 	runBase time.Duration // persistent clock at New (Deps.RunTime)
 
 	closing  bool // Shutdown called: nothing starts any more
-	ctl      *record
+	ctl      *record.Record
 	aidNext  AID // next aid to hand out
 	leaseEnd AID // aids below it may be handed out without writing the controller record
 	recLease AID // highest lease end found in the group and actor records (New)
@@ -97,7 +98,7 @@ type group struct {
 	c       *Controller
 	gid     int
 	key     string
-	rec     *record
+	rec     *record.Record
 	members []*member // registration order: directs restart in this order
 	state   GroupState
 
@@ -132,7 +133,7 @@ type group struct {
 // member is a registered restartable actor: its record, in memory.
 type member struct {
 	id      AID
-	rec     *record
+	rec     *record.Record
 	g       *group
 	name    string
 	program string
@@ -177,7 +178,7 @@ func New(bank *pmm.Bank, cfg Config, progs *Programs, deps Deps) (*Controller, e
 	}
 	c.base = c.clock.Now()
 	c.runBase = deps.RunTime
-	var p post
+	p := c.post()
 	c.mu.Lock()
 	err := c.open(&p)
 	c.mu.Unlock()
@@ -203,14 +204,20 @@ func (c *Controller) logf(format string, args ...any) {
 // post collects what must happen once the lock is released: log lines,
 // actor goroutines to start, controller goroutines, site restart requests.
 type post struct {
+	quiet  bool // no Log: lines are not even formatted
 	logs   []string
 	starts []*Context
 	fns    []func()
 	sites  []SiteRestartRequest
 }
 
+// post returns an empty post for this controller.
+func (c *Controller) post() post { return post{quiet: c.deps.Log == nil} }
+
 func (p *post) logf(format string, args ...any) {
-	p.logs = append(p.logs, fmt.Sprintf(format, args...))
+	if !p.quiet {
+		p.logs = append(p.logs, fmt.Sprintf(format, args...))
+	}
 }
 
 func (c *Controller) flush(p *post) {
@@ -233,7 +240,7 @@ func (c *Controller) flush(p *post) {
 
 // locked runs fn under the lock and then does what it posted.
 func (c *Controller) locked(fn func(p *post) error) error {
-	var p post
+	p := c.post()
 	c.mu.Lock()
 	err := fn(&p)
 	c.mu.Unlock()
@@ -266,7 +273,7 @@ func (g *group) persist() {
 	}
 	// A record write only fails on an oversized payload; a group record is
 	// at most 33 bytes plus a last failure bounded by maxLastFailure.
-	_ = g.rec.write(groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
+	_ = g.rec.Write(groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
 		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
 		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure}.encode())
 }
@@ -282,5 +289,8 @@ func (g *group) lease() AID {
 func (m *member) persist() error {
 	r := actorRec{id: m.id, leaseEnd: m.g.lease(), gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
 		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
-	return m.rec.write(r.encode())
+	if err := m.rec.Write(r.encode()); err != nil {
+		return fmt.Errorf("%w: %v", ErrTooLong, err) // checkArgs bounds every record first
+	}
+	return nil
 }

@@ -203,10 +203,10 @@
 //
 // A group's membership is the set of actor records with its key, so
 // registering a member is one pmm allocation and ending a group one
-// SysFreeAll. Each record holds two copies with a sequence number and a
-// CRC-32C; an update rewrites the older copy, so a reset in the middle of a
-// write falls back to the previous version, and a record with no valid copy
-// is reported and never trusted (the member shows as "corrupt"; akill -g
+// SysFreeAll. Each record is a pmm/record (two copies with a sequence
+// number and a CRC-32C); an update rewrites the older copy, so a reset in
+// the middle of a write falls back to the previous version, and a record
+// with no valid copy is reported and never trusted (the member shows as "corrupt"; akill -g
 // frees it). A record allocated but never written (a reset inside a
 // registration) is freed at the next New: its aid was never reported.
 // Arguments are bounded by the record: name, program, spawner and args

@@ -56,53 +56,6 @@ func TestBackoffSequence(t *testing.T) {
 	assert.Equal(t, 5*time.Second, d, "no overflow")
 }
 
-func TestRecordCopies(t *testing.T) {
-	blk := make([]byte, recordSize)
-	_, _, st, _ := loadRecord("r", blk, magicGroup)
-	assert.Equal(t, recEmpty, st)
-
-	r := &record{name: "r", blk: blk, magic: magicGroup, at: 1}
-	for i := byte(1); i <= 5; i++ {
-		require.NoError(t, r.write([]byte{i, i, i}))
-		r2, p, st, note := loadRecord("r", blk, magicGroup)
-		require.Equal(t, recOK, st)
-		assert.Equal(t, []byte{i, i, i}, p)
-		assert.Equal(t, uint32(i), r2.seq)
-		if i > 1 {
-			assert.Empty(t, note)
-		}
-	}
-	// a torn write of version 6 leaves version 5
-	r.write([]byte{6, 6, 6})
-	blk[r.at*recCopySize+recHeader+1] ^= 0xff
-	r3, p, st, note := loadRecord("r", blk, magicGroup)
-	assert.Equal(t, recOK, st)
-	assert.Equal(t, []byte{5, 5, 5}, p)
-	assert.Contains(t, note, "CRC mismatch")
-	// the next write replaces the torn copy, not the good one
-	require.NoError(t, r3.write([]byte{7}))
-	_, p, _, note = loadRecord("r", blk, magicGroup)
-	assert.Equal(t, []byte{7}, p)
-	assert.Empty(t, note)
-
-	// another kind's magic is not this record
-	_, _, st, note = loadRecord("r", blk, magicActor)
-	assert.Equal(t, recCorrupt, st)
-	assert.Contains(t, note, "magic")
-
-	// sequence numbers wrap
-	r4 := &record{name: "w", blk: make([]byte, recordSize), magic: magicCtl, at: 1, seq: 0xfffffffe}
-	require.NoError(t, r4.write([]byte{1}))
-	require.NoError(t, r4.write([]byte{2}))
-	_, p, st, _ = loadRecord("w", r4.blk, magicCtl)
-	assert.Equal(t, recOK, st)
-	assert.Equal(t, []byte{2}, p)
-
-	assert.ErrorIs(t, r.write(make([]byte, recMaxLength+1)), ErrTooLong)
-	_, _, st, _ = loadRecord("short", make([]byte, 100), magicCtl)
-	assert.Equal(t, recCorrupt, st)
-}
-
 func TestActorRecordRoundTrip(t *testing.T) {
 	in := &actorRec{id: 7, leaseEnd: 97, gid: 3, kind: Indirect, clean: true, gen: 9, name: "kid", program: "wait",
 		spawner: "parent.3.1", args: []string{"a", "", "c d"}}

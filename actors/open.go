@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // open rebuilds the controller's memory from its records in the bank (New).
@@ -92,22 +93,21 @@ func (c *Controller) openCtl(p *post) error {
 	if err != nil {
 		return fmt.Errorf("hr: controller record %s: %w", ctlName, err)
 	}
-	r, payload, st, note := loadRecord(ctlName, blk, magicCtl)
+	r, payload, err := record.Load(blk, kindCtl)
 	c.ctl, c.leaseEnd = r, 1
-	switch st {
-	case recOK:
+	switch {
+	case err == nil:
+		if note := r.Note(); note != "" {
+			p.logf("hr: controller record %s: %s", ctlName, note)
+		}
 		cr, err := decodeCtl(payload)
 		if err != nil || cr.leaseEnd == 0 {
 			p.logf("hr: controller record %s: not trusted (%v): aids continue above the highest record", ctlName, err)
 			break
 		}
 		c.leaseEnd = cr.leaseEnd
-	case recCorrupt:
-		p.logf("hr: controller record %s: %s: not trusted, aids continue above the highest record", ctlName, note)
-		note = ""
-	}
-	if note != "" && st == recOK {
-		p.logf("hr: controller record %s: %s", ctlName, note)
+	case !errors.Is(err, record.ErrEmpty):
+		p.logf("hr: controller record %s: %v: not trusted, aids continue above the highest record", ctlName, err)
 	}
 	return nil
 }
@@ -124,9 +124,12 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		if err != nil {
 			p.logf("hr: group %d record: %v", gid, err)
 		} else {
-			r, payload, st, note := loadRecord(key, blk, magicGroup)
+			r, payload, err := record.Load(blk, kindGroup)
 			g.rec = r
-			if st == recOK {
+			note := r.Note()
+			if err != nil {
+				note = err.Error()
+			} else {
 				var derr error
 				gr, derr = decodeGroup(payload)
 				switch {
@@ -173,7 +176,7 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		if err != nil {
 			p.logf("hr: group %d: cannot recreate its record: %v (its counters will not persist)", gid, err)
 		} else {
-			g.rec = &record{name: key, blk: blk, magic: magicGroup, at: 1}
+			g.rec = record.New(blk, kindGroup)
 		}
 	}
 	if trusted {
@@ -225,16 +228,16 @@ func (c *Controller) openMember(g *group, id AID, p *post) *member {
 		p.logf("hr: group %d: record %s: %v", g.gid, name, err)
 		return m
 	}
-	r, payload, st, note := loadRecord(name, blk, magicActor)
+	r, payload, err := record.Load(blk, kindActor)
 	m.rec = r
-	switch st {
-	case recEmpty:
+	switch {
+	case errors.Is(err, record.ErrEmpty):
 		err := c.bank.SysFree(name)
 		p.logf("hr: group %d: record %s was never written (a registration was interrupted): freed%s", g.gid, name, errNote(err))
 		return nil
-	case recCorrupt:
-		m.corrupt = note
-	case recOK:
+	case err != nil:
+		m.corrupt = err.Error()
+	default:
 		ar, err := decodeActor(payload)
 		switch {
 		case err != nil:
@@ -247,7 +250,7 @@ func (c *Controller) openMember(g *group, id AID, p *post) *member {
 			c.recLease = max(c.recLease, ar.leaseEnd)
 			m.name, m.program, m.args, m.kind = ar.name, ar.program, ar.args, ar.kind
 			m.spawner, m.clean, m.gen = ar.spawner, ar.clean, ar.gen
-			if note != "" {
+			if note := r.Note(); note != "" {
 				p.logf("hr: group %d: record of %s: %s", g.gid, m.name, note)
 			}
 			return m

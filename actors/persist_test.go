@@ -111,7 +111,7 @@ func TestTornRecordFallsBackToPreviousVersion(t *testing.T) {
 	_, newest, _ := recordCopies(t, e.bank, "__SYS.hr.a1")
 	newest[20] ^= 0xff // the generation-2 write, torn
 	e.open()
-	e.waitLog("hr: group 0: record of wait.0.1: one copy invalid (CRC mismatch), the other used")
+	e.waitLog("hr: group 0: record of wait.0.1: copy B invalid (CRC mismatch), copy A used")
 	assert.Equal(t, 1, e.actor("wait.0.1").Gen, "the previous version")
 	_, err := e.ctl.Resume()
 	require.NoError(t, err)
@@ -129,7 +129,7 @@ func TestCorruptRecordIsNotTrusted(t *testing.T) {
 	newest[13] ^= 1
 	oldest[0] = 0x55
 	e.open()
-	e.waitLog("hr: group 0: record __SYS.hr.a2 not trusted (no valid copy: ")
+	e.waitLog("hr: group 0: record __SYS.hr.a2 not trusted (actor record: no valid copy: ")
 	bad := e.actor("__SYS.hr.a2")
 	assert.Equal(t, actors.StateCorrupt, bad.State)
 	assert.NotEmpty(t, bad.Note)
@@ -254,11 +254,36 @@ func TestAIDsNeverReusedWhenControllerRecordIsLost(t *testing.T) {
 		blk[i] = 0xa5 // both copies unreadable
 	}
 	e.open()
-	e.waitLog("controller record __SYS.hr.ctl: no valid copy")
+	e.waitLog("controller record __SYS.hr.ctl: controller record: no valid copy")
 	_, err = e.ctl.Resume()
 	require.NoError(t, err)
 	next := e.waitRunning("wait.0.1", 5)
 	assert.Greater(t, next, aid)
 	o := e.run(-1, "wait")
 	assert.Greater(t, o, next)
+}
+
+// bankdump's view of the controller's records: one line per record, by
+// block name.
+func TestDescribeRecords(t *testing.T) {
+	e := newEnv(t)
+	e.run(2, "wait", "a b", "c")
+	require.NoError(t, e.shutdown())
+	desc := func(name string) string {
+		blk, _, err := e.bank.Lookup(name)
+		require.NoError(t, err)
+		d, ok := actors.DescribeRecord(name, blk)
+		require.True(t, ok)
+		return d
+	}
+	assert.Equal(t, "controller record v1, seq 1 in copy A: aid lease end 33", desc("__SYS.hr.ctl"))
+	assert.Equal(t, "group record v1, seq 1 in copy A: group 2, restarts 0, badness 0, killed false", desc("__SYS.hr.g2"))
+	assert.Equal(t, `actor record v1, seq 1 in copy A: wait.2.1 (direct, group 2, registered as aid 1): program wait ["a b" "c"], gen 1, clean false`, desc("__SYS.hr.a1"))
+
+	blk, _, err := e.bank.Lookup("__SYS.hr.a1")
+	require.NoError(t, err)
+	blk[20] ^= 1
+	assert.Equal(t, "actor record: no valid copy: copy A: CRC mismatch; copy B: never written", desc("__SYS.hr.a1"))
+	_, ok := actors.DescribeRecord("PM1", blk)
+	assert.False(t, ok)
 }

@@ -297,3 +297,24 @@ func TestBackoffAfterQuickFailures(t *testing.T) {
 	require.NoError(t, e.ctl.KillGroup(0))
 	assert.Empty(t, e.ctl.Groups())
 }
+
+// A member that panics while its group is being restarted is logged with
+// its panic (the quiet path of an ordinary stop must not swallow it), and
+// the restart goes on.
+func TestPanicWhileStoppingIsLogged(t *testing.T) {
+	e := newEnv(t)
+	e.run(0, "cmd")
+	a := e.run(0, "wait")
+	// the unbuffered send returns once cmd.0.1 has taken the action
+	select {
+	case e.actionsOf("cmd.0.1") <- func(ctx *actors.Context) (bool, error) {
+		<-ctx.Done()
+		panic("late")
+	}:
+	case <-time.After(waitLimit):
+		t.Fatal("cmd.0.1 does not take actions")
+	}
+	require.NoError(t, e.ctl.Kill(a))
+	e.waitLog("cmd.0.1 panicked while stopping: late")
+	e.waitRunning("cmd.0.1", 2)
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // Run starts program with args: gid -1 runs an ordinary actor (`arun`),
@@ -97,7 +98,7 @@ func (c *Controller) createGroupLocked(gid int) (*group, error) {
 		return nil, fmt.Errorf("no room for the record of group %d: %w", gid, err)
 	}
 	g := &group{c: c, gid: gid, key: key, state: GroupRunning, cancel: make(chan struct{}), failedAt: c.pnow(),
-		rec: &record{name: key, blk: blk, magic: magicGroup, at: 1}}
+		rec: record.New(blk, kindGroup)}
 	g.persist()
 	c.groups[gid] = g
 	return g, nil
@@ -116,7 +117,7 @@ func (c *Controller) registerAndStartLocked(g *group, name, program string, args
 	if err != nil {
 		return nil, fmt.Errorf("no room for the record of %s: %w", name, err)
 	}
-	m := &member{id: id, rec: &record{name: bname, blk: blk, magic: magicActor, at: 1}, g: g,
+	m := &member{id: id, rec: record.New(blk, kindActor), g: g,
 		name: name, program: program, args: slices.Clone(args), kind: kind, spawner: spawner}
 	g.members = append(g.members, m)
 	c.names[name] = m
@@ -169,7 +170,7 @@ func (c *Controller) newAID() (AID, error) {
 			return 0, fmt.Errorf("%w: actor ids exhausted", ErrTooManyActors)
 		}
 		end := c.aidNext + aidLeaseSize
-		_ = c.ctl.write(ctlRec{leaseEnd: end}.encode())
+		_ = c.ctl.Write(ctlRec{leaseEnd: end}.encode())
 		c.leaseEnd = end
 	}
 	a := c.aidNext

@@ -8,6 +8,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // openBank maps and validates the bank, updates the boot record and prints
@@ -27,6 +28,9 @@ func (k *kernel) openBank() error {
 	recs, rec, err := bootrec.Open(b)
 	if err != nil && !errors.Is(err, bootrec.ErrNoRecord) {
 		return err
+	}
+	if err != nil && !errors.Is(err, record.ErrEmpty) {
+		fmt.Printf("hr: %v: not trusted, its counters start again\n", err)
 	}
 	k.recs = recs
 	// a watchdog reset is a site restart nobody could record beforehand;

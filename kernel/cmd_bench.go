@@ -58,4 +58,7 @@ func (k *kernel) cmdBench(out io.Writer, _ []string) error {
 
 func (k *kernel) addBenchCommand() {
 	k.shell.MustAdd(console.Cmd{Name: "bench", Help: "time pmm operations on the bank itself", Fn: k.withBank(k.cmdBench)})
+	k.shell.MustAdd(console.Cmd{Name: "bench restart", Syntax: "[-groups N] [-n RESTARTS]",
+		Help:    "time group restarts (8 actors, failure to all running) with N other groups (default 1, n 200)",
+		MaxArgs: 4, Fn: k.withBank(k.cmdBenchRestart)})
 }

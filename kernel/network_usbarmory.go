@@ -31,12 +31,10 @@ const (
 	sshPort      = 22
 )
 
-// The host key lives in the bank so that a site restart keeps the board's
-// SSH identity, and clients' known_hosts entries stay valid.
-const (
-	hostKeyBlock = "__SYS.sshHostKey"
-	hostKeyKey   = "__SYS.kern"
-)
+// The host key lives in the bank (netconsole.HostKeyBlock) so that a site
+// restart keeps the board's SSH identity, and clients' known_hosts entries
+// stay valid.
+const hostKeyKey = "__SYS.kern"
 
 // startNetwork brings up the USB network console when an authorized key is
 // built in; otherwise, or on any error, it says why in one line and the
@@ -104,11 +102,16 @@ func (k *kernel) startNetwork() {
 func (k *kernel) sshHostKey() (ssh.Signer, error) {
 	if k.bank == nil {
 		k.logf("ssh: no bank: host key is new and will not survive a restart")
-		return netconsole.HostKey(make([]byte, netconsole.HostKeySize), rand.Reader)
+		key, _, err := netconsole.HostKey(make([]byte, netconsole.HostKeySize), rand.Reader)
+		return key, err
 	}
-	block, err := k.bank.AllocateAs(pmm.System, hostKeyBlock, netconsole.HostKeySize, hostKeyKey)
+	block, err := k.bank.AllocateAs(pmm.System, netconsole.HostKeyBlock, netconsole.HostKeySize, hostKeyKey)
 	if err != nil {
 		return nil, err
 	}
-	return netconsole.HostKey(block, rand.Reader)
+	key, note, err := netconsole.HostKey(block, rand.Reader)
+	if note != "" {
+		k.logf("ssh: %s: not trusted, a new host key is made", note)
+	}
+	return key, err
 }

@@ -6,17 +6,8 @@ import "fmt"
 // blank, magic, version, checksum, geometry, derived layout. It returns ""
 // when the header describes exactly l, else why not.
 func checkHeader(h []byte, l layout) string {
-	if allZero(h) {
-		return "blank"
-	}
-	if m := le.Uint32(h[hMagic:]); m != bankMagic {
-		return fmt.Sprintf("bad magic %#08x", m)
-	}
-	if v := le.Uint16(h[hVersion:]); v != LayoutVersion {
-		return fmt.Sprintf("layout version %d unsupported", v)
-	}
-	if got, want := le.Uint32(h[hCRC:]), crc(h[:hCRC]); got != want {
-		return fmt.Sprintf("bad header checksum %#08x, computed %#08x", got, want)
+	if why := headerIdentity(h); why != "" {
+		return why
 	}
 	var diffs []string
 	if ps := le.Uint32(h[hPageSize:]); ps != PageSize {

@@ -79,3 +79,23 @@ func TestBenchCommand(t *testing.T) {
 	s.run("pmm alloc bench.scratch 1 k")
 	assert.Contains(t, s.run("bench"), "error: bench: block bench.scratch exists")
 }
+
+// bench restart times group restarts on the target with its own controller
+// and bank block: the transcript's shape, never its timings (README has
+// those), and nothing left behind.
+func TestBenchRestartCommand(t *testing.T) {
+	s := boot(t)
+	s.banner()
+	line := `restart: p50 [0-9.]+ µs, p99 [0-9.]+ µs \(min [0-9.]+, mean [0-9.]+, max [0-9.]+\)`
+	out := s.run("bench restart")
+	assert.Regexp(t, `^bench: group restart of 8 actors, 1 other groups, 200 restarts, records in bank block bench\.restart\r?\n`+line, out)
+	t.Logf("%s", out)
+	out = s.run("bench restart -groups 255 -n 20")
+	assert.Regexp(t, `^bench: group restart of 8 actors, 255 other groups, 20 restarts, records on the heap \(no room in the bank\)\r?\n`+line, out)
+	t.Logf("%s", out)
+	assert.Regexp(t, `error: bench: -groups "256": want 0 … 255 other groups`, s.run("bench restart -groups 256"))
+	assert.Regexp(t, `error: usage: bench restart \[-groups N\] \[-n RESTARTS\]`, s.run("bench restart -x 1"))
+	assert.Regexp(t, `error: usage: bench restart`, s.run("bench restart -n"))
+	assert.NotContains(t, s.run("pmm ls"), "bench.restart")
+	assert.NotContains(t, s.run("aps"), "member", "the real controller is untouched")
+}

@@ -3,6 +3,7 @@ package qemu
 import (
 	"os/exec"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"

@@ -3,18 +3,17 @@
 // reset: QEMU's reset-reason registers read 0), which path it took, a
 // persistent clock, and the recent site restarts for the crash-loop breaker.
 //
-// The block holds two slots; Save writes the older one with a higher
-// sequence number and a CRC-32, so a reset during Save leaves the previous
-// record readable.
+// The record is a pmm/record (A/B copies, sequence number, CRC-32C), so a
+// reset during Save leaves the previous record readable.
 package bootrec
 
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // Block names in the bank.
@@ -26,12 +25,12 @@ const (
 // History is how many site restart stamps are kept.
 const History = 16
 
-const (
-	magic    = 0x48524254 // "HRBT"
-	version  = 1
-	slotSize = 1024
-	maxText  = 200
-)
+// Kind is the boot record's pmm/record kind. Until the shared record type
+// the boot record had a format of its own (magic bytes "TBRH", CRC-32
+// IEEE); such a record reads as a foreign magic and is not trusted.
+var Kind = record.Kind{Name: "boot record", Magic: record.Magic("HRB2"), Version: 1}
+
+const maxText = 200
 
 // Path is how the previous boot ended.
 type Path uint8
@@ -65,42 +64,55 @@ type Record struct {
 	Restarts     [History]uint64 // ClockMs of recent site restarts, newest first
 }
 
-// Store reads and writes the record in its block.
+// Store reads and writes the record in its block. Not safe for concurrent
+// use: the kernel saves from one place at a time.
 type Store struct {
-	mem []byte
-	seq uint32
+	rec *record.Record
+	buf [payloadSize]byte // Save encodes here: it runs in a dying runtime too, without allocating
 }
 
-// ErrNoRecord means the block held no valid slot: a fresh bank.
+// ErrNoRecord means the block held no trusted record: a fresh bank
+// (record.ErrEmpty), or a record damaged or of a format this image does not
+// read (the error says why).
 var ErrNoRecord = errors.New("bootrec: no valid record")
 
 // Open allocates or retrieves the block and returns the newest valid record
-// (ErrNoRecord with a zero record when there is none).
+// (an error wrapping ErrNoRecord with a zero record when there is none).
 func Open(b *pmm.Bank) (*Store, Record, error) {
-	mem, err := b.AllocateAs(pmm.System, BlockName, 2*slotSize, BlockKey)
+	mem, err := b.AllocateAs(pmm.System, BlockName, record.BlockSize(payloadSize), BlockKey)
 	if err != nil {
 		return nil, Record{}, fmt.Errorf("bootrec: %w", err)
 	}
-	s := &Store{mem: mem}
-	var best Record
-	found := false
-	for i := 0; i < 2; i++ {
-		r, seq, ok := decode(mem[i*slotSize : (i+1)*slotSize])
-		if ok && (!found || seq > s.seq) {
-			best, s.seq, found = r, seq, true
-		}
-	}
-	if !found {
-		return s, Record{}, ErrNoRecord
-	}
-	return s, best, nil
+	rec, r, err := load(mem)
+	return &Store{rec: rec}, r, err
 }
 
-// Save writes r into the older slot.
+// Decode reads the boot record in a block (bankdump uses it on images).
+// Errors wrap ErrNoRecord and, but for a payload of the wrong size, the
+// pmm/record error (record.ErrEmpty for a block never written).
+func Decode(blk []byte) (Record, error) {
+	_, r, err := load(blk)
+	return r, err
+}
+
+func load(blk []byte) (*record.Record, Record, error) {
+	rec, p, err := record.Load(blk, Kind)
+	switch {
+	case err != nil:
+		return rec, Record{}, fmt.Errorf("%w: %w", ErrNoRecord, err)
+	}
+	r, ok := decode(p)
+	if !ok {
+		return rec, Record{}, fmt.Errorf("%w: boot record payload of %d bytes, want %d", ErrNoRecord, len(p), payloadSize)
+	}
+	return rec, r, nil
+}
+
+// Save writes r as the next version; a reset during Save leaves the
+// previous one.
 func (s *Store) Save(r Record) {
-	s.seq++
-	slot := s.mem[int(s.seq%2)*slotSize:][:slotSize]
-	encode(slot, r, s.seq)
+	encode(s.buf[:], r)
+	_ = s.rec.Write(s.buf[:]) // fixed size, always fits the block Open made
 }
 
 // NoteSiteRestart pushes now into the restart history.
@@ -120,16 +132,15 @@ func (r *Record) RecentSiteRestarts(now, window uint64) int {
 	return n
 }
 
-// layout of a slot (little endian):
+// payload layout (little endian):
 //
-//	0  magic u32 | 4 version u16 | 6 flags u16 | 8 seq u32 | 12 boots u32
-//	16 site u32 | 20 hot u32 | 24 warm u32 | 28 wdog u32 | 32 clock u64
-//	40 path u8 | 41 intent len u8 | 42 intent [200] | 242 restarts [16]u64
-//	370 … crc32 of bytes [0, 370) at 370
+//	0  flags u16 | 2 boots u32 | 6 site u32 | 10 hot u32 | 14 warm u32
+//	18 wdog u32 | 22 clock u64 | 30 path u8 | 31 intent len u8
+//	32 intent [200] | 232 restarts [16]u64 | 360 end
 const (
-	offIntent   = 42
+	offIntent   = 32
 	offRestarts = offIntent + maxText
-	offCRC      = offRestarts + 8*History
+	payloadSize = offRestarts + 8*History
 )
 
 const (
@@ -138,7 +149,7 @@ const (
 	flagSafe
 )
 
-func encode(p []byte, r Record, seq uint32) {
+func encode(buf []byte, r Record) {
 	le := binary.LittleEndian
 	var flags uint16
 	if r.Pending {
@@ -150,47 +161,41 @@ func encode(p []byte, r Record, seq uint32) {
 	if r.SafeMode {
 		flags |= flagSafe
 	}
-	var buf [offCRC + 4]byte
-	le.PutUint32(buf[0:], magic)
-	le.PutUint16(buf[4:], version)
-	le.PutUint16(buf[6:], flags)
-	le.PutUint32(buf[8:], seq)
-	le.PutUint32(buf[12:], r.Boots)
-	le.PutUint32(buf[16:], r.SiteRestarts)
-	le.PutUint32(buf[20:], r.HotReboots)
-	le.PutUint32(buf[24:], r.WarmResets)
-	le.PutUint32(buf[28:], r.Watchdogs)
-	le.PutUint64(buf[32:], r.ClockMs)
-	buf[40] = byte(r.Path)
+	clear(buf)
+	le.PutUint16(buf[0:], flags)
+	le.PutUint32(buf[2:], r.Boots)
+	le.PutUint32(buf[6:], r.SiteRestarts)
+	le.PutUint32(buf[10:], r.HotReboots)
+	le.PutUint32(buf[14:], r.WarmResets)
+	le.PutUint32(buf[18:], r.Watchdogs)
+	le.PutUint64(buf[22:], r.ClockMs)
+	buf[30] = byte(r.Path)
 	intent := r.Intent
 	if len(intent) > maxText {
 		intent = intent[:maxText]
 	}
-	buf[41] = byte(len(intent))
+	buf[31] = byte(len(intent))
 	copy(buf[offIntent:], intent)
 	for i, t := range r.Restarts {
 		le.PutUint64(buf[offRestarts+8*i:], t)
 	}
-	le.PutUint32(buf[offCRC:], crc32.ChecksumIEEE(buf[:offCRC]))
-	copy(p, buf[:])
 }
 
-func decode(p []byte) (Record, uint32, bool) {
+func decode(p []byte) (Record, bool) {
 	le := binary.LittleEndian
-	if le.Uint32(p[0:]) != magic || le.Uint16(p[4:]) != version ||
-		crc32.ChecksumIEEE(p[:offCRC]) != le.Uint32(p[offCRC:]) || p[41] > maxText {
-		return Record{}, 0, false
+	if len(p) != payloadSize || p[31] > maxText {
+		return Record{}, false
 	}
-	flags := le.Uint16(p[6:])
+	flags := le.Uint16(p[0:])
 	r := Record{
-		Boots:        le.Uint32(p[12:]),
-		SiteRestarts: le.Uint32(p[16:]),
-		HotReboots:   le.Uint32(p[20:]),
-		WarmResets:   le.Uint32(p[24:]),
-		Watchdogs:    le.Uint32(p[28:]),
-		ClockMs:      le.Uint64(p[32:]),
-		Path:         Path(p[40] % byte(numPaths)),
-		Intent:       string(p[offIntent : offIntent+int(p[41])]),
+		Boots:        le.Uint32(p[2:]),
+		SiteRestarts: le.Uint32(p[6:]),
+		HotReboots:   le.Uint32(p[10:]),
+		WarmResets:   le.Uint32(p[14:]),
+		Watchdogs:    le.Uint32(p[18:]),
+		ClockMs:      le.Uint64(p[22:]),
+		Path:         Path(p[30] % byte(numPaths)),
+		Intent:       string(p[offIntent : offIntent+int(p[31])]),
 		Pending:      flags&flagPending != 0,
 		Site:         flags&flagSite != 0,
 		SafeMode:     flags&flagSafe != 0,
@@ -198,5 +203,5 @@ func decode(p []byte) (Record, uint32, bool) {
 	for i := range r.Restarts {
 		r.Restarts[i] = le.Uint64(p[offRestarts+8*i:])
 	}
-	return r, le.Uint32(p[8:]), true
+	return r, true
 }

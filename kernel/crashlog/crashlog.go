@@ -55,6 +55,16 @@ func Attach(mem []byte) (*Ring, Log) {
 	return r, prev
 }
 
+// Read returns the log held in mem (a whole block) without adopting it,
+// oldest byte first; ok is false when mem holds no log (tools/bankdump).
+func Read(mem []byte) (log Log, ok bool) {
+	if len(mem) <= hdr || binary.LittleEndian.Uint32(mem) != magic {
+		return Log{}, false
+	}
+	r := &Ring{mem: mem, data: mem[hdr:]}
+	return r.snapshot(binary.LittleEndian.Uint32(mem[offPos:])), true
+}
+
 // Put appends one byte.
 func (r *Ring) Put(c byte) {
 	n := uint32(len(r.data))

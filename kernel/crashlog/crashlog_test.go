@@ -50,3 +50,16 @@ func TestPutDoesNotAllocate(t *testing.T) {
 	r, _ := Attach(make([]byte, 128))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { r.Put('x') }))
 }
+
+func TestReadLeavesTheLog(t *testing.T) {
+	mem := make([]byte, hdr+16)
+	_, ok := Read(mem)
+	assert.False(t, ok, "blank memory has no log")
+	r, _ := Attach(mem)
+	put(r, "01234\n56789abcdefXY")
+	log, ok := Read(mem)
+	assert.True(t, ok)
+	assert.Equal(t, "56789abcdefXY", string(log.Text))
+	_, prev := Attach(mem)
+	assert.Equal(t, log, prev, "Read did not consume it")
+}

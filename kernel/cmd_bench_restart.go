@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/actors/restartbench"
+	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// benchRestartName is the scratch block that holds the benchmark's own bank,
+// so that its records live in the bank's memory type (Normal non-cacheable)
+// as the real controller's do; when the bank has no room, the heap.
+const benchRestartName = "bench.restart"
+
+// cmdBenchRestart measures group restarts on the target with its own
+// controller (restartbench): the real groups are not touched and nothing is
+// logged per restart.
+func (k *kernel) cmdBenchRestart(out io.Writer, args []string) error {
+	o := restartbench.Options{Others: 1, Restarts: 200}
+	for len(args) > 0 {
+		if len(args) < 2 {
+			return fmt.Errorf("%w: bench restart [-groups N] [-n RESTARTS]", console.ErrUsage)
+		}
+		v, err := strconv.Atoi(args[1])
+		switch {
+		case args[0] == "-groups" && err == nil && v >= 0 && v <= restartbench.MaxOthers:
+			o.Others = v
+		case args[0] == "-n" && err == nil && v >= 1 && v <= 100000:
+			o.Restarts = v
+		case args[0] == "-groups":
+			return fmt.Errorf("bench: -groups %s: want 0 … %d other groups", console.Quote(args[1]), restartbench.MaxOthers)
+		case args[0] == "-n":
+			return fmt.Errorf("bench: -n %s: want 1 … 100000 restarts", console.Quote(args[1]))
+		default:
+			return fmt.Errorf("%w: bench restart [-groups N] [-n RESTARTS]", console.ErrUsage)
+		}
+		args = args[2:]
+	}
+	if _, _, err := k.bank.Lookup(benchRestartName); err == nil {
+		return fmt.Errorf("bench: block %s exists; free it first", benchRestartName)
+	}
+	where := "in bank block " + benchRestartName
+	mem, err := k.bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), "bench")
+	switch {
+	case errors.Is(err, pmm.ErrNoSpace) || errors.Is(err, pmm.ErrTooManyBlocks):
+		where = "on the heap (no room in the bank)"
+	case err != nil:
+		return fmt.Errorf("bench: %w", err)
+	default:
+		defer func() { _ = k.bank.Free(benchRestartName) }()
+	}
+	fmt.Fprintf(out, "bench: group restart of %d actors, %d other groups, %d restarts, records %s\n",
+		restartbench.Size, o.Others, o.Restarts, where)
+	o.Mem = mem
+	res, err := restartbench.Run(o)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	us := func(d time.Duration) float64 { return float64(d) / 1e3 }
+	fmt.Fprintf(out, "restart: p50 %.1f µs, p99 %.1f µs (min %.1f, mean %.1f, max %.1f)\n",
+		us(res.Percentile(50)), us(res.Percentile(99)), us(res.Samples[0]), us(res.Mean()), us(res.Samples[len(res.Samples)-1]))
+	return nil
+}
