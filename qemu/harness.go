@@ -27,6 +27,10 @@ type Options struct {
 	// Monitor, when set, is a unix socket path for QEMU's human monitor
 	// (see Machine.Monitor); otherwise there is none.
 	Monitor string
+	// SSHPort, when set, puts the EVK's first ENET on QEMU's user-mode
+	// network (10.0.0.0/24, host 10.0.0.2) and forwards 127.0.0.1:SSHPort
+	// to the board's 10.0.0.1:22; otherwise the machine has no network.
+	SSHPort int
 	// Extra QEMU arguments.
 	Extra []string
 }
@@ -65,8 +69,14 @@ func Start(image string, o Options) (*Machine, error) {
 	if o.Monitor != "" {
 		monitor = "unix:" + o.Monitor + ",server,nowait"
 	}
+	network := []string{"-net", "none"}
+	if o.SSHPort != 0 {
+		network = []string{"-net", "nic,model=imx.enet,netdev=net0", "-netdev",
+			fmt.Sprintf("user,id=net0,net=10.0.0.0/24,host=10.0.0.2,hostfwd=tcp:127.0.0.1:%d-10.0.0.1:22", o.SSHPort)}
+	}
 	args := append([]string{"-machine", "mcimx6ul-evk", "-cpu", "cortex-a7", "-m", "512M",
-		"-nographic", "-monitor", monitor, "-semihosting", "-net", "none"}, serial...)
+		"-nographic", "-monitor", monitor, "-semihosting"}, network...)
+	args = append(args, serial...)
 	args = append(args, o.Extra...)
 	args = append(args, "-kernel", image)
 

@@ -55,7 +55,16 @@ func testImage(t *testing.T) *session {
 // always killed.
 func start(t *testing.T, img string, extra ...string) *session {
 	t.Helper()
-	m, err := Start(img, Options{Limit: 4 * time.Minute, Extra: extra})
+	return startWith(t, img, Options{Extra: extra})
+}
+
+// startWith boots img with o (Limit defaults to 4 minutes).
+func startWith(t *testing.T, img string, o Options) *session {
+	t.Helper()
+	if o.Limit == 0 {
+		o.Limit = 4 * time.Minute
+	}
+	m, err := Start(img, o)
 	require.NoError(t, err)
 	s := &session{Machine: m, t: t}
 	t.Cleanup(func() {
