@@ -175,12 +175,7 @@ func (m *Machine) ExpectSettled(pattern string, settle, timeout time.Duration) (
 			continue // more output came: look again
 		}
 		if loc != nil {
-			subs := make([]string, len(loc)/2)
-			for i := range subs {
-				if loc[2*i] >= 0 {
-					subs[i] = string(rest[loc[2*i]:loc[2*i+1]])
-				}
-			}
+			subs := submatches(rest, loc)
 			m.pos += loc[1]
 			m.mu.Unlock()
 			return subs, nil
@@ -275,4 +270,16 @@ func (m *Machine) Monitor(cmd string, timeout time.Duration) (string, error) {
 		return "", err
 	}
 	return string(got), nil
+}
+
+// submatches turns a FindSubmatchIndex result on b into strings ("" for a
+// group that did not take part).
+func submatches(b []byte, loc []int) []string {
+	subs := make([]string, len(loc)/2)
+	for i := range subs {
+		if loc[2*i] >= 0 {
+			subs[i] = string(b[loc[2*i]:loc[2*i+1]])
+		}
+	}
+	return subs
 }

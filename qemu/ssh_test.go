@@ -25,13 +25,9 @@ func TestSSHConsole(t *testing.T) {
 	})
 
 	t.Run("exec", func(t *testing.T) {
-		sess, err := c.NewSession()
-		require.NoError(t, err)
-		out, err := sess.Output("pmm ls")
-		require.NoError(t, err, "exit status 0")
-		assert.Contains(t, string(out), "__SYS.sshHostKey")
+		assert.Contains(t, execOn(t, c, "pmm ls"), "__SYS.sshHostKey")
 
-		sess, err = c.NewSession()
+		sess, err := c.NewSession()
 		require.NoError(t, err)
 		var stderr strings.Builder
 		sess.Stderr = &stderr
@@ -125,11 +121,7 @@ func TestSSHReconnectAfterSiteRestart(t *testing.T) {
 	c2, err := dialWith(port, clientConfig(testSigner(t), ssh.FixedHostKey(pinned)))
 	require.NoError(t, err, "same host key after the site restart")
 	defer c2.Close()
-	sess, err := c2.NewSession()
-	require.NoError(t, err)
-	out, err := sess.Output("bank")
-	require.NoError(t, err)
-	assert.Contains(t, string(out), "site restarts: 1")
+	assert.Contains(t, execOn(t, c2, "bank"), "site restarts: 1")
 	c.Close()
 	// Under QEMU tamago's RNG is a DRBG with a fixed seed, so even a
 	// regenerated key would match: that the key is read back from the

@@ -169,12 +169,7 @@ func (sh *shell) expectWithin(pattern string, d time.Duration) ([]string, error)
 		sh.mu.Lock()
 		rest := sh.out.Bytes()[sh.pos:]
 		if loc := re.FindSubmatchIndex(rest); loc != nil {
-			subs := make([]string, len(loc)/2)
-			for i := range subs {
-				if loc[2*i] >= 0 {
-					subs[i] = string(rest[loc[2*i]:loc[2*i+1]])
-				}
-			}
+			subs := submatches(rest, loc)
 			sh.pos += loc[1]
 			sh.mu.Unlock()
 			return subs, nil
@@ -199,4 +194,15 @@ func (sh *shell) transcript() string {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	return sh.out.String()
+}
+
+// execOn runs one command on c as `ssh host CMD` does and returns its
+// output; the command must exit 0.
+func execOn(t *testing.T, c *ssh.Client, cmd string) string {
+	t.Helper()
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	out, err := sess.Output(cmd)
+	require.NoError(t, err, "%s: exit status 0", cmd)
+	return string(out)
 }
