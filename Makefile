@@ -5,6 +5,7 @@
 #   make test                 host tests, both targets built, QEMU integration tests
 #   make TARGET=usbarmory imx flashable USB armory Mk II image
 #   make TARGET=usbarmory AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over USB
+#   make qemu AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over the EVK's ENET, on 127.0.0.1:2222 (SSH_PORT)
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
 
 TARGET   ?= mx6ullevk
@@ -31,7 +32,18 @@ TAMAGO_ROOT = $${XDG_CACHE_HOME:-$$HOME/.cache}/tamago-go/$(TOOLCHAIN)
 # The wrapper path is resolved without GOOS set (tamago-notes §9).
 TAMAGO     = $$(go tool -n github.com/usbarmory/tamago/cmd/tamago)
 
-QEMU_BASE := qemu-system-arm -machine mcimx6ul-evk -cpu cortex-a7 -m 512M -nographic -monitor none -semihosting -net none
+# The host port QEMU forwards to the EVK's SSH console (10.0.0.1:22).
+SSH_PORT ?= 2222
+
+QEMU_BASE := qemu-system-arm -machine mcimx6ul-evk -cpu cortex-a7 -m 512M -nographic -monitor none -semihosting
+# With a key built in, the EVK's first ENET is on QEMU's user-mode network
+# (no root needed): the host is 10.0.0.2, as on the Mk II's USB link, and
+# only 127.0.0.1:$(SSH_PORT) reaches the board.
+QEMU_NET := -net none
+ifneq ($(and $(AUTHORIZED_KEYS),$(filter mx6ullevk,$(TARGET))),)
+QEMU_NET := -net nic,model=imx.enet,netdev=net0 \
+	-netdev user,id=net0,net=10.0.0.0/24,host=10.0.0.2,hostfwd=tcp:127.0.0.1:$(SSH_PORT)-10.0.0.1:22
+endif
 ifeq ($(TARGET),usbarmory)
 QEMU_SERIAL := -serial null -serial stdio
 else ifeq ($(TARGET),mx6ullevk)
@@ -123,10 +135,12 @@ qemu-install:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null; }
 
 qemu: image qemu-install
-	$(QEMU_BASE) $(QEMU_SERIAL) -kernel $(APP)
+	@if [ "$(QEMU_NET)" != "-net none" ]; then \
+		echo "ssh: ssh -p $(SSH_PORT) -i $(patsubst %.pub,%,$(AUTHORIZED_KEYS)) root@127.0.0.1   (QEMU forwards it to 10.0.0.1:22)"; fi
+	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -kernel $(APP)
 
 qemu-gdb: image qemu-install
-	$(QEMU_BASE) $(QEMU_SERIAL) -S -s -kernel $(APP)
+	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -S -s -kernel $(APP)
 
 vet: toolchain
 	go vet $(HOST_PKGS) ./qemu
@@ -141,6 +155,9 @@ test-host:
 # The QEMU suite also boots a second EVK image with a startup script and
 # tighter tunables (qemu/testdata), to exercise the policy and the breaker.
 TEST_TUNABLES := hrCtrl.maxBadness=2 hrCtrl.interval=60000 hrCtrl.minRunTime=0 kern.crashLoopCount=3
+# ...and a third with a test key (qemu/testdata/ssh, never to be authorized
+# on a real board) for the SSH tests over the emulated ENET.
+SSH_TEST_KEY := qemu/testdata/ssh/id_ed25519
 
 # The soak image lets thousands of quick failures restart their groups
 # without escalating: badness decays every 100 ms and never reaches 1000.
@@ -151,11 +168,13 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-test STARTUP=qemu/testdata/startup.rc TUNABLES="$(TEST_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-soak TUNABLES="$(SOAK_TUNABLES)"
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-ssh AUTHORIZED_KEYS=$(SSH_TEST_KEY).pub
 
 test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
-	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
+	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf \
+	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu
 

@@ -27,6 +27,10 @@ type Options struct {
 	// Monitor, when set, is a unix socket path for QEMU's human monitor
 	// (see Machine.Monitor); otherwise there is none.
 	Monitor string
+	// SSHPort, when set, puts the EVK's first ENET on QEMU's user-mode
+	// network (10.0.0.0/24, host 10.0.0.2) and forwards 127.0.0.1:SSHPort
+	// to the board's 10.0.0.1:22; otherwise the machine has no network.
+	SSHPort int
 	// Extra QEMU arguments.
 	Extra []string
 }
@@ -65,8 +69,14 @@ func Start(image string, o Options) (*Machine, error) {
 	if o.Monitor != "" {
 		monitor = "unix:" + o.Monitor + ",server,nowait"
 	}
+	network := []string{"-net", "none"}
+	if o.SSHPort != 0 {
+		network = []string{"-net", "nic,model=imx.enet,netdev=net0", "-netdev",
+			fmt.Sprintf("user,id=net0,net=10.0.0.0/24,host=10.0.0.2,hostfwd=tcp:127.0.0.1:%d-10.0.0.1:22", o.SSHPort)}
+	}
 	args := append([]string{"-machine", "mcimx6ul-evk", "-cpu", "cortex-a7", "-m", "512M",
-		"-nographic", "-monitor", monitor, "-semihosting", "-net", "none"}, serial...)
+		"-nographic", "-monitor", monitor, "-semihosting"}, network...)
+	args = append(args, serial...)
 	args = append(args, o.Extra...)
 	args = append(args, "-kernel", image)
 
@@ -171,12 +181,7 @@ func (m *Machine) ExpectSettled(pattern string, settle, timeout time.Duration) (
 			continue // more output came: look again
 		}
 		if loc != nil {
-			subs := make([]string, len(loc)/2)
-			for i := range subs {
-				if loc[2*i] >= 0 {
-					subs[i] = string(rest[loc[2*i]:loc[2*i+1]])
-				}
-			}
+			subs := submatches(rest, loc)
 			m.pos += loc[1]
 			m.mu.Unlock()
 			return subs, nil
@@ -271,4 +276,16 @@ func (m *Machine) Monitor(cmd string, timeout time.Duration) (string, error) {
 		return "", err
 	}
 	return string(got), nil
+}
+
+// submatches turns a FindSubmatchIndex result on b into strings ("" for a
+// group that did not take part).
+func submatches(b []byte, loc []int) []string {
+	subs := make([]string, len(loc)/2)
+	for i := range subs {
+		if loc[2*i] >= 0 {
+			subs[i] = string(b[loc[2*i]:loc[2*i+1]])
+		}
+	}
+	return subs
 }

@@ -60,13 +60,15 @@ func envImage(t *testing.T, name string) string {
 // start boots img.
 func start(t *testing.T, img string, extra ...string) *session {
 	t.Helper()
-	return startWith(t, img, Options{Limit: 4 * time.Minute, Extra: extra})
+	return startWith(t, img, Options{Extra: extra})
 }
 
-// startWith boots img with o. The transcript is logged when the test
-// fails; QEMU is always killed.
+// startWith boots img with o (Limit defaults to 4 minutes).
 func startWith(t *testing.T, img string, o Options) *session {
 	t.Helper()
+	if o.Limit == 0 {
+		o.Limit = 4 * time.Minute
+	}
 	m, err := Start(img, o)
 	require.NoError(t, err)
 	s := &session{Machine: m, t: t}

@@ -88,7 +88,7 @@ const saveArea = 0x9fe00000
 // checksum of the restored data before any Go runs; the SoC resets through
 // WDOG1 (a fresh load) and the next boot says so.
 func TestHotRestoreCheckCatchesCorruptCopy(t *testing.T) {
-	gdbAddr := freePort(t)
+	gdbAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	s := boot(t, "-gdb", "tcp:"+gdbAddr)
 	s.banner()
 	assert.Regexp(t, `writable data: saved \d+ bytes at 0x`, s.run("stats"))

@@ -3,7 +3,6 @@ package qemu
 import (
 	"debug/elf"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"regexp"
@@ -35,15 +34,6 @@ func symbol(t *testing.T, path, name string) uint32 {
 	}
 	require.FailNow(t, "no symbol", "%s in %s", name, path)
 	return 0
-}
-
-// freePort returns a loopback TCP port nobody listens on right now.
-func freePort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }
 
 // The .imx carries only what the loader must load: no 32 MiB of BSS zeroes.
@@ -84,7 +74,7 @@ func TestMk2ImxImage(t *testing.T) {
 func TestMk2BootsWithBSSZeroed(t *testing.T) {
 	elfPath, _ := mk2Image(t)
 	canary := symbol(t, elfPath, canarySymbol)
-	gdbAddr := freePort(t)
+	gdbAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	s := startWith(t, elfPath, Options{Target: "usbarmory", Limit: 2 * time.Minute,
 		Extra: []string{"-S", "-gdb", "tcp:" + gdbAddr}})
 	g, err := DialGDB(gdbAddr, 10*time.Second)

@@ -12,6 +12,7 @@ import (
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
 	"github.com/hotrestart/tamago-hr/board/internal/imx6"
+	"github.com/hotrestart/tamago-hr/board/internal/reg"
 )
 
 // DRAM window (IMX6ULLRM 2.2, MMDC at 0x80000000; 512 MiB fitted) and the
@@ -44,7 +45,26 @@ func (b Board) ColdReset() {
 // LED: the EVK has no user LED to drive.
 func (Board) LED(name string, on bool) error { return errors.New("no user LEDs on the EVK") }
 
+// ENET registers (IMX6ULLRM 22.5 memory map) and its clock gate
+// (18.6.24 CCM_CCGR0, CG6 = enet_clk_enable for both MACs).
+const (
+	ENET1_ECR = imx6ul.ENET1_BASE + 0x24 // 22.5.? Ethernet Control Register
+	ENET2_ECR = imx6ul.ENET2_BASE + 0x24
+	ECR_RESET = 0 // stops the MAC and its DMA, clears the registers
+	CCM_CCGR0 = 0x020c4068
+	CCGR0_CG6 = 12 // 2-bit field
+)
+
 // HotReboot restarts the image in memory without a reset; it returns only
-// when that is not possible. The EVK image runs no bus master (ENET and USB
-// are unused), so there is nothing board-specific to stop.
-func (Board) HotReboot(watchdogMs int) error { return imx6.HotReboot(nil, watchdogMs) }
+// when that is not possible. The network console's ENET DMAs descriptors
+// and frames into OCRAM: both MACs are reset first, so none can write into
+// memory the next boot is initialising. Their registers are touched only
+// with the clock on, since an access to a gated peripheral hangs the bus.
+func (Board) HotReboot(watchdogMs int) error {
+	return imx6.HotReboot(func() {
+		if reg.Read32(imx6ul.CCM_CCGR0)>>imx6ul.CCGRx_CG6&0b11 != 0 {
+			reg.Write32(ENET1_ECR, 1<<ECR_RESET)
+			reg.Write32(ENET2_ECR, 1<<ECR_RESET)
+		}
+	}, watchdogMs)
+}

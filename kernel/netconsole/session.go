@@ -55,7 +55,12 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 // runShell is an interactive console with its own line editor, subscribed
 // to the console log when attach is set.
 func runShell(ch ssh.Channel, sh *console.Shell, attach func(io.Writer) func()) uint32 {
-	s := console.NewSession(ch)
+	out := newBatchWriter(ch, batchDelay)
+	defer out.Flush()
+	s := console.NewSession(struct {
+		io.Reader
+		io.Writer
+	}{ch, out})
 	if attach != nil {
 		defer attach(s.Out())()
 	}

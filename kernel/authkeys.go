@@ -1,5 +1,3 @@
-//go:build usbarmory
-
 package main
 
 import _ "embed"

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"crypto/rand"
+	"net"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hotrestart/tamago-hr/kernel/netconsole"
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// Network console addresses, the same on every board so that one host
+// set-up serves them all; fixed, so that no DHCP is needed:
+//
+//	device (the board) 10.0.0.1/24, MAC 02:68:72:00:00:01
+//	host   (the PC)    10.0.0.2/24, MAC 02:68:72:00:00:02
+//
+// The MACs are locally administered unicast (first octet 0x02) with "hr"
+// (0x68 0x72) as a tag; fixed, so the host sees the same interface after
+// every restart.
+const (
+	deviceIP  = "10.0.0.1"
+	hostIP    = "10.0.0.2"
+	prefixLen = 24
+	deviceMAC = "02:68:72:00:00:01"
+	hostMAC   = "02:68:72:00:00:02"
+	sshPort   = 22
+)
+
+// The host key lives in the bank (netconsole.HostKeyBlock) so that a site
+// restart keeps the board's SSH identity, and clients' known_hosts entries
+// stay valid.
+const hostKeyKey = "__SYS.kern"
+
+// networkKeys returns the built-in authorized keys, or nil after saying in
+// one line why the network console stays off.
+func (k *kernel) networkKeys() []ssh.PublicKey {
+	keys, err := netconsole.ParseAuthorizedKeys(authorizedKeys)
+	switch {
+	case err != nil:
+		k.logf("ssh: built-in %v; network console off", err)
+		return nil
+	case len(keys) == 0:
+		k.logf("ssh: no authorized key built in; network console off")
+		return nil
+	}
+	return keys
+}
+
+// serveConsole serves the SSH console on l; via names the link in the log.
+func (k *kernel) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Signer, via string) {
+	cfg := netconsole.Config{
+		Shell:          k.shell,
+		HostKey:        host,
+		AuthorizedKeys: keys,
+		MaxSessions:    netconsole.DefaultMaxSessions,
+		Log:            k.logf,
+		Attach:         k.out.Attach,
+	}
+	go func() {
+		err := netconsole.Serve(l, cfg)
+		k.logf("ssh: network console stopped: %v", err)
+	}()
+	k.logf("ssh: console on %s:%d over %s (host %s/%d), %d authorized key(s), host key %s",
+		deviceIP, sshPort, via, hostIP, prefixLen, len(keys), ssh.FingerprintSHA256(host.PublicKey()))
+}
+
+// sshHostKey keeps the host key in the bank; without a bank the key is
+// made fresh for this boot only, and the log says so.
+func (k *kernel) sshHostKey() (ssh.Signer, error) {
+	if k.bank == nil {
+		k.logf("ssh: no bank: host key is new and will not survive a restart")
+		key, _, err := netconsole.HostKey(make([]byte, netconsole.HostKeySize), rand.Reader)
+		return key, err
+	}
+	block, err := k.bank.AllocateAs(pmm.System, netconsole.HostKeyBlock, netconsole.HostKeySize, hostKeyKey)
+	if err != nil {
+		return nil, err
+	}
+	key, note, err := netconsole.HostKey(block, rand.Reader)
+	if note != "" {
+		k.logf("ssh: %s: not trusted, a new host key is made", note)
+	}
+	return key, err
+}
