@@ -17,6 +17,7 @@ type testELF struct {
 	data     uint32 // data segment address
 	bss      uint32 // bytes zeroed after the data
 	manifest []byte
+	textSize uint32 // text segment size in the program header; 0: the real 64 bytes
 }
 
 func goodELF() testELF {
@@ -66,7 +67,11 @@ func (e testELF) bytes() []byte {
 	w(uint16(e.typ), uint16(e.machine), uint32(1), e.entry, uint32(ehsize), shOff,
 		uint32(0x05000200), uint16(ehsize), uint16(phsize), uint16(2), uint16(shsize), nsec, nsec-1)
 	// program headers: type, offset, vaddr, paddr, filesz, memsz, flags, align
-	w(uint32(elf.PT_LOAD), textOff, e.text, e.text, uint32(len(text)), uint32(len(text)), uint32(elf.PF_R|elf.PF_X), uint32(0x1000))
+	tsize := uint32(len(text))
+	if e.textSize != 0 {
+		tsize = e.textSize
+	}
+	w(uint32(elf.PT_LOAD), textOff, e.text, e.text, tsize, tsize, uint32(elf.PF_R|elf.PF_X), uint32(0x1000))
 	w(uint32(elf.PT_LOAD), dataOff, e.data, e.data, uint32(len(data)), uint32(len(data))+e.bss, uint32(elf.PF_R|elf.PF_W), uint32(0x1000))
 	b.Write(text)
 	b.Write(data)
