@@ -114,3 +114,21 @@ func orNone(v string) string {
 	}
 	return v
 }
+
+// NewManifest is the manifest of an image: the build writes it into
+// ManifestSection, and the running image builds its own with the same
+// arguments to compare. tunables holds every static tunable's value
+// (kernel/tunables), pmmLayout is pmm.LayoutVersion and records the version
+// of the system records' formats.
+func NewManifest(version, board string, pmmLayout, records int, tunables map[string]int64) Manifest {
+	m := Manifest{
+		KeyVersion:   version,
+		KeyBoard:     board,
+		"pmm.layout": fmt.Sprint(pmmLayout),
+		"records":    fmt.Sprint(records),
+	}
+	for name, v := range tunables {
+		m[name] = fmt.Sprint(v)
+	}
+	return m
+}

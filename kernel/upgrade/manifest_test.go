@@ -42,3 +42,8 @@ func TestCompatible(t *testing.T) {
 	require.EqualError(t, next.Compatible(running),
 		"incompatible image: board usbarmory-mk2, running mx6ullevk; pmm.maxBlocks 64, running 30; records (none), running 1")
 }
+
+func TestNewManifest(t *testing.T) {
+	m := NewManifest("v1.0", "mx6ullevk", 1, 2, map[string]int64{"pmm.maxBlocks": 30, "pmm.rambankSize": 0x100000})
+	require.Equal(t, "hr-manifest 1\nboard=mx6ullevk\npmm.layout=1\npmm.maxBlocks=30\npmm.rambankSize=1048576\nrecords=2\nversion=v1.0\n", string(m.Marshal()))
+}
