@@ -5,14 +5,18 @@ go 1.26.0
 tool github.com/usbarmory/tamago/cmd/tamago
 
 require (
+	aead.dev/minisign v0.3.0
+	github.com/stretchr/testify v1.12.1
+	github.com/usbarmory/imx-usbnet v0.0.0-20250123113617-d39929cd7171
+	github.com/usbarmory/tamago v1.26.0
+	golang.org/x/crypto v0.58.0
+	golang.org/x/term v0.47.0
+)
+
+require (
 	github.com/google/btree v1.1.2 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
-	github.com/usbarmory/imx-usbnet v0.0.0-20250123113617-d39929cd7171 // indirect
-	github.com/usbarmory/tamago v1.26.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/term v0.47.0 // indirect
 	golang.org/x/time v0.5.0 // indirect
 	gvisor.dev/gvisor v0.0.0-20240909175600-91fb8ad18db5 // indirect
 )

@@ -1,0 +1,128 @@
+package upgrade
+
+import "fmt"
+
+// Phase is where an upgrade stands.
+type Phase uint8
+
+const (
+	Idle       Phase = iota // no upgrade since the bank was formatted
+	Trial                   // the new image runs on probation
+	Committed               // the new image confirmed its health
+	RolledBack              // the previous image runs again
+)
+
+func (p Phase) String() string {
+	switch p {
+	case Trial:
+		return "trial"
+	case Committed:
+		return "committed"
+	case RolledBack:
+		return "rolled back"
+	}
+	return "none"
+}
+
+// State is an upgrade's progress, kept in the bank across every kind of
+// boot so that the new image's health is judged on the persistent clock
+// (milliseconds of run time summed over boots).
+//
+// The rule: a trial is the new image's first TrialMs of run time. It ends
+//   - Committed by `upgrade commit`, or by itself when TrialMs pass with no
+//     automatic site restart (policy escalation, fault outside an actor,
+//     fatal runtime error);
+//   - RolledBack at once when the crash-loop breaker trips, when a watchdog
+//     or unexplained reset happens, or when a board reset reloads the flashed
+//     previous image; and at the end of a trial that had an automatic site
+//     restart and was not committed by hand.
+type State struct {
+	Phase    Phase
+	From, To string // versions: the previous image and the new one
+	StartMs  uint64 // persistent clock when To first booted
+	Restarts uint32 // automatic site restarts during the trial
+	Why      string // why it was rolled back
+}
+
+// Begin starts a trial of version to, replacing from, at persistent clock
+// nowMs. The caller saves the state before it jumps into the new image.
+func (s *State) Begin(from, to string, nowMs uint64) {
+	*s = State{Phase: Trial, From: from, To: to, StartMs: nowMs}
+}
+
+// Boot says how the current boot came about.
+type Boot struct {
+	ClockMs  uint64 // persistent clock now
+	Running  string // version of the image that runs this code
+	Reset    bool   // a watchdog or unexplained reset: the image was reloaded or is suspect
+	AutoSite bool   // this boot follows an automatic site restart
+	SafeMode bool   // the crash-loop breaker tripped
+}
+
+// OnBoot judges a trial at every boot. It returns true when the running
+// image must hand over to the previous one now; the state then says why.
+func (s *State) OnBoot(b Boot) (rollBack bool) {
+	if s.Phase != Trial {
+		return false
+	}
+	switch b.Running {
+	case s.From:
+		// a board reset reloads the flashed image, which is the previous one
+		s.end(RolledBack, "a reset reloaded the flashed image during the trial")
+		return false
+	case s.To:
+	default:
+		// neither version: another image was flashed, the trial is moot
+		*s = State{}
+		return false
+	}
+	if b.AutoSite {
+		s.Restarts++
+	}
+	switch {
+	case b.SafeMode:
+		s.end(RolledBack, "crash loop during the trial")
+	case b.Reset:
+		s.end(RolledBack, "watchdog or unexplained reset during the trial")
+	default:
+		return false
+	}
+	return true
+}
+
+// Tick is called with the persistent clock while the new image runs; it
+// returns true when the trial has just ended: committed, or rolled back
+// (then the running image must hand over to the previous one).
+func (s *State) Tick(nowMs, trialMs uint64) (ended bool) {
+	if s.Phase != Trial || nowMs-s.StartMs < trialMs {
+		return false
+	}
+	if s.Restarts > 0 {
+		s.end(RolledBack, fmt.Sprintf("%d automatic site restarts in a %d ms trial, no commit", s.Restarts, trialMs))
+	} else {
+		s.end(Committed, "")
+	}
+	return true
+}
+
+// Commit ends a trial by hand: the operator vouches for the new image.
+func (s *State) Commit() error {
+	if s.Phase != Trial {
+		return fmt.Errorf("no upgrade on trial (%s)", s.Phase)
+	}
+	s.end(Committed, "")
+	return nil
+}
+
+func (s *State) end(p Phase, why string) { s.Phase, s.Why = p, why }
+
+// String is the `upgrade status` line.
+func (s State) String() string {
+	switch s.Phase {
+	case Idle:
+		return "no upgrade"
+	case RolledBack:
+		return fmt.Sprintf("rolled back from %s to %s: %s", s.To, s.From, s.Why)
+	}
+	return fmt.Sprintf("%s: %s (previous %s)", s.Phase, s.To, s.From)
+}
