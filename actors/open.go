@@ -80,7 +80,7 @@ func (c *Controller) open(p *post) error {
 			groups++
 		}
 	}
-	p.logf("hr: controller: %d groups held, %d restartable actors registered, next aid %d", groups, c.registered, c.aidNext)
+	p.logf("hr: controller: %d groups in the bank, %d restartable actors registered, next aid %d", groups, c.registered, c.aidNext)
 	return nil
 }
 
