@@ -126,24 +126,21 @@ func tryShell(t *testing.T, c *ssh.Client) (*shell, error) {
 	if err := sess.Shell(); err != nil {
 		return nil, err
 	}
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := stdout.Read(buf)
-			sh.mu.Lock()
-			sh.out.Write(buf[:n])
-			sh.mu.Unlock()
-			select {
-			case sh.more <- struct{}{}:
-			default:
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
+	go func() { _, _ = io.Copy(sh, stdout) }()
 	t.Cleanup(func() { sess.Close() })
 	return sh, nil
+}
+
+// Write collects the session's output and wakes a waiting expect.
+func (sh *shell) Write(p []byte) (int, error) {
+	sh.mu.Lock()
+	sh.out.Write(p)
+	sh.mu.Unlock()
+	select {
+	case sh.more <- struct{}{}:
+	default:
+	}
+	return len(p), nil
 }
 
 // send types a line.
