@@ -2,6 +2,7 @@ package qemu
 
 import (
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -22,6 +23,13 @@ func TestSSHConsole(t *testing.T) {
 		assert.Regexp(t, `^up \d`, sh.run("uptime"))
 		assert.Contains(t, sh.run("no-such-command"), `error: unknown command "no-such-command"`)
 		s.expect(`ssh: 10\.0\.0\.2:\d+: "root" logged in with SHA256:`)
+
+		// the UART's `net` counts the frames of this very session
+		m := regexp.MustCompile(`ENET\d: rx (\d+) tx (\d+) frames; dropped: \d+ runts, \d+ not for us; MAC errors: 0 CRC, 0 overrun, 0 too long`).
+			FindStringSubmatch(s.run("net"))
+		require.NotNil(t, m, "net output")
+		assert.NotEqual(t, "0", m[1], "frames received")
+		assert.NotEqual(t, "0", m[2], "frames sent")
 	})
 
 	t.Run("exec", func(t *testing.T) {
