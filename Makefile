@@ -1,6 +1,7 @@
 # Hot Restart for TamaGo — build, boot and test the firmware image.
 #
 #   make                      build the ELF image for TARGET (default mx6ullevk = QEMU / NXP EVK)
+#   make APP=../myfirmware IMAGE=myfw   build your own firmware (a main package calling kernel.Main)
 #   make qemu                 build and boot it under qemu-system-arm, console on stdio
 #   make test                 host tests, both targets built, QEMU integration tests
 #   make TARGET=usbarmory imx flashable USB armory Mk II image
@@ -15,7 +16,13 @@ STARTUP  ?=
 AUTHORIZED_KEYS ?=
 BUILD    ?= build
 IMAGE    ?= hr-$(TARGET)
-APP      := $(BUILD)/$(IMAGE).elf
+# APP is the firmware's main package: a directory (this module's or one of
+# your own module, which is then built from inside it so that its go.mod
+# applies) or a package path of this module. The default is the built-in
+# image with the examples.
+APP      ?= ./kernel/image
+ELF      := $(BUILD)/$(IMAGE).elf
+APP_DIR   = $(if $(wildcard $(APP)/*.go),$(abspath $(APP)))
 
 SHELL := /bin/bash
 export GOTOOLCHAIN := local
@@ -52,7 +59,7 @@ else
 $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
-HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/kernel$$' -e '/qemu$$')
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/kernel$$' -e '/kernel/image$$' -e '/qemu$$')
 
 .PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu build-all vet fuzz bench qemu-install imx imx-tools clean
 
@@ -81,10 +88,11 @@ image: toolchain
 	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
 	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
 	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
-	$(GOENV) $(TAMAGO) build -p 2 -overlay $(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
-		-ldflags "-T $(TEXT_START) -R 0x1000" -o $(APP) ./kernel
-	@go run ./tools/hotspan $(APP)
-	@echo "image: $(APP) ($$(stat -c %s $(APP)) bytes)"
+	tamago=$(TAMAGO) && cd $(or $(APP_DIR),$(CURDIR)) && \
+	$(GOENV) $$tamago build -p 2 -overlay $(CURDIR)/$(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
+		-ldflags "-T $(TEXT_START) -R 0x1000" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
+	@go run ./tools/hotspan $(ELF)
+	@echo "image: $(ELF) ($$(stat -c %s $(ELF)) bytes)"
 
 # Flashable Mk II image, tamago-example's recipe: the ELF as a flat binary
 # from TEXT_START holding every allocated PROGBITS section, then an i.MX boot
@@ -99,7 +107,7 @@ image: toolchain
 IMX     := $(BUILD)/$(IMAGE).imx
 IMX_BIN := $(BUILD)/$(IMAGE).bin
 OBJCOPY := arm-none-eabi-objcopy
-IMX_SECTIONS = readelf -SW $(APP) | sed -n 's/^ *\[ *[0-9]*\] //p' | \
+IMX_SECTIONS = readelf -SW $(ELF) | sed -n 's/^ *\[ *[0-9]*\] //p' | \
 	awk '$$2 == "PROGBITS" && $$7 ~ /A/ {print $$1, $$2, $$3, $$5}'
 
 ifneq ($(filter imx,$(MAKECMDGOALS)),)
@@ -116,12 +124,12 @@ imx: image imx-tools
 		if (( 0x$$addr + 0x$$size > end )); then end=$$(( 0x$$addr + 0x$$size )); fi; \
 	done < <($(IMX_SECTIONS)); \
 	if (( 0x$$first != $(TEXT_START) )); then echo "imx: first section at 0x$$first, not $(TEXT_START)" >&2; exit 1; fi; \
-	$(OBJCOPY) $$args $(APP) -O binary $(IMX_BIN); \
+	$(OBJCOPY) $$args $(ELF) -O binary $(IMX_BIN); \
 	if (( $$(stat -c %s $(IMX_BIN)) != end - $(TEXT_START) )); then echo "imx: $(IMX_BIN) does not span the image" >&2; exit 1; fi
 	mkimage -n "$$(go list -m -f '{{.Dir}}' github.com/usbarmory/tamago)/board/usbarmory/mk2/imximage.cfg" \
 		-T imximage -e $(TEXT_START) -d $(IMX_BIN) $(IMX) >$(BUILD)/$(IMAGE).mkimage.log
-	dd if=$(APP) of=$(IMX) bs=1 count=4 skip=24 seek=4 conv=notrunc status=none
-	@echo "imx: $(IMX) ($$(stat -c %s $(IMX)) bytes; $(IMX_BIN) $$(stat -c %s $(IMX_BIN)) bytes; entry $$(readelf -h $(APP) | awk '/Entry point/ {print $$4}'))"
+	dd if=$(ELF) of=$(IMX) bs=1 count=4 skip=24 seek=4 conv=notrunc status=none
+	@echo "imx: $(IMX) ($$(stat -c %s $(IMX)) bytes; $(IMX_BIN) $$(stat -c %s $(IMX_BIN)) bytes; entry $$(readelf -h $(ELF) | awk '/Entry point/ {print $$4}'))"
 
 # Debian's objcopy has no ARM ELF support; mkimage is in u-boot-tools.
 imx-tools:
@@ -137,16 +145,16 @@ qemu-install:
 qemu: image qemu-install
 	@if [ "$(QEMU_NET)" != "-net none" ]; then \
 		echo "ssh: ssh -p $(SSH_PORT) -i $(patsubst %.pub,%,$(AUTHORIZED_KEYS)) root@127.0.0.1   (QEMU forwards it to 10.0.0.1:22)"; fi
-	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -kernel $(APP)
+	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -kernel $(ELF)
 
 qemu-gdb: image qemu-install
-	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -S -s -kernel $(APP)
+	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -S -s -kernel $(ELF)
 
 vet: toolchain
 	go vet $(HOST_PKGS) ./qemu
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) $(HOST_PKGS) ./qemu
-	$(GOENV) $(TAMAGO) vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./board/...
-	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./board/...
+	$(GOENV) $(TAMAGO) vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
+	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 
 test-host:
 	go test -count=1 $(HOST_PKGS)

@@ -1,6 +1,6 @@
 //go:build mx6ullevk
 
-package main
+package kernel
 
 import board "github.com/hotrestart/tamago-hr/board/mx6ullevk"
 

@@ -1,6 +1,6 @@
 //go:build usbarmory
 
-package main
+package kernel
 
 import board "github.com/hotrestart/tamago-hr/board/mk2"
 

@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 
 // openBank maps and validates the bank, updates the boot record and prints
 // the banner: one line that says cold or warm, and why.
-func (k *kernel) openBank() error {
+func (k *system) openBank() error {
 	mem := hw.MapBank(bankStart, bankStart+bankReserve)[:bankBytes]
 	b, rep, err := pmm.Open(mem, bankGeometry())
 	if err != nil {
@@ -59,7 +59,7 @@ func (k *kernel) openBank() error {
 }
 
 // resetReason explains how this boot came about and counts it.
-func (k *kernel) resetReason(rec *bootrec.Record, fresh bool) string {
+func (k *system) resetReason(rec *bootrec.Record, fresh bool) string {
 	switch {
 	case k.cold():
 		return "cold bank: " + k.bankRep.Reason
@@ -105,7 +105,7 @@ const (
 )
 
 // recordIntent writes who and why into the boot record before a reset.
-func (k *kernel) recordIntent(path bootrec.Path, kind resetKind, why string) {
+func (k *system) recordIntent(path bootrec.Path, kind resetKind, why string) {
 	if k.recs == nil {
 		return
 	}

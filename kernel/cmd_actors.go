@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
-func (k *kernel) addActorCommands() {
+func (k *system) addActorCommands() {
 	sh := k.shell
 	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
 	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
@@ -20,7 +20,7 @@ func (k *kernel) addActorCommands() {
 	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a group the policy holds", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
 }
 
-func (k *kernel) withCtl(fn console.Fn) console.Fn {
+func (k *system) withCtl(fn console.Fn) console.Fn {
 	return func(out io.Writer, args []string) error {
 		if k.ctl == nil {
 			return errors.New("no controller (bank unusable)")
@@ -41,7 +41,7 @@ func parseID(what, s string) (int, error) {
 // cmdArun is `arun [-g [GID]] PROGRAM ARGS…`. As in C_INIT, -g without a
 // GID runs in group 0: after -g a word that starts with a digit is the GID
 // (program names never do), anything else is the program.
-func (k *kernel) cmdArun(out io.Writer, args []string) error {
+func (k *system) cmdArun(out io.Writer, args []string) error {
 	gid := -1
 	if args[0] == "-g" {
 		if len(args) < 2 {
@@ -67,7 +67,7 @@ func (k *kernel) cmdArun(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *kernel) cmdAkill(out io.Writer, args []string) error {
+func (k *system) cmdAkill(out io.Writer, args []string) error {
 	if args[0] == "-g" {
 		if len(args) != 2 {
 			return fmt.Errorf("%w: akill AID | -g GID", console.ErrUsage)
@@ -96,12 +96,12 @@ func (k *kernel) cmdAkill(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *kernel) cmdAps(out io.Writer, _ []string) error {
+func (k *system) cmdAps(out io.Writer, _ []string) error {
 	actors.WriteAPS(out, k.ctl.Actors(), k.ctl.Groups())
 	return nil
 }
 
-func (k *kernel) cmdInject(out io.Writer, args []string) error {
+func (k *system) cmdInject(out io.Writer, args []string) error {
 	aid, err := parseID("AID", args[0])
 	if err != nil {
 		return err
@@ -113,14 +113,14 @@ func (k *kernel) cmdInject(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *kernel) cmdPrograms(out io.Writer, _ []string) error {
+func (k *system) cmdPrograms(out io.Writer, _ []string) error {
 	for _, n := range k.progs.Names() {
 		fmt.Fprintf(out, "%-10s %s\n", n, k.progs.Help(n))
 	}
 	return nil
 }
 
-func (k *kernel) cmdResume(out io.Writer, args []string) error {
+func (k *system) cmdResume(out io.Writer, args []string) error {
 	if len(args) == 1 {
 		gid, err := parseID("GID", args[0])
 		if err != nil {

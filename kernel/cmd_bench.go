@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ const benchName = "bench.scratch"
 // cmdBench times pmm on the bank itself: on the board the bank is Normal
 // non-cacheable DRAM, so these figures differ from the host benchmarks
 // (make bench) in a way only the target can show.
-func (k *kernel) cmdBench(out io.Writer, _ []string) error {
+func (k *system) cmdBench(out io.Writer, _ []string) error {
 	if _, _, err := k.bank.Lookup(benchName); err == nil {
 		return fmt.Errorf("bench: block %s exists; free it first", benchName)
 	}
@@ -56,7 +56,7 @@ func (k *kernel) cmdBench(out io.Writer, _ []string) error {
 	return k.bank.Free(benchName)
 }
 
-func (k *kernel) addBenchCommand() {
+func (k *system) addBenchCommand() {
 	k.shell.MustAdd(console.Cmd{Name: "bench", Help: "time pmm operations on the bank itself", Fn: k.withBank(k.cmdBench)})
 	k.shell.MustAdd(console.Cmd{Name: "bench restart", Syntax: "[-groups N] [-n RESTARTS]",
 		Help:    "time group restarts (8 actors, failure to all running) with N other groups (default 1, n 200)",

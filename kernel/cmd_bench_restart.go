@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ const benchRestartName = "bench.restart"
 // cmdBenchRestart measures group restarts on the target with its own
 // controller (restartbench): the real groups are not touched and nothing is
 // logged per restart.
-func (k *kernel) cmdBenchRestart(out io.Writer, args []string) error {
+func (k *system) cmdBenchRestart(out io.Writer, args []string) error {
 	o := restartbench.Options{Others: 1, Restarts: 200}
 	for len(args) > 0 {
 		if len(args) < 2 {

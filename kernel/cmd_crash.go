@@ -1,23 +1,23 @@
-package main
+package kernel
 
 import (
 	"fmt"
 	"io"
 
-	"github.com/hotrestart/tamago-hr/actors/examples"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
 func undefinedInstruction()
 
-func init() {
-	examples.Undefined = undefinedInstruction
-}
+// UndefinedInstruction executes an undefined instruction (ARM ARM A8.8.247
+// UDF): in an actor it becomes a *Fault panic of that actor, which its group
+// restart handles; anywhere else it restarts the site.
+func UndefinedInstruction() { undefinedInstruction() }
 
 // badSystemPointer is never allocated (page 0 is unmapped).
 var badSystemPointer *[8]uint32
 
-func (k *kernel) addCrashCommand() {
+func (k *system) addCrashCommand() {
 	k.shell.MustAdd(console.Cmd{Name: "crash", Syntax: "panic|nil|undef", Help: "fail the console goroutine itself (outside any actor): a site restart follows", MinArgs: 1, MaxArgs: 1,
 		Fn: func(out io.Writer, args []string) error {
 			switch args[0] {

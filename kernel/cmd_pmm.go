@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"encoding/hex"
@@ -15,7 +15,7 @@ import (
 // maxDump bounds `pmm dump` so a big block cannot flood the console.
 const maxDump = 4096
 
-func (k *kernel) addPmmCommands() {
+func (k *system) addPmmCommands() {
 	sh := k.shell
 	sh.MustAdd(console.Cmd{Name: "pmm ls", Help: "list the bank's blocks", Fn: k.withBank(k.cmdPmmLs)})
 	sh.MustAdd(console.Cmd{Name: "pmm stat", Help: "pages and blocks used and free, largest free run", Fn: k.withBank(k.cmdPmmStat)})
@@ -28,7 +28,7 @@ func (k *kernel) addPmmCommands() {
 }
 
 // withBank refuses bank commands when the bank could not be opened.
-func (k *kernel) withBank(fn console.Fn) console.Fn {
+func (k *system) withBank(fn console.Fn) console.Fn {
 	return func(out io.Writer, args []string) error {
 		if k.bank == nil {
 			return errors.New("pmm: no bank")
@@ -37,7 +37,7 @@ func (k *kernel) withBank(fn console.Fn) console.Fn {
 	}
 }
 
-func (k *kernel) cmdPmmLs(out io.Writer, _ []string) error {
+func (k *system) cmdPmmLs(out io.Writer, _ []string) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tKEY\tOWNER\tPAGE\tPAGES\tBYTES")
 	for _, b := range k.bank.Blocks() {
@@ -46,7 +46,7 @@ func (k *kernel) cmdPmmLs(out io.Writer, _ []string) error {
 	return tw.Flush()
 }
 
-func (k *kernel) cmdPmmStat(out io.Writer, _ []string) error {
+func (k *system) cmdPmmStat(out io.Writer, _ []string) error {
 	s := k.bank.Stats()
 	fmt.Fprintf(out, "page size %d; pages %d: %d used, %d free, %d metadata; largest free run %d pages\n",
 		pmm.PageSize, s.Pages, s.UsedPages, s.FreePages, s.MetaPages, s.LargestFreeRun)
@@ -54,7 +54,7 @@ func (k *kernel) cmdPmmStat(out io.Writer, _ []string) error {
 	return nil
 }
 
-func (k *kernel) cmdPmmAlloc(out io.Writer, args []string) error {
+func (k *system) cmdPmmAlloc(out io.Writer, args []string) error {
 	size, err := tunables.ParseValue(args[1])
 	if err != nil || size < 1 || size > int64(bankBytes) {
 		return fmt.Errorf("pmm alloc: size %s is not 1…%d bytes", console.Quote(args[1]), bankBytes)
@@ -78,7 +78,7 @@ func (k *kernel) cmdPmmAlloc(out io.Writer, args []string) error {
 
 // cmdPmmFree goes through the controller, which refuses a block a live
 // group's key tags or a running actor has mapped.
-func (k *kernel) cmdPmmFree(out io.Writer, args []string) error {
+func (k *system) cmdPmmFree(out io.Writer, args []string) error {
 	free := k.bank.Free
 	if k.ctl != nil {
 		free = k.ctl.FreeBlock
@@ -90,7 +90,7 @@ func (k *kernel) cmdPmmFree(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *kernel) cmdPmmFreeAll(out io.Writer, args []string) error {
+func (k *system) cmdPmmFreeAll(out io.Writer, args []string) error {
 	freeAll := k.bank.FreeAll
 	if k.ctl != nil {
 		freeAll = k.ctl.FreeKey
@@ -103,7 +103,7 @@ func (k *kernel) cmdPmmFreeAll(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *kernel) cmdPmmDump(out io.Writer, args []string) error {
+func (k *system) cmdPmmDump(out io.Writer, args []string) error {
 	mem, _, err := k.bank.Lookup(args[0])
 	if err != nil {
 		return fmt.Errorf("pmm dump %s: %w", console.Quote(args[0]), err)
@@ -121,7 +121,7 @@ func (k *kernel) cmdPmmDump(out io.Writer, args []string) error {
 	return err
 }
 
-func (k *kernel) cmdPmmWrite(out io.Writer, args []string) error {
+func (k *system) cmdPmmWrite(out io.Writer, args []string) error {
 	mem, info, err := k.bank.Lookup(args[0])
 	if err != nil {
 		return fmt.Errorf("pmm write %s: %w", console.Quote(args[0]), err)
@@ -134,7 +134,7 @@ func (k *kernel) cmdPmmWrite(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *kernel) cmdPmmVerify(out io.Writer, _ []string) error {
+func (k *system) cmdPmmVerify(out io.Writer, _ []string) error {
 	if err := k.bank.Verify(); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 
 // addStatsCommands registers stats and gc: what the runtime holds, so a
 // leak across restarts shows as numbers that grow.
-func (k *kernel) addStatsCommands() {
+func (k *system) addStatsCommands() {
 	k.shell.MustAdd(console.Cmd{Name: "stats", Help: "heap, GCs, goroutines, stacks, uptime, restarts, boot checks", Fn: k.cmdStats})
 	k.shell.MustAdd(console.Cmd{Name: "gc", Help: "force a garbage collection now; heap before and after", Fn: k.cmdGC})
 }
@@ -30,7 +30,7 @@ func liveHeap() uint64 {
 
 // cmdStats prints one "name: value" line each, sizes in bytes, so tests
 // and people read the same numbers.
-func (k *kernel) cmdStats(out io.Writer, _ []string) error {
+func (k *system) cmdStats(out io.Writer, _ []string) error {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	fmt.Fprintf(out, "heap in use: %d bytes\n", m.HeapInuse)
@@ -55,7 +55,7 @@ func (k *kernel) cmdStats(out io.Writer, _ []string) error {
 
 // cmdGC runs runtime.GC: the quickest way to make a corrupt heap or a
 // stale GC mask show itself.
-func (k *kernel) cmdGC(out io.Writer, _ []string) error {
+func (k *system) cmdGC(out io.Writer, _ []string) error {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	runtime.GC()
@@ -67,7 +67,7 @@ func (k *kernel) cmdGC(out io.Writer, _ []string) error {
 // bootChecks reports, before anything else runs, what cpuinit found: a hot
 // boot whose restored data failed its check (cpuinit reset the SoC instead)
 // or a BSS that was not zeroed.
-func (k *kernel) bootChecks() {
+func (k *system) bootChecks() {
 	if report, failed := hw.RestoreReport(); failed {
 		k.hotCheckFailed = true
 		fmt.Printf("hr: hot reboot failed its check, WDOG1 reset instead: %s\n", report)

@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
-func (k *kernel) addSystemCommands() {
+func (k *system) addSystemCommands() {
 	sh := k.shell
 	sh.MustAdd(console.Cmd{Name: "bank", Help: "bank address, size, cold/warm state and boot counters", Fn: k.cmdBank})
 	sh.MustAdd(console.Cmd{Name: "restart", Help: "site restart: every group comes back, the bank is kept", Fn: k.cmdRestart})
@@ -29,7 +29,7 @@ func (k *kernel) addSystemCommands() {
 	}})
 }
 
-func (k *kernel) cmdBank(out io.Writer, _ []string) error {
+func (k *system) cmdBank(out io.Writer, _ []string) error {
 	if k.bank == nil {
 		return fmt.Errorf("no bank")
 	}
@@ -48,12 +48,12 @@ func (k *kernel) cmdBank(out io.Writer, _ []string) error {
 	return nil
 }
 
-func (k *kernel) cmdRestart(out io.Writer, _ []string) error {
+func (k *system) cmdRestart(out io.Writer, _ []string) error {
 	k.siteRestart(siteAsked, "console restart")
 	return nil
 }
 
-func (k *kernel) cmdShutdown(out io.Writer, args []string) error {
+func (k *system) cmdShutdown(out io.Writer, args []string) error {
 	if args[0] != "-i" {
 		return fmt.Errorf("%w: shutdown -i 0|1", console.ErrUsage)
 	}
@@ -67,7 +67,7 @@ func (k *kernel) cmdShutdown(out io.Writer, args []string) error {
 	return fmt.Errorf("shutdown: run level %s not supported (0 reboot, 1 site restart)", console.Quote(args[1]))
 }
 
-func (k *kernel) cmdReboot(out io.Writer, _ []string) error {
+func (k *system) cmdReboot(out io.Writer, _ []string) error {
 	fmt.Fprintln(out, "hr: cold reboot, discarding the bank")
 	k.stopAll("reboot")
 	k.recordIntent(bootrec.PathCold, plainReset, "console reboot")
@@ -80,13 +80,13 @@ func (k *kernel) cmdReboot(out io.Writer, _ []string) error {
 	return nil
 }
 
-func (k *kernel) cmdReset(out io.Writer, _ []string) error {
+func (k *system) cmdReset(out io.Writer, _ []string) error {
 	k.recordIntent(bootrec.PathWarm, plainReset, "console reset")
 	hw.WarmReset()
 	return nil
 }
 
-func (k *kernel) cmdHalt(out io.Writer, args []string) error {
+func (k *system) cmdHalt(out io.Writer, args []string) error {
 	code := 0
 	if len(args) == 1 {
 		c, err := strconv.Atoi(args[0])
@@ -103,7 +103,7 @@ func (k *kernel) cmdHalt(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *kernel) cmdDmesg(out io.Writer, args []string) error {
+func (k *system) cmdDmesg(out io.Writer, args []string) error {
 	log := k.prevLog
 	if len(args) == 1 {
 		if args[0] != "now" {
@@ -130,7 +130,7 @@ func (k *kernel) cmdDmesg(out io.Writer, args []string) error {
 	return err
 }
 
-func (k *kernel) cmdTunables(out io.Writer, _ []string) error {
+func (k *system) cmdTunables(out io.Writer, _ []string) error {
 	cur := tunables.Current()
 	for i, d := range tunables.Table {
 		mark := ""

@@ -1,7 +1,7 @@
-package main
+package kernel
 
 // addCommands builds the console's command table.
-func (k *kernel) addCommands() {
+func (k *system) addCommands() {
 	k.addSystemCommands()
 	k.addPmmCommands()
 	k.addActorCommands()

@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
-	"github.com/hotrestart/tamago-hr/actors/examples"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
@@ -26,10 +25,12 @@ func controllerConfig() actors.Config {
 }
 
 // startController opens the controller's records in the bank.
-func (k *kernel) startController() error {
+func (k *system) startController() error {
 	progs := &actors.Programs{}
-	if err := examples.Register(progs); err != nil {
-		return err
+	if k.register != nil {
+		if err := k.register(progs); err != nil {
+			return fmt.Errorf("programs: %w", err)
+		}
 	}
 	ctl, err := actors.New(k.bank, controllerConfig(), progs, actors.Deps{
 		Clock:       actors.RealClock{},
@@ -54,7 +55,7 @@ func (k *kernel) startController() error {
 // A policy escalation does not count towards safe mode: the policy holds a
 // group that escalates again within its probation, so one failing group
 // cannot loop the site (actors package documentation).
-func (k *kernel) onSiteRestartRequest(r actors.SiteRestartRequest) {
+func (k *system) onSiteRestartRequest(r actors.SiteRestartRequest) {
 	kind := siteAuto
 	if r.Kind == actors.SitePolicy {
 		kind = sitePolicy
@@ -63,7 +64,7 @@ func (k *kernel) onSiteRestartRequest(r actors.SiteRestartRequest) {
 }
 
 // resumeGroups restarts every registered group's direct actors.
-func (k *kernel) resumeGroups(out io.Writer) {
+func (k *system) resumeGroups(out io.Writer) {
 	n, err := k.ctl.Resume()
 	if err != nil {
 		fmt.Fprintf(out, "hr: resume: %v\n", err)
@@ -71,6 +72,6 @@ func (k *kernel) resumeGroups(out io.Writer) {
 	fmt.Fprintf(out, "hr: %d groups resumed\n", n)
 }
 
-func (k *kernel) logf(format string, args ...any) {
+func (k *system) logf(format string, args ...any) {
 	fmt.Fprintf(&k.out, format+"\n", args...)
 }

@@ -1,11 +1,14 @@
-// Command kernel is the firmware image: it opens the persistent bank, reads
-// the boot record, brings back the restart groups and serves the console.
+// Package kernel is the firmware as a library: a firmware image's main
+// package calls Main with its programs and console commands, and the kernel
+// opens the persistent bank, reads the boot record, brings back the restart
+// groups and serves the console. The board is chosen at build time by a tag
+// (mx6ullevk or usbarmory, see README.md), never by the image.
 //
 // Boot sequence: bank and boot record -> banner -> mode (normal, or safe
 // when site restarts come too fast) -> fault handler and watchdog ->
 // controller -> startup script (arun -g lines on cold boots only) -> groups
 // resumed (warm boots, not in safe mode) -> console.
-package main
+package kernel
 
 import (
 	"fmt"
@@ -19,8 +22,19 @@ import (
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
-// kernel is the system-wide state main wires together.
-type kernel struct {
+// Config is what a firmware image brings to the kernel.
+type Config struct {
+	// Programs registers the image's programs, what `arun PROGRAM` runs
+	// (spec: arun); nil registers none. An error stops no boot: it is
+	// printed and the console still serves.
+	Programs func(*actors.Programs) error
+	// Commands are console commands added to the built-in ones; a name
+	// already taken is reported at boot and that command left out.
+	Commands []console.Cmd
+}
+
+// system is the system-wide state Main wires together.
+type system struct {
 	bank    *pmm.Bank
 	bankRep pmm.OpenReport
 	rec     bootrec.Record
@@ -36,6 +50,8 @@ type kernel struct {
 	out   console.Log // what actors and the controller print, to every session
 	ctl   *actors.Controller
 	progs *actors.Programs
+	// register fills progs (Config.Programs)
+	register func(*actors.Programs) error
 
 	restarting chan struct{} // closed by the first site restart request
 
@@ -44,14 +60,22 @@ type kernel struct {
 	unexplained    string // why a reset with the watchdog breadcrumb was not WDOG1's
 }
 
-var k = kernel{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
+var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
 
-func main() {
+// Main boots the firmware with cfg and serves the serial console; it never
+// returns. It must be called once, from the image's main function.
+func Main(cfg Config) {
 	k.booted = time.Now()
 	installFaultHandler()
 	installExitHook()
 	k.shell = console.New()
 	k.addCommands()
+	for _, c := range cfg.Commands {
+		if err := k.shell.Add(c); err != nil {
+			fmt.Printf("hr: console command %s left out: %v\n", console.Quote(c.Name), err)
+		}
+	}
+	k.register = cfg.Programs
 	k.bootChecks()
 
 	if err := k.openBank(); err != nil {
@@ -91,14 +115,14 @@ const consoleRetry = 100 * time.Millisecond
 
 // decideMode trips the crash-loop breaker: a boot that follows too many
 // site restarts within kern.crashLoopWindow of run time enters safe mode.
-func (k *kernel) decideMode() {
+func (k *system) decideMode() {
 	n := k.rec.RecentSiteRestarts(k.rec.ClockMs, tunables.CrashLoopWindow)
 	k.rec.SafeMode = k.siteRestarted && n >= tunables.CrashLoopCount
 	k.recs.Save(k.rec)
 }
 
 // cold reports whether this boot found no valid bank.
-func (k *kernel) cold() bool { return !k.bankRep.Warm }
+func (k *system) cold() bool { return !k.bankRep.Warm }
 
 // bankGeometry is the geometry the tunables ask for.
 func bankGeometry() pmm.Geometry {

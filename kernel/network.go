@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"crypto/rand"
@@ -35,7 +35,7 @@ const hostKeyKey = "__SYS.kern"
 
 // networkKeys returns the built-in authorized keys, or nil after saying in
 // one line why the network console stays off.
-func (k *kernel) networkKeys() []ssh.PublicKey {
+func (k *system) networkKeys() []ssh.PublicKey {
 	keys, err := netconsole.ParseAuthorizedKeys(authorizedKeys)
 	switch {
 	case err != nil:
@@ -49,7 +49,7 @@ func (k *kernel) networkKeys() []ssh.PublicKey {
 }
 
 // serveConsole serves the SSH console on l; via names the link in the log.
-func (k *kernel) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Signer, via string) {
+func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Signer, via string) {
 	cfg := netconsole.Config{
 		Shell:          k.shell,
 		HostKey:        host,
@@ -68,7 +68,7 @@ func (k *kernel) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 
 // sshHostKey keeps the host key in the bank; without a bank the key is
 // made fresh for this boot only, and the log says so.
-func (k *kernel) sshHostKey() (ssh.Signer, error) {
+func (k *system) sshHostKey() (ssh.Signer, error) {
 	if k.bank == nil {
 		k.logf("ssh: no bank: host key is new and will not survive a restart")
 		key, _, err := netconsole.HostKey(make([]byte, netconsole.HostKeySize), rand.Reader)

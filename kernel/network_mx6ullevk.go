@@ -1,6 +1,6 @@
 //go:build mx6ullevk
 
-package main
+package kernel
 
 import (
 	"fmt"
@@ -30,7 +30,7 @@ func enetPort() *enet.ENET {
 // startNetwork brings up the Ethernet console when an authorized key is
 // built in; otherwise, or on any error, it says why in one line and the
 // UART stays the only console.
-func (k *kernel) startNetwork() {
+func (k *system) startNetwork() {
 	keys := k.networkKeys()
 	if keys == nil {
 		return

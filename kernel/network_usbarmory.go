@@ -1,6 +1,6 @@
 //go:build usbarmory
 
-package main
+package kernel
 
 import (
 	"github.com/usbarmory/imx-usbnet"
@@ -14,7 +14,7 @@ import (
 // startNetwork brings up the USB network console when an authorized key is
 // built in; otherwise, or on any error, it says why in one line and the
 // UART stays the only console.
-func (k *kernel) startNetwork() {
+func (k *system) startNetwork() {
 	keys := k.networkKeys()
 	if keys == nil {
 		return

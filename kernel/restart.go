@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 
 // stopAll stops every actor within hrCtrl.stopTimeout before a reset; the
 // ones that do not stop are named, and the reset goes on regardless.
-func (k *kernel) stopAll(why string) {
+func (k *system) stopAll(why string) {
 	if k.ctl == nil {
 		return
 	}
@@ -22,7 +22,7 @@ func (k *kernel) stopAll(why string) {
 // siteRestart restarts the whole system and keeps the bank: who and why go
 // into the boot record first, and every registered group comes back by
 // itself on the next boot. Only the first request acts.
-func (k *kernel) siteRestart(kind resetKind, why string) {
+func (k *system) siteRestart(kind resetKind, why string) {
 	select {
 	case <-k.restarting:
 		return
@@ -50,7 +50,7 @@ func (k *kernel) siteRestart(kind resetKind, why string) {
 const logFlushTimeout = 500 * time.Millisecond
 
 // flushLog lets the last lines before a reset reach every session.
-func (k *kernel) flushLog() {
+func (k *system) flushLog() {
 	t := time.NewTimer(logFlushTimeout)
 	defer t.Stop()
 	if !k.out.Flush(t.C) {
@@ -62,7 +62,7 @@ func (k *kernel) flushLog() {
 // ran (nobody reads it any more): the new boot must not receive the tail
 // of a line as a command of its own. It waits for 2 ms of quiet, at most
 // 100 ms, as QEMU delivers the next byte only after the last was read.
-func (k *kernel) discardTyping() {
+func (k *system) discardTyping() {
 	if n := hw.Console().Drain(2*time.Millisecond, 100*time.Millisecond); n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}

@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	_ "embed"
@@ -13,7 +13,7 @@ var startupScript string
 // runStartup runs the startup script. On a warm boot (the groups are in the
 // bank) `arun -g` lines are skipped. Errors name the line and never stop
 // the boot.
-func (k *kernel) runStartup(out io.Writer, warm bool) {
+func (k *system) runStartup(out io.Writer, warm bool) {
 	for i, line := range strings.Split(startupScript, "\n") {
 		f := strings.Fields(line)
 		if len(f) == 0 || strings.HasPrefix(f[0], "#") {

@@ -1,4 +1,4 @@
-package main
+package kernel
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ const watchdogIntent = "watchdog expiry: the scheduler was starved"
 
 // startWatchdog arms WDOG1 and services it, saving the persistent clock on
 // the way.
-func (k *kernel) startWatchdog() {
+func (k *system) startWatchdog() {
 	timeout := int(tunables.WatchdogTimeout)
 	k.recordIntent(bootrec.PathWatchdog, plainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeout))
 	hw.EnableWatchdog(timeout)
