@@ -59,7 +59,7 @@ else
 $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
-HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/kernel$$' -e '/kernel/image$$' -e '/qemu$$')
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$')
 
 .PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu build-all vet fuzz bench qemu-install imx imx-tools clean
 

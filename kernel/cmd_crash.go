@@ -7,8 +7,6 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
-func undefinedInstruction()
-
 // UndefinedInstruction executes an undefined instruction (ARM ARM A8.8.247
 // UDF): in an actor it becomes a *Fault panic of that actor, which its group
 // restart handles; anywhere else it restarts the site.

@@ -1,6 +1,7 @@
 package imx6
 
 import (
+	"io"
 	"time"
 
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
@@ -11,11 +12,12 @@ import (
 // i.MX6UL/ULL; a board package embeds it and adds what differs (its name,
 // console UART, LEDs and the bus masters to stop before a hot reboot).
 type SoC struct {
-	UART *uart.UART // console
+	UART      *uart.UART // console
+	BankStart uint32     // persistent bank address, from the board's layout.go
 }
 
 // Console is the serial console as an io.ReadWriter.
-func (s SoC) Console() Serial { return Serial{UART: s.UART} }
+func (s SoC) Console() io.ReadWriter { return Serial{UART: s.UART} }
 
 // ConsoleTx writes one byte from any context, allocation free (printk).
 func (s SoC) ConsoleTx(c byte) { s.UART.Tx(c) }
@@ -23,8 +25,17 @@ func (s SoC) ConsoleTx(c byte) { s.UART.Tx(c) }
 // Emulated reports whether the firmware runs under QEMU.
 func (SoC) Emulated() bool { return !imx6ul.Native }
 
-// MapBank maps the persistent bank [start, end) and returns it.
-func (SoC) MapBank(start, end uint32) []byte { return MapBank(start, end) }
+// Bank maps the persistent bank and returns its address and its
+// pmm.rambankSize bytes in whole pages (layout.go).
+func (s SoC) Bank() (addr uint32, mem []byte) {
+	return s.BankStart, MapBank(s.BankStart, s.BankStart+BankReserve)[:BankSize]
+}
+
+// DrainConsole discards console input until quiet passes with none, at
+// most for limit; it returns the bytes dropped (Serial.Drain).
+func (s SoC) DrainConsole(quiet, limit time.Duration) int {
+	return Serial{UART: s.UART}.Drain(quiet, limit)
+}
 
 // WarmReset resets the SoC and keeps DRAM; it does not return.
 func (SoC) WarmReset() { WarmReset() }

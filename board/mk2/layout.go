@@ -1,0 +1,23 @@
+package mk2
+
+import (
+	_ "unsafe"
+
+	"github.com/hotrestart/tamago-hr/board/internal/imx6"
+)
+
+// DRAM window (IMX6ULLRM 2.2, MMDC at 0x80000000; 512 MiB fitted) and what
+// the image keeps at its top (board/internal/imx6/layout.go): the
+// persistent bank, and the hot-reboot save area right below it.
+const (
+	DRAMStart = 0x80000000
+	DRAMSize  = 0x20000000
+	BankStart = DRAMStart + DRAMSize - imx6.BankReserve
+	SaveStart = BankStart - imx6.SaveSize
+)
+
+// ramSize ends the runtime's RAM at the save area (tag linkramsize drops
+// tamago's 512 MiB). cpuinit reads it before any Go runs: a constant.
+//
+//go:linkname ramSize runtime/goos.RamSize
+var ramSize uint = SaveStart - DRAMStart
