@@ -137,6 +137,7 @@ func TestPersistentTypeChecks(t *testing.T) {
 		N uint32
 		P *uint32
 	}
+	//lint:ignore U1000 the unexported field is what Load must refuse
 	type hidden struct{ n uint32 }
 	type padded struct {
 		A uint8
