@@ -60,8 +60,8 @@ var (
 //	site restart (`restart`), hot or warm reboot   kept
 //	clean termination of the whole group           freed (with the group key)
 //	`akill -g GID`                                 freed
-//	cold reboot, power cycle, `pmm freeall`        lost (`pmm freeall` of a
-//	                                               live group is refused)
+//	cold reboot, power cycle                       lost (the bank starts blank)
+//	`pmm free`, `pmm freeall` from the console     refused while the group exists
 //
 // A reset in the middle of Commit leaves the previous value; a reset after
 // Commit returned leaves the new one.
