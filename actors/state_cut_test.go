@@ -40,14 +40,9 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 		next := cutState{Seq: uint64(i+1) * 0x0101010101, Temps: [3]int16{int16(-i), int16(100 * i), 7}, On: i%2 == 0, Avg: float32(i) / 3}
 		before := slices.Clone(blk)
 		require.NoError(t, s.Commit(next))
-		after := slices.Clone(blk)
-		var diff []int
-		for j := range blk {
-			if before[j] != after[j] {
-				diff = append(diff, j)
-			}
-		}
+		diff := changed(before, blk)
 		require.NotEmpty(t, diff)
+		after := slices.Clone(blk)
 		for _, landed := range cuts(len(diff), rng) {
 			img := slices.Clone(before)
 			for _, k := range landed {
@@ -71,6 +66,16 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 		prev = next
 	}
 	t.Logf("%d cut images", images)
+}
+
+// changed lists the offsets where a and b differ.
+func changed(a, b []byte) (at []int) {
+	for i, x := range a {
+		if x != b[i] {
+			at = append(at, i)
+		}
+	}
+	return at
 }
 
 // cuts lists the sets of changed bytes (indexes into them) a reset may
