@@ -173,9 +173,32 @@ func TestPersistentTypeChecks(t *testing.T) {
 		st, err := actors.Load[padded](ctx, "PAD")
 		require.NoError(t, err, "blank fields pad")
 		require.NoError(t, st.Commit(padded{A: 1, B: 2}))
+
+		big, err := actors.Load[[5000]byte](ctx, "BIG")
+		require.NoError(t, err)
+		var v [5000]byte
+		v[0], v[4999] = 1, 2
+		require.NoError(t, big.Commit(v))
 		return false, nil
 	})
-	_, _, err := e.bank.Lookup("X@1")
+	_, info, err := e.bank.Lookup("BIG@1")
+	require.NoError(t, err)
+	assert.Equal(t, 3, info.Pages, "two copies of 16 + 8 + 5000 bytes")
+	e.reboot()
+	_, err = e.ctl.Resume()
+	require.NoError(t, err)
+	e.waitRunning("cmd.1.1", 2)
+	e.do("cmd.1.1", func(ctx *actors.Context) (bool, error) {
+		big, err := actors.Load[[5000]byte](ctx, "BIG")
+		require.NoError(t, err)
+		v := big.Get()
+		assert.Equal(t, [3]byte{1, 0, 2}, [3]byte{v[0], v[2500], v[4999]})
+		pad, err := actors.Load[padded](ctx, "PAD")
+		require.NoError(t, err)
+		assert.Equal(t, padded{A: 1, B: 2}, pad.Get())
+		return false, nil
+	})
+	_, _, err = e.bank.Lookup("X@1")
 	assert.ErrorIs(t, err, pmm.ErrNotFound, "no block for a refused type")
 
 	e.run(-1, "cmd")
