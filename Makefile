@@ -155,6 +155,7 @@ vet: toolchain
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) $(HOST_PKGS) ./qemu
 	$(GOENV) $(TAMAGO) vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
+	tamago=$(TAMAGO) && cd $(APP_TEST) && $(GOENV) $$tamago vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit .
 
 test-host:
 	go test -count=1 $(HOST_PKGS)
@@ -171,17 +172,22 @@ SSH_TEST_KEY := qemu/testdata/ssh/id_ed25519
 # without escalating: badness decays every 100 ms and never reaches 1000.
 SOAK_TUNABLES := hrCtrl.maxBadness=1000 hrCtrl.interval=100 hrCtrl.minRunTime=0 hrCtrl.maxBackoff=0 pmm.maxBlocks=64
 
+# ...and a firmware of another module, built as a user builds theirs
+# (README "Write your own service").
+APP_TEST := qemu/testdata/myfirmware
+
 build-all:
 	$(MAKE) imx TARGET=usbarmory
 	$(MAKE) image TARGET=mx6ullevk
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-test STARTUP=qemu/testdata/startup.rc TUNABLES="$(TEST_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-soak TUNABLES="$(SOAK_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-ssh AUTHORIZED_KEYS=$(SSH_TEST_KEY).pub
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST)
 
 test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
-	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf \
+	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu
