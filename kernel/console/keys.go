@@ -2,6 +2,7 @@ package console
 
 import (
 	"io"
+	"strings"
 	"sync"
 )
 
@@ -43,8 +44,11 @@ type verdict struct {
 //     lines run as typed ones; x/term would flag each with
 //     ErrPasteIndicator and an unterminated paste would flag every line
 //     after it.
-//   - escape sequences: complete CSI (ESC [ … final) and SS3 (ESC O x)
-//     sequences ending in a letter or '~' pass; any other ESC is dropped
+//   - escape sequences: complete CSI sequences (ESC [ … final) ending in a
+//     letter or '~' pass; SS3 cursor keys (ESC O A…D, H, F: arrows in
+//     application mode) pass as their CSI form, other SS3 keys (F1–F4,
+//     keypad) are dropped, since x/term would end them at the 'O' and
+//     type the key's letter; any other ESC is dropped
 //     with what follows it up to the byte that shows it was not a
 //     sequence, which is passed on. x/term would take a bare ESC and the
 //     next key as one unknown sequence.
@@ -173,8 +177,12 @@ func (f *keyFilter) escape(c byte, p []byte) int {
 		return f.plain(c, p)
 	case s[1] == 'O':
 		f.seq = f.seq[:0]
-		if isFinal(c) {
-			return copy(p, s)
+		switch {
+		case strings.IndexByte("ABCDHF", c) >= 0:
+			// application-mode cursor keys: x/term knows them as CSI
+			return copy(p, []byte{esc, '[', c})
+		case isFinal(c):
+			return 0 // F1–F4 and keypad keys: x/term would end them at the 'O'
 		}
 		return f.plain(c, p)
 	case c >= 0x20 && c <= 0x3f && len(s) < maxEscape:

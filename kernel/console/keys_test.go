@@ -81,6 +81,14 @@ func TestBareEscapeKeepsTheNextKey(t *testing.T) {
 	assert.NotContains(t, out, "error")
 }
 
+// SS3 keys: application-mode arrows move the cursor, F1–F4 are dropped
+// whole; neither types its letter into the line.
+func TestSS3KeysConsumedWhole(t *testing.T) {
+	got, out := serve(t, true, "\x1bOParun x\r\x1bOSarun ab\x1bODc\r\x1bOHarun d\x1bOF\x1bOMe\r")
+	assert.Equal(t, []string{"x", "acb", "de"}, got)
+	assert.NotContains(t, out, "error")
+}
+
 // 100 KB of every byte value: the session never wedges or ends, and a
 // Ctrl-C then a command still run.
 func TestSessionSurvivesRandomBytes(t *testing.T) {
