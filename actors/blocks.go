@@ -127,6 +127,13 @@ func (c *Controller) allocate(x *Context, name string, size int, key string, gro
 		if g, ok := c.keyGroup(b.Key); ok && g.gid != x.Group() {
 			return nil, fmt.Errorf("%w: block %s belongs to group %d", ErrBlockInUse, name, g.gid)
 		}
+		// a group block made by someone else (`pmm alloc NAME@GID` on the
+		// console) would not be freed with the group, and its bytes are
+		// not the group's: it is refused rather than adopted
+		if group && b.Key != key {
+			return nil, fmt.Errorf("%w: block %s has key %s, not group %d's (pmm free %s lets the group allocate it)",
+				ErrBlockInUse, name, strconv.Quote(b.Key), x.Group(), name)
+		}
 	}
 	var blk []byte
 	var err error

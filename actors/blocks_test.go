@@ -78,6 +78,30 @@ func TestGroupBlockNamesArePerGroup(t *testing.T) {
 	})
 }
 
+// A block named like a group block but made by someone else (the console's
+// `pmm alloc NAME@GID`) is refused by AllocateGroup and Load, never
+// adopted: it would outlive the group, and its bytes are not the group's.
+func TestForeignGroupBlockRefused(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.bank.Allocate("ODO@5", 100, "console")
+	require.NoError(t, err)
+	e.run(5, "cmd")
+	e.do("cmd.5.1", func(ctx *actors.Context) (bool, error) {
+		_, err := ctx.AllocateGroup("ODO", 8)
+		assert.EqualError(t, err, `actors: block in use: block ODO@5 has key "console", not group 5's (pmm free ODO@5 lets the group allocate it)`)
+		_, err = actors.Load[uint64](ctx, "ODO")
+		assert.ErrorIs(t, err, actors.ErrBlockInUse)
+		return false, nil
+	})
+	require.NoError(t, e.ctl.FreeBlock("ODO@5"))
+	e.do("cmd.5.1", func(ctx *actors.Context) (bool, error) {
+		st, err := actors.Load[uint64](ctx, "ODO")
+		require.NoError(t, err)
+		assert.Equal(t, uint64(0), st.Get())
+		return false, nil
+	})
+}
+
 // An ordinary actor has no group blocks, and its site-wide blocks are
 // protected only while it runs.
 func TestOrdinaryActorBlocks(t *testing.T) {
