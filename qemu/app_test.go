@@ -16,7 +16,17 @@ var odoRe = regexp.MustCompile(`odometer: (\d+) m, start (\d+)\r?\n`)
 // requiring the service's start count to be start.
 func (s *session) odo(start int) int {
 	s.t.Helper()
-	out := s.run("odo")
+	return s.odoOut(s.run("odo"), start)
+}
+
+// odoIn is odo for group gid's odometer.
+func (s *session) odoIn(gid, start int) int {
+	s.t.Helper()
+	return s.odoOut(s.run("odo "+itoa(gid)), start)
+}
+
+func (s *session) odoOut(out string, start int) int {
+	s.t.Helper()
 	m := odoRe.FindStringSubmatch(out)
 	require.NotNil(s.t, m, "odo: %q", out)
 	require.Equal(s.t, strconv.Itoa(start), m[2], "odo: %q", out)
@@ -32,20 +42,20 @@ func (s *session) odo(start int) int {
 func TestOwnFirmware(t *testing.T) {
 	s := start(t, envImage(t, "HR_APP_IMAGE"))
 	s.banner()
-	assert.Regexp(t, `(?m)^odo\s+ask the running odometer for its distance`, s.run("help"))
+	assert.Regexp(t, `(?m)^odo \[GID\]\s+ask the running odometer \(of group GID\) for its distance`, s.run("help"))
 	assert.Contains(t, s.run("odo"), "error: the odometer is not running (arun -g GID odometer)")
 	s.arun("odometer")
 	s.expect(`hr: aid \d+ odometer failed \(not restartable\): actors: not a restartable actor: odometer has no group key`)
 
 	aid := s.arun("-g 1 odometer")
-	s.expect(`odometer: start 1 at 0 m`)
-	s.expect(`odometer: 100 m`)
+	s.expect(`odometer 1: start 1 at 0 m`)
+	s.expect(`odometer 1: 100 m`)
 	before := s.odo(1)
 	require.GreaterOrEqual(t, before, 100, "it drives")
 
 	s.run("inject " + itoa(aid) + " panic")
 	s.expect(`hr: group 1 restart 1 \(aid ` + itoa(aid) + ` odometer\.1\.1: panic: odometer: injected panic\)`)
-	m := s.expect(`odometer: start 2 at (\d+) m`)
+	m := s.expect(`odometer 1: start 2 at (\d+) m`)
 	kept, _ := strconv.Atoi(m[1])
 	assert.GreaterOrEqual(t, kept, before, "the distance survives the group restart")
 	before = s.odo(2)
@@ -53,8 +63,19 @@ func TestOwnFirmware(t *testing.T) {
 
 	require.NoError(t, s.Send("restart"))
 	s.banner()
-	m = s.expect(`odometer: start 3 at (\d+) m`)
+	m = s.expect(`odometer 1: start 3 at (\d+) m`)
 	kept, _ = strconv.Atoi(m[1])
 	assert.GreaterOrEqual(t, kept, before, "the distance survives the site restart")
 	assert.GreaterOrEqual(t, s.odo(3), kept)
+
+	// one odometer per group (its state has one writer); `odo GID` picks
+	// a group once there are several
+	s.arun("-g 1 odometer")
+	s.expect(`odometer 1: group 1 has an odometer already`)
+	s.arun("-g 2 odometer")
+	s.expect(`odometer 2: start 1 at 0 m`)
+	assert.Contains(t, s.run("odo"), "error: odometers run in groups [1 2]: odo GID")
+	assert.Regexp(t, `odometer: \d+ m, start 1\r?\n`, s.run("odo 2"))
+	assert.Contains(t, s.run("odo 7"), "error: no odometer in group 7 (running in groups [1 2])")
+	assert.GreaterOrEqual(t, s.odoIn(1, 3), kept)
 }

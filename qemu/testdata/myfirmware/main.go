@@ -21,7 +21,7 @@ func main() {
 		Programs: func(p *actors.Programs) error {
 			return p.Register("odometer", Odometer, "counts distance in persistent state: "+odometerSyntax)
 		},
-		Commands: []console.Cmd{{Name: "odo", Help: "ask the running odometer for its distance",
-			MaxArgs: 0, Fn: odo}},
+		Commands: []console.Cmd{{Name: "odo", Syntax: "[GID]", Help: "ask the running odometer (of group GID) for its distance",
+			MaxArgs: 1, Fn: odo}},
 	})
 }
