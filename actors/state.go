@@ -51,7 +51,9 @@ var (
 // memory bank. Get returns the last committed value; Commit stores a new
 // one crash-safely. Every member of the group that loads the same name gets
 // the same Persistent (until the block is freed), so one member may read
-// what another commits; it is safe for concurrent use.
+// what another commits; it is safe for concurrent use. Give a state one
+// writer: two members that each Get, change and Commit it overwrite each
+// other's updates (the last Commit wins).
 //
 // What survives what (the block's lifetime, see "Persistent blocks" in the
 // package documentation):

@@ -87,4 +87,11 @@ func TestExampleCounterService(t *testing.T) {
 	s.waitAids(3, 2, aids)
 	assert.False(t, regexp.MustCompile("inconsistent").MatchString(s.Transcript()))
 	assert.True(t, strings.Contains(s.run("aps"), "counter-client"))
+
+	// a second counter in the group leaves by itself: the count has one writer
+	s.arun("-g 3 counter")
+	s.expect(`counter: group 3 has a counter already`)
+	after := s.aidsOf(3)
+	assert.Len(t, after, 2, "the group's counter and client only")
+	assert.NotContains(t, s.run("aps"), "restarting")
 }

@@ -33,7 +33,11 @@ func Counter(ctx *actors.Context) error {
 		return ctx.Exit()
 	}
 	ch := make(chan uint64)
-	services.Store(ctx.Group(), ch)
+	if _, running := services.LoadOrStore(ctx.Group(), ch); running {
+		// a second counter in the group: a state has one writer
+		ctx.Printf("counter: group %d has a counter already\n", ctx.Group())
+		return ctx.Exit()
+	}
 	defer services.CompareAndDelete(ctx.Group(), ch)
 	n := st.Get().N
 	ctx.Printf("counter: serving from %d\n", n)
