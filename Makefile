@@ -8,12 +8,17 @@
 #   make TARGET=usbarmory AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over USB
 #   make qemu AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over the EVK's ENET, on 127.0.0.1:2222 (SSH_PORT)
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
+#   make VERSION=v2 UPGRADE_KEY=minisign.pub   image version; only images signed with that key upgrade it
 
 TARGET   ?= mx6ullevk
 TUNABLES ?=
 STARTUP  ?=
 # An OpenSSH authorized_keys file built into the image; empty: no network console.
 AUTHORIZED_KEYS ?=
+# The image's version (banner, `version`, upgrade manifest) and the minisign
+# public key a hot upgrade must be signed with (empty: no signature needed).
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+UPGRADE_KEY ?=
 BUILD    ?= build
 IMAGE    ?= hr-$(TARGET)
 # APP is the firmware's main package: a directory (this module's or one of
@@ -32,6 +37,7 @@ export GOTOOLCHAIN := local
 # keeps two compiles running.
 GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago GOMAXPROCS=1
 TEXT_START := 0x80010000
+VERSION_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Version
 TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit
 TOOLCHAIN  := tamago-go1.26.0
 STATICCHECK := v0.6.1
@@ -81,16 +87,21 @@ toolchain:
 	fi
 
 # The tunables are validated on the host and laid over the committed defaults.
-image: toolchain
+# The manifest (kernel/upgrade) is written with the values and added to the
+# linked ELF as the non-loaded section .hr.manifest, before tools/hotspan.
+image: toolchain imx-tools
 	@if [ -n "$(AUTHORIZED_KEYS)" ]; then go run ./kernel/netconsole/checkkeys "$(AUTHORIZED_KEYS)"; fi
-	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen $(TUNABLES)
+	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen -manifest $(BUILD)/manifest-$(IMAGE).txt \
+		-version "$(VERSION)" -board $(TARGET) $(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(TUNABLES)
 	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go.gen"; \
 	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
 	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
+	   if [ -n "$(UPGRADE_KEY)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/upgrade/trusted/upgrade.pub" "$(abspath $(UPGRADE_KEY))"; fi; \
 	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
 	tamago=$(TAMAGO) && cd $(or $(APP_DIR),$(CURDIR)) && \
 	$(GOENV) $$tamago build -p 2 -overlay $(CURDIR)/$(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
-		-ldflags "-T $(TEXT_START) -R 0x1000" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
+		-ldflags "-T $(TEXT_START) -R 0x1000 -X '$(VERSION_VAR)=$(VERSION)'" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
+	@$(OBJCOPY) --add-section .hr.manifest=$(BUILD)/manifest-$(IMAGE).txt --set-section-flags .hr.manifest=noload,readonly $(ELF)
 	@go run ./tools/hotspan $(ELF)
 	@echo "image: $(ELF) ($$(stat -c %s $(ELF)) bytes)"
 
