@@ -56,3 +56,14 @@ func (SoC) SinceWatchdogStamp() (time.Duration, bool) { return SinceWatchdogStam
 
 // WatchdogPeriod is the timeout WDOG1 really runs for a request of ms.
 func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }
+
+// RunningImage describes the running image as loaded, for a rollback.
+func (SoC) RunningImage() (uint32, []Segment, error) { return RunningImage() }
+
+// CopyRoutine is the position-independent copy routine's code.
+func (SoC) CopyRoutine() ([]byte, error) { return Routine() }
+
+// ReadHostFile reads a file of the emulator's host (semihosting).
+func (SoC) ReadHostFile(path string, max, chunk int, progress func(done, total int)) ([]byte, error) {
+	return ReadHostFile(path, max, chunk, progress)
+}

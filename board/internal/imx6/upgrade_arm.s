@@ -1,0 +1,90 @@
+// The hot upgrade's copy routine and the helpers that describe the running
+// image (upgrade.go).
+
+#include "textflag.h"
+
+// func textStart() uint32
+TEXT ·textStart(SB),NOSPLIT,$0-4
+	MOVW	$runtime·text(SB), R0
+	MOVW	R0, ret+0(FP)
+	RET
+
+// func bssEnd() uint32
+TEXT ·bssEnd(SB),NOSPLIT,$0-4
+	MOVW	$runtime·enoptrbss(SB), R0
+	MOVW	R0, ret+0(FP)
+	RET
+
+// func entryPoint() uint32
+TEXT ·entryPoint(SB),NOSPLIT,$0-4
+	MOVW	$_rt0_arm_tamago(SB), R0
+	MOVW	R0, ret+0(FP)
+	RET
+
+// func routineAddr() uint32
+TEXT ·routineAddr(SB),NOSPLIT,$0-4
+	MOVW	$·copyRoutine(SB), R0
+	MOVW	R0, ret+0(FP)
+	RET
+
+// func jumpToStaged(code, desc uint32): MMU off, I-cache, branch predictor
+// and TLB invalidated (ARM ARM B4.2.1, B4.2.2), then the copy routine at
+// code with R0 = desc. Called with caches off (cachesOff).
+TEXT ·jumpToStaged(SB),NOSPLIT,$0-8
+	MOVW	code+0(FP), R4
+	MOVW	desc+4(FP), R5
+	MRC	15, 0, R0, C1, C0, 0
+	BIC	$1, R0				// SCTLR.M
+	MCR	15, 0, R0, C1, C0, 0
+	WORD	$0xf57ff06f			// isb
+	MOVW	$0, R0
+	MCR	15, 0, R0, C7, C5, 0		// ICIALLU
+	MCR	15, 0, R0, C7, C5, 6		// BPIALL
+	MCR	15, 0, R0, C8, C7, 0		// TLBIALL
+	WORD	$0xf57ff04f			// dsb
+	WORD	$0xf57ff06f			// isb
+	MOVW	R5, R0
+	B	(R4)
+
+// copyRoutine is copied out of the image before it runs (Routine): only
+// PC-relative branches, no literal pool, no stack. R0 = descriptor.
+TEXT ·copyRoutine(SB),NOSPLIT|NOFRAME,$0
+	MOVW	0(R0), R9			// entry
+	MOVW	4(R0), R8			// segment count
+	ADD	$8, R0
+segment:
+	CMP	$0, R8
+	B.EQ	enter
+	MOVW	0(R0), R1			// dst
+	MOVW	4(R0), R2			// src
+	MOVW	8(R0), R3			// filesz
+	MOVW	12(R0), R4			// memsz
+	SUB	R3, R4
+copy:
+	CMP	$0, R3
+	B.EQ	zero
+	MOVW.P	4(R2), R5
+	MOVW.P	R5, 4(R1)
+	SUB	$4, R3
+	B	copy
+zero:
+	MOVW	$0, R5
+zeroloop:
+	CMP	$0, R4
+	B.EQ	next
+	MOVW.P	R5, 4(R1)
+	SUB	$4, R4
+	B	zeroloop
+next:
+	ADD	$16, R0
+	SUB	$1, R8
+	B	segment
+enter:
+	MOVW	$0, R0
+	WORD	$0xf57ff04f			// dsb: the copy is in DRAM
+	MCR	15, 0, R0, C7, C5, 0		// ICIALLU: new code at old addresses
+	MCR	15, 0, R0, C7, C5, 6		// BPIALL
+	WORD	$0xf57ff04f			// dsb
+	WORD	$0xf57ff06f			// isb
+	B	(R9)
+	WORD	$0xe7f5def0			// routineEnd: never executed
