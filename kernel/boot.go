@@ -7,6 +7,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
 	"github.com/hotrestart/tamago-hr/pmm"
 	"github.com/hotrestart/tamago-hr/pmm/record"
 )
@@ -52,8 +53,8 @@ func (k *system) openBank() error {
 	if k.cold() {
 		state = "cold"
 	}
-	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks\n",
-		state, rec.Boots, hw.Name(), k.reason, uint32(bankStart), bankBytes,
+	fmt.Printf("hr: %s boot %d on %s, version %s (%s); bank %#x+%#x, %d pages, %d/%d blocks\n",
+		state, rec.Boots, hw.Name(), trusted.Version, k.reason, uint32(bankStart), bankBytes,
 		bankBytes/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks)
 	return nil
 }
@@ -66,9 +67,12 @@ func (k *system) resetReason(rec *bootrec.Record, fresh bool) string {
 	case fresh:
 		return "no boot record in a valid bank"
 	case rec.Pending && rec.Path == bootrec.PathWatchdog:
+		k.resetBoot = true
 		rec.Watchdogs++
 		rec.SiteRestarts++
 		rec.NoteSiteRestart(rec.ClockMs)
+		return rec.Intent
+	case rec.Pending && rec.Path == bootrec.PathUpgrade:
 		return rec.Intent
 	case rec.Pending:
 		if rec.Path == bootrec.PathHot && k.hotCheckFailed {
@@ -84,6 +88,7 @@ func (k *system) resetReason(rec *bootrec.Record, fresh bool) string {
 		return fmt.Sprintf("%s after %s", rec.Path, rec.Intent)
 	}
 	rec.Watchdogs++
+	k.resetBoot = true
 	cause := k.unexplained
 	if cause == "" {
 		if cause = hw.ResetCause(); cause == "" {

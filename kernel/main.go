@@ -58,6 +58,7 @@ type system struct {
 	groupRestarts0 int    // group restarts the bank counted before this boot
 	hotCheckFailed bool   // the hot reboot asked for ended in a WDOG1 reset
 	unexplained    string // why a reset with the watchdog breadcrumb was not WDOG1's
+	resetBoot      bool   // this boot follows a watchdog or unexplained reset
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -85,6 +86,7 @@ func Main(cfg Config) {
 	} else {
 		_ = hw.LED("blue", false)
 		k.decideMode()
+		k.upgradeBoot()
 		k.startWatchdog()
 		if err := k.startController(); err != nil {
 			fmt.Printf("hr: controller: %v\n", err)

@@ -80,3 +80,16 @@ func TestStagePutRefusesWhatDoesNotFit(t *testing.T) {
 	assert.Error(t, err)
 	assert.Zero(t, code)
 }
+
+func TestStateMarshalRoundTrip(t *testing.T) {
+	s := State{Phase: RolledBack, From: "v1", To: "v2-dirty", StartMs: 1 << 40, Restarts: 3, Why: "crash loop during the trial"}
+	got, err := UnmarshalState(s.Marshal())
+	require.NoError(t, err)
+	assert.Equal(t, s, got)
+	_, err = UnmarshalState(s.Marshal()[1:])
+	assert.Error(t, err)
+	bad := s.Marshal()
+	bad[0] = byte(RolledBack) + 1
+	_, err = UnmarshalState(bad)
+	assert.Error(t, err)
+}
