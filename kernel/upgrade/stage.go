@@ -28,7 +28,7 @@ const (
 	dirSize    = 0x400
 	dataOff    = 0x1000
 	maxSegs    = 8
-	descOff    = 8                  // the routine's descriptor in a directory
+	descOff    = 8 // the routine's descriptor in a directory
 	versionOff = descOff + 8 + maxSegs*16
 	maxVersion = dirSize - versionOff - 4
 	slotMagic  = 0x4c535248 // "HRSL"
