@@ -53,9 +53,9 @@ func (k *system) openBank() error {
 	if k.cold() {
 		state = "cold"
 	}
-	fmt.Printf("hr: %s boot %d on %s, version %s (%s); bank %#x+%#x, %d pages, %d/%d blocks\n",
-		state, rec.Boots, hw.Name(), trusted.Version, k.reason, uint32(bankStart), bankBytes,
-		bankBytes/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks)
+	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks; version %s\n",
+		state, rec.Boots, hw.Name(), k.reason, uint32(bankStart), bankBytes,
+		bankBytes/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks, trusted.Version)
 	return nil
 }
 

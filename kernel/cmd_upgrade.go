@@ -32,7 +32,11 @@ func (k *system) addUpgradeCommands() {
 
 func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: upgrade semihost:PATH|status|commit (over SSH: ssh … upgrade < image.elf)", console.ErrUsage)
+		in, ok := out.(console.StdinWriter)
+		if !ok {
+			return fmt.Errorf("%w: upgrade semihost:PATH|status|commit, or over SSH: ssh … upgrade < image.elf", console.ErrUsage)
+		}
+		return k.upgradeOnce(out, func() ([]byte, error) { return receive(out, in.Stdin(), receiveLimit()) })
 	}
 	switch arg := args[0]; {
 	case arg == "status":
@@ -63,6 +67,33 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 		})
 	}
 	return fmt.Errorf("%w: upgrade semihost:PATH|status|commit, not %s", console.ErrUsage, console.Quote(args[0]))
+}
+
+// receive reads an upgrade stream from in up to its end, at most limit
+// bytes, printing progress. A stream cut before its end is caught by
+// upgrade.Parse (the ELF's headers say how long it is).
+func receive(out io.Writer, in io.Reader, limit int) ([]byte, error) {
+	buf := make([]byte, 0, 1<<20)
+	next := progressStep
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := in.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > limit {
+			return nil, fmt.Errorf("stream longer than the %d bytes a staging slot holds", limit)
+		}
+		if len(buf) >= next {
+			fmt.Fprintf(out, "upgrade: %d bytes\n", len(buf))
+			next += progressStep
+		}
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("receive stopped after %d bytes: %v", len(buf), err)
+		}
+	}
 }
 
 // upgradeOnce receives a stream with receive and upgrades with it; one

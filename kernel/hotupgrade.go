@@ -202,7 +202,8 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 // only when the slot or the copy routine is unusable, before anything
 // stopped.
 func (k *system) bootStaged(slot int, intent string) error {
-	if _, _, err := up.stage.Load(slot); err != nil {
+	_, desc, err := up.stage.Load(slot)
+	if err != nil {
 		return err
 	}
 	code, err := hw.CopyRoutine()
@@ -228,13 +229,6 @@ func (k *system) bootStaged(slot int, intent string) error {
 	k.recordIntent(bootrec.PathUpgrade, plainReset, intent)
 	k.discardTyping()
 	k.flushLog()
-	// the directory is checked again last: nothing may have changed it
-	_, desc, err := up.stage.Load(slot)
-	if err != nil {
-		fmt.Fprintf(&k.out, "hr: upgrade: %v; warm reset instead\n", err)
-		k.flushLog()
-		hw.WarmReset()
-	}
 	hw.BootStaged(int(tunables.WatchdogTimeout), addr, desc)
 	return nil
 }

@@ -47,7 +47,8 @@ TEXT ·jumpToStaged(SB),NOSPLIT,$0-8
 	B	(R4)
 
 // copyRoutine is copied out of the image before it runs (Routine): only
-// PC-relative branches, no literal pool, no stack. R0 = descriptor.
+// PC-relative branches, no literal pool, no stack. R0 = descriptor. Copies
+// and zeroes 32 bytes per iteration (two 4-register MOVMs), then words.
 TEXT ·copyRoutine(SB),NOSPLIT|NOFRAME,$0
 	MOVW	0(R0), R9			// entry
 	MOVW	4(R0), R8			// segment count
@@ -58,23 +59,43 @@ segment:
 	MOVW	0(R0), R1			// dst
 	MOVW	4(R0), R2			// src
 	MOVW	8(R0), R3			// filesz
-	MOVW	12(R0), R4			// memsz
-	SUB	R3, R4
-copy:
+copy32:
+	CMP	$32, R3
+	B.LO	copy4
+	MOVM.IA.W	(R2), [R4-R7]
+	MOVM.IA.W	[R4-R7], (R1)
+	MOVM.IA.W	(R2), [R4-R7]
+	MOVM.IA.W	[R4-R7], (R1)
+	SUB	$32, R3
+	B	copy32
+copy4:
 	CMP	$0, R3
-	B.EQ	zero
-	MOVW.P	4(R2), R5
-	MOVW.P	R5, 4(R1)
+	B.EQ	bss
+	MOVW.P	4(R2), R4
+	MOVW.P	R4, 4(R1)
 	SUB	$4, R3
-	B	copy
-zero:
+	B	copy4
+bss:
+	MOVW	12(R0), R3			// memsz
+	MOVW	8(R0), R4
+	SUB	R4, R3				// bytes to zero
+	MOVW	$0, R4
 	MOVW	$0, R5
-zeroloop:
-	CMP	$0, R4
+	MOVW	$0, R6
+	MOVW	$0, R7
+zero32:
+	CMP	$32, R3
+	B.LO	zero4
+	MOVM.IA.W	[R4-R7], (R1)
+	MOVM.IA.W	[R4-R7], (R1)
+	SUB	$32, R3
+	B	zero32
+zero4:
+	CMP	$0, R3
 	B.EQ	next
-	MOVW.P	R5, 4(R1)
-	SUB	$4, R4
-	B	zeroloop
+	MOVW.P	R4, 4(R1)
+	SUB	$4, R3
+	B	zero4
 next:
 	ADD	$16, R0
 	SUB	$1, R8
