@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 	"time"
+	_ "unsafe" // go:linkname
 
 	"aead.dev/minisign"
 
@@ -21,6 +22,12 @@ import (
 // of DRAM (the copy runs with the MMU off, and the new image builds its own
 // vectors and page tables) up to the hot-reboot save area.
 var imageArea = upgrade.Area{Start: dramStart, End: ramEnd}
+
+// nanotime is the runtime's monotonic clock, from the system counter, which
+// a jump into another image does not reset.
+//
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 
 // upgrades is the hot upgrade's state (issue #16): the staging area, the
 // trusted key, and the trial state kept in the bank.
@@ -58,6 +65,9 @@ func (k *system) upgradeBoot() {
 	if err := up.load(k.bank); err != nil {
 		fmt.Printf("hr: upgrade: %v\n", err)
 		return
+	}
+	if ns, ok := up.stage.TakeStamp(); ok {
+		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(nanotime()-ns)/1e6)
 	}
 	before := up.state
 	auto := k.siteRestarted && k.rec.Restarts[0] != 0 && k.rec.Restarts[0] == k.clock0
@@ -229,6 +239,7 @@ func (k *system) bootStaged(slot int, intent string) error {
 	k.recordIntent(bootrec.PathUpgrade, plainReset, intent)
 	k.discardTyping()
 	k.flushLog()
+	up.stage.Stamp(nanotime())
 	hw.BootStaged(int(tunables.WatchdogTimeout), addr, desc)
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 //
 //	+0x0000  copy routine (the board's machine code, ≤ 1 KiB)
 //	+0x0400  directory of SlotNew    +0x0800  directory of SlotPrev
+//	+0x0c00  switch stamp: "HRTS", the monotonic clock (ns) at the jump
 //	+0x1000  data of SlotNew         +0x1000+SlotSize  data of SlotPrev
 //
 // A directory: "HRSL", CRC-32C of the rest and of the data, then the
@@ -32,6 +33,8 @@ const (
 	versionOff = descOff + 8 + maxSegs*16
 	maxVersion = dirSize - versionOff - 4
 	slotMagic  = 0x4c535248 // "HRSL"
+	stampOff   = 0xc00
+	stampMagic = 0x53545248 // "HRTS"
 )
 
 // Stage is the staging area: Mem is its memory, mapped at physical Base.
@@ -142,3 +145,21 @@ func (s Stage) sum(dir []byte) uint32 {
 }
 
 func round4(n int) int { return (n + 3) &^ 3 }
+
+// Stamp records the monotonic clock (runtime nanotime, which the system
+// counter keeps across the jump) just before the switch to a staged image.
+func (s Stage) Stamp(ns int64) {
+	binary.LittleEndian.PutUint64(s.Mem[stampOff+4:], uint64(ns))
+	binary.LittleEndian.PutUint32(s.Mem[stampOff:], stampMagic)
+}
+
+// TakeStamp returns and clears the stamp of the switch that started this
+// boot, if there was one.
+func (s Stage) TakeStamp() (ns int64, ok bool) {
+	if len(s.Mem) < dataOff || binary.LittleEndian.Uint32(s.Mem[stampOff:]) != stampMagic {
+		return 0, false
+	}
+	ns = int64(binary.LittleEndian.Uint64(s.Mem[stampOff+4:]))
+	clear(s.Mem[stampOff : stampOff+12])
+	return ns, true
+}

@@ -93,3 +93,16 @@ func TestStateMarshalRoundTrip(t *testing.T) {
 	_, err = UnmarshalState(bad)
 	assert.Error(t, err)
 }
+
+func TestStageStampTakenOnce(t *testing.T) {
+	st := newStage(64 << 10)
+	_, ok := st.TakeStamp()
+	assert.False(t, ok)
+	st.Stamp(123456789012)
+	require.NoError(t, st.Put(SlotNew, "v2", 0, nil), "the stamp is outside the directories")
+	ns, ok := st.TakeStamp()
+	assert.True(t, ok)
+	assert.Equal(t, int64(123456789012), ns)
+	_, ok = st.TakeStamp()
+	assert.False(t, ok, "a later boot finds no stamp")
+}
