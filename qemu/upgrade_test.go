@@ -93,32 +93,13 @@ func TestUpgradeKeepsBankAndGroups(t *testing.T) {
 // A v2 that fails at every boot trips the crash-loop breaker: the next boot
 // rolls back to v1 by itself, groups and bank intact, and says why.
 func TestUpgradeRollsBackACrashLoop(t *testing.T) {
-	bad := envImage(t, "HR_V2BAD_IMAGE")
-	s := boot(t)
-	s.banner()
-	v1 := s.version()
-	a := s.arun("-g 1 idle")
-	s.run("pmm alloc app 4096 appkey")
-	s.run("pmm write app kept-rollback")
-
-	require.NoError(t, s.Send("upgrade semihost:"+bad))
-	assert.Contains(t, s.bootLine(), "(upgrade from "+v1+" to v2-bad)")
+	s, v1, aid := upgradeFromV1(t, envImage(t, "HR_V2BAD_IMAGE"), "v2-bad")
 	for range 4 { // kern.crashLoopCount
 		s.expect(`hr: site restart: crash site`)
 	}
 	why := "crash loop during the trial"
 	s.expect(`hr: upgrade: rolled back from v2-bad to ` + regexp.QuoteMeta(v1) + `: ` + why)
-	line := s.bootLine()
-	assert.Contains(t, line, "(rollback from v2-bad to "+v1+": "+why+")")
-	assert.Regexp(t, `; version `+regexp.QuoteMeta(v1)+`$`, line)
-	s.expect(`hr: 1 groups resumed`)
-	s.expect(prompt)
-	s.waitAids(1, 1, []int{a})
-	assert.Contains(t, s.run("pmm dump app"), "kept-rollback")
-	assert.Equal(t, v1, s.version())
-	st := noCR(s.run("upgrade status"))
-	assert.Contains(t, st, "staged new: v2-bad\n")
-	assert.Contains(t, st, "state: rolled back from v2-bad to "+v1+": "+why)
+	s.rolledBack(s.bootLine(), "(rollback from v2-bad to "+v1+": "+why+")", v1, aid, "v2-bad", why)
 	assert.NotContains(t, s.Since(), "SAFE MODE")
 }
 
@@ -126,26 +107,45 @@ func TestUpgradeRollsBackACrashLoop(t *testing.T) {
 // the image QEMU loaded, v1 (on silicon: the flashed one): the record says
 // the upgrade was rolled back, and the bank and the groups are kept.
 func TestUpgradePanicAtStartIsRolledBack(t *testing.T) {
-	bad := envImage(t, "HR_V2PANIC_IMAGE")
+	s, v1, aid := upgradeFromV1(t, envImage(t, "HR_V2PANIC_IMAGE"), "v2-panic")
+	s.expect(`panic: crash: panic in the console goroutine`)
+	line := s.bootLine()
+	why := "a reset reloaded the flashed image during the trial"
+	s.expect(`hr: upgrade: rolled back from v2-panic to ` + regexp.QuoteMeta(v1) + `: ` + why)
+	s.rolledBack(line, "warm boot 3 on mx6ullevk (warm reset after fatal runtime error)", v1, aid, "v2-panic", why)
+}
+
+// upgradeFromV1 boots v1 with group 1 and a block written, upgrades it to
+// img (version to) and waits for to's banner. It returns the session, v1's
+// version and the group's aid.
+func upgradeFromV1(t *testing.T, img, to string) (*session, string, int) {
 	s := boot(t)
 	s.banner()
 	v1 := s.version()
-	a := s.arun("-g 1 idle")
+	aid := s.arun("-g 1 idle")
 	s.run("pmm alloc app 4096 appkey")
 	s.run("pmm write app kept-rollback")
-	require.NoError(t, s.Send("upgrade semihost:"+bad))
-	assert.Contains(t, s.bootLine(), "(upgrade from "+v1+" to v2-panic)")
-	s.expect(`panic: crash: panic in the console goroutine`)
-	line := s.bootLine()
-	assert.Contains(t, line, "warm boot 3 on mx6ullevk (warm reset after fatal runtime error)")
-	assert.Regexp(t, `; version `+regexp.QuoteMeta(v1)+`$`, line)
-	s.expect(`hr: upgrade: rolled back from v2-panic to ` + regexp.QuoteMeta(v1) + `: a reset reloaded the flashed image during the trial`)
+	require.NoError(t, s.Send("upgrade semihost:"+img))
+	assert.Contains(t, s.bootLine(), "(upgrade from "+v1+" to "+to+")")
+	return s, v1, aid
+}
+
+// rolledBack checks that v1 runs again after a rollback from version to,
+// with group 1 and the block of upgradeFromV1 back: banner is the boot
+// line after the rollback and must contain reason; `upgrade status` says
+// why.
+func (s *session) rolledBack(banner, reason, v1 string, aid int, to, why string) {
+	t := s.t
+	assert.Contains(t, banner, reason)
+	assert.True(t, strings.HasSuffix(banner, "; version "+v1), banner)
 	s.expect(`hr: 1 groups resumed`)
 	s.expect(prompt)
 	assert.Equal(t, v1, s.version())
-	s.waitAids(1, 1, []int{a})
+	s.waitAids(1, 1, []int{aid})
 	assert.Contains(t, s.run("pmm dump app"), "kept-rollback")
-	assert.Contains(t, noCR(s.run("upgrade status")), "state: rolled back from v2-panic to "+v1+": a reset reloaded the flashed image during the trial\n")
+	st := noCR(s.run("upgrade status"))
+	assert.Contains(t, st, "staged new: "+to+"\n")
+	assert.Contains(t, st, "state: rolled back from "+to+" to "+v1+": "+why+"\n")
 }
 
 // Every refused image costs one line and nothing stops: v1 keeps running

@@ -4,10 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
-
-	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
-
-	"github.com/hotrestart/tamago-hr/board/internal/reg"
 )
 
 // Segment is memory an image occupies: Data at Addr, then zeroes up to
@@ -32,13 +28,14 @@ func RunningImage() (entry uint32, segs []Segment, err error) {
 	if sa[hdrState] != stateSaved || hotSpan[0] == spanUnset {
 		return 0, nil, ErrNoPristine
 	}
-	text, spanStart, spanEnd, bssEnd := textStart(), hotSpan[0], hotSpan[1], bssEnd()
+	text, bssEnd, entry, _ := imageAddrs()
+	spanStart, spanEnd := hotSpan[0], hotSpan[1]
 	if sa[hdrStart] != spanStart || sa[hdrLen] != spanEnd-spanStart {
 		return 0, nil, fmt.Errorf("save area holds %d bytes at %#x, not this image's span", sa[hdrLen], sa[hdrStart])
 	}
 	ro := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(text))), int(spanStart-text))
 	pristine := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&sa[0]), hdrBytes)), int(spanEnd-spanStart))
-	return entryPoint(), []Segment{
+	return entry, []Segment{
 		{Addr: text, Data: ro, MemSize: spanStart - text},
 		{Addr: spanStart, Data: pristine, MemSize: bssEnd - spanStart},
 	}, nil
@@ -63,7 +60,8 @@ const routineEnd = 0xe7f5def0
 // up to memsz, invalidates the I-cache and branch predictor and jumps to
 // entry.
 func Routine() ([]byte, error) {
-	code := unsafe.Slice((*uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(routineAddr()))), maxRoutine/4)
+	_, _, _, routine := imageAddrs()
+	code := unsafe.Slice((*uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(routine))), maxRoutine/4)
 	for i, w := range code {
 		if w == routineEnd {
 			return unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), 4*i), nil
@@ -72,30 +70,18 @@ func Routine() ([]byte, error) {
 	return nil, fmt.Errorf("copy routine: no end mark within %d bytes", maxRoutine)
 }
 
-func textStart() uint32
-func bssEnd() uint32
-func entryPoint() uint32
-func routineAddr() uint32
-func jumpToStaged(code, desc uint32)
+// imageAddrs returns linker addresses: the text's start, the BSS's end,
+// _rt0_arm_tamago and the copy routine.
+func imageAddrs() (text, enoptrbss, entry, routine uint32)
 
 // BootStaged hands the board over to a staged image: like HotReboot
-// (interrupts off, bus masters stopped by quiesce, watchdog reloaded, data
-// cache cleaned, caches and MMU off), then the copy routine at code, which
+// (handOver: interrupts off, bus masters stopped by quiesce, watchdog
+// reloaded, data cache cleaned, caches off; then the MMU off), then the copy routine at code, which
 // the caller has placed outside both images, runs with the descriptor at
 // desc. The save area is left as it is: the new image's cpuinit does not
 // find the hot marker, so it boots as from a load and keeps its own
 // pristine copy. It does not return.
 func BootStaged(quiesce func(), watchdogMs int, code, desc uint32) {
-	reg.Write32(GICD_CTLR, 0)
-	reg.Write32(GICC_CTLR, 0)
-	if quiesce != nil {
-		quiesce()
-	}
-	if watchdogMs > 0 {
-		imx6ul.WDOG1.Service(watchdogMs)
-	}
-	imx6ul.ARM.FlushDataCache()
-	cachesOff()
-	imx6ul.ARM.FlushDataCache()
-	jumpToStaged(code, desc)
+	handOver(quiesce, watchdogMs)
+	jumpMMUOff(code, desc)
 }

@@ -3,36 +3,25 @@
 
 #include "textflag.h"
 
-// func textStart() uint32
-TEXT ·textStart(SB),NOSPLIT,$0-4
+// func imageAddrs() (text, enoptrbss, entry, routine uint32)
+TEXT ·imageAddrs(SB),NOSPLIT,$0-16
 	MOVW	$runtime·text(SB), R0
-	MOVW	R0, ret+0(FP)
-	RET
-
-// func bssEnd() uint32
-TEXT ·bssEnd(SB),NOSPLIT,$0-4
+	MOVW	R0, text+0(FP)
 	MOVW	$runtime·enoptrbss(SB), R0
-	MOVW	R0, ret+0(FP)
-	RET
-
-// func entryPoint() uint32
-TEXT ·entryPoint(SB),NOSPLIT,$0-4
+	MOVW	R0, enoptrbss+4(FP)
 	MOVW	$_rt0_arm_tamago(SB), R0
-	MOVW	R0, ret+0(FP)
-	RET
-
-// func routineAddr() uint32
-TEXT ·routineAddr(SB),NOSPLIT,$0-4
+	MOVW	R0, entry+8(FP)
 	MOVW	$·copyRoutine(SB), R0
-	MOVW	R0, ret+0(FP)
+	MOVW	R0, routine+12(FP)
 	RET
 
-// func jumpToStaged(code, desc uint32): MMU off, I-cache, branch predictor
-// and TLB invalidated (ARM ARM B4.2.1, B4.2.2), then the copy routine at
-// code with R0 = desc. Called with caches off (cachesOff).
-TEXT ·jumpToStaged(SB),NOSPLIT,$0-8
-	MOVW	code+0(FP), R4
-	MOVW	desc+4(FP), R5
+// func jumpMMUOff(pc, r0 uint32): MMU off, I-cache, branch predictor and
+// TLB invalidated (ARM ARM B4.2.1, B4.2.2), then a branch to pc with R0 =
+// r0: the image's own entry (hot reboot) or the copy routine (staged boot).
+// Called with caches off (cachesOff).
+TEXT ·jumpMMUOff(SB),NOSPLIT,$0-8
+	MOVW	pc+0(FP), R4
+	MOVW	r0+4(FP), R5
 	MRC	15, 0, R0, C1, C0, 0
 	BIC	$1, R0				// SCTLR.M
 	MCR	15, 0, R0, C1, C0, 0
