@@ -9,9 +9,10 @@ import (
 )
 
 // Area is the physical address range [Start, End) that an image's loadable
-// segments may occupy: from the image's link address (-T, 0x80010000) up to
-// the first byte the copy must not touch (the runtime's RAM end, below the
-// staging area, save area and bank; README "RAM layout").
+// segments may occupy: from the start of DRAM (an image's first segment
+// holds its ELF headers, one page below the link address -T 0x80010000) up
+// to the first byte the copy must not touch (the runtime's RAM end, below
+// the save area, staging area and bank; README "RAM layout").
 type Area struct{ Start, End uint32 }
 
 // Segment is one ELF PT_LOAD segment: Data (its file bytes) goes to Addr,

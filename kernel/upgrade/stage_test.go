@@ -10,7 +10,14 @@ import (
 
 const stageBase = 0x9c000000
 
-func newStage(size int) Stage { return Stage{Mem: make([]byte, size), Base: stageBase} }
+// newStage is a staging area holding junk, as DRAM does at power-on.
+func newStage(size int) Stage {
+	mem := make([]byte, size)
+	for i := range mem {
+		mem[i] = 0xa5
+	}
+	return Stage{Mem: mem, Base: stageBase}
+}
 
 // runRoutine does what the board's copy routine does with a descriptor, in
 // a memory that starts at address base.
