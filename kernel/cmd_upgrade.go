@@ -99,6 +99,9 @@ func receive(out io.Writer, in io.Reader, limit int) ([]byte, error) {
 // upgradeOnce receives a stream with receive and upgrades with it; one
 // upgrade at a time. Any error leaves the running image as it was.
 func (k *system) upgradeOnce(out io.Writer, receive func() ([]byte, error)) error {
+	if up.stage.Mem == nil {
+		return fmt.Errorf("upgrade: no bank, so no staging area: nothing would survive; %s keeps running", trusted.Version)
+	}
 	up.mu.Lock()
 	if up.busy {
 		up.mu.Unlock()

@@ -196,12 +196,13 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 	}
 	fmt.Fprintf(out, "upgrade: %s checked and staged in %v; %s kept for a rollback\n", to, time.Since(t0).Round(time.Millisecond), from)
 	up.mu.Lock()
+	before := up.state
 	up.state.Begin(from, to, persistentClock())
 	up.save()
 	up.mu.Unlock()
 	err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to)
-	up.mu.Lock()
-	up.state = upgrade.State{}
+	up.mu.Lock() // still here: nothing stopped, the previous state holds
+	up.state = before
 	up.save()
 	up.mu.Unlock()
 	return err
