@@ -65,7 +65,7 @@ else
 $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
-HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/kernel$$' -e '/kernel/image$$' -e '/qemu$$')
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$')
 
 .PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu build-all vet fuzz bench qemu-install imx imx-tools clean
 
@@ -166,6 +166,7 @@ vet: toolchain
 	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) $(HOST_PKGS) ./qemu
 	$(GOENV) $(TAMAGO) vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
+	tamago=$(TAMAGO) && cd $(APP_TEST) && $(GOENV) $$tamago vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit .
 
 test-host:
 	go test -count=1 $(HOST_PKGS)
@@ -186,12 +187,17 @@ UPGRADE_TEST_KEY := qemu/testdata/upgrade/minisign
 # without escalating: badness decays every 100 ms and never reaches 1000.
 SOAK_TUNABLES := hrCtrl.maxBadness=1000 hrCtrl.interval=100 hrCtrl.minRunTime=0 hrCtrl.maxBackoff=0 pmm.maxBlocks=64
 
+# ...and a firmware of another module, built as a user builds theirs
+# (README "Write your own service").
+APP_TEST := qemu/testdata/myfirmware
+
 build-all:
 	$(MAKE) imx TARGET=usbarmory
 	$(MAKE) image TARGET=mx6ullevk
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-test STARTUP=qemu/testdata/startup.rc TUNABLES="$(TEST_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-soak TUNABLES="$(SOAK_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-ssh AUTHORIZED_KEYS=$(SSH_TEST_KEY).pub UPGRADE_KEY=$(UPGRADE_TEST_KEY).pub
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST)
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
@@ -199,7 +205,7 @@ build-all:
 test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
-	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf \
+	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf \

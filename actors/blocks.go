@@ -96,7 +96,9 @@ func (c *Controller) freeName(name string, by *Context) error {
 	if err != nil && !errors.Is(err, pmm.ErrNotFound) {
 		return err
 	}
-	return c.bank.Free(name)
+	err = c.bank.Free(name)
+	c.forgetStatesLocked()
+	return err
 }
 
 func (c *Controller) freeKey(key string, by *Context) (int, error) {
@@ -110,7 +112,9 @@ func (c *Controller) freeKey(key string, by *Context) (int, error) {
 			return 0, err
 		}
 	}
-	return c.bank.FreeAll(key)
+	n, err := c.bank.FreeAll(key)
+	c.forgetStatesLocked()
+	return n, err
 }
 
 // allocate is Context.Allocate and (group: with the group key, which only

@@ -10,10 +10,13 @@ import (
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
-// Context is one incarnation of an actor: what its goroutine is given. Its
-// identity fields never change; the run-state fields are guarded by the
-// controller's lock; the rest are channels and atomics the actor touches
-// without any lock.
+// Context is one incarnation of an actor: what its goroutine is given, the
+// ChorusOS actor's handle on the hot restart calls. It is not a
+// context.Context (the name is the controller's, older than this note);
+// Context() gives one, cancelled when the actor must stop, for the
+// libraries a service calls. Its identity fields never change; the
+// run-state fields are guarded by the controller's lock; the rest are
+// channels and atomics the actor touches without any lock.
 type Context struct {
 	c       *Controller
 	aid     AID

@@ -91,6 +91,7 @@ type Controller struct {
 	groups     []*group           // by gid; nil when unused
 	names      map[string]*member // registered restartable names
 	registered int                // members, corrupt records included (hrCtrl.maxActors)
+	states     map[string]stater  // typed states loaded this boot, by bank name (Load); lazily made
 }
 
 // group is one restart group, in memory and in its group record.

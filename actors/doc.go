@@ -26,6 +26,10 @@
 // generation. Operations on an aid of an earlier incarnation fail with
 // ErrStaleAID.
 //
+// Context is the handle of one incarnation, not a context.Context; its
+// Context method returns one, cancelled when the actor must stop, for the
+// libraries a service calls (as suture's Serve(ctx)).
+//
 // The hot restart calls of a ChorusOS actor are on Context: Group (its own
 // group id), ActorGroup (hrGetActorGroup: another running actor's group),
 // KillGroup (hrKillGroup; on its own group the kill starts, Done closes and
@@ -89,6 +93,18 @@
 // `pmm free` and `pmm freeall`) and Context.Free/FreeAll of an actor of
 // another group fail with ErrBlockInUse and name the group or actor; nothing
 // is freed. A group may free its own blocks.
+//
+// Typed state. Load[T](ctx, name) keeps a value of a fixed-size,
+// pointer-free type T in the group block name, as a pmm/record (two copies,
+// sequence number, CRC-32C): Get returns the last committed value, Commit
+// stores a new one, and a reset in the middle of a Commit leaves the
+// previous value, never a mix. T is checked at Load (no pointers, slices,
+// strings, maps, interfaces, channels or functions; no int, uint or
+// uintptr, whose size differs between board and host; exported fields), and
+// a fingerprint of its layout is kept with the value, so a block loaded as
+// another type is refused (ErrStateMismatch) instead of misread. The
+// counter and spawn examples keep their state this way; raw blocks stay for
+// bulk data updated in place (the spawn example's message, the maze).
 //
 // An ordinary actor (`arun` without -g) has no group key and no group
 // blocks (AllocateGroup is ErrNotRestartable), so nothing it leaves behind

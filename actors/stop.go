@@ -170,6 +170,7 @@ func (c *Controller) removeGroupLocked(g *group, p *post) int {
 	if err != nil {
 		p.logf("hr: group %d: freeing its blocks: %v", g.gid, err)
 	}
+	c.forgetStatesLocked()
 	for _, m := range g.members {
 		if c.names[m.name] == m {
 			delete(c.names, m.name)

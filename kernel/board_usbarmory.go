@@ -4,10 +4,8 @@ package kernel
 
 import board "github.com/hotrestart/tamago-hr/board/mk2"
 
+// hw is the concrete board, so that printk (which runs before package
+// initialisation and in a dying runtime) calls it directly.
 var hw = board.Hardware
 
-const (
-	dramStart = board.DRAMStart
-	dramSize  = board.DRAMSize
-	saveSize  = board.HotSaveSize
-)
+var _ Board = board.Hardware

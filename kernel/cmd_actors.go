@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
@@ -132,11 +133,10 @@ func (k *system) cmdResume(out io.Writer, args []string) error {
 		fmt.Fprintf(out, "group %d resumed\n", gid)
 		return nil
 	}
-	if !k.rec.SafeMode {
+	if !k.recs.Record().SafeMode {
 		return errors.New("resume: not in safe mode (resume GID restarts a group the policy holds)")
 	}
-	k.rec.SafeMode = false
-	k.recs.Save(k.rec)
+	k.recs.Update(func(r *bootrec.Record) { r.SafeMode = false })
 	k.resumeGroups(out)
 	return nil
 }

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
-
-func undefinedInstruction()
 
 // UndefinedInstruction executes an undefined instruction (ARM ARM A8.8.247
 // UDF): in an actor it becomes a *Fault panic of that actor, which its group
@@ -28,7 +27,7 @@ func (k *system) addCrashCommand() {
 			case "undef":
 				undefinedInstruction()
 			case "site":
-				k.siteRestart(siteAuto, "crash site")
+				k.siteRestart(bootrec.SiteAuto, "crash site")
 				return nil
 			}
 			return fmt.Errorf("crash: unknown kind %s (panic|nil|undef|site)", console.Quote(args[0]))

@@ -56,8 +56,8 @@ func (k *system) cmdPmmStat(out io.Writer, _ []string) error {
 
 func (k *system) cmdPmmAlloc(out io.Writer, args []string) error {
 	size, err := tunables.ParseValue(args[1])
-	if err != nil || size < 1 || size > int64(bankBytes) {
-		return fmt.Errorf("pmm alloc: size %s is not 1…%d bytes", console.Quote(args[1]), bankBytes)
+	if err != nil || size < 1 || size > int64(k.bankSize) {
+		return fmt.Errorf("pmm alloc: size %s is not 1…%d bytes", console.Quote(args[1]), k.bankSize)
 	}
 	key := "console"
 	if len(args) == 3 {

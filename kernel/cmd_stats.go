@@ -46,7 +46,7 @@ func (k *system) cmdStats(out io.Writer, _ []string) error {
 		}
 	}
 	fmt.Fprintf(out, "group restarts: %d since boot\n", max(groups-k.groupRestarts0, 0))
-	fmt.Fprintf(out, "site restarts: %d in the bank's life\n", k.rec.SiteRestarts)
+	fmt.Fprintf(out, "site restarts: %d in the bank's life\n", k.recs.Record().SiteRestarts)
 	restore, _ := hw.RestoreReport()
 	fmt.Fprintf(out, "writable data: %s\n", restore)
 	fmt.Fprintf(out, "bss canary: %#08x\n", hw.BSSCanary())

@@ -37,10 +37,10 @@ func (k *system) cmdBank(out io.Writer, _ []string) error {
 	if k.cold() {
 		state = "cold"
 	}
-	r := k.rec
+	r := k.recs.Record()
 	st := k.bank.Stats()
 	fmt.Fprintf(out, "bank: %#x+%#x (%d pages of %d bytes, %d free), %d/%d blocks\n",
-		uint32(bankStart), bankBytes, st.Pages, pmm.PageSize, st.FreePages, st.Blocks, st.MaxBlocks)
+		k.bankAddr, k.bankSize, st.Pages, pmm.PageSize, st.FreePages, st.Blocks, st.MaxBlocks)
 	fmt.Fprintf(out, "state: %s (%s)\n", state, k.bankRep.Reason)
 	fmt.Fprintf(out, "boot: %d\nlast reset: %s\n", r.Boots, k.reason)
 	fmt.Fprintf(out, "site restarts: %d, hot reboots: %d, warm resets: %d, unexpected: %d\n",
@@ -49,7 +49,7 @@ func (k *system) cmdBank(out io.Writer, _ []string) error {
 }
 
 func (k *system) cmdRestart(out io.Writer, _ []string) error {
-	k.siteRestart(siteAsked, "console restart")
+	k.siteRestart(bootrec.SiteAsked, "console restart")
 	return nil
 }
 
@@ -61,7 +61,7 @@ func (k *system) cmdShutdown(out io.Writer, args []string) error {
 	case "0":
 		return k.cmdReboot(out, nil)
 	case "1":
-		k.siteRestart(siteAsked, "console shutdown -i 1")
+		k.siteRestart(bootrec.SiteAsked, "console shutdown -i 1")
 		return nil
 	}
 	return fmt.Errorf("shutdown: run level %s not supported (0 reboot, 1 site restart)", console.Quote(args[1]))
@@ -70,18 +70,19 @@ func (k *system) cmdShutdown(out io.Writer, args []string) error {
 func (k *system) cmdReboot(out io.Writer, _ []string) error {
 	fmt.Fprintln(out, "hr: cold reboot, discarding the bank")
 	k.stopAll("reboot")
-	k.recordIntent(bootrec.PathCold, plainReset, "console reboot")
+	k.recordIntent(bootrec.PathCold, bootrec.PlainReset, "console reboot")
 	// QEMU keeps RAM across a reset: discard the bank explicitly so the
 	// next boot is cold, as it would be after a power cycle.
 	if k.bank != nil {
-		clear(hw.MapBank(bankStart, bankStart+bankReserve))
+		_, mem := hw.Bank()
+		clear(mem)
 	}
 	hw.ColdReset()
 	return nil
 }
 
 func (k *system) cmdReset(out io.Writer, _ []string) error {
-	k.recordIntent(bootrec.PathWarm, plainReset, "console reset")
+	k.recordIntent(bootrec.PathWarm, bootrec.PlainReset, "console reset")
 	hw.WarmReset()
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
@@ -56,9 +57,9 @@ func (k *system) startController() error {
 // group that escalates again within its probation, so one failing group
 // cannot loop the site (actors package documentation).
 func (k *system) onSiteRestartRequest(r actors.SiteRestartRequest) {
-	kind := siteAuto
+	kind := bootrec.SiteAuto
 	if r.Kind == actors.SitePolicy {
-		kind = sitePolicy
+		kind = bootrec.SitePolicy
 	}
 	go k.siteRestart(kind, "controller: "+r.Reason)
 }

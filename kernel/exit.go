@@ -1,3 +1,5 @@
+//go:build tamago
+
 package kernel
 
 import (
@@ -13,7 +15,14 @@ import (
 func installExitHook() {
 	goos.Exit = func(code int32) {
 		print("hr: runtime exit ", code, ": site restart\n")
-		k.recordIntent(bootrec.PathWarm, siteAuto, "fatal runtime error")
+		k.recordFatal("fatal runtime error")
 		hw.WarmReset()
+	}
+}
+
+// recordFatal is recordIntent on the exception and fatal-error paths.
+func (k *system) recordFatal(why string) {
+	if k.recs != nil {
+		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, persistentClock())
 	}
 }

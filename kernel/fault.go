@@ -1,3 +1,5 @@
+//go:build tamago
+
 package kernel
 
 import (
@@ -7,8 +9,6 @@ import (
 	"unsafe"
 
 	"github.com/usbarmory/tamago/arm"
-
-	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 )
 
 // CPU faults in actors become Go panics of the faulting goroutine (see
@@ -147,7 +147,7 @@ func fatalException(off int, pc, addr uint32, why string) {
 	print(" addr ")
 	printHex(addr)
 	print("\n")
-	k.recordIntent(bootrec.PathWarm, siteAuto, why)
+	k.recordFatal(why)
 	hw.WarmReset()
 }
 

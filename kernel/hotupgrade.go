@@ -18,11 +18,6 @@ import (
 	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
-// imageArea is where a new image's loadable segments may go: from the start
-// of DRAM (the copy runs with the MMU off, and the new image builds its own
-// vectors and page tables) up to the hot-reboot save area.
-var imageArea = upgrade.Area{Start: dramStart, End: ramEnd}
-
 // nanotime is the runtime's monotonic clock, from the system counter, which
 // a jump into another image does not reset.
 //
@@ -58,7 +53,8 @@ func runningManifest() upgrade.Manifest {
 // previous image at once and does not return. Called after the crash-loop
 // breaker decided the mode, before any actor starts.
 func (k *system) upgradeBoot() {
-	up.stage = upgrade.Stage{Mem: hw.MapBank(stageStart, stageStart+stageSize), Base: stageStart}
+	addr, mem := hw.Stage()
+	up.stage = upgrade.Stage{Mem: mem, Base: addr}
 	if len(trusted.PublicKey) > 0 {
 		up.key, up.keyErr = upgrade.ParsePublicKey(trusted.PublicKey)
 	}
@@ -70,10 +66,9 @@ func (k *system) upgradeBoot() {
 		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(nanotime()-ns)/1e6)
 	}
 	before := up.state
-	auto := k.siteRestarted && k.rec.Restarts[0] != 0 && k.rec.Restarts[0] == k.clock0
 	rollBack := up.state.OnBoot(upgrade.Boot{
 		ClockMs: persistentClock(), Running: trusted.Version,
-		Reset: k.resetBoot, AutoSite: auto, SafeMode: k.rec.SafeMode,
+		Reset: k.resetBoot, AutoSite: k.autoSite, SafeMode: k.recs.Record().SafeMode,
 	})
 	if up.state != before {
 		up.save()
@@ -159,7 +154,10 @@ func receiveLimit() int { return up.stage.SlotSize() }
 // passes, stages it with the running image as the previous one and boots
 // it; it returns only with the reason it did not.
 func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
-	img, err := upgrade.Parse(stream, imageArea)
+	// from the start of DRAM (the copy runs with the MMU off, and the new
+	// image builds its own vectors and page tables) to the save area
+	start, end := hw.ImageArea()
+	img, err := upgrade.Parse(stream, upgrade.Area{Start: start, End: end})
 	if err != nil {
 		return err
 	}
@@ -184,11 +182,7 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 	if err != nil {
 		return fmt.Errorf("cannot keep %s for a rollback: %v", from, err)
 	}
-	prev := make([]upgrade.Segment, len(segs))
-	for i, s := range segs {
-		prev[i] = upgrade.Segment(s)
-	}
-	if err := up.stage.Put(upgrade.SlotPrev, from, entry, prev); err != nil {
+	if err := up.stage.Put(upgrade.SlotPrev, from, entry, segs); err != nil {
 		return fmt.Errorf("staging %s: %v", from, err)
 	}
 	if err := up.stage.Put(upgrade.SlotNew, to, img.Entry, img.Segments); err != nil {
@@ -235,9 +229,9 @@ func (k *system) bootStaged(slot int, intent string) error {
 	k.stopAll("upgrade")
 	if slot == upgrade.SlotPrev {
 		// the restarts that tripped the breaker were the new image's
-		k.rec.Restarts = [bootrec.History]uint64{}
+		k.recs.Update(func(r *bootrec.Record) { r.Restarts = [bootrec.History]uint64{} })
 	}
-	k.recordIntent(bootrec.PathUpgrade, plainReset, intent)
+	k.recordIntent(bootrec.PathUpgrade, bootrec.PlainReset, intent)
 	k.discardTyping()
 	k.flushLog()
 	up.stage.Stamp(nanotime())

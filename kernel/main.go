@@ -12,6 +12,8 @@ package kernel
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
@@ -37,12 +39,14 @@ type Config struct {
 type system struct {
 	bank    *pmm.Bank
 	bankRep pmm.OpenReport
-	rec     bootrec.Record
-	recs    *bootrec.Store
-	prevLog crashlog.Log
-	booted  time.Time
-	clock0  uint64 // persistent clock at this boot's start
-	reason  string
+	// where the board placed the bank and its size in bytes (Board.Bank)
+	bankAddr uint32
+	bankSize int
+	recs     *bootrec.Store // the boot record, guarded
+	prevLog  crashlog.Log
+	booted   time.Time
+	clock0   uint64 // persistent clock at this boot's start
+	reason   string
 	// siteRestarted: this boot follows a site restart (requested or watchdog)
 	siteRestarted bool
 
@@ -55,10 +59,10 @@ type system struct {
 
 	restarting chan struct{} // closed by the first site restart request
 
-	groupRestarts0 int    // group restarts the bank counted before this boot
-	hotCheckFailed bool   // the hot reboot asked for ended in a WDOG1 reset
-	unexplained    string // why a reset with the watchdog breadcrumb was not WDOG1's
-	resetBoot      bool   // this boot follows a watchdog or unexplained reset
+	groupRestarts0 int  // group restarts the bank counted before this boot
+	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
+	resetBoot      bool // this boot follows a watchdog or unexplained reset
+	autoSite       bool // this boot follows an automatic site restart
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -69,14 +73,7 @@ func Main(cfg Config) {
 	k.booted = time.Now()
 	installFaultHandler()
 	installExitHook()
-	k.shell = console.New()
-	k.addCommands()
-	for _, c := range cfg.Commands {
-		if err := k.shell.Add(c); err != nil {
-			fmt.Printf("hr: console command %s left out: %v\n", console.Quote(c.Name), err)
-		}
-	}
-	k.register = cfg.Programs
+	k.configure(cfg, os.Stdout)
 	k.bootChecks()
 
 	if err := k.openBank(); err != nil {
@@ -85,7 +82,6 @@ func Main(cfg Config) {
 		fmt.Printf("hr: bank unusable: %v\n", err)
 	} else {
 		_ = hw.LED("blue", false)
-		k.decideMode()
 		k.upgradeBoot()
 		k.startWatchdog()
 		if err := k.startController(); err != nil {
@@ -95,16 +91,17 @@ func Main(cfg Config) {
 		k.runStartup(&k.out, !k.cold())
 		switch {
 		case k.ctl == nil:
-		case k.rec.SafeMode:
+		case k.recs.Record().SafeMode:
+			r := k.recs.Record()
 			fmt.Printf("hr: SAFE MODE: %d site restarts within %d ms; groups are not restarted (`resume` restarts them, `akill -g GID` drops one)\n",
-				k.rec.RecentSiteRestarts(k.rec.ClockMs, tunables.CrashLoopWindow), tunables.CrashLoopWindow)
+				r.RecentSiteRestarts(r.ClockMs, tunables.CrashLoopWindow), tunables.CrashLoopWindow)
 		case !k.cold():
 			k.resumeGroups(&k.out)
 		}
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
 	// what the UART holds now was typed while the previous boot went down
-	if n := hw.Console().Drain(0, 0); n > 0 {
+	if n := hw.DrainConsole(0, 0); n > 0 {
 		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
 	}
 	s := console.NewSerialSession(consoleRW{})
@@ -112,24 +109,24 @@ func Main(cfg Config) {
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }
 
+// configure builds the console's command table, the built-in commands and
+// then the image's, and keeps the image's programs for the controller.
+func (k *system) configure(cfg Config, log io.Writer) {
+	k.shell = console.New()
+	k.addCommands()
+	for _, c := range cfg.Commands {
+		if err := k.shell.Add(c); err != nil {
+			fmt.Fprintf(log, "hr: %v: left out\n", err)
+		}
+	}
+	k.register = cfg.Programs
+}
+
 // consoleRetry paces a console session that makes no progress.
 const consoleRetry = 100 * time.Millisecond
 
-// decideMode trips the crash-loop breaker: a boot that follows too many
-// site restarts within kern.crashLoopWindow of run time enters safe mode.
-func (k *system) decideMode() {
-	n := k.rec.RecentSiteRestarts(k.rec.ClockMs, tunables.CrashLoopWindow)
-	k.rec.SafeMode = k.siteRestarted && n >= tunables.CrashLoopCount
-	k.recs.Save(k.rec)
-}
-
 // cold reports whether this boot found no valid bank.
 func (k *system) cold() bool { return !k.bankRep.Warm }
-
-// bankGeometry is the geometry the tunables ask for.
-func bankGeometry() pmm.Geometry {
-	return pmm.Geometry{Size: bankBytes, MaxBlocks: tunables.MaxBlocks}
-}
 
 // uptimeMs is this boot's age.
 func uptimeMs() uint64 { return uint64(time.Since(k.booted) / time.Millisecond) }

@@ -2,10 +2,13 @@ package kernel
 
 import (
 	"crypto/rand"
+	"io"
 	"net"
+	"net/netip"
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
@@ -27,6 +30,36 @@ const (
 	hostMAC   = "02:68:72:00:00:02"
 	sshPort   = 22
 )
+
+// startNetwork brings up the SSH console on the board's network link
+// (Board.Listen: USB on the Mk II, ENET on the EVK) when an authorized key
+// is built in; otherwise, or on any error, it says why in one line and the
+// UART stays the only console.
+func (k *system) startNetwork() {
+	keys := k.networkKeys()
+	if keys == nil {
+		return
+	}
+	host, err := k.sshHostKey()
+	if err != nil {
+		k.logf("ssh: %v; network console off", err)
+		return
+	}
+	// constants that parse
+	mac, _ := net.ParseMAC(deviceMAC)
+	peer, _ := net.ParseMAC(hostMAC)
+	addr := netip.PrefixFrom(netip.MustParseAddr(deviceIP), prefixLen)
+	l, via, err := hw.Listen(addr, mac, peer, sshPort)
+	if err != nil {
+		k.logf("ssh: %v; network console off", err)
+		return
+	}
+	if err := k.shell.Add(console.Cmd{Name: "net", Help: "network console: frames in and out, frames dropped",
+		Fn: func(out io.Writer, _ []string) error { return hw.NetStats(out) }}); err != nil {
+		k.logf("ssh: %v", err) // the image has a `net` command of its own
+	}
+	k.serveConsole(l, keys, host, via)
+}
 
 // The host key lives in the bank (netconsole.HostKeyBlock) so that a site
 // restart keeps the board's SSH identity, and clients' known_hosts entries

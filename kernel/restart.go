@@ -22,7 +22,7 @@ func (k *system) stopAll(why string) {
 // siteRestart restarts the whole system and keeps the bank: who and why go
 // into the boot record first, and every registered group comes back by
 // itself on the next boot. Only the first request acts.
-func (k *system) siteRestart(kind resetKind, why string) {
+func (k *system) siteRestart(kind bootrec.ResetKind, why string) {
 	select {
 	case <-k.restarting:
 		return
@@ -38,8 +38,7 @@ func (k *system) siteRestart(kind resetKind, why string) {
 	err := hw.HotReboot(int(tunables.WatchdogTimeout))
 	// still here: the hot path cannot run, fall back to a warm reset
 	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
-	k.rec.Path, k.rec.Intent = bootrec.PathWarm, why+" ("+err.Error()+")"
-	k.recs.Save(k.rec)
+	k.recs.Update(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, why+" ("+err.Error()+")" })
 	k.flushLog()
 	hw.WarmReset()
 }
@@ -63,7 +62,7 @@ func (k *system) flushLog() {
 // of a line as a command of its own. It waits for 2 ms of quiet, at most
 // 100 ms, as QEMU delivers the next byte only after the last was read.
 func (k *system) discardTyping() {
-	if n := hw.Console().Drain(2*time.Millisecond, 100*time.Millisecond); n > 0 {
+	if n := hw.DrainConsole(2*time.Millisecond, 100*time.Millisecond); n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
 }

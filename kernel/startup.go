@@ -4,28 +4,24 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 )
 
 //go:embed startup.rc
 var startupScript string
 
-// runStartup runs the startup script. On a warm boot (the groups are in the
-// bank) `arun -g` lines are skipped. Errors name the line and never stop
-// the boot.
+// runStartup runs the startup script (bootrec.Script: a warm boot skips
+// `arun -g` lines). Errors name the line and never stop the boot.
 func (k *system) runStartup(out io.Writer, warm bool) {
-	for i, line := range strings.Split(startupScript, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+	for _, l := range bootrec.Script(startupScript, warm) {
+		if l.Skip {
+			fmt.Fprintf(out, "startup:%d: skipped on warm boot: %s\n", l.N, l.Text)
 			continue
 		}
-		if warm && len(f) >= 2 && f[0] == "arun" && f[1] == "-g" {
-			fmt.Fprintf(out, "startup:%d: skipped on warm boot: %s\n", i+1, strings.TrimSpace(line))
-			continue
-		}
-		fmt.Fprintf(out, "startup:%d: %s\n", i+1, strings.TrimSpace(line))
-		if err := k.shell.Exec(out, line); err != nil {
-			fmt.Fprintf(out, "startup:%d: error: %v\n", i+1, err)
+		fmt.Fprintf(out, "startup:%d: %s\n", l.N, l.Text)
+		if err := k.shell.Exec(out, l.Text); err != nil {
+			fmt.Fprintf(out, "startup:%d: error: %v\n", l.N, err)
 		}
 	}
 }

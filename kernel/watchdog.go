@@ -23,7 +23,7 @@ const watchdogIntent = "watchdog expiry: the scheduler was starved"
 // the way.
 func (k *system) startWatchdog() {
 	timeout := int(tunables.WatchdogTimeout)
-	k.recordIntent(bootrec.PathWatchdog, plainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeout))
+	k.recordIntent(bootrec.PathWatchdog, bootrec.PlainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeout))
 	hw.EnableWatchdog(timeout)
 	hw.StampWatchdog()
 	go func() {
@@ -33,8 +33,7 @@ func (k *system) startWatchdog() {
 			hw.ServiceWatchdog(timeout)
 			hw.StampWatchdog()
 			_ = hw.LED("white", alive) // heartbeat, where the board has one
-			k.rec.ClockMs = persistentClock()
-			k.recs.Save(k.rec)
+			k.recs.Tick(persistentClock())
 		}
 	}()
 }

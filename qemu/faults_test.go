@@ -50,9 +50,9 @@ func TestSystemFaultRestartsSite(t *testing.T) {
 				assert.Contains(t, why, "fatal runtime error")
 			case "nil":
 				// the function, not only the PC
-				assert.Equal(t, "warm reset after CPU fault outside any actor in main.(*kernel).addCrashCommand.func1", why)
+				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel.(*system).addCrashCommand.func1", why)
 			case "undef":
-				assert.Equal(t, "warm reset after CPU fault outside any actor in main.undefinedInstruction", why)
+				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel.undefinedInstruction", why)
 			}
 			s.waitAids(3, 1, []int{a})
 			if kind == "panic" {

@@ -9,7 +9,7 @@ import (
 )
 
 // The counter service shows why groups restart together: `counter` keeps a
-// value in a persistent block and serves it over a channel to
+// value in typed persistent state and serves it over a channel to
 // `counter-client`, which it spawns in its group. A channel does not survive
 // its server; because a failure of either restarts both, the client always
 // talks to the live server and sees the count go on from where it was.
@@ -19,9 +19,15 @@ var services sync.Map
 
 const counterPeriod = 200 * time.Millisecond
 
+// counterState is the counter's persistent state (actors.Load): a
+// fixed-size value committed whole, so a reset never leaves half a count.
+type counterState struct {
+	N uint64 // the last value served
+}
+
 // Counter runs as `arun -g GID counter`.
 func Counter(ctx *actors.Context) error {
-	blk, err := ctx.AllocateGroup("COUNTER", 8)
+	st, err := actors.Load[counterState](ctx, "COUNTER")
 	if err != nil {
 		ctx.Printf("counter: %v\n", err)
 		return ctx.Exit()
@@ -29,7 +35,8 @@ func Counter(ctx *actors.Context) error {
 	ch := make(chan uint64)
 	services.Store(ctx.Group(), ch)
 	defer services.CompareAndDelete(ctx.Group(), ch)
-	ctx.Printf("counter: serving from %d\n", le.Uint64(blk))
+	n := st.Get().N
+	ctx.Printf("counter: serving from %d\n", n)
 	if _, err := ctx.Spawn(fmt.Sprintf("counter-client.%d", ctx.Group()), "counter-client"); err != nil {
 		return fmt.Errorf("counter: spawn client: %w", err)
 	}
@@ -41,8 +48,11 @@ func Counter(ctx *actors.Context) error {
 			return actors.ErrStopped
 		case kind := <-ctx.Faults():
 			return Misbehave(ctx, kind)
-		case ch <- le.Uint64(blk) + 1:
-			le.PutUint64(blk, le.Uint64(blk)+1)
+		case ch <- n + 1:
+			n++
+			if err := st.Commit(counterState{N: n}); err != nil {
+				return fmt.Errorf("counter: %w", err)
+			}
 		case <-time.After(counterPeriod):
 		}
 	}

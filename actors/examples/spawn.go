@@ -16,14 +16,27 @@ import (
 // the message ends up complete with each step exactly once.
 
 const (
-	parentBlock  = "PARENT_PM"     // {restarted, counter}
-	childBlock   = "CHILD_PM"      // {restarted, checkpoint}
-	messageBlock = "CHILD_MESSAGE" // the message, one fixed slot per step
+	parentBlock  = "PARENT_PM"     // parentState
+	childBlock   = "CHILD_PM"      // childState
+	messageBlock = "CHILD_MESSAGE" // the message, one fixed slot per step: bulk data, a raw block
 	childName    = "HR_child"      // + ".<gid>": one child per group
 	steps        = 4
 	stepSlot     = 8 // " STEP n " fits
 	stepPause    = 400 * time.Millisecond
 )
+
+// parentState and childState are the ChorusOS example's persistent
+// structures, as typed state (actors.Load): each Commit is whole or not at
+// all. The parent reads the child's checkpoint from the same state.
+type parentState struct {
+	Restarted  uint32 // crashes so far
+	Iterations uint32 // main-loop iterations
+}
+
+type childState struct {
+	Restarted  uint32 // restarts that found work done
+	Checkpoint uint32 // the last step written to the message
+}
 
 // Parent runs as `arun -g GID spawn [CRASHES]`.
 func Parent(ctx *actors.Context) error {
@@ -36,18 +49,18 @@ func Parent(ctx *actors.Context) error {
 		}
 		crashes = n
 	}
-	st, err := ctx.AllocateGroup(parentBlock, 8)
+	st, err := actors.Load[parentState](ctx, parentBlock)
 	if err != nil {
 		ctx.Printf("spawn: %v\n", err)
 		return ctx.Exit()
 	}
-	restarted := le.Uint32(st[0:])
+	restarted := st.Get().Restarted
 	ctx.Printf("parent: run %d (restarted %d times)\n", restarted+1, restarted)
 	kid := fmt.Sprintf("%s.%d", childName, ctx.Group())
 	if _, err := ctx.Spawn(kid, "child"); err != nil {
 		return fmt.Errorf("parent: spawn %s: %w", kid, err)
 	}
-	child, err := ctx.AllocateGroup(childBlock, 8)
+	child, err := actors.Load[childState](ctx, childBlock)
 	if err != nil {
 		return err
 	}
@@ -55,12 +68,19 @@ func Parent(ctx *actors.Context) error {
 		if stop, err := wait(ctx, stepPause*3/2); stop {
 			return err
 		}
-		le.PutUint32(st[4:], le.Uint32(st[4:])+1) // main-loop iterations
-		if int(restarted) < crashes {
-			le.PutUint32(st[0:], restarted+1)
+		p := st.Get()
+		p.Iterations++
+		crash := int(restarted) < crashes
+		if crash {
+			p.Restarted = restarted + 1
+		}
+		if err := st.Commit(p); err != nil {
+			return err
+		}
+		if crash {
 			panic(fmt.Sprintf("parent: crash %d of %d, on purpose", restarted+1, crashes))
 		}
-		if le.Uint32(child[4:]) >= steps {
+		if child.Get().Checkpoint >= steps {
 			ctx.Printf("parent: child done, exiting\n")
 			return ctx.Exit()
 		}
@@ -71,7 +91,7 @@ func Parent(ctx *actors.Context) error {
 // checkpoint: a restart between the two rewrites the same slot, so no step
 // can appear twice.
 func Child(ctx *actors.Context) error {
-	st, err := ctx.AllocateGroup(childBlock, 8)
+	st, err := actors.Load[childState](ctx, childBlock)
 	if err != nil {
 		return err
 	}
@@ -79,21 +99,27 @@ func Child(ctx *actors.Context) error {
 	if err != nil {
 		return err
 	}
-	cp := le.Uint32(st[4:])
-	if cp >= steps {
+	c := st.Get()
+	if c.Checkpoint >= steps {
 		return ctx.Exit() // done in an earlier run
 	}
-	if cp > 0 || le.Uint32(st[0:]) > 0 {
-		le.PutUint32(st[0:], le.Uint32(st[0:])+1)
-		ctx.Printf("child: restarted at checkpoint %d\n", cp)
+	if c.Checkpoint > 0 || c.Restarted > 0 {
+		c.Restarted++
+		if err := st.Commit(c); err != nil {
+			return err
+		}
+		ctx.Printf("child: restarted at checkpoint %d\n", c.Checkpoint)
 	}
-	for n := cp + 1; n <= steps; n++ {
+	for n := c.Checkpoint + 1; n <= steps; n++ {
 		if stop, err := wait(ctx, stepPause); stop {
 			return err
 		}
 		copy(msg[(n-1)*stepSlot:n*stepSlot], fmt.Sprintf("%-*s", stepSlot, fmt.Sprintf(" STEP %d", n)))
 		ctx.Printf("child: STEP %d\n", n)
-		le.PutUint32(st[4:], n)
+		c.Checkpoint = n
+		if err := st.Commit(c); err != nil {
+			return err
+		}
 	}
 	text := strings.Join(strings.Fields(string(msg[:steps*stepSlot])), " ")
 	ctx.Printf("=========== Message =========== %s ======== End of message========\n", text)

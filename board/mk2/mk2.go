@@ -15,14 +15,6 @@ import (
 	"github.com/hotrestart/tamago-hr/board/internal/reg"
 )
 
-// DRAM window (IMX6ULLRM 2.2, MMDC at 0x80000000; 512 MiB fitted) and the
-// hot-reboot save area the image reserves above the runtime's RAM.
-const (
-	DRAMStart   = 0x80000000
-	DRAMSize    = 0x20000000
-	HotSaveSize = imx6.SaveSize
-)
-
 // USB1 controller (IMX6ULLRM 56.6.33 USB Command Register, USB_nUSBCMD).
 const (
 	USB1_USBCMD = 0x02184140
@@ -34,7 +26,7 @@ const (
 type Board struct{ imx6.SoC }
 
 // Hardware is the board the image runs on.
-var Hardware = Board{imx6.SoC{UART: imx6ul.UART2}}
+var Hardware = Board{imx6.SoC{UART: imx6ul.UART2, BankStart: BankStart, StageStart: StageStart}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "usbarmory-mk2" }

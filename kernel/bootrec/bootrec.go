@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/hotrestart/tamago-hr/pmm"
 	"github.com/hotrestart/tamago-hr/pmm/record"
@@ -65,11 +66,15 @@ type Record struct {
 	Restarts     [History]uint64 // ClockMs of recent site restarts, newest first
 }
 
-// Store reads and writes the record in its block. Not safe for concurrent
-// use: the kernel saves from one place at a time.
+// Store keeps this boot's record and writes it to its block at every
+// change. It is safe for concurrent use: the console, a site restart, the
+// watchdog's service goroutine (the persistent clock) and the fault path
+// all write it, and the runtime may preempt a goroutine at any call.
 type Store struct {
+	mu  sync.Mutex // guards r, rec and buf
+	r   Record
 	rec *record.Record
-	buf [payloadSize]byte // Save encodes here: it runs in a dying runtime too, without allocating
+	buf [payloadSize]byte // save encodes here: it runs in a dying runtime too, without allocating
 }
 
 // ErrNoRecord means the block held no trusted record: a fresh bank
@@ -85,7 +90,7 @@ func Open(b *pmm.Bank) (*Store, Record, error) {
 		return nil, Record{}, fmt.Errorf("bootrec: %w", err)
 	}
 	rec, r, err := load(mem)
-	return &Store{rec: rec}, r, err
+	return &Store{rec: rec, r: r}, r, err
 }
 
 // Decode reads the boot record in a block (bankdump uses it on images).
@@ -109,11 +114,70 @@ func load(blk []byte) (*record.Record, Record, error) {
 	return rec, r, nil
 }
 
-// Save writes r as the next version; a reset during Save leaves the
-// previous one.
+// Save makes r the record and writes it as the next version; a reset
+// during Save leaves the previous one.
 func (s *Store) Save(r Record) {
-	encode(s.buf[:], r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.r = r
+	s.save()
+}
+
+func (s *Store) save() {
+	encode(s.buf[:], s.r)
 	_ = s.rec.Write(s.buf[:]) // fixed size, always fits the block Open made
+}
+
+// Record returns a copy of the record.
+func (s *Store) Record() Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.r
+}
+
+// Update applies f to the record and saves it.
+func (s *Store) Update(f func(*Record)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.r)
+	s.save()
+}
+
+// Begin runs Record.Begin on the record read at Open and saves it.
+func (s *Store) Begin(b Boot) Start {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.r.Begin(b)
+	s.save()
+	return st
+}
+
+// Intend runs Record.Intend and saves it.
+func (s *Store) Intend(path Path, kind ResetKind, why string, clock uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.r.Intend(path, kind, why, clock)
+	s.save()
+}
+
+// IntendFatal is Intend for the exception and fatal-error paths, which run
+// on g0 and reset right after: it never waits for the lock (a holder was
+// interrupted by the fault and never runs again) and does not allocate.
+func (s *Store) IntendFatal(path Path, kind ResetKind, why string, clock uint64) {
+	if s.mu.TryLock() {
+		defer s.mu.Unlock()
+	}
+	s.r.Intend(path, kind, why, clock)
+	s.save()
+}
+
+// Tick records the persistent clock (ms), which a reset nobody announced
+// (the watchdog's) leaves where the last Tick put it.
+func (s *Store) Tick(clock uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.r.ClockMs = clock
+	s.save()
 }
 
 // NoteSiteRestart pushes now into the restart history.

@@ -1,21 +1,27 @@
 package imx6
 
 import (
+	"io"
+	"runtime"
 	"time"
 
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 	"github.com/usbarmory/tamago/soc/nxp/uart"
+
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 )
 
 // SoC is what every board of this project does the same way on an
 // i.MX6UL/ULL; a board package embeds it and adds what differs (its name,
 // console UART, LEDs and the bus masters to stop before a hot reboot).
 type SoC struct {
-	UART *uart.UART // console
+	UART       *uart.UART // console
+	BankStart  uint32     // persistent bank address, from the board's layout.go
+	StageStart uint32     // upgrade staging area address, likewise
 }
 
 // Console is the serial console as an io.ReadWriter.
-func (s SoC) Console() Serial { return Serial{UART: s.UART} }
+func (s SoC) Console() io.ReadWriter { return Serial{UART: s.UART} }
 
 // ConsoleTx writes one byte from any context, allocation free (printk).
 func (s SoC) ConsoleTx(c byte) { s.UART.Tx(c) }
@@ -23,8 +29,30 @@ func (s SoC) ConsoleTx(c byte) { s.UART.Tx(c) }
 // Emulated reports whether the firmware runs under QEMU.
 func (SoC) Emulated() bool { return !imx6ul.Native }
 
-// MapBank maps the persistent bank [start, end) and returns it.
-func (SoC) MapBank(start, end uint32) []byte { return MapBank(start, end) }
+// Bank maps the persistent bank and returns its address and its
+// pmm.rambankSize bytes in whole pages (layout.go).
+func (s SoC) Bank() (addr uint32, mem []byte) {
+	return s.BankStart, MapBank(s.BankStart, s.BankStart+BankReserve)[:BankSize]
+}
+
+// Stage maps the hot upgrade's staging area (Normal non-cacheable, like
+// the bank) and returns its address and its StageSize bytes.
+func (s SoC) Stage() (addr uint32, mem []byte) {
+	return s.StageStart, MapBank(s.StageStart, s.StageStart+StageSize)
+}
+
+// ImageArea is where an image's loadable segments may go: from the start
+// of DRAM to the end of the runtime's RAM (the save area starts there).
+func (SoC) ImageArea() (start, end uint32) {
+	s, e := runtime.MemRegion()
+	return uint32(s), uint32(e)
+}
+
+// DrainConsole discards console input until quiet passes with none, at
+// most for limit; it returns the bytes dropped (Serial.Drain).
+func (s SoC) DrainConsole(quiet, limit time.Duration) int {
+	return Serial{UART: s.UART}.Drain(quiet, limit)
+}
 
 // WarmReset resets the SoC and keeps DRAM; it does not return.
 func (SoC) WarmReset() { WarmReset() }
@@ -58,7 +86,7 @@ func (SoC) SinceWatchdogStamp() (time.Duration, bool) { return SinceWatchdogStam
 func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }
 
 // RunningImage describes the running image as loaded, for a rollback.
-func (SoC) RunningImage() (uint32, []Segment, error) { return RunningImage() }
+func (SoC) RunningImage() (uint32, []upgrade.Segment, error) { return RunningImage() }
 
 // CopyRoutine is the position-independent copy routine's code.
 func (SoC) CopyRoutine() ([]byte, error) { return Routine() }

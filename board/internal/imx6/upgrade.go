@@ -4,15 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
-)
 
-// Segment is memory an image occupies: Data at Addr, then zeroes up to
-// MemSize bytes from Addr (the BSS).
-type Segment struct {
-	Addr    uint32
-	Data    []byte
-	MemSize uint32
-}
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+)
 
 // ErrNoPristine means the running image has no pristine copy of its
 // writable data (hot reboots are off), so it cannot be rebuilt in memory.
@@ -23,7 +17,7 @@ var ErrNoPristine = errors.New("no pristine copy of the running image's data (ho
 // span as they are now (nothing writes them), the writable span from the
 // pristine copy cpuinit keeps in the save area, and the BSS as zeroes. The
 // returned slices alias memory; entry is _rt0_arm_tamago.
-func RunningImage() (entry uint32, segs []Segment, err error) {
+func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
 	sa := saveArea()
 	if sa[hdrState] != stateSaved || hotSpan[0] == spanUnset {
 		return 0, nil, ErrNoPristine
@@ -35,7 +29,7 @@ func RunningImage() (entry uint32, segs []Segment, err error) {
 	}
 	ro := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(text))), int(spanStart-text))
 	pristine := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&sa[0]), hdrBytes)), int(spanEnd-spanStart))
-	return entry, []Segment{
+	return entry, []upgrade.Segment{
 		{Addr: text, Data: ro, MemSize: spanStart - text},
 		{Addr: spanStart, Data: pristine, MemSize: bssEnd - spanStart},
 	}, nil

@@ -10,19 +10,9 @@ import (
 	"time"
 
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
+	"github.com/usbarmory/tamago/soc/nxp/wdog" // WDOG register layout (IMX6ULLRM 59.8)
 
 	"github.com/hotrestart/tamago-hr/board/internal/reg"
-)
-
-// WDOG1 registers (IMX6ULLRM 59.8).
-const (
-	WDOGx_WCR  = 0x00 // 59.8.1 Watchdog Control Register
-	WCR_WDA    = 5    // WDOG_B assertion, active low
-	WCR_SRS    = 4    // software reset signal, active low
-	WDOGx_WRSR = 0x04 // 59.8.3 Watchdog Reset Status Register
-	WRSR_POR   = 4
-	WRSR_TOUT  = 1
-	WRSR_SFTW  = 0
 )
 
 // WarmReset resets the SoC through WDOG1 without touching the PMIC, so DRAM
@@ -30,9 +20,9 @@ const (
 // single WCR write clears WDA and SRS together (hw/watchdog/wdt_imx2.c);
 // tamago's helpers clear them one at a time, hence one 16-bit store here.
 func WarmReset() {
-	addr := uint32(imx6ul.WDOG1_BASE + WDOGx_WCR)
+	addr := uint32(imx6ul.WDOG1_BASE + wdog.WDOGx_WCR)
 	wcr := reg.Read16(addr)
-	wcr &^= 1<<WCR_WDA | 1<<WCR_SRS
+	wcr &^= 1<<wdog.WCR_WDA | 1<<wdog.WCR_SRS
 	for {
 		reg.Write16(addr, wcr)
 	}
@@ -41,13 +31,13 @@ func WarmReset() {
 // ResetCause decodes WDOG1 WRSR (59.8.3). QEMU clears it on every reset, so
 // an empty string is the norm there and the bank's breadcrumb decides.
 func ResetCause() string {
-	wrsr := reg.Read16(imx6ul.WDOG1_BASE + WDOGx_WRSR)
+	wrsr := reg.Read16(imx6ul.WDOG1_BASE + wdog.WDOGx_WRSR)
 	switch {
-	case wrsr&(1<<WRSR_TOUT) != 0:
+	case wrsr&(1<<wdog.WRSR_TOUT) != 0:
 		return "watchdog timeout"
-	case wrsr&(1<<WRSR_SFTW) != 0:
+	case wrsr&(1<<wdog.WRSR_SFTW) != 0:
 		return "software reset"
-	case wrsr&(1<<WRSR_POR) != 0:
+	case wrsr&(1<<wdog.WRSR_POR) != 0:
 		return "power-on"
 	}
 	return ""

@@ -1,0 +1,256 @@
+package actors
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
+)
+
+// Typed persistent state: a value of a fixed-size, pointer-free Go type in a
+// group block, kept as a pmm/record so that a commit cut by a reset leaves
+// the previous value or the new one, never a mix. Raw blocks (Allocate,
+// AllocateGroup) stay for bulk data, which a service updates in place.
+//
+// The block's payload is the state header then the value, little-endian:
+//
+//	offset  size  field
+//	0       4     fingerprint of T's layout (CRC-32C of type and field names,
+//	              kinds and array lengths, in order)
+//	4       4     size of the encoded value in bytes (binary.Size of T)
+//	8       size  the value, as encoding/binary writes it (no padding)
+//
+// One record magic ("RHS1") marks typed state, so a raw block or another
+// record is told apart from state of another type, and the fingerprint in
+// the payload (rather than in the magic) lets Load say which it is: "holds
+// state of another type" instead of "no valid copy".
+var kindState = record.Kind{Name: "state", Magic: record.Magic("RHS1"), Version: 1}
+
+const stateHeader = 8
+
+// Errors of typed persistent state.
+var (
+	// ErrStateType: the type given to Load cannot be kept in the bank (a
+	// pointer, slice, string, map, channel, function or interface in it; a
+	// machine-sized int, uint or uintptr; an unexported field; too large).
+	ErrStateType = errors.New("actors: type cannot be persistent state")
+	// ErrStateMismatch: the block holds state of another type (another
+	// type name, field, field type or order, or size).
+	ErrStateMismatch = errors.New("actors: state of another type")
+	// ErrStateCorrupt: the block holds no valid state (both copies
+	// damaged, a raw block, or a record format this image cannot read).
+	// Nothing is decoded; FreeGroup(name) starts the state again from zero.
+	ErrStateCorrupt = errors.New("actors: no valid state")
+)
+
+// Persistent is a value of type T kept in a group block of the persistent
+// memory bank. Get returns the last committed value; Commit stores a new
+// one crash-safely. Every member of the group that loads the same name gets
+// the same Persistent (until the block is freed), so one member may read
+// what another commits; it is safe for concurrent use.
+//
+// What survives what (the block's lifetime, see "Persistent blocks" in the
+// package documentation):
+//
+//	group restart, failure of any member           kept
+//	site restart (`restart`), hot or warm reboot   kept
+//	clean termination of the whole group           freed (with the group key)
+//	`akill -g GID`                                 freed
+//	cold reboot, power cycle                       lost (the bank starts blank)
+//	`pmm free`, `pmm freeall` from the console     refused while the group exists
+//
+// A reset in the middle of Commit leaves the previous value; a reset after
+// Commit returned leaves the new one.
+type Persistent[T any] struct {
+	stateHead
+	mu   sync.Mutex
+	rec  *record.Record
+	buf  []byte // header + encoded value: Commit's only buffer
+	v    T      // the last committed (or loaded) value
+	next T      // Commit encodes from here: a pointer into s, not a new box
+}
+
+// stateHead is the untyped part of a Persistent, which the controller
+// keeps in its table of loaded states.
+type stateHead struct {
+	c    *Controller // nil in package tests that work on a bare block
+	name string      // the bank block's name
+	typ  stateType
+	gone bool // guarded by c.mu: the block was freed
+}
+
+type stater interface{ head() *stateHead }
+
+func (h *stateHead) head() *stateHead { return h }
+
+// Load returns the state name of the calling actor's group, of type T: the
+// value last committed, or T's zero value in a new block. The block is the
+// group block name (AllocateGroup: "<name>@<gid>" in the bank, freed with
+// the group), because state is what a group's members restart from; an
+// ordinary actor has no group and gets ErrNotRestartable. Within a boot,
+// every Load of the same name in the group returns the same Persistent.
+//
+// T must be fixed-size and pointer-free (ErrStateType says what is wrong
+// with it). A block that holds another type's state is ErrStateMismatch,
+// and one with no valid copy ErrStateCorrupt; neither is ever decoded or
+// written. The type is checked by a fingerprint of its layout: its name,
+// its fields' names and types in order, array lengths; changing any of
+// them makes the old state another type's. The block takes one page
+// (4 KiB) for values up to 2024 bytes, more pages above (at most 65527
+// bytes).
+func Load[T any](ctx *Context, name string) (*Persistent[T], error) {
+	st, err := stateTypeOf[T]()
+	if err != nil {
+		return nil, err
+	}
+	full, err := ctx.groupBlock(name)
+	if err != nil {
+		return nil, err
+	}
+	blk, err := ctx.AllocateGroup(name, record.BlockSize(stateHeader+st.size))
+	if err != nil {
+		return nil, err
+	}
+	c := ctx.c
+	c.mu.Lock()
+	s, note, err := loadLocked[T](c, blk, full, st)
+	c.mu.Unlock()
+	if note != "" {
+		c.logf("hr: state %s: %s", full, note)
+	}
+	return s, err
+}
+
+// loadLocked returns the state already loaded under name, or reads it.
+func loadLocked[T any](c *Controller, blk []byte, name string, st stateType) (*Persistent[T], string, error) {
+	if h, ok := c.states[name]; ok {
+		if s, ok := h.(*Persistent[T]); ok {
+			return s, "", nil
+		}
+		return nil, "", mismatch(name, h.head().typ, st)
+	}
+	s, note, err := openState[T](blk, name, st)
+	if err != nil {
+		return nil, "", err
+	}
+	s.c = c
+	if c.states == nil {
+		c.states = make(map[string]stater)
+	}
+	c.states[name] = s
+	return s, note, nil
+}
+
+// forgetStatesLocked drops the loaded states whose blocks the bank no
+// longer holds (after every free), so that their Commit is refused and a
+// later Load reads the new block.
+func (c *Controller) forgetStatesLocked() {
+	for name, h := range c.states {
+		if _, _, err := c.bank.Lookup(name); err != nil {
+			h.head().gone = true
+			delete(c.states, name)
+		}
+	}
+}
+
+func mismatch(name string, was, want stateType) error {
+	return fmt.Errorf("%w: state %s holds state of another type (%s), not %s (%s)",
+		ErrStateMismatch, name, was, want.name, want)
+}
+
+// openState reads the state in blk (the whole block: the record's two
+// copies sit at its start and its middle, whatever T's size, so a block
+// reused for another type still decodes far enough to say so). note is
+// what record.Load found damaged besides the copy it used.
+func openState[T any](blk []byte, name string, st stateType) (s *Persistent[T], note string, err error) {
+	k := kindState
+	k.Name = "state " + name
+	rec, p, err := record.Load(blk, k)
+	s = &Persistent[T]{stateHead: stateHead{name: name, typ: st}, rec: rec, buf: make([]byte, stateHeader+st.size)}
+	le.PutUint32(s.buf[0:], st.fp)
+	le.PutUint32(s.buf[4:], uint32(st.size))
+	switch {
+	case errors.Is(err, record.ErrEmpty):
+		return s, "", nil
+	case errors.Is(err, record.ErrInvalid) && cutFirstCommit(blk, s.buf):
+		return s, fmt.Sprintf("a first commit was cut short (%v): starting from the zero value", err), nil
+	case err != nil:
+		return nil, "", fmt.Errorf("%w: %w", ErrStateCorrupt, err)
+	case len(p) < stateHeader:
+		return nil, "", fmt.Errorf("%w: %s: %d bytes, shorter than the state header", ErrStateCorrupt, k.Name, len(p))
+	}
+	if fp, n := le.Uint32(p), le.Uint32(p[4:]); fp != st.fp || int(n) != st.size || len(p) != stateHeader+st.size {
+		return nil, "", mismatch(name, stateType{fp: fp, size: int(n)}, st)
+	}
+	if _, err := binary.Decode(p[stateHeader:], le, &s.v); err != nil {
+		return nil, "", fmt.Errorf("%w: %s: %w", ErrStateCorrupt, k.Name, err)
+	}
+	return s, rec.Note(), nil
+}
+
+// Get returns the last committed value (T's zero value before the first
+// Commit of a new block).
+func (s *Persistent[T]) Get() T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.v
+}
+
+// Commit stores v as the state: written to the record copy that does not
+// hold the current value, then fenced (pmm/record), so a reset at any point
+// before Commit returns leaves the previous value and one after leaves v.
+// It allocates nothing for a T of plain fields (encoding/binary's reflect
+// path may allocate a few bytes for arrays of structs). Commit is refused
+// with pmm.ErrNotFound once the block is freed (its group terminated or
+// was killed: a goroutine left behind), so nothing writes into freed pages.
+func (s *Persistent[T]) Commit(v T) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next = v
+	if _, err := binary.Encode(s.buf[stateHeader:], le, &s.next); err != nil {
+		return fmt.Errorf("%s: %w", s.rec.Kind().Name, err)
+	}
+	if s.c != nil {
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		if s.gone {
+			return fmt.Errorf("%w: state %s: the block was freed (its group ended)", pmm.ErrNotFound, s.name)
+		}
+	}
+	if err := s.rec.Write(s.buf); err != nil {
+		return err
+	}
+	s.v = v
+	return nil
+}
+
+// cutFirstCommit reports whether blk can be a new block with the first
+// Commit of payloads like buf cut by a reset: the value before that
+// Commit was the zero value. A first write goes to copy A (pmm/record) with
+// sequence number 1; each of its header and state header bytes has landed
+// or is still zero, and nothing beyond what it writes is set. Anything else
+// (a raw block's data) is not taken for a cut.
+func cutFirstCommit(blk, buf []byte) bool {
+	var hdr [12 + stateHeader]byte
+	le.PutUint32(hdr[0:], kindState.Magic)
+	le.PutUint16(hdr[4:], kindState.Version)
+	le.PutUint16(hdr[6:], uint16(len(buf)))
+	le.PutUint32(hdr[8:], 1)
+	copy(hdr[12:], buf[:stateHeader])
+	for i, b := range hdr {
+		if blk[i] != 0 && blk[i] != b {
+			return false
+		}
+	}
+	return !slices.ContainsFunc(blk[record.Overhead+len(buf):], func(b byte) bool { return b != 0 })
+}
+
+// String describes the type for messages: "layout 2c572047, 25 bytes".
+func (t stateType) String() string { return fmt.Sprintf("layout %08x, %d bytes", t.fp, t.size) }
+
+// Name is the bank name of the state's block ("<name>@<gid>").
+func (s *Persistent[T]) Name() string { return s.name }
