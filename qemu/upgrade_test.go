@@ -118,6 +118,18 @@ func TestUpgradePanicAtStartIsRolledBack(t *testing.T) {
 	s.rolledBack(line, "warm boot 3 on mx6ullevk (warm reset after fatal runtime error)", v1, aid, "v2-panic", why)
 }
 
+// A trial that had an automatic site restart and no `upgrade commit` rolls
+// back when its run time is up (v2's trial: 8 s), by itself, at run time.
+func TestUpgradeTrialWithSiteRestartRollsBack(t *testing.T) {
+	s, v1, aid := upgradeFromV1(t, envImage(t, "HR_V2_IMAGE"), v2Version)
+	s.expect(prompt)
+	require.NoError(t, s.Send("crash site"))
+	assert.Contains(t, s.bootLine(), "(hot reboot after crash site); bank ")
+	why := "1 automatic site restarts in a 8000 ms trial, no commit"
+	s.expect(`hr: upgrade: rolled back from v2-test to ` + regexp.QuoteMeta(v1) + `: ` + why)
+	s.rolledBack(s.bootLine(), "(rollback from v2-test to "+v1+": "+why+")", v1, aid, v2Version, why)
+}
+
 // upgradeFromV1 boots v1 with group 1 and a block written, upgrades it to
 // img (version to) and waits for to's banner. It returns the session, v1's
 // version and the group's aid.
