@@ -8,12 +8,17 @@
 #   make TARGET=usbarmory AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over USB
 #   make qemu AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over the EVK's ENET, on 127.0.0.1:2222 (SSH_PORT)
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
+#   make VERSION=v2 UPGRADE_KEY=minisign.pub   image version; only images signed with that key upgrade it
 
 TARGET   ?= mx6ullevk
 TUNABLES ?=
 STARTUP  ?=
 # An OpenSSH authorized_keys file built into the image; empty: no network console.
 AUTHORIZED_KEYS ?=
+# The image's version (banner, `version`, upgrade manifest) and the minisign
+# public key a hot upgrade must be signed with (empty: no signature needed).
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+UPGRADE_KEY ?=
 BUILD    ?= build
 IMAGE    ?= hr-$(TARGET)
 # APP is the firmware's main package: a directory (this module's or one of
@@ -32,6 +37,7 @@ export GOTOOLCHAIN := local
 # keeps two compiles running.
 GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago GOMAXPROCS=1
 TEXT_START := 0x80010000
+VERSION_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Version
 TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit
 TOOLCHAIN  := tamago-go1.26.0
 STATICCHECK := v0.6.1
@@ -81,16 +87,21 @@ toolchain:
 	fi
 
 # The tunables are validated on the host and laid over the committed defaults.
-image: toolchain
+# The manifest (kernel/upgrade) is written with the values and added to the
+# linked ELF as the non-loaded section .hr.manifest, before tools/hotspan.
+image: toolchain imx-tools
 	@if [ -n "$(AUTHORIZED_KEYS)" ]; then go run ./kernel/netconsole/checkkeys "$(AUTHORIZED_KEYS)"; fi
-	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen $(TUNABLES)
+	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen -manifest $(BUILD)/manifest-$(IMAGE).txt \
+		-version "$(VERSION)" -board $(TARGET) $(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(TUNABLES)
 	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go.gen"; \
 	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
 	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
+	   if [ -n "$(UPGRADE_KEY)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/upgrade/trusted/upgrade.pub" "$(abspath $(UPGRADE_KEY))"; fi; \
 	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
 	tamago=$(TAMAGO) && cd $(or $(APP_DIR),$(CURDIR)) && \
 	$(GOENV) $$tamago build -p 2 -overlay $(CURDIR)/$(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
-		-ldflags "-T $(TEXT_START) -R 0x1000" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
+		-ldflags "-T $(TEXT_START) -R 0x1000 -X '$(VERSION_VAR)=$(VERSION)'" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
+	@$(OBJCOPY) --add-section .hr.manifest=$(BUILD)/manifest-$(IMAGE).txt --set-section-flags .hr.manifest=noload,readonly $(ELF)
 	@go run ./tools/hotspan $(ELF)
 	@echo "image: $(ELF) ($$(stat -c %s $(ELF)) bytes)"
 
@@ -167,6 +178,10 @@ TEST_TUNABLES := hrCtrl.maxBadness=2 hrCtrl.interval=60000 hrCtrl.minRunTime=0 k
 # ...and a third with a test key (qemu/testdata/ssh, never to be authorized
 # on a real board) for the SSH tests over the emulated ENET.
 SSH_TEST_KEY := qemu/testdata/ssh/id_ed25519
+# The upgrade tests boot a second version of the EVK image, one that
+# crash-loops and one that panics (qemu/testdata/upgrade); the SSH image trusts a test minisign
+# key (never to be trusted on a real board) and refuses unsigned upgrades.
+UPGRADE_TEST_KEY := qemu/testdata/upgrade/minisign
 
 # The soak image lets thousands of quick failures restart their groups
 # without escalating: badness decays every 100 ms and never reaches 1000.
@@ -181,14 +196,20 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-test STARTUP=qemu/testdata/startup.rc TUNABLES="$(TEST_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-soak TUNABLES="$(SOAK_TUNABLES)"
-	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-ssh AUTHORIZED_KEYS=$(SSH_TEST_KEY).pub
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-ssh AUTHORIZED_KEYS=$(SSH_TEST_KEY).pub UPGRADE_KEY=$(UPGRADE_TEST_KEY).pub
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST)
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
 
 test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
 	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
-	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
+	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
+	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
+	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf \
+	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu
 

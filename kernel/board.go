@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 )
 
 // Board is what the kernel needs of the board it runs on. Each board package
@@ -19,6 +21,7 @@ type Board interface {
 	Resets
 	Watchdog
 	Network
+	Upgrader
 
 	// Bank maps the persistent bank and returns its physical address and
 	// its pmm.rambankSize bytes (whole 4 KiB pages). No boot or reset of
@@ -68,6 +71,30 @@ type Watchdog interface {
 	SinceWatchdogStamp() (time.Duration, bool)
 	// WatchdogPeriod is the timeout WDOG1 really runs for a request of ms.
 	WatchdogPeriod(ms int) time.Duration
+}
+
+// Upgrader is what a hot upgrade needs of the board (hotupgrade.go,
+// README "Hot upgrade").
+type Upgrader interface {
+	// Stage maps the staging area (kern.upgradeArea MiB of DRAM that no
+	// boot writes) and returns its physical address and memory.
+	Stage() (addr uint32, mem []byte)
+	// ImageArea is where a new image's loadable segments may go.
+	ImageArea() (start, end uint32)
+	// RunningImage is the running image as it was loaded, rebuilt from
+	// memory, and its entry point; an error when it cannot be (hot
+	// reboots off: no pristine copy of its data).
+	RunningImage() (entry uint32, segs []upgrade.Segment, err error)
+	// CopyRoutine is the position-independent routine that copies a
+	// staged image into place and enters it (its machine code).
+	CopyRoutine() ([]byte, error)
+	// BootStaged stops the board as HotReboot does and runs the copy
+	// routine placed at code with the staged descriptor at desc; it does
+	// not return.
+	BootStaged(watchdogMs int, code, desc uint32)
+	// ReadHostFile reads a file of the emulator's host (semihosting) in
+	// chunks, at most max bytes; an error on silicon.
+	ReadHostFile(path string, max, chunk int, progress func(done, total int)) ([]byte, error)
 }
 
 // Network is the board's network link for the SSH console.

@@ -7,6 +7,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
 	"github.com/hotrestart/tamago-hr/pmm"
 	"github.com/hotrestart/tamago-hr/pmm/record"
 )
@@ -46,13 +47,14 @@ func (k *system) openBank() error {
 		CrashLoopWindow: tunables.CrashLoopWindow,
 	})
 	k.siteRestarted, k.reason = st.SiteRestart, st.Reason
+	k.resetBoot, k.autoSite = st.Reset, st.AutoSite
 	state := "warm"
 	if k.cold() {
 		state = "cold"
 	}
-	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks\n",
+	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks; version %s\n",
 		state, k.recs.Record().Boots, hw.Name(), k.reason, addr, len(mem),
-		len(mem)/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks)
+		len(mem)/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks, trusted.Version)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
@@ -16,7 +17,7 @@ func UndefinedInstruction() { undefinedInstruction() }
 var badSystemPointer *[8]uint32
 
 func (k *system) addCrashCommand() {
-	k.shell.MustAdd(console.Cmd{Name: "crash", Syntax: "panic|nil|undef", Help: "fail the console goroutine itself (outside any actor): a site restart follows", MinArgs: 1, MaxArgs: 1,
+	k.shell.MustAdd(console.Cmd{Name: "crash", Syntax: "panic|nil|undef|site", Help: "fail the console goroutine itself (outside any actor): a site restart follows; site: an automatic hot one, as a controller escalation", MinArgs: 1, MaxArgs: 1,
 		Fn: func(out io.Writer, args []string) error {
 			switch args[0] {
 			case "panic":
@@ -25,7 +26,10 @@ func (k *system) addCrashCommand() {
 				badSystemPointer[1] = 1
 			case "undef":
 				undefinedInstruction()
+			case "site":
+				k.siteRestart(bootrec.SiteAuto, "crash site")
+				return nil
 			}
-			return fmt.Errorf("crash: unknown kind %s (panic|nil|undef)", console.Quote(args[0]))
+			return fmt.Errorf("crash: unknown kind %s (panic|nil|undef|site)", console.Quote(args[0]))
 		}})
 }

@@ -8,4 +8,5 @@ func (k *system) addCommands() {
 	k.addCrashCommand()
 	k.addBenchCommand()
 	k.addStatsCommands()
+	k.addUpgradeCommands()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -47,7 +48,19 @@ func (b *fakeBoard) Bank() (uint32, []byte)                    { return 0x9ff000
 func (*fakeBoard) LED(string, bool) error                      { return errors.New("no LEDs") }
 func (*fakeBoard) RestoreReport() (string, bool)               { return "off", false }
 func (*fakeBoard) BSSCanary() uint32                           { return 0 }
-func (*fakeBoard) NetStats(io.Writer) error                    { return errors.New("no link") }
+func (*fakeBoard) Stage() (uint32, []byte)                     { return 0, nil }
+func (*fakeBoard) ImageArea() (uint32, uint32)                 { return 0, 0 }
+func (*fakeBoard) CopyRoutine() ([]byte, error) {
+	return nil, errors.New("no copy routine on the host")
+}
+func (*fakeBoard) BootStaged(int, uint32, uint32) {}
+func (*fakeBoard) RunningImage() (uint32, []upgrade.Segment, error) {
+	return 0, nil, errors.New("no image on the host")
+}
+func (*fakeBoard) ReadHostFile(string, int, int, func(int, int)) ([]byte, error) {
+	return nil, errors.New("no host file on the host")
+}
+func (*fakeBoard) NetStats(io.Writer) error { return errors.New("no link") }
 func (*fakeBoard) Listen(netip.Prefix, net.HardwareAddr, net.HardwareAddr, uint16) (net.Listener, string, error) {
 	return nil, "", errors.New("no network on the host")
 }

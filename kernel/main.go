@@ -61,6 +61,8 @@ type system struct {
 
 	groupRestarts0 int  // group restarts the bank counted before this boot
 	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
+	resetBoot      bool // this boot follows a watchdog or unexplained reset
+	autoSite       bool // this boot follows an automatic site restart
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -80,6 +82,7 @@ func Main(cfg Config) {
 		fmt.Printf("hr: bank unusable: %v\n", err)
 	} else {
 		_ = hw.LED("blue", false)
+		k.upgradeBoot()
 		k.startWatchdog()
 		if err := k.startController(); err != nil {
 			fmt.Printf("hr: controller: %v\n", err)

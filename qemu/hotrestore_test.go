@@ -81,7 +81,7 @@ func TestHotRebootGCSoak(t *testing.T) {
 // saveArea is where cpuinit keeps the pristine copy on the EVK image with
 // the default tunables (README "RAM layout"); the copy starts after a
 // 32-byte header.
-const saveArea = 0x9fe00000
+const saveArea = 0x9de00000
 
 // The on-target self-check: a pristine copy corrupted between boots (here
 // by the debugger, on silicon by a stray DMA) is caught by cpuinit's

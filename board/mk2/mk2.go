@@ -26,7 +26,7 @@ const (
 type Board struct{ imx6.SoC }
 
 // Hardware is the board the image runs on.
-var Hardware = Board{imx6.SoC{UART: imx6ul.UART2, BankStart: BankStart}}
+var Hardware = Board{imx6.SoC{UART: imx6ul.UART2, BankStart: BankStart, StageStart: StageStart}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "usbarmory-mk2" }
@@ -45,11 +45,18 @@ func (b Board) ColdReset() {
 func (Board) LED(name string, on bool) error { return mk2.LED(name, on) }
 
 // HotReboot restarts the image in memory without a reset; it returns only
-// when that is not possible. USB1 DMAs descriptors and packets: it is
-// stopped and reset first, so it cannot write into memory the next boot is
-// initialising.
-func (Board) HotReboot(watchdogMs int) error {
-	return imx6.HotReboot(func() {
-		reg.Write32(USB1_USBCMD, 1<<USBCMD_RST) // RS=0 and reset in one store
-	}, watchdogMs)
+// when that is not possible.
+func (Board) HotReboot(watchdogMs int) error { return imx6.HotReboot(quiesce, watchdogMs) }
+
+// BootStaged hands the board over to a staged image through the copy
+// routine at code (imx6.BootStaged); it does not return.
+func (Board) BootStaged(watchdogMs int, code, desc uint32) {
+	imx6.BootStaged(quiesce, watchdogMs, code, desc)
+}
+
+// quiesce stops the bus masters before another boot takes over. USB1 DMAs
+// descriptors and packets: it is stopped and reset, so it cannot write into
+// memory the next boot is initialising.
+func quiesce() {
+	reg.Write32(USB1_USBCMD, 1<<USBCMD_RST) // RS=0 and reset in one store
 }

@@ -8,12 +8,13 @@ import (
 
 // DRAM window (IMX6ULLRM 2.2, MMDC at 0x80000000; 512 MiB fitted) and what
 // the image keeps at its top (board/internal/imx6/layout.go): the
-// persistent bank, and the hot-reboot save area right below it.
+// persistent bank, the upgrade staging area and the hot-reboot save area.
 const (
-	DRAMStart = 0x80000000
-	DRAMSize  = 0x20000000
-	BankStart = DRAMStart + DRAMSize - imx6.BankReserve
-	SaveStart = BankStart - imx6.SaveSize
+	DRAMStart  = 0x80000000
+	DRAMSize   = 0x20000000
+	BankStart  = DRAMStart + DRAMSize - imx6.BankReserve
+	StageStart = BankStart - imx6.StageSize
+	SaveStart  = StageStart - imx6.SaveSize
 )
 
 // ramSize ends the runtime's RAM at the save area (tag linkramsize drops

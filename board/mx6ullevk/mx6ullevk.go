@@ -19,7 +19,7 @@ import (
 type Board struct{ imx6.SoC }
 
 // Hardware is the board the image runs on.
-var Hardware = Board{imx6.SoC{UART: imx6ul.UART1, BankStart: BankStart}}
+var Hardware = Board{imx6.SoC{UART: imx6ul.UART1, BankStart: BankStart, StageStart: StageStart}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "mx6ullevk" }
@@ -48,15 +48,23 @@ const (
 )
 
 // HotReboot restarts the image in memory without a reset; it returns only
-// when that is not possible. The network console's ENET DMAs descriptors
-// and frames into OCRAM: both MACs are reset first, so none can write into
-// memory the next boot is initialising. Their registers are touched only
-// with the clock on, since an access to a gated peripheral hangs the bus.
-func (Board) HotReboot(watchdogMs int) error {
-	return imx6.HotReboot(func() {
-		if reg.Read32(imx6ul.CCM_CCGR0)>>imx6ul.CCGRx_CG6&0b11 != 0 {
-			reg.Write32(ENET1_ECR, 1<<ECR_RESET)
-			reg.Write32(ENET2_ECR, 1<<ECR_RESET)
-		}
-	}, watchdogMs)
+// when that is not possible.
+func (Board) HotReboot(watchdogMs int) error { return imx6.HotReboot(quiesce, watchdogMs) }
+
+// BootStaged hands the board over to a staged image through the copy
+// routine at code (imx6.BootStaged); it does not return.
+func (Board) BootStaged(watchdogMs int, code, desc uint32) {
+	imx6.BootStaged(quiesce, watchdogMs, code, desc)
+}
+
+// quiesce stops the bus masters before another boot takes over. The network
+// console's ENET DMAs descriptors and frames into OCRAM: both MACs are reset,
+// so none can write into memory the next boot is initialising. Their
+// registers are touched only with the clock on, since an access to a gated
+// peripheral hangs the bus.
+func quiesce() {
+	if reg.Read32(imx6ul.CCM_CCGR0)>>imx6ul.CCGRx_CG6&0b11 != 0 {
+		reg.Write32(ENET1_ECR, 1<<ECR_RESET)
+		reg.Write32(ENET2_ECR, 1<<ECR_RESET)
+	}
 }

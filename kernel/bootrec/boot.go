@@ -37,6 +37,12 @@ type Start struct {
 	// or a watchdog reset); its groups are resumed unless in safe mode.
 	SiteRestart bool
 	SafeMode    bool // the crash-loop breaker tripped
+	// Reset: a watchdog or unexplained reset, not a reset anybody asked
+	// for (a hot upgrade's trial rolls back on it, kernel/upgrade).
+	Reset bool
+	// AutoSite: the site restart was an automatic one (SiteAuto or a
+	// watchdog reset), the kind the crash-loop breaker counts.
+	AutoSite bool
 }
 
 // Begin classifies this boot from the record the previous boot left and
@@ -58,7 +64,10 @@ func (r *Record) Begin(b Boot) Start {
 	}
 	var s Start
 	s.SiteRestart = !b.Cold && r.Pending && (r.Site || r.Path == PathWatchdog)
+	s.Reset = !b.Cold && !b.Fresh && (!r.Pending || r.Path == PathWatchdog)
 	s.Reason = r.reason(b, unexplained)
+	// an automatic site restart left its stamp at the clock it stopped at
+	s.AutoSite = s.SiteRestart && r.Restarts[0] != 0 && r.Restarts[0] == r.ClockMs
 	r.Boots++
 	r.Pending = false
 	r.SafeMode = s.SiteRestart && b.CrashLoopCount > 0 && r.RecentSiteRestarts(r.ClockMs, b.CrashLoopWindow) >= b.CrashLoopCount
@@ -78,6 +87,8 @@ func (r *Record) reason(b Boot, unexplained string) string {
 		r.SiteRestarts++
 		r.NoteSiteRestart(r.ClockMs)
 		return r.Intent
+	case r.Pending && r.Path == PathUpgrade:
+		return r.Intent // "upgrade from v1 to v2", "rollback from v2 to v1: why"
 	case r.Pending:
 		if r.Path == PathHot && b.HotCheckFailed {
 			r.Path = PathWarm

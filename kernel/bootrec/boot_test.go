@@ -63,35 +63,35 @@ func TestBeginTransitions(t *testing.T) {
 		name: "watchdog reset: a site restart nobody could record",
 		prev: Record{Pending: true, Path: PathWatchdog, Intent: "starved", ClockMs: 500},
 		boot: Boot{WatchdogFired: fired(true, "watchdog timeout"), CrashLoopCount: 3, CrashLoopWindow: window},
-		want: Start{Reason: "starved", SiteRestart: true},
+		want: Start{Reason: "starved", SiteRestart: true, Reset: true, AutoSite: true},
 		rec:  Record{Boots: 1, SiteRestarts: 1, Watchdogs: 1, Path: PathWatchdog, Intent: "starved", ClockMs: 500, Restarts: history(500)},
 	}, {
 		name: "breadcrumb found but the watchdog did not fire: unexplained",
 		prev: Record{Pending: true, Path: PathWatchdog, Intent: "starved", ClockMs: 500},
 		boot: Boot{WatchdogFired: fired(false, "software reset"), ResetCause: "software reset"},
-		want: Start{Reason: "unexplained reset: software reset; no intent recorded"},
+		want: Start{Reason: "unexplained reset: software reset; no intent recorded", Reset: true},
 		rec:  Record{Boots: 1, Watchdogs: 1, Path: PathWatchdog, Intent: "starved", ClockMs: 500},
 	}, {
 		name: "no intent, the SoC names the cause",
 		prev: Record{Boots: 1},
 		boot: Boot{ResetCause: "power-on"},
-		want: Start{Reason: "unexplained reset: power-on; no intent recorded"},
+		want: Start{Reason: "unexplained reset: power-on; no intent recorded", Reset: true},
 		rec:  Record{Boots: 2, Watchdogs: 1},
 	}, {
 		name: "no intent, no cause",
-		want: Start{Reason: "unexplained reset: no reset cause; no intent recorded"},
+		want: Start{Reason: "unexplained reset: no reset cause; no intent recorded", Reset: true},
 		rec:  Record{Boots: 1, Watchdogs: 1},
 	}, {
 		name: "crash-loop breaker: count automatic restarts in the window",
 		prev: Record{Pending: true, Site: true, Path: PathHot, Intent: "fault", ClockMs: 2000, Restarts: history(2000, 1500, 200)},
 		boot: Boot{CrashLoopCount: 2, CrashLoopWindow: window},
-		want: Start{Reason: "hot reboot after fault", SiteRestart: true, SafeMode: true},
+		want: Start{Reason: "hot reboot after fault", SiteRestart: true, SafeMode: true, AutoSite: true},
 		rec:  Record{Boots: 1, HotReboots: 1, Site: true, SafeMode: true, Path: PathHot, Intent: "fault", ClockMs: 2000, Restarts: history(2000, 1500, 200)},
 	}, {
 		name: "breaker: stamps older than the window do not count",
 		prev: Record{Pending: true, Site: true, Path: PathHot, Intent: "fault", ClockMs: 2000, Restarts: history(2000, 900, 200)},
 		boot: Boot{CrashLoopCount: 2, CrashLoopWindow: window},
-		want: Start{Reason: "hot reboot after fault", SiteRestart: true},
+		want: Start{Reason: "hot reboot after fault", SiteRestart: true, AutoSite: true},
 		rec:  Record{Boots: 1, HotReboots: 1, Site: true, Path: PathHot, Intent: "fault", ClockMs: 2000, Restarts: history(2000, 900, 200)},
 	}, {
 		name: "breaker: a plain reset never enters safe mode, a full history notwithstanding",
@@ -99,6 +99,11 @@ func TestBeginTransitions(t *testing.T) {
 		boot: Boot{CrashLoopCount: 2, CrashLoopWindow: window},
 		want: Start{Reason: "warm reset after console reset"},
 		rec:  Record{Boots: 1, WarmResets: 1, Path: PathWarm, Intent: "console reset", ClockMs: 2000, Restarts: history(2000, 1900, 1800)},
+	}, {
+		name: "a hot upgrade's boot: the intent is the reason, no reset is counted",
+		prev: Record{Boots: 4, Pending: true, Path: PathUpgrade, Intent: "upgrade from v1 to v2", ClockMs: 900},
+		want: Start{Reason: "upgrade from v1 to v2"},
+		rec:  Record{Boots: 5, Path: PathUpgrade, Intent: "upgrade from v1 to v2", ClockMs: 900},
 	}, {
 		name: "safe mode is decided again at every boot",
 		prev: Record{SafeMode: true, Pending: true, Path: PathWarm, Intent: "console reset"},

@@ -42,11 +42,12 @@ const (
 	PathWarm                 // WDOG1 warm reset, bank kept
 	PathCold                 // explicit cold reboot, bank discarded
 	PathWatchdog             // breadcrumb left while the watchdog runs
+	PathUpgrade              // a staged image was booted: hot upgrade or its rollback
 	numPaths
 )
 
 func (p Path) String() string {
-	return [...]string{"none", "hot reboot", "warm reset", "cold reboot", "watchdog reset"}[p%numPaths]
+	return [...]string{"none", "hot reboot", "warm reset", "cold reboot", "watchdog reset", "upgrade"}[p%numPaths]
 }
 
 // Record is the boot record's content.

@@ -79,12 +79,21 @@ func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool) uint32 {
 		// the cursor to the left margin.
 		out, errOut = crlfWriter{ch}, crlfWriter{ch.Stderr()}
 	}
-	if err := sh.Exec(out, line); err != nil && !errors.Is(err, console.ErrExit) {
+	if err := sh.Exec(execOut{out, ch}, line); err != nil && !errors.Is(err, console.ErrExit) {
 		fmt.Fprintf(errOut, "error: %v\n", err)
 		return 1
 	}
 	return 0
 }
+
+// execOut is an exec session's output; its channel's data from the client
+// is the command's standard input (console.StdinWriter).
+type execOut struct {
+	io.Writer
+	in io.Reader
+}
+
+func (e execOut) Stdin() io.Reader { return e.in }
 
 // crlfWriter turns \n into \r\n.
 type crlfWriter struct{ w io.Writer }

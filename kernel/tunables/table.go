@@ -38,6 +38,8 @@ var Table = []Def{
 	{"kern.crashLoopCount", "CrashLoopCount", "count", 4, 2, 100, "site restarts within kern.crashLoopWindow that put the next boot in safe mode"},
 	{"kern.crashLoopWindow", "CrashLoopWindow", "ms", 60000, 1000, 86400000, "window of the crash-loop breaker"},
 	{"kern.dmesgSize", "DmesgSize", "bytes", 16384, 4096, 1048576, "crash log ring in the bank (a system block, whole pages)"},
+	{"kern.upgradeArea", "UpgradeArea", "MiB", 32, 16, 256, "DRAM below the hot-reboot save area that stages a new image and keeps the previous one (two slots)"},
+	{"kern.upgradeTrial", "UpgradeTrial", "ms", 30000, 1000, 86400000, "run time a new image has to prove itself before the upgrade commits by itself"},
 }
 
 // Lookup returns the definition of name.

@@ -17,9 +17,11 @@ const (
 	CrashLoopCount  = 0x4      // kern.crashLoopCount
 	CrashLoopWindow = 0xea60   // kern.crashLoopWindow
 	DmesgSize       = 0x4000   // kern.dmesgSize
+	UpgradeArea     = 0x20     // kern.upgradeArea
+	UpgradeTrial    = 0x7530   // kern.upgradeTrial
 )
 
 // Current returns the built-in value of every tunable, in Table order.
 func Current() []int64 {
-	return []int64{RambankSize, MaxBlocks, MaxActors, MaxGroups, MaxBadness, Interval, StopTimeout, MinRunTime, MaxBackoff, WatchdogTimeout, CrashLoopCount, CrashLoopWindow, DmesgSize}
+	return []int64{RambankSize, MaxBlocks, MaxActors, MaxGroups, MaxBadness, Interval, StopTimeout, MinRunTime, MaxBackoff, WatchdogTimeout, CrashLoopCount, CrashLoopWindow, DmesgSize, UpgradeArea, UpgradeTrial}
 }

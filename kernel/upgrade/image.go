@@ -9,9 +9,10 @@ import (
 )
 
 // Area is the physical address range [Start, End) that an image's loadable
-// segments may occupy: from the image's link address (-T, 0x80010000) up to
-// the first byte the copy must not touch (the runtime's RAM end, below the
-// staging area, save area and bank; README "RAM layout").
+// segments may occupy: from the start of DRAM (an image's first segment
+// holds its ELF headers, one page below the link address -T 0x80010000) up
+// to the first byte the copy must not touch (the runtime's RAM end, below
+// the save area, staging area and bank; README "RAM layout").
 type Area struct{ Start, End uint32 }
 
 // Segment is one ELF PT_LOAD segment: Data (its file bytes) goes to Addr,
@@ -42,6 +43,9 @@ var (
 // inside area, whose entry point is inside an executable one, and that it
 // carries a manifest. It copies nothing: the Image's slices alias stream.
 func Parse(stream []byte, area Area) (*Image, error) {
+	if err := tablesInside(stream); err != nil {
+		return nil, err
+	}
 	f, err := elf.NewFile(bytes.NewReader(stream))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotImage, err)
@@ -125,6 +129,24 @@ func overlaps(segs []Segment) error {
 				return fmt.Errorf("%w: segments at %#x and %#x overlap", ErrNotImage, a.Addr, b.Addr)
 			}
 		}
+	}
+	return nil
+}
+
+// tablesInside refuses a stream cut before the end of the ELF's program or
+// section header table (the section header table is the file's last part,
+// so a transfer cut anywhere is caught here or by elfEnd), with the sizes,
+// where debug/elf would only say EOF.
+func tablesInside(stream []byte) error {
+	const ehsize = 52 // ELFCLASS32 header
+	if len(stream) < ehsize || !bytes.HasPrefix(stream, []byte(elf.ELFMAG)) || stream[elf.EI_CLASS] != byte(elf.ELFCLASS32) {
+		return nil // elf.NewFile says what is wrong
+	}
+	le := binary.LittleEndian
+	phEnd := uint64(le.Uint32(stream[28:])) + uint64(le.Uint16(stream[42:]))*uint64(le.Uint16(stream[44:]))
+	shEnd := uint64(le.Uint32(stream[32:])) + uint64(le.Uint16(stream[46:]))*uint64(le.Uint16(stream[48:]))
+	if end := max(phEnd, shEnd); end > uint64(len(stream)) {
+		return fmt.Errorf("%w: truncated: %d bytes, the ELF's headers say %d", ErrNotImage, len(stream), end)
 	}
 	return nil
 }

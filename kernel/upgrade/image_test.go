@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"debug/elf"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -55,6 +56,9 @@ func TestParseTruncatedAtEveryLength(t *testing.T) {
 	for n := 0; n < len(raw); n++ {
 		_, err := Parse(raw[:n], testArea)
 		require.ErrorIs(t, err, ErrNotImage, "cut at %d of %d bytes", n, len(raw))
+		if n >= 52 { // a whole ELF header: the error gives both sizes
+			require.ErrorContains(t, err, fmt.Sprintf("truncated: %d bytes, the ELF's headers say %d", n, len(raw)))
+		}
 	}
 }
 

@@ -35,6 +35,7 @@ var MustMatch = []string{
 	"hrCtrl.maxActors",
 	"hrCtrl.maxGroups",
 	"kern.dmesgSize",
+	"kern.upgradeArea", // where the previous image is kept for a rollback
 }
 
 // Manifest is what a build says about its image: key=value pairs.

@@ -16,7 +16,9 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // image writes a bank of an unusual geometry (so that only its header can
@@ -57,6 +59,12 @@ func image(t *testing.T) (string, string) {
 	require.NoError(t, err)
 	require.NoError(t, ctl.Shutdown(time.Second))
 
+	upBlk, err := b.AllocateAs(pmm.System, upgrade.BlockName, record.BlockSize(upgrade.PayloadSize), upgrade.BlockKey)
+	require.NoError(t, err)
+	up := upgrade.State{}
+	up.Begin("v1", "v2", 1200)
+	require.NoError(t, record.New(upBlk, upgrade.Kind).Write(up.Marshal()))
+
 	p := filepath.Join(t.TempDir(), "bank.bin")
 	require.NoError(t, os.WriteFile(p, append(mem, make([]byte, 3*pmm.PageSize)...), 0o644))
 	return p, ssh.FingerprintSHA256(key.PublicKey())
@@ -68,14 +76,15 @@ func TestListsBlocksAndRecords(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run([]string{p}, &out))
 	o := out.String()
-	assert.Contains(t, o, "bank: 262144 bytes, 17 blocks max (from its header), valid, 7 blocks\n")
+	assert.Contains(t, o, "bank: 262144 bytes, 17 blocks max (from its header), valid, 8 blocks\n")
 	assert.Regexp(t, `PM1\s+HELLO_GROUP\s+user`, o)
 	assert.Regexp(t, `__SYS\.boot\s+__SYS\.kern\s+system`, o)
-	assert.Contains(t, o, "blocks 7 of 17")
+	assert.Contains(t, o, "blocks 8 of 17")
 	for _, want := range []string{
 		`__SYS.boot        boot record: boots 3, site restarts 2 (hot 2, warm 0, watchdog 0), clock 1500 ms, last path hot reboot, pending, site restart, intent "console restart"`,
 		`__SYS.dmesg       crash log: 25 bytes (-log prints them), last line "hr> aps"`,
 		`__SYS.sshHostKey  ssh host key: present, ssh-ed25519 ` + fp,
+		`__SYS.upgrade     upgrade state v1, seq 1 in copy A: trial: v2 (previous v1), trial from 1200 ms, 0 automatic site restarts`,
 		`__SYS.hr.ctl      controller record v1, seq 1 in copy A: aid lease end 33`,
 		`__SYS.hr.g4       group record v1, seq 1 in copy A: group 4, restarts 0, badness 0, killed false`,
 		`__SYS.hr.a1       actor record v1, seq 1 in copy A: wait.4.1 (direct, group 4, registered as aid 1): program wait ["x"], gen 1, clean false`,

@@ -14,7 +14,9 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
 // describeAll prints one line per block whose name is a known record kind.
@@ -41,6 +43,8 @@ func describe(name string, blk []byte) (string, bool) {
 		return bootRecord(blk), true
 	case crashlog.BlockName:
 		return crashLog(blk), true
+	case upgrade.BlockName:
+		return upgradeState(blk), true
 	case netconsole.HostKeyBlock:
 		pub, err := netconsole.StoredHostKey(blk)
 		if err != nil {
@@ -49,6 +53,18 @@ func describe(name string, blk []byte) (string, bool) {
 		return "ssh host key: present, " + pub.Type() + " " + ssh.FingerprintSHA256(pub), true
 	}
 	return actors.DescribeRecord(name, blk)
+}
+
+func upgradeState(blk []byte) string {
+	rec, p, err := record.Load(blk, upgrade.Kind)
+	if err != nil {
+		return err.Error()
+	}
+	s, err := upgrade.UnmarshalState(p)
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%s: %s, trial from %d ms, %d automatic site restarts", rec, s, s.StartMs, s.Restarts)
 }
 
 func bootRecord(blk []byte) string {

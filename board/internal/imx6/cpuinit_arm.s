@@ -184,18 +184,3 @@ TEXT ·cachesOff(SB),NOSPLIT,$0
 	MCR	15, 0, R0, C1, C0, 0
 	WORD	$0xf57ff06f			// isb
 	RET
-
-// func jumpToEntry(): MMU off, I-cache, branch predictor and TLB
-// invalidated (ARM ARM B4.2.1, B4.2.2), then the ELF entry point.
-TEXT ·jumpToEntry(SB),NOSPLIT|NOFRAME,$0
-	MRC	15, 0, R0, C1, C0, 0
-	BIC	$1, R0				// SCTLR.M
-	MCR	15, 0, R0, C1, C0, 0
-	WORD	$0xf57ff06f			// isb
-	MOVW	$0, R0
-	MCR	15, 0, R0, C7, C5, 0		// ICIALLU
-	MCR	15, 0, R0, C7, C5, 6		// BPIALL
-	MCR	15, 0, R0, C8, C7, 0		// TLBIALL
-	WORD	$0xf57ff04f			// dsb
-	WORD	$0xf57ff06f			// isb
-	B	_rt0_arm_tamago(SB)

@@ -66,7 +66,7 @@ const (
 )
 
 func cachesOff()
-func jumpToEntry()
+func jumpMMUOff(pc, r0 uint32)
 
 func saveArea() *[8]uint32 {
 	_, end := runtime.MemRegion()
@@ -91,6 +91,19 @@ func HotReboot(quiesce func(), watchdogMs int) error {
 	if sa[hdrState] != stateSaved {
 		return ErrNoHotReboot
 	}
+	sa[hdrState] = stateHot
+	handOver(quiesce, watchdogMs)
+	_, _, entry, _ := imageAddrs()
+	jumpMMUOff(entry, 0)
+	return nil
+}
+
+// handOver readies the board for another boot without a reset: interrupts
+// off at the distributor and the CPU interface, bus masters stopped by
+// quiesce, the watchdog reloaded, the data cache cleaned with allocation
+// still on, then caches off and cleaned again. The caller then jumps with
+// the MMU off (jumpMMUOff).
+func handOver(quiesce func(), watchdogMs int) {
 	reg.Write32(GICD_CTLR, 0)
 	reg.Write32(GICC_CTLR, 0)
 	if quiesce != nil {
@@ -99,12 +112,9 @@ func HotReboot(quiesce func(), watchdogMs int) error {
 	if watchdogMs > 0 {
 		imx6ul.WDOG1.Service(watchdogMs)
 	}
-	sa[hdrState] = stateHot
 	imx6ul.ARM.FlushDataCache()
 	cachesOff()
 	imx6ul.ARM.FlushDataCache()
-	jumpToEntry()
-	return nil
 }
 
 // bssCanary is a BSS word nothing writes: it reads zero only because

@@ -3,11 +3,11 @@ package imx6
 import "github.com/hotrestart/tamago-hr/kernel/tunables"
 
 // The persistent bank sits at the top of DRAM, in its own 1 MiB sections
-// (the MMU maps DRAM in sections, ARM ARM B3.5.1), and the hot-reboot save
-// area right below it, right above the runtime's RAM, where cpuinit finds
-// it (runtime/goos.RamStart+RamSize):
+// (the MMU maps DRAM in sections, ARM ARM B3.5.1), the hot upgrade's staging
+// area right below it, and the hot-reboot save area below that, right above
+// the runtime's RAM, where cpuinit finds it (runtime/goos.RamStart+RamSize):
 //
-//	DRAM start ... runtime RAM end | save area (SaveSize) | bank (BankReserve) | DRAM end
+//	DRAM start ... runtime RAM end | save area (SaveSize) | staging (StageSize) | bank (BankReserve) | DRAM end
 //
 // Each board derives its addresses from these sizes and its DRAM window
 // (layout.go in the board package); they are constants because the runtime
@@ -18,4 +18,6 @@ const (
 	BankSize = (tunables.RambankSize + tunables.PageSize - 1) / tunables.PageSize * tunables.PageSize
 	// BankReserve is the DRAM the bank takes: BankSize in whole MiB.
 	BankReserve = (BankSize + mib - 1) / mib * mib
+	// StageSize is the hot upgrade's staging area: kern.upgradeArea MiB.
+	StageSize = tunables.UpgradeArea * mib
 )

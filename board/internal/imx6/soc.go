@@ -2,18 +2,22 @@ package imx6
 
 import (
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 	"github.com/usbarmory/tamago/soc/nxp/uart"
+
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 )
 
 // SoC is what every board of this project does the same way on an
 // i.MX6UL/ULL; a board package embeds it and adds what differs (its name,
 // console UART, LEDs and the bus masters to stop before a hot reboot).
 type SoC struct {
-	UART      *uart.UART // console
-	BankStart uint32     // persistent bank address, from the board's layout.go
+	UART       *uart.UART // console
+	BankStart  uint32     // persistent bank address, from the board's layout.go
+	StageStart uint32     // upgrade staging area address, likewise
 }
 
 // Console is the serial console as an io.ReadWriter.
@@ -29,6 +33,19 @@ func (SoC) Emulated() bool { return !imx6ul.Native }
 // pmm.rambankSize bytes in whole pages (layout.go).
 func (s SoC) Bank() (addr uint32, mem []byte) {
 	return s.BankStart, MapBank(s.BankStart, s.BankStart+BankReserve)[:BankSize]
+}
+
+// Stage maps the hot upgrade's staging area (Normal non-cacheable, like
+// the bank) and returns its address and its StageSize bytes.
+func (s SoC) Stage() (addr uint32, mem []byte) {
+	return s.StageStart, MapBank(s.StageStart, s.StageStart+StageSize)
+}
+
+// ImageArea is where an image's loadable segments may go: from the start
+// of DRAM to the end of the runtime's RAM (the save area starts there).
+func (SoC) ImageArea() (start, end uint32) {
+	s, e := runtime.MemRegion()
+	return uint32(s), uint32(e)
 }
 
 // DrainConsole discards console input until quiet passes with none, at
@@ -67,3 +84,14 @@ func (SoC) SinceWatchdogStamp() (time.Duration, bool) { return SinceWatchdogStam
 
 // WatchdogPeriod is the timeout WDOG1 really runs for a request of ms.
 func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }
+
+// RunningImage describes the running image as loaded, for a rollback.
+func (SoC) RunningImage() (uint32, []upgrade.Segment, error) { return RunningImage() }
+
+// CopyRoutine is the position-independent copy routine's code.
+func (SoC) CopyRoutine() ([]byte, error) { return Routine() }
+
+// ReadHostFile reads a file of the emulator's host (semihosting).
+func (SoC) ReadHostFile(path string, max, chunk int, progress func(done, total int)) ([]byte, error) {
+	return ReadHostFile(path, max, chunk, progress)
+}

@@ -1,8 +1,11 @@
 // Command gen validates a tunables request and writes the values.go that the
 // Makefile overlays on kernel/tunables, so a bad name or value fails the build
-// with one clear line.
+// with one clear line. With -manifest it also writes the image's upgrade
+// manifest (kernel/upgrade), which the Makefile adds to the linked ELF as
+// its .hr.manifest section.
 //
 //	go run ./kernel/tunables/gen -o build/values.go 'pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'
+//	go run ./kernel/tunables/gen -o build/values.go -manifest build/manifest -version v2 -board mx6ullevk
 package main
 
 import (
@@ -11,13 +14,19 @@ import (
 	"os"
 	"strings"
 
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
 func main() {
 	out := flag.String("o", "", "output file (default stdout)")
 	file := flag.String("f", "", "read assignments from this file too")
+	manifest := flag.String("manifest", "", "also write the upgrade manifest to this file")
+	version := flag.String("version", "", "the image's version, for the manifest")
+	board := flag.String("board", "", "the image's board (TARGET), for the manifest")
+	key := flag.String("upgrade-key", "", "check this minisign public key file (make UPGRADE_KEY=)")
 	flag.Parse()
 	spec := strings.Join(flag.Args(), " ")
 	if *file != "" {
@@ -33,6 +42,24 @@ func main() {
 	}
 	if err := tunables.Check(vals, geometryCheck); err != nil {
 		fail(err)
+	}
+	if *key != "" {
+		text, err := os.ReadFile(*key)
+		if err == nil {
+			_, err = upgrade.ParsePublicKey(text)
+		}
+		if err != nil {
+			fail(fmt.Errorf("UPGRADE_KEY: %v", err))
+		}
+	}
+	if *manifest != "" {
+		m := upgrade.NewManifest(*version, *board, pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
+		if _, err := upgrade.ParseManifest(m.Marshal()); err != nil {
+			fail(err)
+		}
+		if err := os.WriteFile(*manifest, m.Marshal(), 0o644); err != nil {
+			fail(err)
+		}
 	}
 	src := Generate(vals)
 	if *out == "" {

@@ -5,6 +5,7 @@ go 1.26.0
 require github.com/hotrestart/tamago-hr v0.0.0
 
 require (
+	aead.dev/minisign v0.3.0 // indirect
 	github.com/google/btree v1.1.2 // indirect
 	github.com/usbarmory/imx-usbnet v0.0.0-20250123113617-d39929cd7171 // indirect
 	github.com/usbarmory/tamago v1.26.0 // indirect

@@ -1,0 +1,81 @@
+package imx6
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+)
+
+// ErrNoPristine means the running image has no pristine copy of its
+// writable data (hot reboots are off), so it cannot be rebuilt in memory.
+var ErrNoPristine = errors.New("no pristine copy of the running image's data (hot reboot unavailable)")
+
+// RunningImage describes the running image as it was loaded, rebuilt from
+// memory: text and read-only data from the link address up to the writable
+// span as they are now (nothing writes them), the writable span from the
+// pristine copy cpuinit keeps in the save area, and the BSS as zeroes. The
+// returned slices alias memory; entry is _rt0_arm_tamago.
+func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
+	sa := saveArea()
+	if sa[hdrState] != stateSaved || hotSpan[0] == spanUnset {
+		return 0, nil, ErrNoPristine
+	}
+	text, bssEnd, entry, _ := imageAddrs()
+	spanStart, spanEnd := hotSpan[0], hotSpan[1]
+	if sa[hdrStart] != spanStart || sa[hdrLen] != spanEnd-spanStart {
+		return 0, nil, fmt.Errorf("save area holds %d bytes at %#x, not this image's span", sa[hdrLen], sa[hdrStart])
+	}
+	ro := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(text))), int(spanStart-text))
+	pristine := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&sa[0]), hdrBytes)), int(spanEnd-spanStart))
+	return entry, []upgrade.Segment{
+		{Addr: text, Data: ro, MemSize: spanStart - text},
+		{Addr: spanStart, Data: pristine, MemSize: bssEnd - spanStart},
+	}, nil
+}
+
+// hdrBytes is where the pristine copy starts in the save area (HDR in
+// cpuinit_arm.s).
+const hdrBytes = 32
+
+// maxRoutine bounds the copy routine's code (routineEnd marks its end).
+const maxRoutine = 512
+
+// routineEnd is the word that follows the copy routine's last instruction
+// (an undefined instruction: never executed).
+const routineEnd = 0xe7f5def0
+
+// Routine returns the copy routine's machine code, to be placed outside
+// both images (the staging area): it is position independent (branches
+// only, no literal pool) and runs with the MMU and caches off. Called with
+// R0 = a descriptor {entry, n, n × {dst, src, filesz, memsz}} (words,
+// filesz and memsz multiples of 4), it copies each segment, zeroes the rest
+// up to memsz, invalidates the I-cache and branch predictor and jumps to
+// entry.
+func Routine() ([]byte, error) {
+	_, _, _, routine := imageAddrs()
+	code := unsafe.Slice((*uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(routine))), maxRoutine/4)
+	for i, w := range code {
+		if w == routineEnd {
+			return unsafe.Slice((*byte)(unsafe.Pointer(&code[0])), 4*i), nil
+		}
+	}
+	return nil, fmt.Errorf("copy routine: no end mark within %d bytes", maxRoutine)
+}
+
+// imageAddrs returns linker addresses: the text's start, the BSS's end,
+// _rt0_arm_tamago and the copy routine.
+func imageAddrs() (text, enoptrbss, entry, routine uint32)
+
+// BootStaged hands the board over to a staged image: like HotReboot
+// (handOver: interrupts off, bus masters stopped by quiesce, watchdog
+// reloaded, data cache cleaned, caches off; then the MMU off), then the copy routine at code, which
+// the caller has placed outside both images, runs with the descriptor at
+// desc. The save area is left as it is: the new image's cpuinit does not
+// find the hot marker, so it boots as from a load and keeps its own
+// pristine copy. It does not return.
+func BootStaged(quiesce func(), watchdogMs int, code, desc uint32) {
+	handOver(quiesce, watchdogMs)
+	jumpMMUOff(code, desc)
+}

@@ -1,0 +1,146 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
+)
+
+// semihostChunk is read per semihosting call; progress is printed every
+// progressStep bytes.
+const (
+	semihostChunk = 256 << 10
+	progressStep  = 2 << 20
+)
+
+func (k *system) addUpgradeCommands() {
+	sh := k.shell
+	sh.MustAdd(console.Cmd{Name: "version", Help: "the running image's version and board", Fn: func(out io.Writer, _ []string) error {
+		fmt.Fprintf(out, "%s on %s\n", trusted.Version, hw.Name())
+		return nil
+	}})
+	sh.MustAdd(console.Cmd{Name: "upgrade", Syntax: "semihost:PATH|status|commit",
+		Help: "boot a new image, keep the bank and the groups (SSH: upgrade < image.elf)", MaxArgs: 1, Fn: k.cmdUpgrade})
+}
+
+func (k *system) cmdUpgrade(out io.Writer, args []string) error {
+	if len(args) == 0 {
+		in, ok := out.(console.StdinWriter)
+		if !ok {
+			return fmt.Errorf("%w: upgrade semihost:PATH|status|commit, or over SSH: ssh … upgrade < image.elf", console.ErrUsage)
+		}
+		return k.upgradeOnce(out, func() ([]byte, error) { return receive(out, in.Stdin(), receiveLimit()) })
+	}
+	switch arg := args[0]; {
+	case arg == "status":
+		return k.upgradeStatus(out)
+	case arg == "commit":
+		up.mu.Lock()
+		err := up.state.Commit()
+		if err == nil {
+			up.save()
+		}
+		s := up.state
+		up.mu.Unlock()
+		if err != nil {
+			return fmt.Errorf("upgrade: %v", err)
+		}
+		fmt.Fprintf(out, "upgrade: %s\n", s)
+		return nil
+	case strings.HasPrefix(arg, "semihost:"):
+		return k.upgradeOnce(out, func() ([]byte, error) {
+			path := strings.TrimPrefix(arg, "semihost:")
+			next := progressStep
+			return hw.ReadHostFile(path, receiveLimit(), semihostChunk, func(done, total int) {
+				if done >= next || done == total {
+					fmt.Fprintf(out, "upgrade: %d/%d bytes\n", done, total)
+					next += progressStep
+				}
+			})
+		})
+	}
+	return fmt.Errorf("%w: upgrade semihost:PATH|status|commit, not %s", console.ErrUsage, console.Quote(args[0]))
+}
+
+// receive reads an upgrade stream from in up to its end, at most limit
+// bytes, printing progress. A stream cut before its end is caught by
+// upgrade.Parse (the ELF's headers say how long it is).
+func receive(out io.Writer, in io.Reader, limit int) ([]byte, error) {
+	buf := make([]byte, 0, 1<<20)
+	next := progressStep
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := in.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > limit {
+			return nil, fmt.Errorf("stream longer than the %d bytes a staging slot holds", limit)
+		}
+		if len(buf) >= next {
+			fmt.Fprintf(out, "upgrade: %d bytes\n", len(buf))
+			next += progressStep
+		}
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("receive stopped after %d bytes: %v", len(buf), err)
+		}
+	}
+}
+
+// upgradeOnce receives a stream with receive and upgrades with it; one
+// upgrade at a time. Any error leaves the running image as it was.
+func (k *system) upgradeOnce(out io.Writer, receive func() ([]byte, error)) error {
+	if up.stage.Mem == nil {
+		return fmt.Errorf("upgrade: no bank, so no staging area: nothing would survive; %s keeps running", trusted.Version)
+	}
+	up.mu.Lock()
+	if up.busy {
+		up.mu.Unlock()
+		return errors.New("upgrade: another upgrade is under way")
+	}
+	up.busy = true
+	up.mu.Unlock()
+	defer func() { up.mu.Lock(); up.busy = false; up.mu.Unlock() }()
+	stream, err := receive()
+	if err != nil {
+		return fmt.Errorf("upgrade: %v; %s keeps running", err, trusted.Version)
+	}
+	fmt.Fprintf(out, "upgrade: received %d bytes\n", len(stream))
+	if err := k.upgradeWith(out, stream, time.Now()); err != nil {
+		return fmt.Errorf("upgrade refused: %v; %s keeps running", err, trusted.Version)
+	}
+	return nil
+}
+
+// upgradeStatus prints the running version, the staged ones and the state.
+func (k *system) upgradeStatus(out io.Writer) error {
+	fmt.Fprintf(out, "running: %s\n", trusted.Version)
+	for _, slot := range []struct {
+		n    int
+		name string
+	}{{upgrade.SlotNew, "staged new"}, {upgrade.SlotPrev, "staged previous"}} {
+		v, _, err := up.stage.Load(slot.n)
+		if err != nil {
+			v = "(" + err.Error() + ")"
+		}
+		fmt.Fprintf(out, "%s: %s\n", slot.name, v)
+	}
+	up.mu.Lock()
+	s := up.state
+	up.mu.Unlock()
+	fmt.Fprintf(out, "state: %s", s)
+	if s.Phase == upgrade.Trial {
+		fmt.Fprintf(out, ", %d of %d ms", persistentClock()-s.StartMs, tunables.UpgradeTrial)
+	}
+	fmt.Fprintln(out)
+	return nil
+}

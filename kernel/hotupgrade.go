@@ -1,0 +1,240 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+	_ "unsafe" // go:linkname
+
+	"aead.dev/minisign"
+
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
+	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
+)
+
+// nanotime is the runtime's monotonic clock, from the system counter, which
+// a jump into another image does not reset.
+//
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
+
+// upgrades is the hot upgrade's state (issue #16): the staging area, the
+// trusted key, and the trial state kept in the bank.
+type upgrades struct {
+	mu     sync.Mutex
+	stage  upgrade.Stage
+	key    *minisign.PublicKey
+	keyErr error
+	state  upgrade.State
+	rec    *record.Record // nil until an upgrade allocates the block
+	busy   bool           // an upgrade is being received or checked
+}
+
+var up upgrades
+
+// runningManifest is the running image's manifest, built from the same
+// constants the build wrote into the image's .hr.manifest.
+func runningManifest() upgrade.Manifest {
+	vals := map[string]int64{}
+	for i, v := range tunables.Current() {
+		vals[tunables.Table[i].Name] = v
+	}
+	return upgrade.NewManifest(trusted.Version, hw.Name(), pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
+}
+
+// upgradeBoot maps the staging area, reads the trial state and judges the
+// trial at this boot (upgrade.State.OnBoot); a failed trial boots the
+// previous image at once and does not return. Called after the crash-loop
+// breaker decided the mode, before any actor starts.
+func (k *system) upgradeBoot() {
+	addr, mem := hw.Stage()
+	up.stage = upgrade.Stage{Mem: mem, Base: addr}
+	if len(trusted.PublicKey) > 0 {
+		up.key, up.keyErr = upgrade.ParsePublicKey(trusted.PublicKey)
+	}
+	if err := up.load(k.bank); err != nil {
+		fmt.Printf("hr: upgrade: %v\n", err)
+		return
+	}
+	if ns, ok := up.stage.TakeStamp(); ok {
+		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(nanotime()-ns)/1e6)
+	}
+	before := up.state
+	rollBack := up.state.OnBoot(upgrade.Boot{
+		ClockMs: persistentClock(), Running: trusted.Version,
+		Reset: k.resetBoot, AutoSite: k.autoSite, SafeMode: k.recs.Record().SafeMode,
+	})
+	if up.state != before {
+		up.save()
+	}
+	switch {
+	case rollBack:
+		fmt.Printf("hr: upgrade: %s\n", up.state)
+		err := k.bootStaged(upgrade.SlotPrev, "rollback from "+up.state.To+" to "+up.state.From+": "+up.state.Why)
+		fmt.Printf("hr: upgrade: rollback impossible: %v; %s keeps running\n", err, trusted.Version)
+	case up.state.Phase == upgrade.Trial:
+		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", up.state, persistentClock()-up.state.StartMs, tunables.UpgradeTrial)
+		go k.watchTrial()
+	case before.Phase == upgrade.Trial:
+		fmt.Printf("hr: upgrade: %s\n", up.state)
+	}
+}
+
+// load reads the trial state, if an upgrade ever allocated its block.
+func (u *upgrades) load(b *pmm.Bank) error {
+	blk, _, err := b.Lookup(upgrade.BlockName)
+	if errors.Is(err, pmm.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	rec, p, err := record.Load(blk, upgrade.Kind)
+	u.rec = rec
+	if err != nil {
+		return err
+	}
+	u.state, err = upgrade.UnmarshalState(p)
+	return err
+}
+
+// save writes the trial state, allocating its block on first use.
+func (u *upgrades) save() {
+	if u.rec == nil {
+		blk, err := k.bank.AllocateAs(pmm.System, upgrade.BlockName, record.BlockSize(upgrade.PayloadSize), upgrade.BlockKey)
+		if err != nil {
+			fmt.Printf("hr: upgrade: state not kept: %v\n", err)
+			return
+		}
+		u.rec, _, _ = record.Load(blk, upgrade.Kind)
+	}
+	if err := u.rec.Write(u.state.Marshal()); err != nil {
+		fmt.Printf("hr: upgrade: state not kept: %v\n", err)
+	}
+}
+
+// trialPoll is how often a trial's run time is checked.
+const trialPoll = 250 * time.Millisecond
+
+// watchTrial ends the trial when kern.upgradeTrial ms of run time have
+// passed: committed, or rolled back if it had automatic site restarts.
+func (k *system) watchTrial() {
+	for {
+		time.Sleep(trialPoll)
+		up.mu.Lock()
+		ended := up.state.Tick(persistentClock(), tunables.UpgradeTrial)
+		if ended {
+			up.save()
+		}
+		s := up.state
+		up.mu.Unlock()
+		switch {
+		case !ended && s.Phase == upgrade.Trial:
+			continue
+		case s.Phase == upgrade.RolledBack:
+			fmt.Fprintf(&k.out, "hr: upgrade: %s\n", s)
+			err := k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why)
+			fmt.Fprintf(&k.out, "hr: upgrade: rollback impossible: %v\n", err)
+		case ended:
+			fmt.Fprintf(&k.out, "hr: upgrade: %s after %d ms of run time\n", s, tunables.UpgradeTrial)
+		}
+		return
+	}
+}
+
+// receiveLimit is the largest upgrade stream taken: a whole staging slot.
+func receiveLimit() int { return up.stage.SlotSize() }
+
+// upgradeWith checks a received upgrade stream and, when every check
+// passes, stages it with the running image as the previous one and boots
+// it; it returns only with the reason it did not.
+func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
+	// from the start of DRAM (the copy runs with the MMU off, and the new
+	// image builds its own vectors and page tables) to the save area
+	start, end := hw.ImageArea()
+	img, err := upgrade.Parse(stream, upgrade.Area{Start: start, End: end})
+	if err != nil {
+		return err
+	}
+	running := runningManifest()
+	if err := img.Manifest.Compatible(running); err != nil {
+		return err
+	}
+	if up.keyErr != nil {
+		return fmt.Errorf("the key built into this image is unusable: %v", up.keyErr)
+	}
+	if err := img.Verify(up.key); err != nil {
+		return err
+	}
+	from, to := trusted.Version, img.Manifest[upgrade.KeyVersion]
+	if to == from {
+		return fmt.Errorf("the new image has the running version %s: build it with another VERSION=", from)
+	}
+	if k.bank == nil || k.recs == nil {
+		return errors.New("no bank: nothing would survive the upgrade")
+	}
+	entry, segs, err := hw.RunningImage()
+	if err != nil {
+		return fmt.Errorf("cannot keep %s for a rollback: %v", from, err)
+	}
+	if err := up.stage.Put(upgrade.SlotPrev, from, entry, segs); err != nil {
+		return fmt.Errorf("staging %s: %v", from, err)
+	}
+	if err := up.stage.Put(upgrade.SlotNew, to, img.Entry, img.Segments); err != nil {
+		return fmt.Errorf("staging %s: %v", to, err)
+	}
+	fmt.Fprintf(out, "upgrade: %s checked and staged in %v; %s kept for a rollback\n", to, time.Since(t0).Round(time.Millisecond), from)
+	up.mu.Lock()
+	before := up.state
+	up.state.Begin(from, to, persistentClock())
+	up.save()
+	up.mu.Unlock()
+	err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to)
+	up.mu.Lock() // still here: nothing stopped, the previous state holds
+	up.state = before
+	up.save()
+	up.mu.Unlock()
+	return err
+}
+
+// bootStaged does what a site restart does (actors stopped, intent in the
+// boot record, log flushed) and boots the image staged in slot. It returns
+// only when the slot or the copy routine is unusable, before anything
+// stopped.
+func (k *system) bootStaged(slot int, intent string) error {
+	_, desc, err := up.stage.Load(slot)
+	if err != nil {
+		return err
+	}
+	code, err := hw.CopyRoutine()
+	if err != nil {
+		return err
+	}
+	addr, err := up.stage.PutCode(code)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-k.restarting:
+		return errors.New("a restart is already under way")
+	default:
+		close(k.restarting)
+	}
+	fmt.Fprintf(&k.out, "hr: %s\n", intent)
+	k.stopAll("upgrade")
+	if slot == upgrade.SlotPrev {
+		// the restarts that tripped the breaker were the new image's
+		k.recs.Update(func(r *bootrec.Record) { r.Restarts = [bootrec.History]uint64{} })
+	}
+	k.recordIntent(bootrec.PathUpgrade, bootrec.PlainReset, intent)
+	k.discardTyping()
+	k.flushLog()
+	up.stage.Stamp(nanotime())
+	hw.BootStaged(int(tunables.WatchdogTimeout), addr, desc)
+	return nil
+}
