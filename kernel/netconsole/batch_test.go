@@ -35,17 +35,30 @@ func (r *recorder) got() []string {
 	return append([]string(nil), r.writes...)
 }
 
-// x/term's writes for one line leave as one write.
+// x/term's writes for one line leave as one write. The delay is long so
+// that no timer can split them on a loaded host; the next test covers the
+// timer.
 func TestBatchCoalescesSmallWrites(t *testing.T) {
 	r := &recorder{}
-	b := newBatchWriter(r, time.Millisecond)
+	b := newBatchWriter(r, time.Hour)
 	for _, s := range []string{"00000000  00 00", "\r\n", "hr> "} {
 		n, err := b.Write([]byte(s))
 		require.NoError(t, err)
 		require.Equal(t, len(s), n)
 	}
-	require.Eventually(t, func() bool { return len(r.got()) > 0 }, wait, time.Millisecond)
+	assert.Empty(t, r.got(), "held until the delay or a flush")
+	require.NoError(t, b.Flush())
 	assert.Equal(t, []string{"00000000  00 00\r\nhr> "}, r.got())
+}
+
+// A batch nobody flushes leaves by itself once the delay is up.
+func TestBatchLeavesAfterTheDelay(t *testing.T) {
+	r := &recorder{}
+	b := newBatchWriter(r, time.Millisecond)
+	_, err := b.Write([]byte("hr> "))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(r.got()) > 0 }, wait, time.Millisecond)
+	assert.Equal(t, []string{"hr> "}, r.got())
 }
 
 // A full batch is written by the writer itself, before Write returns.
