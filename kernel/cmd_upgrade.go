@@ -57,6 +57,9 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 	case strings.HasPrefix(arg, "semihost:"):
 		return k.upgradeOnce(out, func() ([]byte, error) {
 			path := strings.TrimPrefix(arg, "semihost:")
+			if path == "" {
+				return nil, errors.New("semihost: no path")
+			}
 			next := progressStep
 			return hw.ReadHostFile(path, receiveLimit(), semihostChunk, func(done, total int) {
 				if done >= next || done == total {
@@ -79,7 +82,7 @@ func receive(out io.Writer, in io.Reader, limit int) ([]byte, error) {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := in.Read(buf[len(buf):cap(buf)])
+		n, err := readIdle(in, buf[len(buf):cap(buf)], receiveIdle)
 		buf = buf[:len(buf)+n]
 		if len(buf) > limit {
 			return nil, fmt.Errorf("stream longer than the %d bytes a staging slot holds", limit)
@@ -96,6 +99,33 @@ func receive(out io.Writer, in io.Reader, limit int) ([]byte, error) {
 	}
 }
 
+// receiveIdle is how long a stream may send nothing: a stalled peer must
+// not hold the one upgrade slot (and a session) for ever.
+const receiveIdle = 10 * time.Second
+
+// readIdle is in.Read that gives up after idle with no data. A Read given
+// up on goes on in its goroutine until the peer sends or closes; its bytes
+// land in a buffer nobody reads any more.
+func readIdle(in io.Reader, p []byte, idle time.Duration) (int, error) {
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := in.Read(p)
+		done <- result{n, err}
+	}()
+	t := time.NewTimer(idle)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.n, r.err
+	case <-t.C:
+		return 0, fmt.Errorf("no data for %v", idle)
+	}
+}
+
 // upgradeOnce receives a stream with receive and upgrades with it; one
 // upgrade at a time. Any error leaves the running image as it was.
 func (k *system) upgradeOnce(out io.Writer, receive func() ([]byte, error)) error {
@@ -103,6 +133,12 @@ func (k *system) upgradeOnce(out io.Writer, receive func() ([]byte, error)) erro
 		return fmt.Errorf("upgrade: no bank, so no staging area: nothing would survive; %s keeps running", trusted.Version)
 	}
 	up.mu.Lock()
+	if s := up.state; s.Phase == upgrade.Trial {
+		up.mu.Unlock()
+		// a rollback goes to the previous slot: upgrading now would make
+		// the unproven version the one to fall back to
+		return fmt.Errorf("upgrade refused: %s is on trial (upgrade commit, or wait for its end); %s keeps running", s.To, trusted.Version)
+	}
 	if up.busy {
 		up.mu.Unlock()
 		return errors.New("upgrade: another upgrade is under way")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 	_ "unsafe" // go:linkname
@@ -81,9 +83,43 @@ func (k *system) upgradeBoot() {
 	case up.state.Phase == upgrade.Trial:
 		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", up.state, persistentClock()-up.state.StartMs, tunables.UpgradeTrial)
 		go k.watchTrial()
-	case before.Phase == upgrade.Trial:
+	case up.state != before:
 		fmt.Printf("hr: upgrade: %s\n", up.state)
 	}
+}
+
+// upgradeCheckPrograms ends a trial at once, before any group resumes, when
+// this image lacks programs that the bank's groups run: they could not
+// restart, and a trial with no automatic site restart would commit a
+// version that left them dead. It does not return then.
+func (k *system) upgradeCheckPrograms() {
+	up.mu.Lock()
+	trial := up.state.Phase == upgrade.Trial && up.state.To == trusted.Version
+	up.mu.Unlock()
+	if !trial || k.ctl == nil {
+		return
+	}
+	have := map[string]bool{}
+	for _, n := range k.progs.Names() {
+		have[n] = true
+	}
+	var missing []string
+	for _, a := range k.ctl.Actors() {
+		if a.Group >= 0 && !have[a.Program] && !slices.Contains(missing, a.Program) {
+			missing = append(missing, a.Program)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	up.mu.Lock()
+	up.state.Fail(fmt.Sprintf("%s lacks the programs %s that the bank's groups run", trusted.Version, strings.Join(missing, ", ")))
+	up.save()
+	s := up.state
+	up.mu.Unlock()
+	fmt.Printf("hr: upgrade: %s\n", s)
+	err := k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why)
+	fmt.Printf("hr: upgrade: rollback impossible: %v; %s keeps running\n", err, trusted.Version)
 }
 
 // load reads the trial state, if an upgrade ever allocated its block.

@@ -87,6 +87,7 @@ func Main(cfg Config) {
 		if err := k.startController(); err != nil {
 			fmt.Printf("hr: controller: %v\n", err)
 		}
+		k.upgradeCheckPrograms()
 		k.startNetwork()
 		k.runStartup(&k.out, !k.cold())
 		switch {

@@ -318,3 +318,46 @@ func TestUpgradeLatency(t *testing.T) {
 }
 
 func noCR(s string) string { return strings.ReplaceAll(s, "\r", "") }
+
+// An upgrade during a trial is refused (the rollback slot must keep the
+// proven version), and a committed upgrade lives in RAM: a board reset
+// reloads the flashed image (QEMU: the -kernel one, v1), and the board says
+// which version was lost instead of claiming it still runs.
+func TestUpgradeCommittedLivesInRAM(t *testing.T) {
+	v2 := envImage(t, "HR_V2_IMAGE")
+	s := startWith(t, image(t), Options{Limit: 2 * time.Minute, Monitor: filepath.Join(t.TempDir(), "mon.sock")})
+	s.banner()
+	v1 := s.version()
+	aid := s.arun("-g 1 idle")
+	require.NoError(t, s.Send("upgrade semihost:"+v2))
+	assert.Contains(t, s.bootLine(), "(upgrade from "+v1+" to v2-test)")
+	s.expect(`hr: 1 groups resumed`)
+	s.expect(prompt)
+	assert.Contains(t, noCR(s.run("upgrade semihost:"+v2)),
+		"error: upgrade refused: v2-test is on trial (upgrade commit, or wait for its end); v2-test keeps running\n")
+	assert.Contains(t, noCR(s.run("upgrade commit")), "upgrade: committed: v2-test (previous "+v1+")\n")
+
+	_, err := s.Monitor("system_reset", 10*time.Second)
+	require.NoError(t, err)
+	assert.True(t, strings.HasSuffix(s.bootLine(), "; version "+v1))
+	why := "a reset reloaded the flashed image " + v1 + "; v2-test (committed) ran from RAM only and is gone: flash it to keep it"
+	s.expect(`hr: upgrade: reloaded: ` + regexp.QuoteMeta(why))
+	s.expect(`hr: 1 groups resumed`)
+	s.expect(prompt)
+	s.waitAids(1, 1, []int{aid})
+	st := noCR(s.run("upgrade status"))
+	assert.Contains(t, st, "running: "+v1+"\n")
+	assert.Contains(t, st, "state: reloaded: "+why+"\n")
+}
+
+// An image without the programs the bank's groups run (the out-of-tree
+// firmware, HR_APP_IMAGE: VERSION=app-test, only `odometer`) rolls back at
+// its first boot, before any group resumes: a trial would otherwise commit
+// a version that left them dead.
+func TestUpgradeMissingProgramsRollsBack(t *testing.T) {
+	s, v1, aid := upgradeFromV1(t, envImage(t, "HR_APP_IMAGE"), "app-test")
+	why := "app-test lacks the programs idle that the bank's groups run"
+	s.expect(`hr: upgrade: rolled back from app-test to ` + regexp.QuoteMeta(v1) + `: ` + regexp.QuoteMeta(why))
+	s.rolledBack(s.bootLine(), "(rollback from app-test to "+v1+": "+why+")", v1, aid, "app-test", why)
+	assert.NotContains(t, s.Since(), "no such program")
+}

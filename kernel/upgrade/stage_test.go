@@ -96,7 +96,7 @@ func TestStateMarshalRoundTrip(t *testing.T) {
 	_, err = UnmarshalState(s.Marshal()[1:])
 	assert.Error(t, err)
 	bad := s.Marshal()
-	bad[0] = byte(RolledBack) + 1
+	bad[0] = byte(Reloaded) + 1
 	_, err = UnmarshalState(bad)
 	assert.Error(t, err)
 }

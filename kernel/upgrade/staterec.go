@@ -46,7 +46,7 @@ func (s State) Marshal() []byte {
 
 // UnmarshalState decodes a payload that Marshal wrote.
 func UnmarshalState(p []byte) (State, error) {
-	if len(p) != PayloadSize || p[0] > byte(RolledBack) || p[1] > maxText || p[2] > maxText || p[3] > maxWhy {
+	if len(p) != PayloadSize || p[0] > byte(Reloaded) || p[1] > maxText || p[2] > maxText || p[3] > maxWhy {
 		return State{}, fmt.Errorf("upgrade state: payload of %d bytes does not decode", len(p))
 	}
 	le := binary.LittleEndian

@@ -10,6 +10,9 @@ const (
 	Trial                   // the new image runs on probation
 	Committed               // the new image confirmed its health
 	RolledBack              // the previous image runs again
+	// Reloaded: a board reset reloaded the flashed image, which is not the
+	// version the upgrade left running; that version lived in RAM only.
+	Reloaded
 )
 
 func (p Phase) String() string {
@@ -20,6 +23,8 @@ func (p Phase) String() string {
 		return "committed"
 	case RolledBack:
 		return "rolled back"
+	case Reloaded:
+		return "reloaded"
 	}
 	return "none"
 }
@@ -30,12 +35,18 @@ func (p Phase) String() string {
 //
 // The rule: a trial is the new image's first TrialMs of run time. It ends
 //   - Committed by `upgrade commit`, or by itself when TrialMs pass with no
-//     automatic site restart (policy escalation, fault outside an actor,
-//     fatal runtime error);
+//     automatic site restart (a fault outside an actor, a fatal runtime
+//     error, an actor's request; not a group's policy escalation, which the
+//     restart policy bounds by holding that group, and which a group failing
+//     before the upgrade would cause as well);
 //   - RolledBack at once when the crash-loop breaker trips, when a watchdog
 //     or unexplained reset happens, or when a board reset reloads the flashed
 //     previous image; and at the end of a trial that had an automatic site
 //     restart and was not committed by hand.
+//
+// An upgraded image lives in RAM: a board reset (watchdog, power, a
+// debugger) reloads the flashed image. When that is not the version the
+// state says runs, the state becomes Reloaded and says which was lost.
 type State struct {
 	Phase    Phase
 	From, To string // versions: the previous image and the new one
@@ -62,18 +73,25 @@ type Boot struct {
 // OnBoot judges a trial at every boot. It returns true when the running
 // image must hand over to the previous one now; the state then says why.
 func (s *State) OnBoot(b Boot) (rollBack bool) {
-	if s.Phase != Trial {
+	if s.Phase == Idle || s.Phase == Reloaded {
 		return false
 	}
-	switch b.Running {
-	case s.From:
+	want := s.To // the version the state says runs
+	if s.Phase == RolledBack {
+		want = s.From
+	}
+	switch {
+	case b.Running == want:
+	case s.Phase == Trial && b.Running == s.From:
 		// a board reset reloads the flashed image, which is the previous one
 		s.end(RolledBack, "a reset reloaded the flashed image during the trial")
 		return false
-	case s.To:
 	default:
-		// neither version: another image was flashed, the trial is moot
-		*s = State{}
+		s.end(Reloaded, fmt.Sprintf("a reset reloaded the flashed image %s; %s (%s) ran from RAM only and is gone: flash it to keep it",
+			b.Running, want, s.Phase))
+		return false
+	}
+	if s.Phase != Trial {
 		return false
 	}
 	if b.AutoSite {
@@ -105,6 +123,14 @@ func (s *State) Tick(nowMs, trialMs uint64) (ended bool) {
 	return true
 }
 
+// Fail ends a trial that the new image found unfit at boot (why says how):
+// the running image must hand over to the previous one.
+func (s *State) Fail(why string) {
+	if s.Phase == Trial {
+		s.end(RolledBack, why)
+	}
+}
+
 // Commit ends a trial by hand: the operator vouches for the new image.
 func (s *State) Commit() error {
 	if s.Phase != Trial {
@@ -123,6 +149,8 @@ func (s State) String() string {
 		return "no upgrade"
 	case RolledBack:
 		return fmt.Sprintf("rolled back from %s to %s: %s", s.To, s.From, s.Why)
+	case Reloaded:
+		return "reloaded: " + s.Why
 	}
 	return fmt.Sprintf("%s: %s (previous %s)", s.Phase, s.To, s.From)
 }

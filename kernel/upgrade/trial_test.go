@@ -63,11 +63,56 @@ func TestTrialWithSiteRestartNeedsCommit(t *testing.T) {
 	require.EqualError(t, s.Commit(), "no upgrade on trial (committed)")
 }
 
-func TestTrialAnotherImageFlashed(t *testing.T) {
+// An upgraded image lives in RAM: a board reset that reloads another
+// version than the one the state says runs is told, never hidden.
+func TestFlashedImageReloaded(t *testing.T) {
+	committed := onTrial()
+	require.NoError(t, committed.Commit())
+	rolled := onTrial()
+	require.True(t, rolled.OnBoot(Boot{Running: "v2", SafeMode: true}))
+	for _, tc := range []struct {
+		name    string
+		s       State
+		running string
+		why     string
+	}{
+		{"trial, a third image flashed", onTrial(), "v3", "a reset reloaded the flashed image v3; v2 (trial) ran from RAM only and is gone: flash it to keep it"},
+		{"committed, v1 flashed", committed, "v1", "a reset reloaded the flashed image v1; v2 (committed) ran from RAM only and is gone: flash it to keep it"},
+		{"rolled back, v0 flashed", rolled, "v0", "a reset reloaded the flashed image v0; v1 (rolled back) ran from RAM only and is gone: flash it to keep it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.s
+			require.False(t, s.OnBoot(Boot{Running: tc.running, Reset: true}))
+			require.Equal(t, Reloaded, s.Phase)
+			require.Equal(t, tc.why, s.Why)
+			require.Equal(t, "reloaded: "+tc.why, s.String())
+			back, err := UnmarshalState(s.Marshal())
+			require.NoError(t, err)
+			require.Equal(t, s, back)
+			require.False(t, s.OnBoot(Boot{Running: "v2"}), "told once, then nothing to judge")
+			require.Equal(t, Reloaded, s.Phase)
+		})
+	}
+	// the expected version running: nothing changes
+	s := committed
+	require.False(t, s.OnBoot(Boot{Running: "v2", Reset: true}))
+	require.Equal(t, committed, s)
+	s = rolled
+	require.False(t, s.OnBoot(Boot{Running: "v1"}))
+	require.Equal(t, rolled, s)
+}
+
+// A new image that finds itself unfit at boot (programs the bank's groups
+// need are missing) rolls back; Fail outside a trial changes nothing.
+func TestTrialFail(t *testing.T) {
 	s := onTrial()
-	require.False(t, s.OnBoot(Boot{Running: "v3", Reset: true}))
-	require.Equal(t, State{}, s)
-	require.Equal(t, "no upgrade", s.String())
+	s.Fail("v2 lacks the programs counter the bank's groups run")
+	require.Equal(t, "rolled back from v2 to v1: v2 lacks the programs counter the bank's groups run", s.String())
+	c := onTrial()
+	require.NoError(t, c.Commit())
+	before := c
+	c.Fail("x")
+	require.Equal(t, before, c)
 }
 
 func TestNoTrialNoDecision(t *testing.T) {
