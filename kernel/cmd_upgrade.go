@@ -175,7 +175,7 @@ func (k *system) upgradeStatus(out io.Writer) error {
 	up.mu.Unlock()
 	fmt.Fprintf(out, "state: %s", s)
 	if s.Phase == upgrade.Trial {
-		fmt.Fprintf(out, ", %d of %d ms", persistentClock()-s.StartMs, tunables.UpgradeTrial)
+		fmt.Fprintf(out, ", %d of %d ms", min(persistentClock()-s.StartMs, tunables.UpgradeTrial), tunables.UpgradeTrial)
 	}
 	fmt.Fprintln(out)
 	return nil

@@ -46,6 +46,9 @@ func Parse(stream []byte, area Area) (*Image, error) {
 	if err := tablesInside(stream); err != nil {
 		return nil, err
 	}
+	if !bytes.HasPrefix(stream, []byte(elf.ELFMAG)) {
+		return nil, fmt.Errorf("%w: not an ELF file (it starts %q)", ErrNotImage, stream[:min(len(stream), 4)])
+	}
 	f, err := elf.NewFile(bytes.NewReader(stream))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrNotImage, err)

@@ -73,3 +73,11 @@ func TestParseTrailer(t *testing.T) {
 	_, err = Parse(append(raw[:len(raw):len(raw)], "junk"...), testArea)
 	require.EqualError(t, err, "not a firmware image: 4 bytes after the ELF are not a minisign signature")
 }
+
+// A file that is not an ELF at all (a key, a signature alone, text) is
+// named so, with its first bytes as text.
+func TestParseNotAnELF(t *testing.T) {
+	_, err := Parse([]byte("untrusted comment: minisign public key\n"), testArea)
+	require.ErrorIs(t, err, ErrNotImage)
+	require.EqualError(t, err, `not a firmware image: not an ELF file (it starts "untr")`)
+}
