@@ -305,6 +305,8 @@ func TestUpgradeLatency(t *testing.T) {
 		require.NoError(t, err)
 		stage = append(stage, d)
 		s.expect(prompt)
+		// no upgrade during a trial: vouch for this one before the next
+		require.Contains(t, s.run("upgrade commit"), "upgrade: committed")
 	}
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
 	h := median(hot)
