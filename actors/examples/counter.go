@@ -1,6 +1,7 @@
 package examples
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -32,18 +33,20 @@ func Counter(ctx *actors.Context) error {
 		ctx.Printf("counter: %v\n", err)
 		return ctx.Exit()
 	}
-	ch := make(chan uint64)
-	if _, running := services.LoadOrStore(ctx.Group(), ch); running {
-		// a second counter in the group: a state has one writer
-		ctx.Printf("counter: group %d has a counter already\n", ctx.Group())
-		return ctx.Exit()
-	}
-	defer services.CompareAndDelete(ctx.Group(), ch)
 	n := st.Get().N
 	ctx.Printf("counter: serving from %d\n", n)
-	if _, err := ctx.Spawn(fmt.Sprintf("counter-client.%d", ctx.Group()), "counter-client"); err != nil {
+	ch := make(chan uint64)
+	services.Store(ctx.Group(), ch)
+	defer services.CompareAndDelete(ctx.Group(), ch)
+	if _, err := ctx.Spawn(fmt.Sprintf("counter-client.%d", ctx.Group()), "counter-client"); errors.Is(err, actors.ErrRunning) {
+		// a second counter in the group (the client is the first one's,
+		// which keeps the channel it was given): a state has one writer
+		ctx.Printf("counter: group %d has a counter already\n", ctx.Group())
+		return ctx.Exit()
+	} else if err != nil {
 		return fmt.Errorf("counter: spawn client: %w", err)
 	}
+
 	ctx.SetHeartbeat(2 * time.Second)
 	for {
 		ctx.Beat()
