@@ -265,10 +265,10 @@ func (k *system) bootStaged(slot int, intent string) error {
 	}
 	fmt.Fprintf(&k.out, "hr: %s\n", intent)
 	k.stopAll("upgrade")
-	if slot == upgrade.SlotPrev {
-		// the restarts that tripped the breaker were the new image's
-		k.recs.Update(func(r *bootrec.Record) { r.Restarts = [bootrec.History]uint64{} })
-	}
+	// the crash-loop breaker judges the version that boots on its own
+	// restarts: the ones so far were the other version's (a rollback: the
+	// new image's; an upgrade, from safe mode too: the old one's)
+	k.recs.Update(func(r *bootrec.Record) { r.Restarts = [bootrec.History]uint64{} })
 	k.recordIntent(bootrec.PathUpgrade, bootrec.PlainReset, intent)
 	k.discardTyping()
 	k.flushLog()

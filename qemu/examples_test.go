@@ -94,4 +94,12 @@ func TestExampleCounterService(t *testing.T) {
 	after := s.aidsOf(3)
 	assert.Len(t, after, 2, "the group's counter and client only")
 	assert.NotContains(t, s.run("aps"), "restarting")
+	// ...at every restart of the group too, whichever counter starts first
+	for range 2 {
+		s.run("akill " + itoa(s.aidsOf(3)[1]))
+		s.expect(`counter-client: connected at (\d+)`)
+	}
+	assert.NotContains(t, s.Transcript(), "no counter service")
+	assert.NotContains(t, s.Transcript(), "inconsistent")
+	assert.NotContains(t, s.Transcript(), "policy:")
 }

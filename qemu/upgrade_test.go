@@ -342,7 +342,7 @@ func TestUpgradeCommittedLivesInRAM(t *testing.T) {
 	_, err := s.Monitor("system_reset", 10*time.Second)
 	require.NoError(t, err)
 	assert.True(t, strings.HasSuffix(s.bootLine(), "; version "+v1))
-	why := "a reset reloaded the flashed image " + v1 + "; v2-test (committed) ran from RAM only and is gone: flash it to keep it"
+	why := "a reset reloaded the flashed image " + v1 + "; v2-test ran from RAM only and is gone: flash it to keep it"
 	s.expect(`hr: upgrade: reloaded: ` + regexp.QuoteMeta(why))
 	s.expect(`hr: 1 groups resumed`)
 	s.expect(prompt)
@@ -362,4 +362,31 @@ func TestUpgradeMissingProgramsRollsBack(t *testing.T) {
 	s.expect(`hr: upgrade: rolled back from app-test to ` + regexp.QuoteMeta(v1) + `: ` + regexp.QuoteMeta(why))
 	s.rolledBack(s.bootLine(), "(rollback from app-test to "+v1+": "+why+")", v1, aid, "app-test", why)
 	assert.NotContains(t, s.Since(), "no such program")
+}
+
+// An upgrade from safe mode (v1 crash-looped) starts the breaker afresh: the
+// new version is judged on its own restarts, so one automatic site restart
+// in its trial is no crash loop.
+func TestUpgradeFromSafeModeJudgesTheNewVersionAlone(t *testing.T) {
+	v2 := envImage(t, "HR_V2_IMAGE")
+	s := boot(t)
+	s.banner()
+	v1 := s.version()
+	for i := range 4 { // kern.crashLoopCount
+		require.NoError(t, s.Send("crash site"))
+		s.bootLine()
+		if i == 3 {
+			s.expect(`hr: SAFE MODE`)
+		}
+		s.expect(prompt)
+	}
+	require.NoError(t, s.Send("upgrade semihost:"+v2))
+	assert.Contains(t, s.bootLine(), "(upgrade from "+v1+" to v2-test)")
+	s.expect(prompt)
+	require.NoError(t, s.Send("crash site"))
+	assert.Contains(t, s.bootLine(), "(hot reboot after crash site); bank ")
+	s.expect(`hr: upgrade: trial: v2-test`)
+	s.expect(prompt)
+	assert.Equal(t, v2Version, s.version())
+	assert.NotContains(t, s.Since(), "rolled back")
 }

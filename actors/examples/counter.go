@@ -18,7 +18,10 @@ import (
 // services is the in-memory rendezvous: group -> the live server's channel.
 var services sync.Map
 
-const counterPeriod = 200 * time.Millisecond
+const (
+	counterPeriod = 200 * time.Millisecond
+	counterWait   = 2 * time.Second // for the server's channel
+)
 
 // counterState is the counter's persistent state (actors.Load): a
 // fixed-size value committed whole, so a reset never leaves half a count.
@@ -35,17 +38,19 @@ func Counter(ctx *actors.Context) error {
 	}
 	n := st.Get().N
 	ctx.Printf("counter: serving from %d\n", n)
-	ch := make(chan uint64)
-	services.Store(ctx.Group(), ch)
-	defer services.CompareAndDelete(ctx.Group(), ch)
 	if _, err := ctx.Spawn(fmt.Sprintf("counter-client.%d", ctx.Group()), "counter-client"); errors.Is(err, actors.ErrRunning) {
-		// a second counter in the group (the client is the first one's,
-		// which keeps the channel it was given): a state has one writer
+		// a second counter in the group: the client is the other one's,
+		// and a state has one writer. It stays a member that leaves at
+		// every start, touching nothing.
 		ctx.Printf("counter: group %d has a counter already\n", ctx.Group())
 		return ctx.Exit()
 	} else if err != nil {
 		return fmt.Errorf("counter: spawn client: %w", err)
 	}
+	// published once the client is ours; the client looks it up each time
+	ch := make(chan uint64)
+	services.Store(ctx.Group(), ch)
+	defer services.CompareAndDelete(ctx.Group(), ch)
 
 	ctx.SetHeartbeat(2 * time.Second)
 	for {
@@ -67,20 +72,25 @@ func Counter(ctx *actors.Context) error {
 
 // CounterClient reads the service and checks each value is the previous +1.
 func CounterClient(ctx *actors.Context) error {
-	v, ok := services.Load(ctx.Group())
-	if !ok {
-		return fmt.Errorf("counter-client: no counter service in group %d", ctx.Group())
-	}
-	ch := v.(chan uint64)
 	var last uint64
+	var missing time.Duration
 	for {
 		if stop, err := wait(ctx, counterPeriod); stop {
 			return err
 		}
+		v, ok := services.Load(ctx.Group())
+		if !ok {
+			// the server publishes its channel after spawning us
+			if missing += counterPeriod; missing >= counterWait {
+				return fmt.Errorf("counter-client: no counter service in group %d", ctx.Group())
+			}
+			continue
+		}
+		missing = 0
 		select {
 		case <-ctx.Done():
 			return actors.ErrStopped
-		case n := <-ch:
+		case n := <-v.(chan uint64):
 			switch {
 			case last == 0:
 				ctx.Printf("counter-client: connected at %d\n", n)
@@ -90,6 +100,8 @@ func CounterClient(ctx *actors.Context) error {
 				ctx.Printf("counter-client: %d\n", n)
 			}
 			last = n
+		case <-time.After(counterWait):
+			// a server that stopped serving: look the service up again
 		}
 	}
 }

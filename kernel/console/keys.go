@@ -175,6 +175,8 @@ func (f *keyFilter) escape(c byte, p []byte) int {
 		// bare ESC: dropped, the key after it is a key of its own
 		f.seq = f.seq[:0]
 		return f.plain(c, p)
+	case s[1] == 'O' && (c >= '0' && c <= '9' || c == ';') && len(s) < maxEscape:
+		return 0 // a modifier (ESC O 2 P: Shift-F1 on older xterms)
 	case s[1] == 'O':
 		f.seq = f.seq[:0]
 		switch {

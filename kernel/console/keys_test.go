@@ -84,8 +84,8 @@ func TestBareEscapeKeepsTheNextKey(t *testing.T) {
 // SS3 keys: application-mode arrows move the cursor, F1–F4 are dropped
 // whole; neither types its letter into the line.
 func TestSS3KeysConsumedWhole(t *testing.T) {
-	got, out := serve(t, true, "\x1bOParun x\r\x1bOSarun ab\x1bODc\r\x1bOHarun d\x1bOF\x1bOMe\r")
-	assert.Equal(t, []string{"x", "acb", "de"}, got)
+	got, out := serve(t, true, "\x1bOParun x\r\x1bOSarun ab\x1bODc\r\x1bOHarun d\x1bOF\x1bOMe\r\x1bO2Parun f\x1bO5Qg\r")
+	assert.Equal(t, []string{"x", "acb", "de", "fg"}, got)
 	assert.NotContains(t, out, "error")
 }
 

@@ -87,8 +87,8 @@ func (s *State) OnBoot(b Boot) (rollBack bool) {
 		s.end(RolledBack, "a reset reloaded the flashed image during the trial")
 		return false
 	default:
-		s.end(Reloaded, fmt.Sprintf("a reset reloaded the flashed image %s; %s (%s) ran from RAM only and is gone: flash it to keep it",
-			b.Running, want, s.Phase))
+		s.end(Reloaded, fmt.Sprintf("a reset reloaded the flashed image %s; %s ran from RAM only and is gone: flash it to keep it",
+			b.Running, want))
 		return false
 	}
 	if s.Phase != Trial {

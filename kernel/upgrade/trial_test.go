@@ -76,9 +76,9 @@ func TestFlashedImageReloaded(t *testing.T) {
 		running string
 		why     string
 	}{
-		{"trial, a third image flashed", onTrial(), "v3", "a reset reloaded the flashed image v3; v2 (trial) ran from RAM only and is gone: flash it to keep it"},
-		{"committed, v1 flashed", committed, "v1", "a reset reloaded the flashed image v1; v2 (committed) ran from RAM only and is gone: flash it to keep it"},
-		{"rolled back, v0 flashed", rolled, "v0", "a reset reloaded the flashed image v0; v1 (rolled back) ran from RAM only and is gone: flash it to keep it"},
+		{"trial, a third image flashed", onTrial(), "v3", "a reset reloaded the flashed image v3; v2 ran from RAM only and is gone: flash it to keep it"},
+		{"committed, v1 flashed", committed, "v1", "a reset reloaded the flashed image v1; v2 ran from RAM only and is gone: flash it to keep it"},
+		{"rolled back, v0 flashed", rolled, "v0", "a reset reloaded the flashed image v0; v1 ran from RAM only and is gone: flash it to keep it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.s
