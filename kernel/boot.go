@@ -36,7 +36,7 @@ func (k *system) openBank() error {
 	}
 	k.recs = recs
 	k.clock0 = rec.ClockMs
-	st := recs.Begin(bootrec.Boot{
+	k.start = recs.Begin(bootrec.Boot{
 		Cold:            k.cold(),
 		ColdReason:      k.bankRep.Reason,
 		Fresh:           err != nil,
@@ -46,14 +46,12 @@ func (k *system) openBank() error {
 		CrashLoopCount:  tunables.CrashLoopCount,
 		CrashLoopWindow: tunables.CrashLoopWindow,
 	})
-	k.siteRestarted, k.reason = st.SiteRestart, st.Reason
-	k.resetBoot, k.autoSite = st.Reset, st.AutoSite
 	state := "warm"
 	if k.cold() {
 		state = "cold"
 	}
 	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks; version %s\n",
-		state, k.recs.Record().Boots, hw.Name(), k.reason, addr, len(mem),
+		state, k.recs.Record().Boots, hw.Name(), k.start.Reason, addr, len(mem),
 		len(mem)/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks, trusted.Version)
 	return nil
 }

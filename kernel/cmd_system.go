@@ -42,7 +42,7 @@ func (k *system) cmdBank(out io.Writer, _ []string) error {
 	fmt.Fprintf(out, "bank: %#x+%#x (%d pages of %d bytes, %d free), %d/%d blocks\n",
 		k.bankAddr, k.bankSize, st.Pages, pmm.PageSize, st.FreePages, st.Blocks, st.MaxBlocks)
 	fmt.Fprintf(out, "state: %s (%s)\n", state, k.bankRep.Reason)
-	fmt.Fprintf(out, "boot: %d\nlast reset: %s\n", r.Boots, k.reason)
+	fmt.Fprintf(out, "boot: %d\nlast reset: %s\n", r.Boots, k.start.Reason)
 	fmt.Fprintf(out, "site restarts: %d, hot reboots: %d, warm resets: %d, unexpected: %d\n",
 		r.SiteRestarts, r.HotReboots, r.WarmResets, r.Watchdogs)
 	return nil

@@ -114,7 +114,7 @@ func TestBootSequenceOnHost(t *testing.T) {
 	mem := make([]byte, testBank)
 	bootOn(t, mem, Config{Programs: register})
 	assert.True(t, k.cold())
-	assert.Equal(t, "cold bank: blank", k.reason)
+	assert.Equal(t, "cold bank: blank", k.start.Reason)
 	assert.Equal(t, "Started aid = 1\n", exec(t, "arun -g 3 idle"))
 
 	k.recordIntent(bootrec.PathHot, bootrec.SiteAsked, "console restart")
@@ -122,8 +122,8 @@ func TestBootSequenceOnHost(t *testing.T) {
 
 	log := bootOn(t, mem, Config{Programs: register})
 	assert.False(t, k.cold())
-	assert.Equal(t, "hot reboot after console restart", k.reason)
-	assert.True(t, k.siteRestarted)
+	assert.Equal(t, "hot reboot after console restart", k.start.Reason)
+	assert.True(t, k.start.SiteRestart)
 	r := k.recs.Record()
 	assert.EqualValues(t, 2, r.Boots)
 	assert.EqualValues(t, 1, r.SiteRestarts)

@@ -45,10 +45,8 @@ type system struct {
 	recs     *bootrec.Store // the boot record, guarded
 	prevLog  crashlog.Log
 	booted   time.Time
-	clock0   uint64 // persistent clock at this boot's start
-	reason   string
-	// siteRestarted: this boot follows a site restart (requested or watchdog)
-	siteRestarted bool
+	clock0   uint64        // persistent clock at this boot's start
+	start    bootrec.Start // how this boot came about (bootrec.Record.Begin)
 
 	shell *console.Shell
 	out   console.Log // what actors and the controller print, to every session
@@ -61,8 +59,6 @@ type system struct {
 
 	groupRestarts0 int  // group restarts the bank counted before this boot
 	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
-	resetBoot      bool // this boot follows a watchdog or unexplained reset
-	autoSite       bool // this boot follows an automatic site restart
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
