@@ -26,7 +26,7 @@ const (
 type Board struct{ imx6.SoC }
 
 // Hardware is the board the image runs on.
-var Hardware = Board{imx6.SoC{UART: imx6ul.UART2, BankStart: BankStart, StageStart: StageStart}}
+var Hardware = Board{imx6.SoC{UART: imx6ul.UART2, BankStart: BankStart, StageStart: StageStart, Quiesce: quiesce}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "usbarmory-mk2" }
@@ -43,16 +43,6 @@ func (b Board) ColdReset() {
 
 // LED drives the white (alive heartbeat) or blue (restart in progress) LED.
 func (Board) LED(name string, on bool) error { return mk2.LED(name, on) }
-
-// HotReboot restarts the image in memory without a reset; it returns only
-// when that is not possible.
-func (Board) HotReboot(watchdogMs int) error { return imx6.HotReboot(quiesce, watchdogMs) }
-
-// BootStaged hands the board over to a staged image through the copy
-// routine at code (imx6.BootStaged); it does not return.
-func (Board) BootStaged(watchdogMs int, code, desc uint32) {
-	imx6.BootStaged(quiesce, watchdogMs, code, desc)
-}
 
 // quiesce stops the bus masters before another boot takes over. USB1 DMAs
 // descriptors and packets: it is stopped and reset, so it cannot write into

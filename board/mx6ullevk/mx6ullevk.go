@@ -19,7 +19,7 @@ import (
 type Board struct{ imx6.SoC }
 
 // Hardware is the board the image runs on.
-var Hardware = Board{imx6.SoC{UART: imx6ul.UART1, BankStart: BankStart, StageStart: StageStart}}
+var Hardware = Board{imx6.SoC{UART: imx6ul.UART1, BankStart: BankStart, StageStart: StageStart, Quiesce: quiesce}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "mx6ullevk" }
@@ -46,16 +46,6 @@ const (
 	CCM_CCGR0 = 0x020c4068
 	CCGR0_CG6 = 12 // 2-bit field
 )
-
-// HotReboot restarts the image in memory without a reset; it returns only
-// when that is not possible.
-func (Board) HotReboot(watchdogMs int) error { return imx6.HotReboot(quiesce, watchdogMs) }
-
-// BootStaged hands the board over to a staged image through the copy
-// routine at code (imx6.BootStaged); it does not return.
-func (Board) BootStaged(watchdogMs int, code, desc uint32) {
-	imx6.BootStaged(quiesce, watchdogMs, code, desc)
-}
 
 // quiesce stops the bus masters before another boot takes over. The network
 // console's ENET DMAs descriptors and frames into OCRAM: both MACs are reset,

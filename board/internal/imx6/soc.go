@@ -18,6 +18,19 @@ type SoC struct {
 	UART       *uart.UART // console
 	BankStart  uint32     // persistent bank address, from the board's layout.go
 	StageStart uint32     // upgrade staging area address, likewise
+	// Quiesce stops the board's bus masters before another boot takes over
+	// without a reset, so none writes into memory that boot initialises.
+	Quiesce func()
+}
+
+// HotReboot restarts the image in memory without a reset; it returns only
+// when that is not possible.
+func (s SoC) HotReboot(watchdogMs int) error { return HotReboot(s.Quiesce, watchdogMs) }
+
+// BootStaged hands the board over to a staged image through the copy
+// routine at code (see BootStaged); it does not return.
+func (s SoC) BootStaged(watchdogMs int, code, desc uint32) {
+	BootStaged(s.Quiesce, watchdogMs, code, desc)
 }
 
 // Console is the serial console as an io.ReadWriter.
