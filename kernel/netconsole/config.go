@@ -89,6 +89,10 @@ func (cfg Config) sshConfig() *ssh.ServerConfig {
 			}
 		},
 	}
+	sc.Config = ssh.Config{KeyExchanges: KeyExchanges, Ciphers: Ciphers, MACs: MACs}
+	sc.PublicKeyAuthAlgorithms = PublicKeyAuths
+	sc.MaxAuthTries = MaxAuthTries
+	sc.ServerVersion = ServerVersion
 	sc.AddHostKey(cfg.HostKey)
 	return sc
 }
