@@ -47,7 +47,7 @@ func Serve(l net.Listener, cfg Config) error {
 		w, victim := s.waiting.admit(c)
 		if victim != nil {
 			s.fails.logf("ssh: %s: %d connections waiting for login, dropped the one from %s that waited longest",
-				c.RemoteAddr(), cfg.MaxStartups, victim.RemoteAddr())
+				w.from, cfg.MaxStartups, victim.from)
 			victim.Close()
 		}
 		go s.serveConn(w)
@@ -65,7 +65,7 @@ func (s *server) serveConn(c *startup) {
 		return // logged when it was evicted
 	}
 	if err != nil {
-		s.fails.logf("ssh: %s: handshake: %v", c.RemoteAddr(), err)
+		s.fails.logf("ssh: %s: handshake: %v", c.from, err)
 		return
 	}
 	c.SetDeadline(time.Time{})
@@ -73,17 +73,17 @@ func (s *server) serveConn(c *startup) {
 	case s.conns <- struct{}{}:
 		defer func() { <-s.conns }()
 	default:
-		s.cfg.Log("ssh: %s: %q logged in, but %d connections are open already: closed", c.RemoteAddr(), sc.User(), cap(s.conns))
+		s.cfg.Log("ssh: %s: %q logged in, but %d connections are open already: closed", c.from, sc.User(), cap(s.conns))
 		sc.Close()
 		return
 	}
-	s.cfg.Log("ssh: %s: %q logged in with %s", c.RemoteAddr(), sc.User(), sc.Permissions.Extensions["fp"])
+	s.cfg.Log("ssh: %s: %q logged in with %s", c.from, sc.User(), sc.Permissions.Extensions["fp"])
 
 	go ssh.DiscardRequests(reqs) // no global requests: no port forwarding
 	for nc := range chans {
 		s.openChannel(nc)
 	}
-	s.cfg.Log("ssh: %s: closed", c.RemoteAddr())
+	s.cfg.Log("ssh: %s: closed", c.from)
 }
 
 // openChannel accepts a session channel if a session slot is free; a full

@@ -1,6 +1,7 @@
 package netconsole
 
 import (
+	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,7 @@ const speakWithin = 250 * time.Millisecond
 // tell a client that spoke from a silent one.
 type startup struct {
 	net.Conn
+	from    string // the peer's address, kept: a reset connection forgets it
 	since   time.Time
 	spoke   atomic.Bool
 	evicted bool // guarded by startups.mu
@@ -73,7 +75,7 @@ func (ss *startups) admit(c net.Conn) (s, victim *startup) {
 				victim.evicted = true
 				ss.wait = append(ss.wait[:i], ss.wait[i+1:]...)
 			}
-			s = &startup{Conn: c, since: now}
+			s = &startup{Conn: c, from: fmt.Sprint(c.RemoteAddr()), since: now}
 			ss.wait = append(ss.wait, s)
 			ss.mu.Unlock()
 			return s, victim
