@@ -9,6 +9,7 @@
 #   make qemu AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over the EVK's ENET, on 127.0.0.1:2222 (SSH_PORT)
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
 #   make VERSION=v2 UPGRADE_KEY=minisign.pub   image version; only images signed with that key upgrade it
+#   make SECURITY_VERSION=3   security version: a board refuses upgrades below the highest it committed
 
 TARGET   ?= mx6ullevk
 TUNABLES ?=
@@ -19,6 +20,9 @@ AUTHORIZED_KEYS ?=
 # public key a hot upgrade must be signed with (empty: no signature needed).
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 UPGRADE_KEY ?=
+# The image's security version (a uint32 in the signed manifest): raise it
+# when a release fixes a hole, so no board takes the older images back.
+SECURITY_VERSION ?= 0
 BUILD    ?= build
 IMAGE    ?= hr-$(TARGET)
 # APP is the firmware's main package: a directory (this module's or one of
@@ -38,6 +42,7 @@ export GOTOOLCHAIN := local
 GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago GOMAXPROCS=1
 TEXT_START := 0x80010000
 VERSION_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Version
+SECURITY_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Security
 TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit
 TOOLCHAIN  := tamago-go1.26.0
 STATICCHECK := v0.6.1
@@ -92,7 +97,7 @@ toolchain:
 image: toolchain imx-tools
 	@if [ -n "$(AUTHORIZED_KEYS)" ]; then go run ./kernel/netconsole/checkkeys "$(AUTHORIZED_KEYS)"; fi
 	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen -manifest $(BUILD)/manifest-$(IMAGE).txt \
-		-version "$(VERSION)" -board $(TARGET) $(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(TUNABLES)
+		-version "$(VERSION)" -security "$(SECURITY_VERSION)" -board $(TARGET) $(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(TUNABLES)
 	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go.gen"; \
 	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
 	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
@@ -100,7 +105,7 @@ image: toolchain imx-tools
 	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
 	tamago=$(TAMAGO) && cd $(or $(APP_DIR),$(CURDIR)) && \
 	$(GOENV) $$tamago build -p 2 -overlay $(CURDIR)/$(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
-		-ldflags "-T $(TEXT_START) -R 0x1000 -X '$(VERSION_VAR)=$(VERSION)'" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
+		-ldflags "-T $(TEXT_START) -R 0x1000 -X '$(VERSION_VAR)=$(VERSION)' -X '$(SECURITY_VAR)=$(SECURITY_VERSION)'" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
 	@$(OBJCOPY) --add-section .hr.manifest=$(BUILD)/manifest-$(IMAGE).txt --set-section-flags .hr.manifest=noload,readonly $(ELF)
 	@go run ./tools/hotspan $(ELF)
 	@echo "image: $(ELF) ($$(stat -c %s $(ELF)) bytes)"
