@@ -36,7 +36,7 @@ const KeySecurity = "security"
 
 // ErrDowngrade is wrapped when an image's security version is below the
 // board's floor.
-var ErrDowngrade = errors.New("downgrade refused")
+var ErrDowngrade = errors.New("downgrade")
 
 // Security returns the manifest's security version.
 func (m Manifest) Security() (uint32, error) {
@@ -59,7 +59,7 @@ func (m Manifest) CheckSecurity(floor uint32) error {
 		return err
 	}
 	if v < floor {
-		return fmt.Errorf("%w: %s has security version %d, this board committed %d: an older image with a known hole may not come back",
+		return fmt.Errorf("%w: %s has security version %d, below %d, the highest this board committed",
 			ErrDowngrade, m[KeyVersion], v, floor)
 	}
 	return nil

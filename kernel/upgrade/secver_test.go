@@ -19,7 +19,7 @@ func secManifest(version, security string) Manifest {
 func TestSecurityRefusesDowngrade(t *testing.T) {
 	err := secManifest("v1", "1").CheckSecurity(2)
 	require.ErrorIs(t, err, ErrDowngrade)
-	assert.EqualError(t, err, "downgrade refused: v1 has security version 1, this board committed 2: an older image with a known hole may not come back")
+	assert.EqualError(t, err, "downgrade: v1 has security version 1, below 2, the highest this board committed")
 	// an image from before security versions is version 0
 	require.ErrorIs(t, secManifest("v0", "").CheckSecurity(1), ErrDowngrade)
 }
