@@ -173,9 +173,25 @@ vet: toolchain
 	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 	tamago=$(TAMAGO) && cd $(APP_TEST) && $(GOENV) $$tamago vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit .
 
+# Fuzz targets of every parser that takes outside bytes (package:target).
+# `make fuzz` runs each for FUZZTIME; test-host runs each briefly, and pmm's
+# FuzzOpen longer, as before. What a run finds is saved under the package's
+# testdata/fuzz and becomes a regression test of the plain `go test`.
+FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm/record:FuzzLoad \
+	./kernel/upgrade:FuzzParse ./kernel/upgrade:FuzzParseManifest ./kernel/upgrade:FuzzVerify ./kernel/upgrade:FuzzUnmarshalState \
+	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse
+FUZZTIME ?= 30s
+
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		go test -count=1 -run='^$$' -fuzz="^$${t#*:}$$" -fuzztime=$(FUZZTIME) $${t%%:*} || exit 1; \
+	done
+
 test-host:
 	go test -count=1 $(HOST_PKGS)
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
+	$(MAKE) fuzz FUZZTIME=3s FUZZ_TARGETS="$(filter-out ./pmm:FuzzOpen,$(FUZZ_TARGETS))"
 
 # The QEMU suite also boots a second EVK image with a startup script and
 # tighter tunables (qemu/testdata), to exercise the policy and the breaker.
@@ -206,13 +222,14 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-sec1 VERSION=sec1-test SECURITY_VERSION=1
 
 test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
 	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
-	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
+	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf \
 	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key go test -count=1 -timeout 20m -v ./qemu 2>&1 | tee $(BUILD)/qemu-test.log | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
