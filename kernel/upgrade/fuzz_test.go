@@ -34,6 +34,7 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte("hr-manifest 1\nboard=mx6ullevk\nsecurity=3\nversion=v2\n\x00\x00"))
 	f.Add([]byte("hr-manifest 1\r\nboard=a\r\nversion=b\r\n"))
 	f.Add([]byte("hr-manifest 1\nversion=v\nboard=b\nsecurity=-1\n"))
+	f.Add([]byte("hr-manifest 1\nboard=b\nversion=v\r\r\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := ParseManifest(b)
 		if err != nil {
