@@ -7,7 +7,7 @@ import "testing"
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"pmm.rambankSize=0x400000 hrCtrl.maxBadness=5", "kern.dmesgSize=16K,hrCtrl.interval=1M",
 		"# comment\nnetcons.loginGrace=1000\r\n", "a=b=c", "pmm.maxBlocks=", "pmm.maxBlocks=0x", "hrCtrl.interval=-1",
-		"pmm.maxBlocks=9999999999999999999K", "pmm.maxBlocks=4 pmm.maxBlocks=5"} {
+		"pmm.maxBlocks=9999999999999999999K", "pmm.maxBlocks=4 pmm.maxBlocks=5", "pmm.maxBlocks=1 hrCtrl.maxGroups=0x1000000"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
