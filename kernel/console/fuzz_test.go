@@ -15,7 +15,7 @@ import (
 func FuzzSession(f *testing.F) {
 	for _, s := range []string{"aps\r", "arun a b\r\n", "\x1b[A\x1b[B\x1b[C\x1b[D\r", "arun typed\x03arun next\r",
 		"\x1b[1;5Cpmm ls\r", "\x1bOA\x1b[200~paste\x1b[201~\r", strings.Repeat("x", MaxLine+10) + "\r",
-		"\xff\xfe\xc3\r", "\x04", "ar\x7f\x7frun \x08x\r", "\x1b[" + strings.Repeat("9", 40) + "m\r"} {
+		"arun " + strings.Repeat("é", MaxLine/2+10) + "\r", "\xff\xfe\xc3\r", "\x04", "ar\x7f\x7frun \x08x\r", "\x1b[" + strings.Repeat("9", 40) + "m\r"} {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
 	}
