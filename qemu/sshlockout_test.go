@@ -2,16 +2,16 @@ package qemu
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/hotrestart/tamago-hr/kernel/netconsole/idlepeer"
 )
 
 // A peer that holds 8, then 64 idle TCP connections to the SSH port (no
@@ -24,7 +24,9 @@ func TestSSHIdleConnectionsDoNotLockOut(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	t.Logf("heap before: %s", heap(t, s))
 	for _, held := range []int{8, 64} {
-		stop := holdIdle(t, addr, held)
+		peer, err := idlepeer.Hold(addr, held, timeout)
+		require.NoError(t, err)
+		t.Cleanup(peer.Stop)
 		for i := range 3 {
 			start := time.Now()
 			c, err := dialWith(port, clientConfig(testSigner(t), ssh.InsecureIgnoreHostKey()))
@@ -34,7 +36,7 @@ func TestSSHIdleConnectionsDoNotLockOut(t *testing.T) {
 			t.Logf("%d idle connections held: login %d took %v", held, i, time.Since(start).Round(time.Millisecond))
 		}
 		t.Logf("heap with %d idle connections held: %s", held, heap(t, s))
-		stop()
+		peer.Stop()
 	}
 	// The drops are logged once per burst: the first line, then the count
 	// when the burst is over (10 s).
@@ -51,60 +53,4 @@ func heap(t *testing.T, s *session) string {
 	m := regexp.MustCompile(`gc: heap in use \d+ -> (\d+) bytes`).FindStringSubmatch(s.run("gc"))
 	require.NotNil(t, m)
 	return m[1] + " bytes"
-}
-
-// holdIdle keeps n TCP connections to addr open without sending a byte,
-// reopening each one the other end closes, until stop is called.
-func holdIdle(t *testing.T, addr string, n int) (stop func()) {
-	var mu sync.Mutex
-	stopped := false
-	open := map[net.Conn]bool{}
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c, err := net.Dial("tcp", addr)
-				mu.Lock()
-				if stopped {
-					mu.Unlock()
-					if err == nil {
-						c.Close()
-					}
-					return
-				}
-				if err != nil {
-					mu.Unlock()
-					time.Sleep(10 * time.Millisecond)
-					continue
-				}
-				open[c] = true
-				mu.Unlock()
-				var b [256]byte
-				for err == nil {
-					_, err = c.Read(b[:]) // the version line, then EOF when dropped
-				}
-				mu.Lock()
-				delete(open, c)
-				mu.Unlock()
-				c.Close()
-			}
-		}()
-	}
-	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(open) == n }, timeout, settle)
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			mu.Lock()
-			stopped = true
-			for c := range open {
-				c.Close()
-			}
-			mu.Unlock()
-			wg.Wait()
-		})
-	}
-	t.Cleanup(stop)
-	return stop
 }

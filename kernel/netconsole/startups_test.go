@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/hotrestart/tamago-hr/kernel/netconsole/idlepeer"
 )
 
 // pipe is one end of an in-memory connection; the other end is closed at
@@ -101,8 +103,9 @@ func TestIdleConnectionsDoNotLockOut(t *testing.T) {
 				c.speakWithin = 20 * time.Millisecond
 				c.Log = lines.add
 			})
-			stop := holdIdle(t, ts.addr, held)
-			defer stop()
+			peer, err := idlepeer.Hold(ts.addr, held, wait)
+			require.NoError(t, err)
+			defer peer.Stop()
 			for range 3 {
 				c := ts.login(t)
 				sess, err := c.NewSession()
@@ -112,61 +115,8 @@ func TestIdleConnectionsDoNotLockOut(t *testing.T) {
 				assert.Equal(t, "in\n", string(out))
 				c.Close()
 			}
-			stop()
+			peer.Stop()
 			assert.Equal(t, 1, lines.count("waiting for login, dropped"), "one line per burst:\n%s", lines.String())
-		})
-	}
-}
-
-// holdIdle keeps n TCP connections to addr open without sending a byte,
-// reopening each one the server closes, until stop is called.
-func holdIdle(t *testing.T, addr string, n int) (stop func()) {
-	var mu sync.Mutex
-	stopped := false
-	open := map[net.Conn]bool{}
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				c, err := net.Dial("tcp4", addr)
-				mu.Lock()
-				if stopped {
-					mu.Unlock()
-					if err == nil {
-						c.Close()
-					}
-					return
-				}
-				if err != nil {
-					mu.Unlock()
-					continue
-				}
-				open[c] = true
-				mu.Unlock()
-				var b [256]byte
-				for err == nil {
-					_, err = c.Read(b[:]) // the version line, then EOF when dropped
-				}
-				mu.Lock()
-				delete(open, c)
-				mu.Unlock()
-				c.Close()
-			}
-		}()
-	}
-	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(open) == n }, wait, time.Millisecond)
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			mu.Lock()
-			stopped = true
-			for c := range open {
-				c.Close()
-			}
-			mu.Unlock()
-			wg.Wait()
 		})
 	}
 }
