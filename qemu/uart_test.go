@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,4 +123,52 @@ func TestLineCutByRestartRefused(t *testing.T) {
 	assert.Contains(t, s.run("bank"), "boot: 2")
 	assert.NotContains(t, s.Transcript(), "unknown command")
 	assert.NotContains(t, s.run("pmm dump keep 4"), "|f-li|")
+}
+
+// A paste whose first line is an upgrade never has its tail run by either
+// image: the old one discards it before the switch, the new one before its
+// first prompt.
+func TestPasteAcrossUpgradeDiscardedWhole(t *testing.T) {
+	v2 := envImage(t, "HR_V2_IMAGE")
+	s := boot(t)
+	s.banner()
+	s.run("pmm alloc keep 4096")
+	s.run("pmm write keep before")
+	from := len(s.Transcript())
+	tail := "\x03pmm write keep tail-ran\rupgrade commit\rreboot\r"
+	require.NoError(t, s.SendRaw([]byte("upgrade semihost:"+v2+"\r"+tail)))
+	assert.Regexp(t, `^hr: warm boot 2 on mx6ullevk \(upgrade from `, s.bootLine())
+	s.expect(prompt)
+	assert.Equal(t, v2Version, s.version())
+	out := s.Transcript()[from:]
+	assert.NotContains(t, out, "error:")
+	assert.NotContains(t, out, "cold reboot")
+	assert.Contains(t, s.run("pmm dump keep 6"), "|before|")
+	assert.Regexp(t, `state: trial: v2-test`, s.run("upgrade status"), "the tail's `upgrade commit` did not run")
+}
+
+// A reset from QEMU's monitor (no shutdown, nothing recorded) in the middle
+// of a paste: the new boot discards the rest, and nothing of it runs.
+func TestPasteAcrossSystemResetDiscarded(t *testing.T) {
+	dir := t.TempDir()
+	s := startWith(t, image(t), Options{Monitor: dir + "/mon.sock"})
+	s.banner()
+	s.run("pmm alloc keep 4096")
+	s.run("pmm write keep before")
+	var paste strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&paste, "pmm write keep line-%03d\r", i)
+	}
+	paste.WriteString("reboot\r")
+	require.NoError(t, s.SendRaw([]byte(paste.String())))
+	s.expect(`wrote 8 bytes to keep`) // the paste is being run
+	reply, err := s.Monitor("system_reset", 5*time.Second)
+	require.NoError(t, err, reply)
+	_, n, _ := s.banner()
+	require.Equal(t, 2, n)
+	from := len(s.Transcript())
+	assert.Contains(t, s.run("bank"), "boot: 2")
+	assert.NotContains(t, s.Transcript()[from:], "wrote 8 bytes", "nothing of the paste runs after the reset")
+	assert.NotContains(t, s.Transcript(), "cold reboot")
+	assert.Regexp(t, `\|line-\d\d\d\|`, s.run("pmm dump keep 8"), "the bank kept what ran before the reset")
 }
