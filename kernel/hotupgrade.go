@@ -278,6 +278,7 @@ func (k *system) bootStaged(slot int, intent string) error {
 	default:
 		close(k.restarting)
 	}
+	k.stopTyping()
 	fmt.Fprintf(&k.out, "hr: %s\n", intent)
 	k.stopAll("upgrade")
 	// the crash-loop breaker judges the version that boots on its own

@@ -40,6 +40,7 @@ type Shell struct {
 	mu     sync.RWMutex
 	cmds   map[string]*Cmd
 	groups map[string][]string // first word -> subcommands, for "pmm" alone
+	closed error               // set by Close: every later line is refused with it
 }
 
 // New returns an empty shell with `help` registered.
@@ -86,6 +87,12 @@ func (s *Shell) Exec(out io.Writer, line string) error {
 	if len(f) == 0 {
 		return nil
 	}
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed != nil {
+		return closed
+	}
 	c, args, err := s.lookup(f)
 	if err != nil {
 		return err
@@ -94,6 +101,15 @@ func (s *Shell) Exec(out io.Writer, line string) error {
 		return fmt.Errorf("%w: %s", ErrUsage, strings.TrimSpace(c.Name+" "+c.Syntax))
 	}
 	return c.Fn(out, args)
+}
+
+// Close refuses, with why, every line executed from now on, on every
+// session: once the board goes down, nothing typed runs any more, not even
+// what a session had read ahead. Commands already running go on.
+func (s *Shell) Close(why error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = why
 }
 
 func (s *Shell) lookup(f []string) (*Cmd, []string, error) {

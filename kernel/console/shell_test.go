@@ -142,3 +142,14 @@ func TestUTF8FilterSplitSequences(t *testing.T) {
 	}
 	assert.Equal(t, "a\u20acb?", out.String())
 }
+
+// Once closed, the shell runs no line on any session, and says why.
+func TestClosedShellRunsNothing(t *testing.T) {
+	sh, got := testShell(t)
+	require.NoError(t, sh.Exec(io.Discard, "arun before"))
+	why := errors.New("the board is going down")
+	sh.Close(why)
+	assert.ErrorIs(t, sh.Exec(io.Discard, "arun after"), why)
+	assert.NoError(t, sh.Exec(io.Discard, "  # only a comment"), "an empty line is still nothing")
+	assert.Equal(t, []string{"before"}, *got)
+}
