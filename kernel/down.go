@@ -76,7 +76,9 @@ var errScriptCold = errors.New("reboot: refused from the startup script: a cold 
 //     halt.
 //
 // It returns only when refused at step 1 or 2 (nothing stopped), or on
-// the host, whose board's resets return.
+// the host, whose board's resets return. The exception and fatal-error
+// paths (fault.go, exit.go) do not take it: they run on g0 in a dying
+// runtime, record their intent without allocating and warm-reset at once.
 func (k *system) goDown(d down) error {
 	if d.script {
 		if d.hand == handCold {
