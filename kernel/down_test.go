@@ -191,3 +191,24 @@ func TestUpgradeReservesBeforeStop(t *testing.T) {
 	require.NoError(t, again.load(k.bank))
 	assert.Equal(t, upgrade.State{Phase: upgrade.Trial, From: "v1", To: "v2", StartMs: 5}, again.state)
 }
+
+// `upgrade`'s --drop-… flags come first, name what is given up, and go with
+// an image only (semihost:PATH, or the SSH stream).
+func TestUpgradeFlags(t *testing.T) {
+	bootOn(t, make([]byte, testBank), Config{Programs: register})
+	const usage = "error: usage: upgrade [--drop-ssh] [--drop-signature] semihost:PATH|status|commit"
+	for line, want := range map[string]string{
+		"upgrade --drop-all semihost:/x":                  usage + `: no flag "--drop-all"`,
+		"upgrade --drop-ssh status":                       usage,
+		"upgrade --drop-signature commit":                 usage,
+		"upgrade semihost:/x --drop-ssh":                  usage,
+		"upgrade --drop-ssh":                              usage + ", or over SSH: ssh … upgrade < image.elf",
+		"upgrade --drop-ssh --drop-signature semihost:/x": "error: upgrade: no bank, so no staging area: nothing would survive; unknown keeps running",
+	} {
+		assert.Equal(t, want, exec(t, line), line)
+	}
+	d, rest, err := upgradeDrops([]string{"--drop-signature", "--drop-ssh", "semihost:/x"})
+	require.NoError(t, err)
+	assert.Equal(t, upgrade.Drops{SSHConsole: true, SignedUpgrades: true}, d)
+	assert.Equal(t, []string{"semihost:/x"}, rest)
+}
