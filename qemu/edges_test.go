@@ -59,7 +59,8 @@ func TestUpgradeIntoAFullBankIsRefused(t *testing.T) {
 // An image whose startup script restarts the site at every boot (`crash
 // site`, qemu/testdata/loop.rc) hot-reboots kern.crashLoopCount (4) times,
 // then the breaker's safe mode, which does not run the script, reaches a
-// prompt and stays there.
+// prompt and stays there. The script's `reboot`, which would wipe the
+// breaker's count with the bank, is refused at every boot.
 func TestStartupScriptCrashLoopReachesSafeMode(t *testing.T) {
 	s := start(t, envImage(t, "HR_LOOP_IMAGE"))
 	s.expect(`hr: SAFE MODE: 4 site restarts within 60000 ms`)
@@ -69,6 +70,8 @@ func TestStartupScriptCrashLoopReachesSafeMode(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(tr, "hr: cold boot 1 "))
 	assert.Regexp(t, `hr: warm boot 5 on mx6ullevk \(hot reboot after crash site\)`, tr)
 	assert.Contains(t, tr, "startup: not run in safe mode\n")
+	assert.Equal(t, 4, strings.Count(tr, "startup:6: error: reboot: refused from the startup script: a cold reboot discards the bank, and with it the crash-loop breaker that stops a script restarting at every boot\n"), tr)
+	assert.NotContains(t, tr, "discarding the bank")
 	assert.Contains(t, noCR(s.run("bank")), "site restarts: 4, hot reboots: 4")
 	assert.Equal(t, 4, strings.Count(noCR(s.Transcript()), "hr: site restart: crash site\n"), "no restart after safe mode")
 }
