@@ -63,8 +63,9 @@ var errScriptCold = errors.New("reboot: refused from the startup script: a cold 
 //     (errGoingDown) and its caller goes on.
 //  3. announce d.say on every console.
 //  4. stop the actors within hrCtrl.stopTimeout (not for a raw `reset`).
-//  5. record the intent in the boot record: path, kind, why. Nothing is
-//     allocated from here on: what a way down needs in the bank was
+//  5. record the intent in the boot record: path, kind, why (a halt as a
+//     warm reset: what the reset button after it does). Nothing in the
+//     bank is allocated from here on: what a way down needs there was
 //     reserved before step 1 (the boot record at boot, the upgrade's trial
 //     state by upgradeWith), so a full bank cannot switch a safety net off
 //     half way.
