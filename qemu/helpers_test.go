@@ -88,7 +88,7 @@ func (s *session) banner() (string, int, string) {
 	m, err := s.Expect(bootRe, timeout)
 	require.NoError(s.t, err)
 	n, _ := strconv.Atoi(m[2])
-	s.expect(`hr: ready in [^\r\n]*\n`)
+	s.expect(`hr: ready in [^\r\n]*\r?\n`)
 	// A restarted boot waits for the line to be quiet before its first
 	// prompt (what was typed meanwhile is discarded): what groups and the
 	// network print after "ready" may come before the prompt, and stays
