@@ -55,7 +55,10 @@ type system struct {
 	// register fills progs (Config.Programs)
 	register func(*actors.Programs) error
 
-	restarting chan struct{} // closed by the first site restart request
+	restarting chan struct{} // closed by the first way down (goDown's latch)
+	// consoleClosers close the consoles at the end of a way down
+	// (onConsolesClose)
+	consoleClosers []func()
 
 	groupRestarts0 int  // group restarts the bank counted before this boot
 	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset

@@ -20,29 +20,13 @@ func (k *system) stopAll(why string) {
 	}
 }
 
-// siteRestart restarts the whole system and keeps the bank: who and why go
-// into the boot record first, and every registered group comes back by
-// itself on the next boot. Only the first request acts.
-func (k *system) siteRestart(kind bootrec.ResetKind, why string) {
-	select {
-	case <-k.restarting:
-		return
-	default:
-		close(k.restarting)
-	}
-	k.stopTyping()
-	fmt.Fprintf(&k.out, "hr: site restart: %s\n", why)
-	_ = hw.LED("blue", true) // restart in progress; the next boot turns it off
-	k.stopAll("site restart")
-	k.recordIntent(bootrec.PathHot, kind, why)
-	k.discardTyping()
-	k.flushLog()
-	err := hw.HotReboot(int(tunables.WatchdogTimeout))
-	// still here: the hot path cannot run, fall back to a warm reset
-	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
-	k.recs.Update(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, why+" ("+err.Error()+")" })
-	k.flushLog()
-	hw.WarmReset()
+// siteRestart restarts the whole system and keeps the bank (goDown, hot
+// reboot): who and why go into the boot record first, and every registered
+// group comes back by itself on the next boot. script: the startup script
+// asked (goDown step 1). It returns only when refused: another way down
+// is under way.
+func (k *system) siteRestart(kind bootrec.ResetKind, why string, script bool) error {
+	return k.goDown(down{hand: handHot, kind: kind, why: why, say: "site restart: " + why, script: script})
 }
 
 // logFlushTimeout bounds how long a restart waits for the console log to
