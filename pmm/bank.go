@@ -20,6 +20,7 @@ type Bank struct {
 	order  []int          // used slot indices sorted by first page
 	free   []int          // free slot indices; the lowest is last (popped first)
 	used   int            // data pages in blocks
+	quar   []quarantined  // damaged records found by Open, by slot
 }
 
 // Open validates mem as a bank of geometry g. Valid -> warm, blocks kept.
@@ -49,8 +50,10 @@ func open(mem []byte, g Geometry, st storer) (*Bank, OpenReport, error) {
 	note, why := b.load()
 	if why == "" {
 		r := fmt.Sprintf("valid, %d blocks", len(b.order))
-		if note != "" {
-			r += "; " + note
+		for _, n := range []string{note, b.quarantineNote()} {
+			if n != "" {
+				r += "; " + n
+			}
 		}
 		return b, OpenReport{Warm: true, Reason: r}, nil
 	}
@@ -70,6 +73,7 @@ func (b *Bank) reset() {
 		b.free[i] = n - 1 - i
 	}
 	b.used = 0
+	b.quar = nil
 }
 
 // load validates the region and decodes it. It returns a note for the warm
@@ -103,11 +107,14 @@ func (b *Bank) load() (note, why string) {
 	b.byName = make(map[string]int, l.maxBlocks)
 	b.order = make([]int, 0, l.maxBlocks)
 	b.free = make([]int, 0, l.maxBlocks)
+	b.quar = nil
 	for i := l.maxBlocks - 1; i >= 0; i-- {
 		off := l.slotOff(i)
 		s, why := decodeRecord(b.mem[off:off+recordSize], l)
 		if why != "" {
-			return "", fmt.Sprintf("slot %d: %s", i, why)
+			// One damaged record costs its own block, not the bank's.
+			b.quar = append(b.quar, quarantine(i, b.mem[off:off+recordSize], l, why))
+			continue
 		}
 		if !s.used {
 			b.free = append(b.free, i)
@@ -121,6 +128,7 @@ func (b *Bank) load() (note, why string) {
 		b.order = append(b.order, i)
 		b.used += s.pages
 	}
+	slices.Reverse(b.quar)
 	slices.SortFunc(b.order, func(x, y int) int { return b.slots[x].first - b.slots[y].first })
 	for k := 1; k < len(b.order); k++ {
 		p, c := &b.slots[b.order[k-1]], &b.slots[b.order[k]]
