@@ -340,4 +340,3 @@ func TestConcurrent(t *testing.T) {
 	wg.Wait()
 	require.NoError(t, invariants(b))
 }
-
