@@ -64,3 +64,11 @@ func (k *system) recordIntent(path bootrec.Path, kind bootrec.ResetKind, why str
 		k.recs.Intend(path, kind, why, persistentClock())
 	}
 }
+
+// updateRecord changes the boot record, when there is one (none in the
+// no-bank mode).
+func (k *system) updateRecord(fn func(r *bootrec.Record)) {
+	if k.recs != nil {
+		k.recs.Update(fn)
+	}
+}

@@ -38,7 +38,7 @@ func (k *system) siteRestart(kind bootrec.ResetKind, why string) {
 	err := hw.HotReboot(int(tunables.WatchdogTimeout))
 	// still here: the hot path cannot run, fall back to a warm reset
 	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
-	k.recs.Update(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, why+" ("+err.Error()+")" })
+	k.updateRecord(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, why+" ("+err.Error()+")" })
 	k.flushLog()
 	hw.WarmReset()
 }
