@@ -25,27 +25,31 @@ func (s *session) bankAddr() uint32 {
 }
 
 // corruptRecord stops the CPU through the gdbstub at gdbAddr, finds the
-// table record of block name (a 4-byte name) in the bank at bank by the
-// header's table offset and maxBlocks (pmm/doc.go), flips a bit of its
-// checksum, as a stray write would, and lets the CPU run. It returns the
-// record's slot.
+// table record of block name in the bank at bank by the header's table
+// offset and maxBlocks (pmm/doc.go), flips a bit of its checksum, as a
+// stray write would, and lets the CPU run. It returns the record's slot.
 func corruptRecord(t *testing.T, gdbAddr string, bank uint32, name string) int {
 	t.Helper()
-	require.Len(t, name, 4)
+	// the name field, zero padded, up to and including a zero word
+	field := []byte(name + "\x00")
+	for len(field)%4 != 0 {
+		field = append(field, 0)
+	}
 	g, err := DialGDB(gdbAddr, 10*time.Second)
 	require.NoError(t, err)
 	maxBlocks, err := g.Read32(bank + 16)
 	require.NoError(t, err)
 	table, err := g.Read32(bank + 32)
 	require.NoError(t, err)
-	want := binary.LittleEndian.Uint32([]byte(name))
 	for i := range maxBlocks {
 		rec := bank + table + 96*i
-		w, err := g.Read32(rec + 16)
-		require.NoError(t, err)
-		pad, err := g.Read32(rec + 20)
-		require.NoError(t, err)
-		if w != want || pad != 0 {
+		match := true
+		for k := 0; k < len(field) && match; k += 4 {
+			w, err := g.Read32(rec + 16 + uint32(k))
+			require.NoError(t, err)
+			match = w == binary.LittleEndian.Uint32(field[k:])
+		}
+		if !match {
 			continue
 		}
 		crc, err := g.Read32(rec + 92)
@@ -105,4 +109,43 @@ func TestDamagedRecordIsQuarantined(t *testing.T) {
 	assert.Contains(t, s.run("pmm free lost"), "freed lost")
 	assert.NotContains(t, s.run("pmm ls"), "QUARANTINED")
 	assert.NotContains(t, s.run("bank"), "quarantined: 1")
+}
+
+// A bank the kernel cannot use: a full table whose boot record is damaged
+// (a gdbstub write) leaves no slot for a new boot record. The console
+// serves the reduced table: what needs the bank answers one line (stats
+// panicked), the bank can be seen and room made, and a restart then boots
+// warm with every other block.
+func TestNoBankMode(t *testing.T) {
+	gdbAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	s := boot(t, "-gdb", "tcp:"+gdbAddr)
+	s.banner()
+	for i := 0; ; i++ {
+		out := s.run(fmt.Sprintf("pmm alloc b%d 1", i))
+		if strings.HasPrefix(out, "error") {
+			require.Contains(t, out, "too many blocks")
+			break
+		}
+	}
+	s.run("pmm write b1 kept")
+	corruptRecord(t, gdbAddr, s.bankAddr(), "__SYS.boot")
+	require.NoError(t, s.Send("reset"))
+	why := `bootrec: pmm: too many blocks: all 30 in use`
+	s.expect(`hr: bank unusable: ` + why + `\r?\nhr: no-bank mode: only the commands that need no bank run \(help lists them\)`)
+	s.expect(prompt)
+	for _, cmd := range []string{"stats", "bank", "dmesg", "aps"} {
+		assert.Equal(t, "error: "+cmd+" needs the bank (bank unusable: "+why+")\r\n", s.run(cmd), cmd)
+	}
+	assert.Equal(t, "error: pmm alloc needs the bank (bank unusable: "+why+")\r\n", s.run("pmm alloc x 1"))
+	assert.Regexp(t, `^up \d`, s.run("uptime"))
+	assert.Regexp(t, `__SYS\.boot\s+-\s+QUARANTINED slot \d+`, s.run("pmm ls"))
+	assert.Contains(t, s.run("pmm free b0"), "freed b0")
+	require.NoError(t, s.Send("restart"))
+	state, _, reason := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Equal(t, "no boot record in a valid bank", reason)
+	assert.Contains(t, s.Transcript(), `hr: bank: "__SYS.boot" lost: boot record: boot and restart counters start again`)
+	assert.Contains(t, s.run("pmm dump b1 4"), "kept")
+	assert.Contains(t, s.run("stats"), "site restarts: 0 in the bank's life")
+	assert.NotContains(t, s.Transcript(), "panic")
 }
