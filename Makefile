@@ -171,6 +171,7 @@ vet: toolchain
 test-host:
 	go test -count=1 $(HOST_PKGS)
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
+	go test -count=1 -run='^$$' -fuzz=FuzzDamageOneRecord -fuzztime=15s ./pmm
 
 # The QEMU suite also boots a second EVK image with a startup script and
 # tighter tunables (qemu/testdata), to exercise the policy and the breaker.
