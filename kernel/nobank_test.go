@@ -77,7 +77,7 @@ func TestNoRoomForTheBootRecordOnHost(t *testing.T) {
 	assert.Equal(t, "freed b0\n", exec(t, "pmm free b0"))
 	assert.NotPanics(t, func() { exec(t, "restart") })
 
-	log = bootOn(t, mem, Config{Programs: register})
+	bootOn(t, mem, Config{Programs: register})
 	assert.Equal(t, "no boot record in a valid bank", k.start.Reason)
 	assert.Contains(t, exec(t, "pmm ls"), "b1 ")
 }

@@ -109,11 +109,6 @@ func (b *Bank) forget(idx []int) {
 	})
 }
 
-// isQuarantined reports whether slot i is quarantined.
-func (b *Bank) isQuarantined(i int) bool {
-	return slices.ContainsFunc(b.quar, func(q quarantined) bool { return q.Slot == i })
-}
-
 // heldRuns is every run of pages no new block may take, sorted by first
 // page: the blocks' and the quarantined records'. Runs may overlap (a
 // damaged record's page fields may point into a valid block).
