@@ -70,7 +70,7 @@ func DescribeLoss(name string) (what string, ok bool) {
 	case strings.HasPrefix(name, groupPrefix):
 		return fmt.Sprintf("group %s's record: its restart and badness counters start from 0", strings.TrimPrefix(name, groupPrefix)), true
 	case strings.HasPrefix(name, actorPrefix):
-		return fmt.Sprintf("actor record %s: that member is not restarted with its group (the group's other members and blocks are kept)", strings.TrimPrefix(name, actorPrefix)), true
+		return fmt.Sprintf("actor record %s: that member is not restarted with its group (the group's other members and its blocks are kept)", strings.TrimPrefix(name, actorPrefix)), true
 	}
 	return "", false
 }
