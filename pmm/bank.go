@@ -137,6 +137,7 @@ func (b *Bank) load() (note, why string) {
 				b.order[k], c.name, c.first, c.first+c.pages, b.order[k-1], p.name, p.first, p.first+p.pages)
 		}
 	}
+	b.clipQuarantine()
 	return note, ""
 }
 

@@ -95,7 +95,8 @@
 //     reported (Quarantined: slot, the name as read when it is printable,
 //     the check that failed); every other block is kept with its data. The
 //     slot is not reused, and the page run the record claims (clipped to
-//     the data area; none when it points outside) is given to no new block,
+//     the data area and at the next block's first page, as blocks never
+//     overlap; none when it starts outside) is given to no new block,
 //     so a block that is only mislabelled keeps its contents until the
 //     operator releases it: Release(slot), Free/SysFree of the name it
 //     reads, or Format. Stats counts Quarantined records and LostPages.

@@ -18,7 +18,8 @@ type Quarantined struct {
 	// is not a readable name; it is not verified (the checksum failed).
 	Name string
 	// FirstPage and Pages are the run withheld: the record's page fields
-	// clipped to the data area; Pages is 0 when they point nowhere in it.
+	// clipped to the data area and at the next block's first page; Pages
+	// is 0 when they point nowhere in the data area.
 	FirstPage, Pages int
 	// Why is the check that failed, e.g. "bad checksum 0x…, computed 0x…".
 	Why string
@@ -58,6 +59,24 @@ func quarantine(i int, r []byte, l layout, why string) quarantined {
 		q.FirstPage, q.Pages = int(first), int(min(first+pages, uint64(l.pages))-first)
 	}
 	return q
+}
+
+// clipQuarantine ends each withheld run where the next valid block starts:
+// blocks never overlap, so the damaged block's real run ended there at the
+// latest, and a damaged page count cannot withhold the rest of the bank.
+// b.order must be sorted.
+func (b *Bank) clipQuarantine() {
+	for k := range b.quar {
+		q := &b.quar[k]
+		if q.Pages == 0 {
+			continue
+		}
+		end := q.FirstPage + q.Pages
+		if i := b.pos(q.FirstPage + 1); i < len(b.order) && b.slots[b.order[i]].first < end {
+			end = b.slots[b.order[i]].first
+		}
+		q.Pages = end - q.FirstPage
+	}
 }
 
 // Quarantined lists the records quarantined when the bank was opened and

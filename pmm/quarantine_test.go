@@ -65,3 +65,31 @@ func TestQuarantineRelease(t *testing.T) {
 	assert.Empty(t, b.Blocks())
 	require.NoError(t, invariants(b))
 }
+
+// A damaged page count withholds no more than the block can have had: its
+// run ends where the next block starts, so the rest of the bank stays
+// usable.
+func TestQuarantineClipsAtTheNextBlock(t *testing.T) {
+	b, mem := openBlank(t, small)
+	four(t, b)
+	_, a, err := b.Lookup("a")
+	require.NoError(t, err)
+	_, c, err := b.Lookup("c")
+	require.NoError(t, err)
+	for _, name := range []string{"a", "c"} {
+		mem[b.lay.slotOff(b.byName[name])+rPages+2] ^= 0x10 // +1<<20 pages
+	}
+	b, _, err = Open(mem, small)
+	require.NoError(t, err)
+	require.NoError(t, invariants(b))
+	q := b.Quarantined()
+	require.Len(t, q, 2)
+	assert.Equal(t, [2]int{a.FirstPage, a.Pages}, [2]int{q[0].FirstPage, q[0].Pages}, "clipped at the next block")
+	assert.Equal(t, [2]int{c.FirstPage, small.Size/PageSize - c.FirstPage}, [2]int{q[1].FirstPage, q[1].Pages},
+		"the last block's run is clipped at the bank's end only")
+	_, err = b.Allocate("n", PageSize, "k")
+	assert.ErrorIs(t, err, ErrNoSpace)
+	require.NoError(t, b.Release(q[1].Slot))
+	_, err = b.Allocate("n", PageSize, "k")
+	require.NoError(t, err)
+}
