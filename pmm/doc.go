@@ -85,11 +85,13 @@
 // Like pstore/ramoops and littlefs, the bank keeps what is intact. Damage
 // is told apart by what it hits:
 //
-//   - The header (identity and geometry) and a committed journal whose own
-//     CRC fails are the bank's: without them no record can be placed or
-//     trusted, so the bank opens cold with the reason. Two records that are
-//     each valid but contradict each other (one name twice, overlapping
-//     runs) are too: no single damaged record explains them.
+//   - The header (identity and geometry) is the bank's: without it no
+//     record can be placed or trusted, so the bank opens cold with the
+//     reason. So does a committed journal whose own CRC fails (the table
+//     may hold half of an operation that can be neither finished nor
+//     undone), and two records that are each valid but contradict each
+//     other (one name twice, overlapping runs): no single damaged record
+//     explains them.
 //   - A table record that fails any check (state, CRC, fields, page range)
 //     is one record's damage: it is quarantined. Its block is lost and
 //     reported (Quarantined: slot, the name as read when it is printable,
