@@ -71,7 +71,7 @@ func TestNoRoomForTheBootRecordOnHost(t *testing.T) {
 	require.NoError(t, k.ctl.Shutdown(time.Second))
 
 	log := bootNoBank(t, mem)
-	assert.Contains(t, log.String(), "hr: bank unusable: bootrec: pmm: too many blocks: all 30 in use\n")
+	assert.Contains(t, log.String(), "hr: bank unusable: bootrec: pmm: too many blocks: all 30 in use, 1 by quarantined records\n")
 	assert.Contains(t, exec(t, "stats"), "error: stats needs the bank (bank unusable: bootrec: pmm: too many blocks")
 	assert.Regexp(t, `__SYS.boot +- +QUARANTINED slot 1 `, exec(t, "pmm ls"))
 	assert.Equal(t, "freed b0\n", exec(t, "pmm free b0"))

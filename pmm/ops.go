@@ -55,7 +55,11 @@ func (b *Bank) allocate(owner Owner, name string, size int, key string, user boo
 		return b.block(i), nil
 	}
 	if len(b.free) == 0 {
-		return nil, fmt.Errorf("%w: all %d in use", ErrTooManyBlocks, b.lay.maxBlocks)
+		held := ""
+		if len(b.quar) > 0 {
+			held = fmt.Sprintf(", %d by quarantined records", len(b.quar))
+		}
+		return nil, fmt.Errorf("%w: all %d in use%s", ErrTooManyBlocks, b.lay.maxBlocks, held)
 	}
 	first, largest, ok := b.findRun(n)
 	if !ok {

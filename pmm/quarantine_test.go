@@ -93,3 +93,16 @@ func TestQuarantineClipsAtTheNextBlock(t *testing.T) {
 	_, err = b.Allocate("n", PageSize, "k")
 	require.NoError(t, err)
 }
+
+// A table full because of quarantined records says so.
+func TestTooManyBlocksNamesTheQuarantine(t *testing.T) {
+	b, mem := openBlank(t, small)
+	four(t, b)
+	alloc(t, b, User, "e", 1, "k")
+	alloc(t, b, User, "f", 1, "k")
+	damageRecord(t, b, mem, "f")
+	b, _, err := Open(mem, small)
+	require.NoError(t, err)
+	_, err = b.Allocate("g", 1, "k")
+	assert.EqualError(t, err, "pmm: too many blocks: all 6 in use, 1 by quarantined records")
+}

@@ -130,8 +130,8 @@ func TestNoBankMode(t *testing.T) {
 	s.run("pmm write b1 kept")
 	corruptRecord(t, gdbAddr, s.bankAddr(), "__SYS.boot")
 	require.NoError(t, s.Send("reset"))
-	why := `bootrec: pmm: too many blocks: all 30 in use`
-	s.expect(`hr: bank unusable: ` + why + `\r?\nhr: no-bank mode: only the commands that need no bank run \(help lists them\)`)
+	why := `bootrec: pmm: too many blocks: all 30 in use, 1 by quarantined records`
+	s.expect(`hr: bank unusable: ` + regexp.QuoteMeta(why) + `\r?\nhr: no-bank mode: only the commands that need no bank run \(help lists them\)`)
 	s.expect(prompt)
 	for _, cmd := range []string{"stats", "bank", "dmesg", "aps"} {
 		assert.Equal(t, "error: "+cmd+" needs the bank (bank unusable: "+why+")\r\n", s.run(cmd), cmd)
