@@ -2,7 +2,9 @@ package pmm
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -81,9 +83,25 @@ func (b *Bank) reset() {
 // an interrupted operation.
 func (b *Bank) load() (note, why string) {
 	l := b.lay
+	var repaired string
 	if why := checkHeader(b.mem[:headerSize], l); why != "" {
-		return "", why
+		// One bit away from this geometry's header is that header with a
+		// bit flipped: any other valid header is at least three bits away
+		// (its geometry and its CRC differ), so one flip never makes
+		// another geometry's bank look like this one.
+		want := encodeHeader(l)
+		if bitsApart(b.mem[:headerSize], want) != 1 {
+			return "", why
+		}
+		b.st.store(0, want)
+		b.st.fence()
+		repaired = "header repaired (" + why + ", one bit from this geometry's)"
 	}
+	defer func() {
+		if why == "" && repaired != "" {
+			note = strings.TrimSuffix(repaired+"; "+note, "; ")
+		}
+	}()
 	j := b.mem[journalOff : journalOff+l.journalLen]
 	switch state := le.Uint32(j[jState:]); state {
 	case 0:
@@ -166,4 +184,13 @@ func (b *Bank) block(i int) []byte {
 	s := &b.slots[i]
 	lo, hi := s.first*PageSize, (s.first+s.pages)*PageSize
 	return b.mem[lo:hi:hi]
+}
+
+// bitsApart counts the bits in which a and b (of equal length) differ.
+func bitsApart(a, b []byte) int {
+	n := 0
+	for i := range a {
+		n += bits.OnesCount8(a[i] ^ b[i])
+	}
+	return n
 }

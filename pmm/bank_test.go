@@ -194,9 +194,16 @@ func TestOpenReasons(t *testing.T) {
 		require.NoError(t, invariants(b))
 		return rep
 	}
-	assert.Equal(t, "bad magic 0x4d505249", reopen(func(m []byte) { m[0]++ }).Reason)
-	assert.Equal(t, "layout version 3 unsupported", reopen(func(m []byte) { m[hVersion] = 3 }).Reason)
+	// A foreign region, another layout version (its own CRC right), two
+	// bits off: cold. One bit off this geometry's header: repaired.
+	assert.Equal(t, "bad magic 0x4d50524b", reopen(func(m []byte) { m[0] = 'K' }).Reason)
+	assert.Equal(t, "layout version 3 unsupported", reopen(func(m []byte) {
+		m[hVersion] = 3
+		le.PutUint32(m[hCRC:], crc(m[:hCRC]))
+	}).Reason)
 	assert.Contains(t, reopen(func(m []byte) { m[hMetaPages]++ }).Reason, "bad header checksum")
+	assert.Equal(t, "valid, 1 blocks; header repaired (layout version 3 unsupported, one bit from this geometry's)",
+		reopen(func(m []byte) { m[hVersion] = 3 }).Reason)
 	assert.Contains(t, reopen(func(m []byte) { m[small.MetaPages()*PageSize-1]++ }).Reason, "valid, 1 blocks",
 		"unused metadata tail is ignored")
 	// One damaged record is quarantined, the bank stays warm.
@@ -251,8 +258,8 @@ func TestVerifyAndFormat(t *testing.T) {
 }
 
 // TestBitFlips flips every bit of the metadata of a populated bank, one at a
-// time: the header is the bank's identity and geometry, so a flip there
-// opens cold; a flip in a table record quarantines that record alone (every
+// time: a flip in the header is repaired (one bit from this geometry's
+// header); a flip in a table record quarantines that record alone (every
 // other block kept, its pages withheld from new blocks); the idle journal is
 // not state, so flips there open warm with every block.
 func TestBitFlips(t *testing.T) {
@@ -274,7 +281,10 @@ func TestBitFlips(t *testing.T) {
 		require.NoError(t, invariants(b2))
 		switch off := bit / 8; {
 		case off < journalOff:
-			require.False(t, rep.Warm, "bit %d undetected", bit)
+			require.True(t, rep.Warm, "bit %d: %s", bit, rep.Reason)
+			require.Contains(t, rep.Reason, "header repaired (", "bit %d", bit)
+			require.Equal(t, want, b2.Blocks())
+			require.Equal(t, mem[:headerSize], m[:headerSize], "bit %d: rewritten", bit)
 			cold++
 		case off < l.slotsOff:
 			require.True(t, rep.Warm, "bit %d: %s", bit, rep.Reason)
@@ -308,7 +318,7 @@ func TestBitFlips(t *testing.T) {
 			quar++
 		}
 	}
-	t.Logf("%d bit flips in the header (cold), %d in records (one quarantined), %d harmless (idle journal)", cold, quar, warm)
+	t.Logf("%d bit flips in the header (repaired), %d in records (one quarantined), %d harmless (idle journal)", cold, quar, warm)
 }
 
 func TestConcurrent(t *testing.T) {
@@ -339,4 +349,26 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	require.NoError(t, invariants(b))
+}
+
+// The header repair never adopts another geometry's bank: every valid
+// header of another geometry or layout version, with any one bit flipped,
+// still opens cold with this geometry.
+func TestHeaderRepairNeverAdoptsAnotherGeometry(t *testing.T) {
+	for _, g := range []Geometry{{small.Size, small.MaxBlocks - 1}, {small.Size, small.MaxBlocks + 1},
+		{small.Size - PageSize, small.MaxBlocks}, {small.Size * 2, small.MaxBlocks}, {small.Size, 40}} {
+		l := layoutOf(g)
+		other := encodeHeader(l)
+		for bit := -1; bit < 8*headerSize; bit++ {
+			m := make([]byte, small.Size)
+			copy(m, other)
+			if bit >= 0 {
+				m[bit/8] ^= 1 << (bit % 8)
+			}
+			require.GreaterOrEqual(t, bitsApart(m[:headerSize], encodeHeader(layoutOf(small))), 2, "%+v bit %d", g, bit)
+			_, rep, err := Open(m, small)
+			require.NoError(t, err)
+			require.False(t, rep.Warm, "%+v bit %d: %s", g, bit, rep.Reason)
+		}
+	}
 }

@@ -87,11 +87,16 @@
 //
 //   - The header (identity and geometry) is the bank's: without it no
 //     record can be placed or trusted, so the bank opens cold with the
-//     reason. So does a committed journal whose own CRC fails (the table
-//     may hold half of an operation that can be neither finished nor
-//     undone), and two records that are each valid but contradict each
-//     other (one name twice, overlapping runs): no single damaged record
-//     explains them.
+//     reason. One exception: a header one bit away from the one this
+//     geometry writes is that header with a bit flipped, and is rewritten
+//     (the warm report says "header repaired (…)"); any valid header of
+//     another geometry or layout version is at least three bits away (the
+//     field and its CRC differ), so one flip never adopts a foreign bank.
+//     A bank also opens cold for a committed journal whose own CRC fails
+//     (the table may hold half of an operation that can be neither
+//     finished nor undone), and for two records that are each valid but
+//     contradict each other (one name twice, overlapping runs): no single
+//     damaged record explains them.
 //   - A table record that fails any check (state, CRC, fields, page range)
 //     is one record's damage: it is quarantined. Its block is lost and
 //     reported (Quarantined: slot, the name as read when it is printable,
@@ -149,7 +154,7 @@
 // it all again with one record damaged beforehand (and for releasing it),
 // requiring the same quarantine and the withheld pages' data after every
 // cut. TestBitFlips flips each metadata bit of a populated bank in turn: a
-// header bit opens cold, a record bit loses that record's block only.
+// header bit is repaired, a record bit loses that record's block only.
 // FuzzOpen feeds arbitrary metadata to Open; FuzzDamageOneRecord arbitrary
 // damage to one record.
 package pmm
