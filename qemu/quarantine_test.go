@@ -149,3 +149,28 @@ func TestNoBankMode(t *testing.T) {
 	assert.Contains(t, s.run("stats"), "site restarts: 0 in the bank's life")
 	assert.NotContains(t, s.Transcript(), "panic")
 }
+
+// A bit flipped in the bank's header (a gdbstub write) is repaired at the
+// next boot, not a reason to format the bank.
+func TestHeaderBitFlipRepaired(t *testing.T) {
+	gdbAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	s := boot(t, "-gdb", "tcp:"+gdbAddr)
+	s.banner()
+	s.run("pmm alloc keep 100")
+	s.run("pmm write keep survives")
+	bank := s.bankAddr()
+	g, err := DialGDB(gdbAddr, 10*time.Second)
+	require.NoError(t, err)
+	w, err := g.Read32(bank + 40) // reserved, zero
+	require.NoError(t, err)
+	require.NoError(t, g.Write32(bank+40, w^0x10))
+	require.NoError(t, g.Continue())
+	assert.Contains(t, s.run("pmm verify"), "header: bad header checksum")
+
+	require.NoError(t, s.Send("reset"))
+	state, _, _ := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Regexp(t, `state: warm \(valid, \d+ blocks; header repaired \(bad header checksum 0x[0-9a-f]+, computed 0x[0-9a-f]+, one bit from this geometry's\)\)`, s.run("bank"))
+	assert.Contains(t, s.run("pmm dump keep 8"), "survives")
+	assert.Contains(t, s.run("pmm verify"), "bank ok")
+}
