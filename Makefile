@@ -178,7 +178,7 @@ vet: toolchain
 # `make fuzz` runs each for FUZZTIME; test-host runs each for 2 s (≈ 30–60 s in all), and pmm's
 # FuzzOpen longer, as before. What a run finds is saved under the package's
 # testdata/fuzz and becomes a regression test of the plain `go test`.
-FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
+FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm:FuzzDamageOneRecord ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
 	./kernel/upgrade:FuzzParse ./kernel/upgrade:FuzzParseManifest ./kernel/upgrade:FuzzVerify ./kernel/upgrade:FuzzUnmarshalState \
 	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse
 FUZZTIME ?= 30s

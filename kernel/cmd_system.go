@@ -42,6 +42,12 @@ func (k *system) cmdBank(out io.Writer, _ []string) error {
 	fmt.Fprintf(out, "bank: %#x+%#x (%d pages of %d bytes, %d free), %d/%d blocks\n",
 		k.bankAddr, k.bankSize, st.Pages, pmm.PageSize, st.FreePages, st.Blocks, st.MaxBlocks)
 	fmt.Fprintf(out, "state: %s (%s)\n", state, k.bankRep.Reason)
+	if st.Quarantined > 0 {
+		fmt.Fprintf(out, "quarantined: %d damaged records, %d pages withheld (pmm ls; pmm release SLOT)\n", st.Quarantined, st.LostPages)
+	}
+	if err := k.bank.Verify(); err != nil {
+		fmt.Fprintf(out, "metadata: damaged since this boot, the next boot quarantines what it hits: %v\n", err)
+	}
 	fmt.Fprintf(out, "boot: %d\nlast reset: %s\n", r.Boots, k.start.Reason)
 	fmt.Fprintf(out, "site restarts: %d, hot reboots: %d, warm resets: %d, unexpected: %d\n",
 		r.SiteRestarts, r.HotReboots, r.WarmResets, r.Watchdogs)

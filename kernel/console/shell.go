@@ -174,3 +174,26 @@ func stripComment(line string) string {
 	}
 	return line
 }
+
+// Restrict returns a new shell for a reduced mode: the commands of s that
+// keep accepts, as they are, and every other one answering refuse(name)
+// whatever its arguments, so that a mode has one table (and one help) in
+// place of a guard in each command. help is the new shell's own.
+func (s *Shell) Restrict(keep func(name string) bool, refuse func(name string) error) *Shell {
+	r := New()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for name, c := range s.cmds {
+		if name == "help" {
+			continue
+		}
+		cc := *c
+		if !keep(name) {
+			cc.Syntax, cc.MinArgs, cc.MaxArgs = "", 0, -1
+			cc.Help = "(unavailable in this mode) " + c.Help
+			cc.Fn = func(io.Writer, []string) error { return refuse(name) }
+		}
+		r.MustAdd(cc)
+	}
+	return r
+}
