@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
@@ -115,5 +116,38 @@ func (k *system) discardRestartTyping() {
 	}
 	if !ended {
 		fmt.Printf("hr: console: input still arriving: discarded until the line is quiet for %v\n", restartQuiet)
+		go func() {
+			n, _, _ := awaitQuiet(time.Duration(math.MaxInt64))
+			fmt.Fprintf(&k.out, "hr: console: %d bytes discarded in all; what is typed now runs\n", n)
+		}()
+	}
+}
+
+// lineCutPeriod is how often trackLineCut looks at the console's line.
+const lineCutPeriod = 100 * time.Millisecond
+
+// trackLineCut keeps bootrec LineCut true while a line is half typed on
+// the UART, so that a reset nobody announced (a watchdog, the reset pin,
+// QEMU's system_reset) still has the next boot refuse the rest of that
+// line. It writes the record only when the state changes (twice a line),
+// and stops once a way down begins: that one records the last state
+// itself (discardTyping).
+func (k *system) trackLineCut() {
+	if k.recs == nil {
+		return
+	}
+	t := time.NewTicker(lineCutPeriod)
+	defer t.Stop()
+	last := false
+	for {
+		select {
+		case <-k.restarting:
+			return
+		case <-t.C:
+		}
+		if _, _, mid := hw.ConsoleDiscarding(); mid != last {
+			last = mid
+			k.recs.Update(func(r *bootrec.Record) { r.LineCut = mid })
+		}
 	}
 }
