@@ -351,3 +351,27 @@ func (t stateType) String() string { return fmt.Sprintf("layout %08x, %d bytes",
 
 // Name is the bank name of the state's block ("<name>@<gid>").
 func (s *Persistent[T]) Name() string { return s.name }
+
+// LoadBlock is Load on a block the caller gives, outside any controller:
+// for host tests of a state's migrations (package actors/statetest) and
+// tools that read a bank image. name is the bank name, for messages. note
+// is what Load would log ("" if nothing): a migration and what it dropped
+// and added. Errors as Load's.
+func LoadBlock[T any](blk []byte, name string) (s *Persistent[T], note string, err error) {
+	st, err := stateTypeOf[T]()
+	if err != nil {
+		return nil, "", err
+	}
+	return openState[T](blk, name, st)
+}
+
+// BlockSize is the bytes Load allocates for a state of type T (whole
+// pages in the bank), or an error when T cannot be state.
+func BlockSize[T any]() (int, error) {
+	st, err := stateTypeOf[T]()
+	if err != nil {
+		return 0, err
+	}
+	n := record.BlockSize(st.header() + st.size)
+	return (n + pmm.PageSize - 1) / pmm.PageSize * pmm.PageSize, nil
+}
