@@ -72,8 +72,8 @@ type (
 		Y int32
 		X uint8
 	}
-	inA   struct{ P, Q uint8 }
-	inB   struct {
+	inA struct{ P, Q uint8 }
+	inB struct {
 		Q bool
 		R uint16
 		P uint32
@@ -93,14 +93,14 @@ type (
 		On bool
 		X  uint8
 	}
-	boolInt  struct{ On uint8 }
-	f32      struct{ F float32 }
-	f64      struct{ F float64 }
-	i64      struct{ F int64 }
-	name8    struct{ Name [8]byte }
-	name16   struct{ Name [16]byte }
-	elemA    struct{ A uint8 }
-	elemB    struct {
+	boolInt struct{ On uint8 }
+	f32     struct{ F float32 }
+	f64     struct{ F float64 }
+	i64     struct{ F int64 }
+	name8   struct{ Name [8]byte }
+	name16  struct{ Name [16]byte }
+	elemA   struct{ A uint8 }
+	elemB   struct {
 		A uint16
 		B bool
 	}
