@@ -134,3 +134,59 @@ func BenchmarkPersistentCommit(b *testing.B) {
 		}
 	}
 }
+
+// cutStateV2 is cutState's next version: Temps widened and one longer, On
+// renamed, Avg moved, a field added.
+type cutStateV2 struct {
+	Avg     float64
+	Seq     uint64
+	Temps   [4]int32
+	Enabled bool `hr:"was=On"`
+	Trips   uint32
+}
+
+// TestMigrationCommitCut cuts the commit of a migration at every byte and
+// reopens the block with both versions: the old one always reads its own
+// value, the new one always the migrated value (migrated again when the
+// commit did not land), and the block stays writable.
+func TestMigrationCommitCut(t *testing.T) {
+	rng := rand.New(rand.NewSource(21))
+	size, err := BlockSize[cutState]()
+	require.NoError(t, err)
+	blk := make([]byte, size)
+	s, _, err := LoadBlock[cutState](blk, "CUT@1")
+	require.NoError(t, err)
+	old := cutState{Seq: 0x0102030405, Temps: [3]int16{-7, 300, 1}, On: true, Avg: 2.5}
+	require.NoError(t, s.Commit(cutState{Seq: 1}))
+	require.NoError(t, s.Commit(old)) // in copy A, an older value in copy B
+	want := cutStateV2{Avg: 2.5, Seq: 0x0102030405, Temps: [4]int32{-7, 300, 1}, Enabled: true}
+
+	before := slices.Clone(blk)
+	s2, note, err := LoadBlock[cutStateV2](blk, "CUT@1")
+	require.NoError(t, err)
+	require.Equal(t, want, s2.Get())
+	require.Contains(t, note, "added Trips")
+	diff := changed(before, blk)
+	require.NotEmpty(t, diff, "the migration was committed")
+	after := slices.Clone(blk)
+	images := 0
+	for _, landed := range cuts(len(diff), rng) {
+		img := slices.Clone(before)
+		for _, k := range landed {
+			img[diff[k]] = after[diff[k]]
+		}
+		v1, _, err := LoadBlock[cutState](slices.Clone(img), "CUT@1")
+		require.NoError(t, err, "%d of %d bytes landed", len(landed), len(diff))
+		require.Equal(t, old, v1.Get(), "the old version, %d of %d bytes landed", len(landed), len(diff))
+		v2, _, err := LoadBlock[cutStateV2](img, "CUT@1")
+		require.NoError(t, err)
+		require.Equal(t, want, v2.Get(), "the new version, %d of %d bytes landed", len(landed), len(diff))
+		next := cutStateV2{Seq: 9, Trips: 1}
+		require.NoError(t, v2.Commit(next))
+		v3, _, err := LoadBlock[cutStateV2](img, "CUT@1")
+		require.NoError(t, err)
+		require.Equal(t, next, v3.Get(), "the next commit after the cut")
+		images++
+	}
+	t.Logf("%d cut images", images)
+}
