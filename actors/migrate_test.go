@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -185,4 +186,72 @@ func TestMigrationRules(t *testing.T) {
 		migrates(t, addA{X: 1}, uint32(0), "", "the value: struct{X uint32} → uint32 cannot be migrated")
 		migrates(t, [2]uint8{1, 2}, addA{}, "", "the value: [2]uint8 → struct{X uint32} cannot be migrated")
 	})
+}
+
+// bigA and bigB are a 2 KiB state and its next version: 64 records of 32
+// bytes, each with a field widened, one renamed and one added.
+type (
+	recA struct {
+		ID    uint32
+		Temp  int16
+		Flags uint16
+		Name  [16]byte
+		Sum   uint64
+	}
+	recB struct {
+		ID    uint64
+		Temp  int32
+		Bits  uint16 `hr:"was=Flags"`
+		Name  [16]byte
+		Sum   uint64
+		Trips uint32
+	}
+	bigA struct{ R [64]recA }
+	bigB struct{ R [64]recB }
+)
+
+// BenchmarkMigrate2KiB migrates a 2 KiB state (64 × 5 fields) to its next
+// version and commits it: what an upgrade adds to a service's first Load.
+func BenchmarkMigrate2KiB(b *testing.B) {
+	benchMigrate[bigA, bigB](b, 64*5)
+}
+
+// BenchmarkMigrateFlat migrates a struct of 5 scalar fields, one added.
+func BenchmarkMigrateFlat(b *testing.B) {
+	benchMigrate[recA, recB](b, 5)
+}
+
+func benchMigrate[A, B any](b *testing.B, fields int) {
+	size, err := BlockSize[B]()
+	require.NoError(b, err)
+	blk := make([]byte, size)
+	s, _, err := LoadBlock[A](blk, "B@1")
+	require.NoError(b, err)
+	var a A
+	require.NoError(b, s.Commit(a))
+	img := slices.Clone(blk)
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(blk, img)
+		if _, _, err := LoadBlock[B](blk, "B@1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(fields), "ns/field")
+}
+
+// BenchmarkLoadUnchanged is the same Load with no migration, for comparison.
+func BenchmarkLoadUnchanged(b *testing.B) {
+	size, err := BlockSize[bigB]()
+	require.NoError(b, err)
+	blk := make([]byte, size)
+	s, _, err := LoadBlock[bigB](blk, "B@1")
+	require.NoError(b, err)
+	require.NoError(b, s.Commit(bigB{}))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := LoadBlock[bigB](blk, "B@1"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

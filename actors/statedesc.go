@@ -106,6 +106,11 @@ func (d *tdesc) String() string {
 	return d.kind.String()
 }
 
+var reflectKinds = [...]dkind{reflect.Bool: kBool, reflect.Int8: kInt8, reflect.Int16: kInt16,
+	reflect.Int32: kInt32, reflect.Int64: kInt64, reflect.Uint8: kUint8, reflect.Uint16: kUint16,
+	reflect.Uint32: kUint32, reflect.Uint64: kUint64, reflect.Float32: kFloat32,
+	reflect.Float64: kFloat64, reflect.Complex64: kComplex64, reflect.Complex128: kComplex128}
+
 // descOf describes t, which describeType has accepted.
 func descOf(t reflect.Type) *tdesc {
 	switch t.Kind() {
@@ -126,10 +131,7 @@ func descOf(t reflect.Type) *tdesc {
 		}
 		return d
 	}
-	k := map[reflect.Kind]dkind{reflect.Bool: kBool, reflect.Int8: kInt8, reflect.Int16: kInt16,
-		reflect.Int32: kInt32, reflect.Int64: kInt64, reflect.Uint8: kUint8, reflect.Uint16: kUint16,
-		reflect.Uint32: kUint32, reflect.Uint64: kUint64, reflect.Float32: kFloat32,
-		reflect.Float64: kFloat64, reflect.Complex64: kComplex64, reflect.Complex128: kComplex128}[t.Kind()]
+	k := reflectKinds[t.Kind()]
 	return &tdesc{kind: k, size: kindSizes[k]}
 }
 
