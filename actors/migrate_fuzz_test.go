@@ -91,8 +91,10 @@ func byName(d *tdesc, name string) *tfield {
 	return nil
 }
 
-func isInt(k dkind) bool   { return k >= kInt8 && k <= kUint64 }
-func isFloat(k dkind) bool { return k == kFloat32 || k == kFloat64 || k == kComplex64 || k == kComplex128 }
+func isInt(k dkind) bool { return k >= kInt8 && k <= kUint64 }
+func isFloat(k dkind) bool {
+	return k == kFloat32 || k == kFloat64 || k == kComplex64 || k == kComplex128
+}
 
 // intValue reads an integer of kind k as a big.Int.
 func intValue(b []byte, k dkind) *big.Int {
