@@ -109,13 +109,13 @@ func (h *stateHead) head() *stateHead { return h }
 // every Load of the same name in the group returns the same Persistent.
 //
 // T must be fixed-size and pointer-free (ErrStateType says what is wrong
-// with it). A block that holds another type's state is ErrStateMismatch,
-// and one with no valid copy ErrStateCorrupt; neither is ever decoded or
-// written. The type is checked by a fingerprint of its layout: its name,
-// its fields' names and types in order, array lengths; changing any of
-// them makes the old state another type's. The block takes one page
-// (4 KiB) for values up to 2024 bytes, more pages above (at most 65527
-// bytes).
+// with it). A block written by another layout of the state (the type of an
+// earlier or later version) is migrated by field name and the result
+// committed ("Changing a state's type" in the package documentation); one
+// that cannot be is ErrStateMismatch, naming the field, and one with no
+// valid copy ErrStateCorrupt; neither is ever decoded or written. The block
+// takes one page (4 KiB) for a value and its layout up to about 2 KiB,
+// more pages above (at most 65525 bytes with the layout).
 func Load[T any](ctx *Context, name string) (*Persistent[T], error) {
 	st, err := stateTypeOf[T]()
 	if err != nil {
