@@ -135,11 +135,30 @@ func Load[T any](ctx *Context, name string) (*Persistent[T], error) {
 	c := ctx.c
 	c.mu.Lock()
 	s, note, err := loadLocked[T](c, blk, full, st)
+	c.noteStateLocked(ctx.m.g.gid, full, err)
 	c.mu.Unlock()
 	if note != "" {
 		c.logf("hr: state %s: %s", full, note)
 	}
 	return s, err
+}
+
+// stateErr is a failed Load: the block's name and the error.
+type stateErr struct{ name, text string }
+
+// noteStateLocked keeps the group's last failed Load (GroupInfo.StateError:
+// an upgrade's trial fails on it), and forgets it when a Load of the same
+// block works.
+func (c *Controller) noteStateLocked(gid int, name string, err error) {
+	switch {
+	case err != nil:
+		if c.stateErrs == nil {
+			c.stateErrs = make(map[int]stateErr)
+		}
+		c.stateErrs[gid] = stateErr{name, err.Error()}
+	case c.stateErrs[gid].name == name:
+		delete(c.stateErrs, gid)
+	}
 }
 
 // loadLocked returns the state already loaded under name, or reads it.
@@ -170,6 +189,11 @@ func (c *Controller) forgetStatesLocked() {
 		if _, _, err := c.bank.Lookup(name); err != nil {
 			h.head().gone = true
 			delete(c.states, name)
+		}
+	}
+	for gid, e := range c.stateErrs { // its group ended with its blocks
+		if _, _, err := c.bank.Lookup(e.name); err != nil {
+			delete(c.stateErrs, gid)
 		}
 	}
 }

@@ -129,7 +129,12 @@ func TestPersistentWrongTypeIsRefused(t *testing.T) {
 		refused(ctx)
 		return false, nil
 	})
+	g, ok := e.group(2)
+	require.True(t, ok)
+	assert.Contains(t, g.StateError, "uint64 (layout c8bbe3c2, 8 bytes): the value: struct", "the last failed Load, for the upgrade's trial")
 	assert.Equal(t, meter{Count: 7}, e.loadMeter("cmd.2.1"), "refusals change nothing")
+	g, _ = e.group(2)
+	assert.Empty(t, g.StateError, "a Load of the block that works clears it")
 }
 
 // meterV2 is meter's next version: Count renamed Total and widened from
