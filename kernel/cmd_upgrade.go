@@ -178,5 +178,11 @@ func (k *system) upgradeStatus(out io.Writer) error {
 		fmt.Fprintf(out, ", %d of %d ms", min(persistentClock()-s.StartMs, tunables.UpgradeTrial), tunables.UpgradeTrial)
 	}
 	fmt.Fprintln(out)
+	if s.Phase == upgrade.Trial {
+		health := k.groupHealth()
+		for _, g := range s.Groups {
+			fmt.Fprintf(out, "  %s\n", upgrade.HealthLine(int(g), health))
+		}
+	}
 	return nil
 }

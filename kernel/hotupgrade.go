@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"aead.dev/minisign"
 
+	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
@@ -69,12 +71,13 @@ func (k *system) upgradeBoot() {
 	if ns, ok := up.stage.TakeStamp(); ok && up.state.Phase == upgrade.Trial && up.state.To == trusted.Version && !k.start.Reset {
 		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(nanotime()-ns)/1e6)
 	}
-	before := up.state
+	before := up.state.Marshal()
 	rollBack := up.state.OnBoot(upgrade.Boot{
 		ClockMs: persistentClock(), Running: trusted.Version,
 		Reset: k.start.Reset, AutoSite: k.start.AutoSite, SafeMode: k.recs.Record().SafeMode,
 	})
-	if up.state != before {
+	changed := !bytes.Equal(up.state.Marshal(), before)
+	if changed {
 		up.save()
 	}
 	switch {
@@ -85,7 +88,7 @@ func (k *system) upgradeBoot() {
 	case up.state.Phase == upgrade.Trial:
 		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", up.state, persistentClock()-up.state.StartMs, tunables.UpgradeTrial)
 		go k.watchTrial()
-	case up.state != before:
+	case changed:
 		fmt.Printf("hr: upgrade: %s\n", up.state)
 	}
 }
@@ -164,8 +167,10 @@ const trialPoll = 250 * time.Millisecond
 func (k *system) watchTrial() {
 	for {
 		time.Sleep(trialPoll)
+		health := k.groupHealth()
 		up.mu.Lock()
-		ended := up.state.Tick(persistentClock(), tunables.UpgradeTrial)
+		atEnd := persistentClock()-up.state.StartMs >= tunables.UpgradeTrial
+		ended := up.state.Services(health, atEnd) || up.state.Tick(persistentClock(), tunables.UpgradeTrial)
 		if ended {
 			up.save()
 		}
@@ -183,6 +188,31 @@ func (k *system) watchTrial() {
 		}
 		return
 	}
+}
+
+// groupHealth is the trial's view of every restart group now.
+func (k *system) groupHealth() []upgrade.Health {
+	if k.ctl == nil {
+		return nil
+	}
+	var out []upgrade.Health
+	for _, g := range k.ctl.Groups() {
+		out = append(out, upgrade.Health{GID: g.GID, State: string(g.State),
+			Held: g.State == actors.GroupHeldPolicy, StateError: g.StateError})
+	}
+	return out
+}
+
+// runningGroups lists the groups running now (at most upgrade.MaxGroups):
+// the ones an upgrade's trial requires to stay running.
+func (k *system) runningGroups() []uint16 {
+	var gids []uint16
+	for _, h := range k.groupHealth() {
+		if h.State == string(actors.GroupRunning) && len(gids) < upgrade.MaxGroups {
+			gids = append(gids, uint16(h.GID))
+		}
+	}
+	return gids
 }
 
 // receiveLimit is the largest upgrade stream taken: a whole staging slot.
@@ -230,6 +260,7 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 	up.mu.Lock()
 	before := up.state
 	up.state.Begin(from, to, persistentClock())
+	up.state.Groups = k.runningGroups()
 	up.save()
 	up.mu.Unlock()
 	err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to)
