@@ -38,7 +38,9 @@ export GOTOOLCHAIN := local
 GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago GOMAXPROCS=1
 TEXT_START := 0x80010000
 VERSION_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Version
-TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit
+# GOTAGS: more build tags for the firmware (qemu/testdata/myfirmware's v2).
+comma      := ,
+TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit$(addprefix $(comma),$(GOTAGS))
 TOOLCHAIN  := tamago-go1.26.0
 STATICCHECK := v0.6.1
 TAMAGO_ROOT = $${XDG_CACHE_HOME:-$$HOME/.cache}/tamago-go/$(TOOLCHAIN)
@@ -167,9 +169,11 @@ vet: toolchain
 	$(GOENV) $(TAMAGO) vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 	tamago=$(TAMAGO) && cd $(APP_TEST) && $(GOENV) $$tamago vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit .
+	tamago=$(TAMAGO) && cd $(APP_TEST) && $(GOENV) $$tamago vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit,v2 .
 
 test-host:
 	go test -count=1 $(HOST_PKGS)
+	cd $(APP_TEST) && go test -count=1 -tags v2 .
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
 
 # The QEMU suite also boots a second EVK image with a startup script and
@@ -198,6 +202,7 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-soak TUNABLES="$(SOAK_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-ssh AUTHORIZED_KEYS=$(SSH_TEST_KEY).pub UPGRADE_KEY=$(UPGRADE_TEST_KEY).pub
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST) VERSION=app-test
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v2 APP=$(APP_TEST) VERSION=app-v2 GOTAGS=v2 TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
@@ -206,6 +211,7 @@ test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
 	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
+	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf \
