@@ -3,6 +3,7 @@ package upgrade
 import (
 	"fmt"
 	"slices"
+	"unicode/utf8"
 )
 
 // MaxGroups is how many groups a trial watches: the ones running when the
@@ -36,7 +37,7 @@ func (s *State) Services(health []Health, atEnd bool) (failed bool) {
 		why := ""
 		switch {
 		case i >= 0 && h.StateError != "":
-			why = fmt.Sprintf("group %d cannot load its state: %s", gid, h.StateError)
+			why = fmt.Sprintf("group %d cannot load its state: %s", gid, lastBytes(h.StateError, maxStateWhy))
 		case i >= 0 && h.Held:
 			why = fmt.Sprintf("group %d is held by its restart policy", gid)
 		case atEnd && i < 0:
@@ -50,6 +51,23 @@ func (s *State) Services(health []Health, atEnd bool) (failed bool) {
 		}
 	}
 	return false
+}
+
+// maxStateWhy bounds the part of a state error kept in Why (which the
+// bank keeps in maxWhy bytes): its end, which names the field.
+const maxStateWhy = 100
+
+// lastBytes keeps the last n bytes of s at most, on a rune boundary,
+// marking the cut.
+func lastBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[len(s)-n:]
+	for len(s) > 0 && !utf8.RuneStart(s[0]) {
+		s = s[1:]
+	}
+	return "…" + s
 }
 
 // HealthLine is the `upgrade status` line of one watched group: "group 1:

@@ -69,6 +69,14 @@ func TestStateKeepsGroups(t *testing.T) {
 	require.NoError(t, err)
 	s.Groups = nil
 	require.Equal(t, s, got)
+	long := watching(1)
+	require.True(t, long.Services([]Health{{GID: 1, StateError: "actors: state of another type: state ODO@1 (layout 01234567, 12 bytes) " +
+		"cannot become main.odoState (layout 89abcdef, 20 bytes): Label: uint64 → [8]uint8 cannot be migrated"}}, false))
+	require.Equal(t, "group 1 cannot load its state: …nnot become main.odoState "+
+		"(layout 89abcdef, 20 bytes): Label: uint64 → [8]uint8 cannot be migrated", long.Why)
+	got, err = UnmarshalState(long.Marshal())
+	require.NoError(t, err)
+	require.Equal(t, long.Why, got.Why, "kept whole in the bank")
 	bad := watching(1).Marshal()
 	bad[offGroups] = MaxGroups + 1
 	_, err = UnmarshalState(bad)

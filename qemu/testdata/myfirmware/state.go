@@ -1,4 +1,4 @@
-//go:build !v2
+//go:build !v2 && !badstate
 
 package main
 
