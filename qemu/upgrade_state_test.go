@@ -96,7 +96,7 @@ func TestUpgradeWithUnloadableStateRollsBack(t *testing.T) {
 	assert.Contains(t, s.bootLine(), "(upgrade from app-test to app-bad)")
 	why := `group 1 cannot load its state: ….*main\.odoState \(layout [0-9a-f]{8}, 20 bytes\): Label: uint64 → \[8\]uint8 cannot be migrated`
 	s.expect(`hr: upgrade: rolled back from app-bad to app-test: ` + why)
-	assert.Regexp(t, `\(rollback from app-bad to app-test: group 1 cannot load its state: .*\); version app-test$`, s.bootLine())
+	assert.Regexp(t, `\(rollback from app-bad to app-test: group 1 cannot load its state: .*\); bank .*; version app-test$`, s.bootLine())
 	back := s.odoStart(`(?:\d+) at (\d+) m\r?\n`)
 	assert.GreaterOrEqual(t, back, before, "v1's own value")
 	s.expect(prompt)
