@@ -52,6 +52,7 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 		if err != nil {
 			return fmt.Errorf("upgrade: %v", err)
 		}
+		k.settleKept(s.Phase)
 		fmt.Fprintf(out, "upgrade: %s\n", s)
 		return nil
 	case strings.HasPrefix(arg, "semihost:"):

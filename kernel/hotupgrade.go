@@ -80,6 +80,9 @@ func (k *system) upgradeBoot() {
 	if changed {
 		up.save()
 	}
+	if !rollBack {
+		k.settleKept(up.state.Phase)
+	}
 	switch {
 	case rollBack:
 		fmt.Printf("hr: upgrade: %s\n", up.state)
@@ -185,8 +188,25 @@ func (k *system) watchTrial() {
 			fmt.Fprintf(&k.out, "hr: upgrade: rollback impossible: %v\n", err)
 		case ended:
 			fmt.Fprintf(&k.out, "hr: upgrade: %s after %d ms of run time\n", s, tunables.UpgradeTrial)
+			k.settleKept(s.Phase)
 		}
 		return
+	}
+}
+
+// settleKept ends the life of the states kept for a rollback once the
+// upgrade is decided: a rollback (this is the previous version, before any
+// group resumes) gives each state back and says how, a commit frees them.
+// Nothing is done during a trial.
+func (k *system) settleKept(p upgrade.Phase) {
+	switch p {
+	case upgrade.Trial:
+	case upgrade.RolledBack:
+		for _, l := range actors.RestoreKept(k.bank) {
+			fmt.Printf("hr: upgrade: state %s\n", l)
+		}
+	default:
+		_, _ = actors.DropKept(k.bank)
 	}
 }
 
@@ -256,7 +276,12 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 	if err := up.stage.Put(upgrade.SlotNew, to, img.Entry, img.Segments); err != nil {
 		return fmt.Errorf("staging %s: %v", to, err)
 	}
-	fmt.Fprintf(out, "upgrade: %s checked and staged in %v; %s kept for a rollback\n", to, time.Since(t0).Round(time.Millisecond), from)
+	kept, err := actors.ReserveKept(k.bank) // filled by bootStaged once the actors stopped
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "upgrade: %s checked and staged in %v; %s kept for a rollback, with %d states\n",
+		to, time.Since(t0).Round(time.Millisecond), from, len(kept))
 	up.mu.Lock()
 	before := up.state
 	up.state.Begin(from, to, persistentClock())
@@ -268,6 +293,7 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 	up.state = before
 	up.save()
 	up.mu.Unlock()
+	_, _ = actors.DropKept(k.bank)
 	return err
 }
 
@@ -296,6 +322,9 @@ func (k *system) bootStaged(slot int, intent string) error {
 	}
 	fmt.Fprintf(&k.out, "hr: %s\n", intent)
 	k.stopAll("upgrade")
+	if slot == upgrade.SlotNew { // the states' last values, for a rollback
+		actors.FillKept(k.bank)
+	}
 	// the crash-loop breaker judges the version that boots on its own
 	// restarts: the ones so far were the other version's (a rollback: the
 	// new image's; an upgrade, from safe mode too: the old one's)

@@ -42,7 +42,9 @@ func TestUpgradeMigratesState(t *testing.T) {
 	v2 := envImage(t, "HR_APP_V2_IMAGE")
 	s, before := odoOnV1(t)
 	require.NoError(t, s.Send("upgrade semihost:"+v2))
+	s.expect(`upgrade: app-v2 checked and staged in \d+ms; app-test kept for a rollback, with 1 states\r?\n`)
 	assert.Contains(t, s.bootLine(), "(upgrade from app-test to app-v2)")
+	assert.Contains(t, s.run("pmm ls"), "__SYS.hk.ODO@1", "v1's value kept during the trial")
 	s.expect(`hr: state ODO@1: migrated from layout [0-9a-f]{8}, 12 bytes to main\.odoState \(layout [0-9a-f]{8}, 16 bytes\): added Trips\r?\n`)
 	kept := s.odoStart(`2 at (\d+) m, trip 1\r?\n`)
 	assert.GreaterOrEqual(t, kept, before, "v2 resumes from v1's distance")
@@ -57,11 +59,14 @@ func TestUpgradeMigratesState(t *testing.T) {
 	assert.GreaterOrEqual(t, s.odoStart(`3 at (\d+) m, trip 2\r?\n`), kept)
 	s.expect(`hr: upgrade: committed: app-v2 \(previous app-test\) after 8000 ms of run time`)
 	assert.Len(t, regexp.MustCompile(`migrated from`).FindAllString(s.Transcript(), -1), 1, "one migration")
+	s.expect(prompt)
+	assert.NotContains(t, s.run("pmm ls"), "__SYS.hk.", "the commit frees the kept value")
 }
 
 // A v2 that migrates and then crashes (an automatic site restart in its
 // trial) is rolled back at the trial's end, and v1 resumes with the value
-// converted back by name (Trips dropped), its group running.
+// converted back by name (v2 only added Trips, which is dropped: the
+// distance driven during the trial is kept), its group running.
 func TestUpgradeMigratedThenCrashedRollsBack(t *testing.T) {
 	v2 := envImage(t, "HR_APP_V2_IMAGE")
 	s, before := odoOnV1(t)
@@ -77,6 +82,7 @@ func TestUpgradeMigratedThenCrashedRollsBack(t *testing.T) {
 	why := "1 automatic site restarts in a 8000 ms trial, no commit"
 	s.expect(`hr: upgrade: rolled back from app-v2 to app-test: ` + regexp.QuoteMeta(why))
 	assert.Contains(t, s.bootLine(), "(rollback from app-v2 to app-test: "+why+")")
+	s.expect(`hr: upgrade: state ODO@1: converted back by name, \d+ commits of the trial kept\r?\n`)
 	s.expect(`hr: state ODO@1: migrated from layout [0-9a-f]{8}, 16 bytes to main\.odoState \(layout [0-9a-f]{8}, 12 bytes\): dropped Trips\r?\n`)
 	back := s.odoStart(`4 at (\d+) m\r?\n`)
 	assert.GreaterOrEqual(t, back, kept, "v1 resumes from the distance v2 drove")
@@ -97,6 +103,7 @@ func TestUpgradeWithUnloadableStateRollsBack(t *testing.T) {
 	why := `group 1 cannot load its state: ….*main\.odoState \(layout [0-9a-f]{8}, 20 bytes\): Label: uint64 → \[8\]uint8 cannot be migrated`
 	s.expect(`hr: upgrade: rolled back from app-bad to app-test: ` + why)
 	assert.Regexp(t, `\(rollback from app-bad to app-test: group 1 cannot load its state: .*\); bank .*; version app-test$`, s.bootLine())
+	s.expect(`hr: upgrade: state ODO@1: unchanged\r?\n`)
 	back := s.odoStart(`(?:\d+) at (\d+) m\r?\n`)
 	assert.GreaterOrEqual(t, back, before, "v1's own value")
 	s.expect(prompt)
