@@ -140,7 +140,14 @@
 //	  scalar ↔ array or struct)             field; nothing is written
 //
 // An error leaves the block as it was and fails the Load, so the service
-// does not start with a half-understood value. A block whose layout it
+// does not start with a half-understood value. A change of meaning (units,
+// a field split in two) is an explicit migration: a typed function
+// registered with the programs (RegisterMigration[Old, New]), Old being a
+// frozen copy of the old type under any name. Load runs the functions whose
+// old layout is the stored one, chained, then the rules by name to T if the
+// chain stops short of it; an error from a function fails the Load with it
+// and leaves the block as it was; the result is committed, so a function
+// runs once. A block whose layout it
 // has no record of (written before layouts were kept) is read only as its
 // own type. The bank does not grow a block: a new type whose value and
 // layout no longer fit the pages the old one took (a type that outgrows

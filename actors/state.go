@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -169,7 +170,7 @@ func loadLocked[T any](c *Controller, blk []byte, name string, st stateType) (*P
 		}
 		return nil, "", mismatch(name, h.head().typ, st)
 	}
-	s, note, err := openState[T](blk, name, st)
+	s, note, err := openState[T](blk, name, st, c.progs)
 	if err != nil {
 		return nil, "", err
 	}
@@ -210,7 +211,7 @@ func mismatch(name string, was, want stateType) error {
 // committed before openState returns: the old value stays in the other
 // copy until that write lands. note is what the caller logs: a migration,
 // or what record.Load found damaged besides the copy it used.
-func openState[T any](blk []byte, name string, st stateType) (s *Persistent[T], note string, err error) {
+func openState[T any](blk []byte, name string, st stateType, migs *Programs) (s *Persistent[T], note string, err error) {
 	k := kindState
 	k.Name = "state " + name
 	rec, p, err := record.Load(blk, k)
@@ -253,7 +254,13 @@ func openState[T any](blk []byte, name string, st stateType) (s *Persistent[T], 
 	if err := s.fits(); err != nil {
 		return nil, "", err
 	}
-	m, err := migrateValue(s.buf[s.voff:], st.desc, val, from)
+	val, from, ran, err := migs.applyExplicit(val, from, st.desc)
+	m := &migration{}
+	if err == nil && sameLayout(from, st.desc) {
+		copy(s.buf[s.voff:], val)
+	} else if err == nil {
+		m, err = migrateValue(s.buf[s.voff:], st.desc, val, from)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: state %s (%s) cannot become %s (%s): %w",
 			ErrStateMismatch, name, stateType{fp: fp, size: n}, st.name, st, err)
@@ -265,6 +272,9 @@ func openState[T any](blk []byte, name string, st stateType) (s *Persistent[T], 
 		return nil, "", fmt.Errorf("state %s: committing the migrated value: %w", name, err)
 	}
 	note = fmt.Sprintf("migrated from %s to %s (%s)", stateType{fp: fp, size: n}, st.name, st)
+	if len(ran) > 0 {
+		note += " by " + strings.Join(ran, ", ")
+	}
 	if d := m.note(); d != "" {
 		note += ": " + d
 	}
@@ -386,7 +396,17 @@ func LoadBlock[T any](blk []byte, name string) (s *Persistent[T], note string, e
 	if err != nil {
 		return nil, "", err
 	}
-	return openState[T](blk, name, st)
+	return openState[T](blk, name, st, nil)
+}
+
+// LoadBlockWith is LoadBlock with the explicit migrations registered in p
+// (RegisterMigration), as Load applies them for the programs of an image.
+func LoadBlockWith[T any](blk []byte, name string, p *Programs) (s *Persistent[T], note string, err error) {
+	st, err := stateTypeOf[T]()
+	if err != nil {
+		return nil, "", err
+	}
+	return openState[T](blk, name, st, p)
 }
 
 // BlockSize is the bytes Load allocates for a state of type T (whole

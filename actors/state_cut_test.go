@@ -31,7 +31,7 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 	require.NoError(t, err)
 	rng := rand.New(rand.NewSource(14))
 	blk := make([]byte, pmm.PageSize)
-	s, note, err := openState[cutState](blk, "CUT@1", st)
+	s, note, err := openState[cutState](blk, "CUT@1", st, nil)
 	require.NoError(t, err)
 	require.Empty(t, note)
 	var prev cutState
@@ -48,7 +48,7 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 			for _, k := range landed {
 				img[diff[k]] = after[diff[k]]
 			}
-			s2, _, err := openState[cutState](img, "CUT@1", st)
+			s2, _, err := openState[cutState](img, "CUT@1", st, nil)
 			require.NoError(t, err, "commit %d cut with %d of %d bytes landed", i+1, len(landed), len(diff))
 			if got := s2.Get(); got != next {
 				require.Equal(t, prev, got, "commit %d cut with %d of %d bytes landed: neither before nor after", i+1, len(landed), len(diff))
@@ -58,7 +58,7 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 			}
 			v := cutState{Seq: 0xdead, On: true}
 			require.NoError(t, s2.Commit(v))
-			s3, _, err := openState[cutState](img, "CUT@1", st)
+			s3, _, err := openState[cutState](img, "CUT@1", st, nil)
 			require.NoError(t, err)
 			require.Equal(t, v, s3.Get(), "the next commit after the cut")
 			images++
@@ -123,7 +123,7 @@ func TestStateLayout(t *testing.T) {
 func BenchmarkPersistentCommit(b *testing.B) {
 	st, err := stateTypeOf[cutState]()
 	require.NoError(b, err)
-	s, _, err := openState[cutState](make([]byte, pmm.PageSize), "BENCH@1", st)
+	s, _, err := openState[cutState](make([]byte, pmm.PageSize), "BENCH@1", st, nil)
 	require.NoError(b, err)
 	v := cutState{On: true}
 	b.ReportAllocs()

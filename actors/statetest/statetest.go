@@ -25,6 +25,12 @@ const bankSize = 256 << 10
 // An error is the one actors.Load gives for that block on the board
 // (actors.ErrStateMismatch when a field cannot be migrated, naming it).
 func Migrate[Old, New any](old Old) (New, string, error) {
+	return MigrateWith[Old, New](nil, old)
+}
+
+// MigrateWith is Migrate with the explicit migrations registered in p
+// (actors.RegisterMigration), as the firmware's Load applies them.
+func MigrateWith[Old, New any](p *actors.Programs, old Old) (New, string, error) {
 	var zero New
 	b, err := Bank()
 	if err != nil {
@@ -33,7 +39,7 @@ func Migrate[Old, New any](old Old) (New, string, error) {
 	if err := Write(b, "STATE@1", old); err != nil {
 		return zero, "", err
 	}
-	return Read[New](b, "STATE@1")
+	return ReadWith[New](b, "STATE@1", p)
 }
 
 // Bank returns a new, empty bank in a byte slice.
@@ -67,11 +73,16 @@ func Write[T any](b *pmm.Bank, name string, v T) error {
 // would at its start: migrated (and the migration committed) if it holds
 // another layout. note is the line the firmware logs.
 func Read[T any](b *pmm.Bank, name string) (v T, note string, err error) {
+	return ReadWith[T](b, name, nil)
+}
+
+// ReadWith is Read with the explicit migrations registered in p.
+func ReadWith[T any](b *pmm.Bank, name string, p *actors.Programs) (v T, note string, err error) {
 	blk, _, err := b.Lookup(name)
 	if err != nil {
 		return v, "", err
 	}
-	s, note, err := actors.LoadBlock[T](blk, name)
+	s, note, err := actors.LoadBlockWith[T](blk, name, p)
 	if err != nil {
 		return v, "", err
 	}
