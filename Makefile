@@ -175,6 +175,7 @@ test-host:
 	go test -count=1 $(HOST_PKGS)
 	cd $(APP_TEST) && go test -count=1 -tags v2 .
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
+	go test -count=1 -run='^$$' -fuzz=FuzzMigrate -fuzztime=15s ./actors
 
 # The QEMU suite also boots a second EVK image with a startup script and
 # tighter tunables (qemu/testdata), to exercise the policy and the breaker.
