@@ -86,9 +86,12 @@ func (m *migration) convert(dst []byte, to *tdesc, src []byte, from *tdesc, path
 		return nil
 	case kArray:
 		n := min(to.n, from.n)
-		if sameLayout(to.elem, from.elem) { // bytes, or elements that did not change
+		switch {
+		case sameLayout(to.elem, from.elem): // bytes, or elements that did not change
 			copy(dst, src[:n*from.elem.size])
 			n = 0
+		case to.elem.size == 0 || from.elem.size == 0:
+			n = min(n, 1) // nothing to carry: the first element checks the kinds
 		}
 		for i := range n {
 			p := fmt.Sprintf("%s[%d]", path, i)

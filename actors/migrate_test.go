@@ -255,3 +255,17 @@ func BenchmarkLoadUnchanged(b *testing.B) {
 		}
 	}
 }
+
+// Arrays of empty elements carry nothing and take no time, however long
+// (a stored layout may describe any).
+func TestMigrateEmptyElements(t *testing.T) {
+	empty := &tdesc{kind: kStruct}
+	emptyArr := &tdesc{kind: kStruct, fields: []tfield{{name: "A", t: &tdesc{kind: kArray, elem: &tdesc{kind: kUint8, size: 1}}}}}
+	big := func(e *tdesc) *tdesc {
+		inner := &tdesc{kind: kArray, n: 65000, elem: e}
+		return &tdesc{kind: kArray, n: 65000, elem: inner}
+	}
+	m, err := migrateValue(nil, big(emptyArr), nil, big(empty))
+	require.NoError(t, err)
+	require.Equal(t, "added [0][0].A", m.note())
+}
