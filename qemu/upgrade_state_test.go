@@ -3,6 +3,7 @@ package qemu
 import (
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -109,4 +110,26 @@ func TestUpgradeWithUnloadableStateRollsBack(t *testing.T) {
 	s.expect(prompt)
 	assert.Equal(t, "app-test", s.version())
 	assert.NotContains(t, s.Transcript(), "migrated from", "nothing was migrated")
+}
+
+// A bank that cannot hold a copy of every state refuses the upgrade before
+// anything stops: v1 and its service go on, nothing kept.
+func TestUpgradeRefusedWhenStatesCannotBeKept(t *testing.T) {
+	v2 := envImage(t, "HR_APP_V2_IMAGE")
+	s, before := odoOnV1(t)
+	full := false
+	for i := range 40 {
+		if strings.Contains(s.run("pmm alloc fill"+itoa(i)+" 4096 fill"), "pmm: too many blocks: all 30 in use") {
+			full = true
+			break
+		}
+	}
+	require.True(t, full, "the bank's block table filled")
+	require.NoError(t, s.Send("upgrade semihost:"+v2))
+	s.expect(`error: upgrade refused: state ODO@1 cannot be kept for a rollback: 1 pages: pmm: too many blocks: all 30 in use; app-test keeps running\r?\n`)
+	s.expect(prompt)
+	assert.Equal(t, "app-test", s.version())
+	assert.GreaterOrEqual(t, s.odo(1), before, "the service never stopped")
+	assert.NotContains(t, s.run("pmm ls"), "__SYS.hk.", "nothing kept")
+	assert.NotContains(t, s.Transcript(), "warm boot 2")
 }
