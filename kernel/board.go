@@ -38,13 +38,23 @@ type Board interface {
 
 // Console is the serial console.
 type Console interface {
+	// StartConsole starts taking input: what is typed from then on is
+	// kept for the console (type-ahead), none of it lost to the FIFO.
+	StartConsole()
 	// Console reads (blocking until a byte arrives) and writes the UART.
+	// Its reader may also count losses (Lost() uint64; kernel/console).
 	Console() io.ReadWriter
+	// ConsoleStats writes the receiver's counters on one line (stats).
+	ConsoleStats(w io.Writer)
 	// ConsoleTx writes one byte from any context without allocating (printk).
 	ConsoleTx(c byte)
 	// DrainConsole discards input until quiet passes with none, at most
-	// for limit, and returns the bytes dropped.
-	DrainConsole(quiet, limit time.Duration) int
+	// for limit, and returns the bytes dropped and whether that cut a
+	// line (the last one dropped ends none, or input was still coming).
+	DrainConsole(quiet, limit time.Duration) (n int, cut bool)
+	// CutConsoleLine makes the line being typed one that lost characters:
+	// the console refuses it whole when its Enter comes.
+	CutConsoleLine()
 }
 
 // Resets are the ways the board restarts.

@@ -46,6 +46,7 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 		err := up.state.Commit()
 		if err == nil {
 			up.save()
+			up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
 		}
 		s := up.state
 		up.mu.Unlock()
@@ -172,8 +173,9 @@ func (k *system) upgradeStatus(out io.Writer) error {
 		fmt.Fprintf(out, "%s: %s\n", slot.name, v)
 	}
 	up.mu.Lock()
-	s := up.state
+	s, floor := up.state, up.sec.floor
 	up.mu.Unlock()
+	fmt.Fprintf(out, "security version: %d; lowest accepted: %d (highest committed on this board)\n", runningSecurity(), floor)
 	fmt.Fprintf(out, "state: %s", s)
 	if s.Phase == upgrade.Trial {
 		fmt.Fprintf(out, ", %d of %d ms", min(persistentClock()-s.StartMs, tunables.UpgradeTrial), tunables.UpgradeTrial)

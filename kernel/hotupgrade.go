@@ -38,6 +38,7 @@ type upgrades struct {
 	state  upgrade.State
 	rec    *record.Record // nil until an upgrade allocates the block
 	busy   bool           // an upgrade is being received or checked
+	sec    floors         // the security version floor (secver.go)
 }
 
 var up upgrades
@@ -62,6 +63,7 @@ func (k *system) upgradeBoot() {
 	if len(trusted.PublicKey) > 0 {
 		up.key, up.keyErr = upgrade.ParsePublicKey(trusted.PublicKey)
 	}
+	up.sec.load(k.bank)
 	if err := up.load(k.bank); err != nil {
 		fmt.Printf("hr: upgrade: %v\n", err)
 		return
@@ -80,6 +82,10 @@ func (k *system) upgradeBoot() {
 	if changed {
 		up.save()
 	}
+	// an image on trial raises the floor only when committed, so that
+	// its rollback stays possible
+	up.sec.raise(k.bank, upgrade.FloorAtBoot(up.sec.floor, runningSecurity(),
+		up.state.Phase == upgrade.Trial && up.state.To == trusted.Version))
 	if !rollBack {
 		k.settleKept(up.state.Phase)
 	}
@@ -177,6 +183,9 @@ func (k *system) watchTrial() {
 		if ended {
 			up.save()
 		}
+		if ended && up.state.Phase == upgrade.Committed {
+			up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
+		}
 		s := up.state
 		up.mu.Unlock()
 		switch {
@@ -257,6 +266,12 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 		return fmt.Errorf("the key built into this image is unusable: %v", up.keyErr)
 	}
 	if err := img.Verify(up.key); err != nil {
+		return err
+	}
+	up.mu.Lock()
+	floor := up.sec.floor
+	up.mu.Unlock()
+	if err := img.Manifest.CheckSecurity(floor); err != nil {
 		return err
 	}
 	from, to := trusted.Version, img.Manifest[upgrade.KeyVersion]

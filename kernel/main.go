@@ -67,6 +67,7 @@ var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{
 // returns. It must be called once, from the image's main function.
 func Main(cfg Config) {
 	k.booted = time.Now()
+	hw.StartConsole()
 	installFaultHandler()
 	installExitHook()
 	k.configure(cfg, os.Stdout)
@@ -97,10 +98,7 @@ func Main(cfg Config) {
 		}
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
-	// what the UART holds now was typed while the previous boot went down
-	if n := hw.DrainConsole(0, 0); n > 0 {
-		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
-	}
+	k.discardRestartTyping()
 	s := console.NewSerialSession(consoleRW{})
 	k.out.Attach(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })

@@ -5,11 +5,13 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
+	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -88,6 +90,8 @@ func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 		HostKey:        host,
 		AuthorizedKeys: keys,
 		MaxSessions:    netconsole.DefaultMaxSessions,
+		MaxStartups:    netconsole.DefaultMaxStartups,
+		LoginGrace:     tunables.LoginGrace * time.Millisecond,
 		Log:            k.logf,
 		Attach:         k.out.Attach,
 	}

@@ -65,6 +65,15 @@ type consoleRW struct{ consoleWriter }
 
 func (consoleRW) Read(p []byte) (int, error) { return hw.Console().Read(p) }
 
+// Lost passes on the UART's loss count (kernel/console refuses a line that
+// lost characters), 0 where the board's reader counts none.
+func (consoleRW) Lost() uint64 {
+	if l, ok := hw.Console().(interface{ Lost() uint64 }); ok {
+		return l.Lost()
+	}
+	return 0
+}
+
 // crlf writes through printk, which turns \n into \r\n.
 type crlf struct{}
 

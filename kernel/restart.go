@@ -59,10 +59,46 @@ func (k *system) flushLog() {
 
 // discardTyping drops what was typed on the UART while the site restart
 // ran (nobody reads it any more): the new boot must not receive the tail
-// of a line as a command of its own. It waits for 2 ms of quiet, at most
-// 100 ms, as QEMU delivers the next byte only after the last was read.
+// of a line as a command of its own. It waits for 10 ms of quiet, at most
+// 200 ms. A line it cut is recorded (bootrec LineCut): unless the next
+// boot receives more of it, that boot refuses the rest of the line when
+// its Enter comes.
 func (k *system) discardTyping() {
-	if n := hw.DrainConsole(2*time.Millisecond, 100*time.Millisecond); n > 0 {
+	n, cut := hw.DrainConsole(10*time.Millisecond, 200*time.Millisecond)
+	if n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
+	}
+	if cut && k.recs != nil {
+		k.recs.Update(func(r *bootrec.Record) { r.LineCut = true })
+	}
+}
+
+// restartQuiet is how long the line must be quiet before a restarted
+// boot's first prompt: longer than any gap inside a paste or a burst that
+// QEMU or a host under load delivers, short against a person's pause.
+const restartQuiet = 50 * time.Millisecond
+
+// discardRestartTyping drops, before a restarted boot's first prompt,
+// what was typed while the previous boot went down and this one came up:
+// none of it may run as a command, nor as the tail of a line. It waits for
+// the end of the burst (restartQuiet, at most 2 s); a line left half typed
+// is refused whole when its Enter comes (kernel/console, ErrLineLost). A
+// cold boot keeps its type-ahead: nothing restarted, it runs whole.
+func (k *system) discardRestartTyping() {
+	if k.cold() {
+		return
+	}
+	n, cut := hw.DrainConsole(restartQuiet, 2*time.Second)
+	if n > 0 {
+		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
+	}
+	if k.recs != nil && k.recs.Record().LineCut {
+		// what this boot received, if anything, says where the input
+		// stopped; otherwise the previous boot's last look does
+		cut = cut || n == 0
+		k.recs.Update(func(r *bootrec.Record) { r.LineCut = false })
+	}
+	if cut {
+		hw.CutConsoleLine()
 	}
 }

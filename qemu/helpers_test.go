@@ -88,8 +88,22 @@ func (s *session) banner() (string, int, string) {
 	m, err := s.Expect(bootRe, timeout)
 	require.NoError(s.t, err)
 	n, _ := strconv.Atoi(m[2])
+	s.expect(`hr: ready in [^\r\n]*\r?\n`)
+	// A restarted boot waits for the line to be quiet before its first
+	// prompt (what was typed meanwhile is discarded): what groups and the
+	// network print after "ready" may come before the prompt, and stays
+	// expectable, as it was when the prompt came at once.
+	ready := s.position()
 	s.expect(prompt)
+	s.Unread(s.position() - ready)
 	return m[1], n, m[3]
+}
+
+// position is where Expect searches from.
+func (s *session) position() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pos
 }
 
 // expect waits for pattern and returns its submatches.

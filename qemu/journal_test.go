@@ -32,7 +32,7 @@ const (
 // trace by design.
 func TestJournalCutsBySystemReset(t *testing.T) {
 	dir := t.TempDir()
-	m, err := Start(image(t), Options{Limit: 3 * time.Minute, Monitor: filepath.Join(dir, "mon.sock")})
+	m, err := Start(image(t), Options{Limit: 5 * time.Minute, Monitor: filepath.Join(dir, "mon.sock")})
 	require.NoError(t, err)
 	s := &session{Machine: m, t: t}
 	t.Cleanup(func() {

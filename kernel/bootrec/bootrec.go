@@ -61,6 +61,7 @@ type Record struct {
 	Pending      bool   // Intent and Path describe a reset that was requested
 	Site         bool   // the requested reset was a site restart
 	SafeMode     bool   // the crash-loop breaker tripped on this boot
+	LineCut      bool   // the last boot went down with a console line half typed
 	Path         Path
 	Intent       string          // who and why, ≤ 200 bytes
 	Restarts     [History]uint64 // ClockMs of recent site restarts, newest first
@@ -212,6 +213,7 @@ const (
 	flagPending = 1 << iota
 	flagSite
 	flagSafe
+	flagLineCut // a bit older images leave alone: the payload keeps its size
 )
 
 func encode(buf []byte, r Record) {
@@ -225,6 +227,9 @@ func encode(buf []byte, r Record) {
 	}
 	if r.SafeMode {
 		flags |= flagSafe
+	}
+	if r.LineCut {
+		flags |= flagLineCut
 	}
 	clear(buf)
 	le.PutUint16(buf[0:], flags)
@@ -264,6 +269,7 @@ func decode(p []byte) (Record, bool) {
 		Pending:      flags&flagPending != 0,
 		Site:         flags&flagSite != 0,
 		SafeMode:     flags&flagSafe != 0,
+		LineCut:      flags&flagLineCut != 0,
 	}
 	for i := range r.Restarts {
 		r.Restarts[i] = le.Uint64(p[offRestarts+8*i:])

@@ -40,6 +40,16 @@ func TestRoundTripAcrossReopen(t *testing.T) {
 	assert.Equal(t, PathHot, got.Path)
 	assert.Len(t, got.Intent, maxText)
 	assert.Equal(t, []uint64{200, 100}, got.Restarts[:2])
+	assert.False(t, got.LineCut)
+
+	r.LineCut = true
+	s.Save(r)
+	_, got, err = Open(bank(t, mem))
+	require.NoError(t, err)
+	assert.True(t, got.LineCut && got.Pending && got.Site && !got.SafeMode, "LineCut is a flag bit of its own")
+	g := got
+	g.Begin(Boot{})
+	assert.True(t, g.LineCut, "a warm boot's Begin keeps it for the console to read")
 }
 
 // A reset in the middle of Save leaves the previous record (pmm/record's

@@ -29,7 +29,13 @@ const (
 type verdict struct {
 	interrupted bool // Ctrl-C
 	tooLong     int  // > 0: the line had this many bytes
+	lost        bool // characters of the line were lost on the way in
 }
+
+// lossCounter is what a reader that can lose characters tells (the UART's
+// receive buffer, board/internal/rxbuf): how many losses it has passed. A
+// Read that passes one returns only characters that came after it.
+type lossCounter interface{ Lost() uint64 }
 
 // keyFilter sits between the input and x/term and fixes what x/term gets
 // wrong on a serial line, so that no byte can wedge or spin the console:
@@ -55,15 +61,22 @@ type verdict struct {
 //   - a line longer than MaxLine bytes: the rest of it is dropped up to
 //     its Enter, which is handed over alone with the line's length: Serve
 //     refuses the line with one error.
+//   - a line that lost characters on the way in (its reader is a
+//     lossCounter: a UART overrun, a garbled character, the tail of a line
+//     typed while a restart ran): its Enter is handed over alone with the
+//     loss, and Serve refuses the line whole, so no line runs without the
+//     characters the user typed.
 type keyFilter struct {
-	r      io.Reader
-	dropD  bool // UART: Ctrl-D means nothing
-	raw    []byte
-	buf    [256]byte
-	seq    []byte // escape sequence being collected
-	seqBuf [maxEscape]byte
-	lineN  int // bytes of the current line so far
-	over   bool
+	r       io.Reader
+	dropD   bool // UART: Ctrl-D means nothing
+	raw     []byte
+	buf     [256]byte
+	seq     []byte // escape sequence being collected
+	seqBuf  [maxEscape]byte
+	lineN   int // bytes of the current line so far
+	over    bool
+	lost    uint64 // the reader's loss count when last read
+	damaged bool   // the current line lost characters
 
 	mu      sync.Mutex
 	pending *verdict // set with the synthetic Enter, taken by Serve
@@ -89,7 +102,7 @@ func (f *keyFilter) enter(p []byte, v verdict) int {
 	f.mu.Lock()
 	f.pending = &v
 	f.mu.Unlock()
-	f.lineN, f.over = 0, false
+	f.lineN, f.over, f.damaged = 0, false, false
 	p[0] = cr
 	return 1
 }
@@ -108,7 +121,7 @@ func (f *keyFilter) Read(p []byte) (int, error) {
 				continue
 			}
 			switch {
-			case c == ctrlC || (f.over && (c == cr || c == lf)):
+			case c == ctrlC || ((f.over || f.damaged) && (c == cr || c == lf)):
 				if out > 0 {
 					return out, nil // the synthetic Enter goes alone
 				}
@@ -117,7 +130,10 @@ func (f *keyFilter) Read(p []byte) (int, error) {
 				if c == ctrlC {
 					return f.enter(p, verdict{interrupted: true}), nil
 				}
-				return f.enter(p, verdict{tooLong: f.lineN}), nil
+				if f.over {
+					return f.enter(p, verdict{tooLong: f.lineN}), nil
+				}
+				return f.enter(p, verdict{lost: true}), nil
 			case len(f.seq) > 0 || c == esc:
 				f.raw = f.raw[1:]
 				out += f.escape(c, p[out:])
@@ -131,6 +147,13 @@ func (f *keyFilter) Read(p []byte) (int, error) {
 		}
 		m, err := f.r.Read(f.buf[:])
 		f.raw = f.buf[:m]
+		if lc, ok := f.r.(lossCounter); ok && m > 0 {
+			if n := lc.Lost(); n != f.lost {
+				// the loss came before these characters: the line
+				// being typed lost some
+				f.lost, f.damaged = n, true
+			}
+		}
 		if m == 0 && err != nil {
 			return 0, err
 		}

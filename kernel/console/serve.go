@@ -49,6 +49,12 @@ func (ss *Session) Lines() int { return ss.lines }
 // ErrLineTooLong refuses a line longer than MaxLine bytes, whole.
 var ErrLineTooLong = errors.New("line too long")
 
+// ErrLineLost refuses, whole, a line that lost characters on the way in:
+// input faster than the console took it (the UART's overrun count, in
+// stats, says so), a garbled character, or the rest of a line begun while
+// a restart ran.
+var ErrLineLost = errors.New("line not run: characters of it were lost (typed during a restart, or a UART overrun: see stats)")
+
 // Serve reads lines until rw ends or a command returns ErrExit, running each
 // through sh and reporting errors as one "error: …" line. Ctrl-C discards
 // the line being typed; a line over MaxLine bytes is refused whole.
@@ -57,8 +63,11 @@ func (ss *Session) Serve(sh *Shell) error {
 		line, err := ss.t.ReadLine()
 		if v := ss.keys.take(); v != nil {
 			ss.lines++
-			if v.tooLong > 0 {
+			switch {
+			case v.tooLong > 0:
 				fmt.Fprintf(ss.t, "error: %v (%d bytes, at most %d)\n", ErrLineTooLong, v.tooLong, MaxLine)
+			case v.lost:
+				fmt.Fprintf(ss.t, "error: %v\n", ErrLineLost)
 			}
 			continue
 		}

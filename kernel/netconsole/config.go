@@ -12,14 +12,16 @@ import (
 
 // Defaults for the zero values of Config's limits.
 const (
-	DefaultMaxSessions      = 4
-	DefaultHandshakeTimeout = 10 * time.Second
+	DefaultMaxSessions = 4
+	DefaultMaxStartups = 8
+	DefaultLoginGrace  = 10 * time.Second
 )
 
-// spareConns is how many connections beyond MaxSessions may still complete
-// a handshake, so that a client arriving at a full console is told "busy"
-// instead of seeing its TCP connection drop; past that, connections are
-// closed at once so a flood cannot exhaust the board's memory.
+// spareConns is how many logged-in connections beyond MaxSessions may stay
+// open, so that a client arriving at a full console is told "busy" instead
+// of seeing its connection drop; past that, a connection is closed as soon
+// as it logs in, so that not even key holders can exhaust the board's
+// memory.
 const spareConns = 2
 
 // Config is what Serve needs. Shell, HostKey and at least one authorized key
@@ -31,16 +33,22 @@ type Config struct {
 	// MaxSessions bounds concurrent shell/exec sessions over all
 	// connections (DefaultMaxSessions when 0).
 	MaxSessions int
-	// HandshakeTimeout bounds key exchange plus authentication, so an idle
-	// or slow peer cannot hold a connection slot (DefaultHandshakeTimeout
-	// when 0).
-	HandshakeTimeout time.Duration
+	// MaxStartups bounds the connections that have not logged in yet, apart
+	// from the sessions (DefaultMaxStartups when 0). A new connection
+	// beyond it evicts a waiting one (startups.go), it is never refused.
+	MaxStartups int
+	// LoginGrace bounds key exchange plus authentication, so an idle or
+	// slow peer cannot hold its place for long (DefaultLoginGrace when 0;
+	// the firmware's is the tunable netcons.loginGrace).
+	LoginGrace time.Duration
 	// Log receives one line per connection event; nil discards them.
 	Log func(format string, args ...any)
 	// Attach, when set, subscribes each interactive session's output to
 	// the system's console log (console.Log.Attach), so what actors print
 	// reaches SSH operators too; the session detaches when it ends.
 	Attach func(w io.Writer) (detach func())
+
+	speakWithin time.Duration // startups.go; tests shorten it
 }
 
 // check validates cfg and fills in defaults.
@@ -54,12 +62,20 @@ func (cfg Config) check() (Config, error) {
 		return cfg, ErrNoAuthorizedKeys
 	case cfg.MaxSessions < 0:
 		return cfg, errors.New("netconsole: negative MaxSessions")
+	case cfg.MaxStartups < 0:
+		return cfg, errors.New("netconsole: negative MaxStartups")
 	}
 	if cfg.MaxSessions == 0 {
 		cfg.MaxSessions = DefaultMaxSessions
 	}
-	if cfg.HandshakeTimeout <= 0 {
-		cfg.HandshakeTimeout = DefaultHandshakeTimeout
+	if cfg.MaxStartups == 0 {
+		cfg.MaxStartups = DefaultMaxStartups
+	}
+	if cfg.speakWithin == 0 {
+		cfg.speakWithin = speakWithin
+	}
+	if cfg.LoginGrace <= 0 {
+		cfg.LoginGrace = DefaultLoginGrace
 	}
 	if cfg.Log == nil {
 		cfg.Log = func(string, ...any) {}
@@ -70,8 +86,8 @@ func (cfg Config) check() (Config, error) {
 // sshConfig builds the server side: public keys from the authorized set and
 // no other method. PasswordCallback and KeyboardInteractiveCallback stay nil
 // and NoClientAuth false, which is what makes x/crypto/ssh refuse those
-// methods.
-func (cfg Config) sshConfig() *ssh.ServerConfig {
+// methods. Refused logins go to fails, one line per burst.
+func (cfg Config) sshConfig(fails *burstLog) *ssh.ServerConfig {
 	allowed := newKeySet(cfg.AuthorizedKeys)
 	sc := &ssh.ServerConfig{
 		PublicKeyCallback: func(_ ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
@@ -85,10 +101,14 @@ func (cfg Config) sshConfig() *ssh.ServerConfig {
 		},
 		AuthLogCallback: func(c ssh.ConnMetadata, method string, err error) {
 			if err != nil && method != "none" {
-				cfg.Log("ssh: %s: %s auth as %q refused: %v", c.RemoteAddr(), method, c.User(), err)
+				fails.logf("ssh: %s: %s auth as %q refused: %v", c.RemoteAddr(), method, c.User(), err)
 			}
 		},
 	}
+	sc.Config = ssh.Config{KeyExchanges: KeyExchanges, Ciphers: Ciphers, MACs: MACs}
+	sc.PublicKeyAuthAlgorithms = PublicKeyAuths
+	sc.MaxAuthTries = MaxAuthTries
+	sc.ServerVersion = ServerVersion
 	sc.AddHostKey(cfg.HostKey)
 	return sc
 }

@@ -8,6 +8,12 @@
 // no "none". A server with no authorized key refuses to start rather than
 // run open.
 //
+// Facing the network (issue 27): only modern algorithms are offered
+// (algorithms.go); connections that have not logged in have their own budget
+// and a grace time, and a newcomer evicts an idle one instead of being
+// refused (startups.go); authentication attempts are bounded (MaxAuthTries)
+// and failures are logged once per burst (burstlog.go).
+//
 // The package is pure Go (no tamago imports) so it is tested on the host over
 // loopback TCP with a real x/crypto/ssh client; the firmware hands it a
 // listener from the USB network stack.

@@ -9,11 +9,13 @@ import (
 )
 
 // server is one Serve call's shared state: the SSH configuration and the
-// two bounds. Sessions share nothing else.
+// three bounds. Sessions share nothing else.
 type server struct {
 	cfg      Config
 	ssh      *ssh.ServerConfig
-	conns    chan struct{} // one token per open connection
+	fails    *burstLog     // refused logins and dropped connections
+	waiting  *startups     // connections not logged in yet
+	conns    chan struct{} // one token per logged-in connection
 	sessions chan struct{} // one token per running session
 }
 
@@ -26,48 +28,62 @@ func Serve(l net.Listener, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	fails := newBurstLog(cfg.Log, burstWindow)
 	s := &server{
 		cfg:      cfg,
-		ssh:      cfg.sshConfig(),
+		ssh:      cfg.sshConfig(fails),
+		fails:    fails,
+		waiting:  newStartups(cfg.MaxStartups, cfg.speakWithin),
 		conns:    make(chan struct{}, cfg.MaxSessions+spareConns),
 		sessions: make(chan struct{}, cfg.MaxSessions),
 	}
-	cfg.Log("ssh: serving the console on %s (%d sessions at most)", l.Addr(), cfg.MaxSessions)
+	cfg.Log("ssh: serving the console on %s (%d sessions, %d waiting for login at most, %v to log in)",
+		l.Addr(), cfg.MaxSessions, cfg.MaxStartups, cfg.LoginGrace)
 	for {
 		c, err := l.Accept()
 		if err != nil {
 			return fmt.Errorf("netconsole: accept: %w", err)
 		}
-		select {
-		case s.conns <- struct{}{}:
-			go s.serveConn(c)
-		default:
-			cfg.Log("ssh: %s: too many connections, dropped", c.RemoteAddr())
-			c.Close()
+		w, victim := s.waiting.admit(c)
+		if victim != nil {
+			s.fails.logf("ssh: %s: %d connections waiting for login, dropped the one from %s that waited longest",
+				w.from, cfg.MaxStartups, victim.from)
+			victim.Close()
 		}
+		go s.serveConn(w)
 	}
 }
 
-// serveConn runs the handshake under a deadline, then dispatches channels
-// until the client goes away.
-func (s *server) serveConn(c net.Conn) {
-	defer func() { <-s.conns }()
+// serveConn runs the handshake within the login grace time, then
+// dispatches channels until the client goes away.
+func (s *server) serveConn(c *startup) {
 	defer c.Close()
 
-	c.SetDeadline(time.Now().Add(s.cfg.HandshakeTimeout))
+	c.SetDeadline(time.Now().Add(s.cfg.LoginGrace))
 	sc, chans, reqs, err := ssh.NewServerConn(c, s.ssh)
+	if s.waiting.done(c) {
+		return // logged when it was evicted
+	}
 	if err != nil {
-		s.cfg.Log("ssh: %s: handshake: %v", c.RemoteAddr(), err)
+		s.fails.logf("ssh: %s: handshake: %v", c.from, err)
 		return
 	}
 	c.SetDeadline(time.Time{})
-	s.cfg.Log("ssh: %s: %q logged in with %s", c.RemoteAddr(), sc.User(), sc.Permissions.Extensions["fp"])
+	select {
+	case s.conns <- struct{}{}:
+		defer func() { <-s.conns }()
+	default:
+		s.cfg.Log("ssh: %s: %q logged in, but %d connections are open already: closed", c.from, sc.User(), cap(s.conns))
+		sc.Close()
+		return
+	}
+	s.cfg.Log("ssh: %s: %q logged in with %s", c.from, sc.User(), sc.Permissions.Extensions["fp"])
 
 	go ssh.DiscardRequests(reqs) // no global requests: no port forwarding
 	for nc := range chans {
 		s.openChannel(nc)
 	}
-	s.cfg.Log("ssh: %s: closed", c.RemoteAddr())
+	s.cfg.Log("ssh: %s: closed", c.from)
 }
 
 // openChannel accepts a session channel if a session slot is free; a full

@@ -143,8 +143,11 @@ func TestSessionLimit(t *testing.T) {
 	_, err = openShell(t, ts.login(t))
 	require.True(t, isOpenChannelError(err, ssh.ResourceShortage), "got %v", err)
 
-	// Connections past the spare ones are dropped before any handshake.
-	_, err = ts.dial(t, ssh.PublicKeys(ts.user))
+	// Logged-in connections past the spare ones are closed at once.
+	fifth, err := ts.dial(t, ssh.PublicKeys(ts.user))
+	if err == nil {
+		_, err = fifth.NewSession()
+	}
 	require.Error(t, err)
 
 	// A slot freed is a slot usable again.
@@ -159,8 +162,8 @@ func TestSessionLimit(t *testing.T) {
 	b.run(t, "echo b-still", "b-still\r\n")
 }
 
-func TestHandshakeTimeout(t *testing.T) {
-	ts := startServer(t, func(c *Config) { c.HandshakeTimeout = 100 * time.Millisecond })
+func TestLoginGrace(t *testing.T) {
+	ts := startServer(t, func(c *Config) { c.LoginGrace = 100 * time.Millisecond })
 	c, err := net.Dial("tcp4", ts.addr)
 	require.NoError(t, err)
 	defer c.Close()
@@ -174,11 +177,12 @@ func TestServeRefusesBadConfig(t *testing.T) {
 	host, user := testSigner(t, 1), testSigner(t, 2)
 	good := Config{Shell: testShell(t), HostKey: host, AuthorizedKeys: []ssh.PublicKey{user.PublicKey()}}
 	for name, edit := range map[string]func(*Config){
-		"no keys":     func(c *Config) { c.AuthorizedKeys = nil },
-		"nil key":     func(c *Config) { c.AuthorizedKeys = []ssh.PublicKey{nil} },
-		"no host key": func(c *Config) { c.HostKey = nil },
-		"no shell":    func(c *Config) { c.Shell = nil },
-		"negative":    func(c *Config) { c.MaxSessions = -1 },
+		"no keys":           func(c *Config) { c.AuthorizedKeys = nil },
+		"nil key":           func(c *Config) { c.AuthorizedKeys = []ssh.PublicKey{nil} },
+		"no host key":       func(c *Config) { c.HostKey = nil },
+		"no shell":          func(c *Config) { c.Shell = nil },
+		"negative":          func(c *Config) { c.MaxSessions = -1 },
+		"negative startups": func(c *Config) { c.MaxStartups = -1 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := good

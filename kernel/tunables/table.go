@@ -40,6 +40,7 @@ var Table = []Def{
 	{"kern.dmesgSize", "DmesgSize", "bytes", 16384, 4096, 1048576, "crash log ring in the bank (a system block, whole pages)"},
 	{"kern.upgradeArea", "UpgradeArea", "MiB", 32, 16, 256, "DRAM below the hot-reboot save area that stages a new image and keeps the previous one (two slots)"},
 	{"kern.upgradeTrial", "UpgradeTrial", "ms", 30000, 1000, 86400000, "run time a new image has to prove itself before the upgrade commits by itself"},
+	{"netcons.loginGrace", "LoginGrace", "ms", 10000, 1000, 600000, "time an SSH connection has to log in (key exchange and authentication) before it is closed"},
 }
 
 // Lookup returns the definition of name.

@@ -19,9 +19,10 @@ const (
 	DmesgSize       = 0x4000   // kern.dmesgSize
 	UpgradeArea     = 0x20     // kern.upgradeArea
 	UpgradeTrial    = 0x7530   // kern.upgradeTrial
+	LoginGrace      = 0x2710   // netcons.loginGrace
 )
 
 // Current returns the built-in value of every tunable, in Table order.
 func Current() []int64 {
-	return []int64{RambankSize, MaxBlocks, MaxActors, MaxGroups, MaxBadness, Interval, StopTimeout, MinRunTime, MaxBackoff, WatchdogTimeout, CrashLoopCount, CrashLoopWindow, DmesgSize, UpgradeArea, UpgradeTrial}
+	return []int64{RambankSize, MaxBlocks, MaxActors, MaxGroups, MaxBadness, Interval, StopTimeout, MinRunTime, MaxBackoff, WatchdogTimeout, CrashLoopCount, CrashLoopWindow, DmesgSize, UpgradeArea, UpgradeTrial, LoginGrace}
 }

@@ -73,6 +73,12 @@ func ParseManifest(b []byte) (Manifest, error) {
 		if !ok || k == "" {
 			return nil, fmt.Errorf("%w: line %d: want key=value", ErrManifest, n)
 		}
+		// Values reach the console (`upgrade: v2 checked …`) and must
+		// survive Marshal: a control byte would do neither (a trailing
+		// \r is lost, an escape sequence drives the terminal).
+		if i := strings.IndexFunc(s.Text(), func(r rune) bool { return r < 0x20 || r == 0x7f }); i >= 0 {
+			return nil, fmt.Errorf("%w: line %d: control byte %#02x", ErrManifest, n, s.Text()[i])
+		}
 		if _, dup := m[k]; dup {
 			return nil, fmt.Errorf("%w: line %d: key %q set twice", ErrManifest, n, k)
 		}

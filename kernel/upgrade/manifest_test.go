@@ -24,6 +24,10 @@ func TestParseManifestErrors(t *testing.T) {
 		"hr-manifest 1\nboard=a\n":            "bad manifest: no version",
 		"hr-manifest 1\nversion=v1\n":         "bad manifest: no board",
 		"hr-manifest 1\nversion=v1\nboard=\n": "bad manifest: no board",
+		// found by FuzzParseManifest's round trip: a \r before the line's
+		// own \r\n did not survive Marshal
+		"hr-manifest 1\nboard=b\nversion=v\r\r\n":   "bad manifest: line 3: control byte 0x0d",
+		"hr-manifest 1\nboard=b\nversion=\x1b[2J\n": "bad manifest: line 3: control byte 0x1b",
 	} {
 		_, err := ParseManifest([]byte(in))
 		require.EqualError(t, err, want, "input %q", in)

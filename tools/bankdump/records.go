@@ -45,6 +45,8 @@ func describe(name string, blk []byte) (string, bool) {
 		return crashLog(blk), true
 	case upgrade.BlockName:
 		return upgradeState(blk), true
+	case upgrade.SecurityBlock:
+		return securityFloor(blk), true
 	case netconsole.HostKeyBlock:
 		pub, err := netconsole.StoredHostKey(blk)
 		if err != nil {
@@ -65,6 +67,18 @@ func upgradeState(blk []byte) string {
 		return err.Error()
 	}
 	return fmt.Sprintf("%s: %s, trial from %d ms, %d automatic site restarts", rec, s, s.StartMs, s.Restarts)
+}
+
+func securityFloor(blk []byte) string {
+	rec, p, err := record.Load(blk, upgrade.SecurityKind)
+	if err != nil {
+		return err.Error()
+	}
+	v, err := upgrade.UnmarshalFloor(p)
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("%s: lowest security version accepted %d", rec, v)
 }
 
 func bootRecord(blk []byte) string {

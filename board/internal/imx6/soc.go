@@ -15,7 +15,8 @@ import (
 // i.MX6UL/ULL; a board package embeds it and adds what differs (its name,
 // console UART, LEDs and the bus masters to stop before a hot reboot).
 type SoC struct {
-	UART       *uart.UART // console
+	UART       *uart.UART // console, written by printk from any context
+	RX         *Receiver  // console input (NewReceiver of UART)
 	BankStart  uint32     // persistent bank address, from the board's layout.go
 	StageStart uint32     // upgrade staging area address, likewise
 	// Quiesce stops the board's bus masters before another boot takes over
@@ -33,8 +34,18 @@ func (s SoC) BootStaged(watchdogMs int, code, desc uint32) {
 	BootStaged(s.Quiesce, watchdogMs, code, desc)
 }
 
-// Console is the serial console as an io.ReadWriter.
-func (s SoC) Console() io.ReadWriter { return Serial{UART: s.UART} }
+// StartConsole starts draining the console's receive FIFO: characters
+// typed from then on are kept until the console reads them.
+func (s SoC) StartConsole() { s.RX.Start() }
+
+// Console is the serial console as an io.ReadWriter (Serial).
+func (s SoC) Console() io.ReadWriter {
+	s.RX.Start()
+	return Serial{s.RX}
+}
+
+// ConsoleStats writes the console receiver's counters.
+func (s SoC) ConsoleStats(w io.Writer) { s.RX.WriteStats(w) }
 
 // ConsoleTx writes one byte from any context, allocation free (printk).
 func (s SoC) ConsoleTx(c byte) { s.UART.Tx(c) }
@@ -62,10 +73,14 @@ func (SoC) ImageArea() (start, end uint32) {
 }
 
 // DrainConsole discards console input until quiet passes with none, at
-// most for limit; it returns the bytes dropped (Serial.Drain).
-func (s SoC) DrainConsole(quiet, limit time.Duration) int {
-	return Serial{UART: s.UART}.Drain(quiet, limit)
+// most for limit; it returns the characters dropped and whether that cut a
+// line (Receiver.Discard).
+func (s SoC) DrainConsole(quiet, limit time.Duration) (int, bool) {
+	return s.RX.Discard(quiet, limit)
 }
+
+// CutConsoleLine refuses the console line being typed when it ends.
+func (s SoC) CutConsoleLine() { s.RX.MarkLoss() }
 
 // WarmReset resets the SoC and keeps DRAM; it does not return.
 func (SoC) WarmReset() { WarmReset() }

@@ -1,73 +1,115 @@
 package imx6
 
 import (
+	"fmt"
+	"io"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/usbarmory/tamago/soc/nxp/uart"
+
+	"github.com/hotrestart/tamago-hr/board/internal/reg"
+	"github.com/hotrestart/tamago-hr/board/internal/rxbuf"
 )
 
-// Serial is an io.ReadWriter over a tamago UART that returns correct counts
-// (v1.26.0's Write returns len-1) and blocks in Read until a byte arrives,
-// which is what bufio and x/term expect.
-type Serial struct {
+// UART receiver registers (IMX6ULLRM 55.15 UART Memory Map), read here
+// rather than through tamago's uart.Rx, which drops every character whose
+// URXD has an error bit, the valid 32nd character of a full FIFO included.
+const (
+	UARTx_URXD = 0x00 // 55.15.1 UART Receiver Register
+	UARTx_USR2 = 0x98 // 55.15.9 UART Status Register 2
+	USR2_RDR   = 0    // receive data ready
+	USR2_ORE   = 1    // overrun error, write 1 to clear
+)
+
+// Receiver drains the console UART's 32-entry receive FIFO into a software
+// buffer from a goroutine of its own, so that characters keep being taken
+// while the console runs a command, and counts what the line lost.
+//
+// Why a poller: at 115200 baud the FIFO fills in 2.8 ms, and without flow
+// control the 33rd character is lost (USR2.ORE). The poller looks at the
+// FIFO at least once a millisecond whenever the scheduler runs it; a
+// goroutine that computes for longer than 2.8 ms without yielding can still
+// overrun the FIFO (TamaGo schedules cooperatively). Such a loss is counted,
+// and the console refuses the line that lost characters with one message
+// instead of running what is left of it (kernel/console).
+type Receiver struct {
 	UART *uart.UART
+	buf  *rxbuf.Buffer
+	once sync.Once
 }
 
-// spinBeforeSleep bounds busy polling: a byte usually follows another within
-// a few scheduler rounds, and sleeping after that keeps an idle console cheap.
+// NewReceiver returns the receiver of u; Start starts it.
+func NewReceiver(u *uart.UART) *Receiver { return &Receiver{UART: u, buf: rxbuf.New()} }
+
+// Start starts the poller, once: from then on nothing else reads the FIFO.
+func (r *Receiver) Start() { r.once.Do(func() { go r.poll() }) }
+
+// pollIdle is the poller's period when nothing arrives: a third of the
+// time the FIFO takes to fill at 115200 baud.
+const pollIdle = time.Millisecond
+
+// spinBeforeSleep bounds busy polling after a character: one usually
+// follows another within a few scheduler rounds.
 const spinBeforeSleep = 256
 
-func (s Serial) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
+func (r *Receiver) poll() {
+	urxd, usr2 := r.UART.Base+UARTx_URXD, r.UART.Base+UARTx_USR2
 	for spins := 0; ; spins++ {
-		n := 0
-		for n < len(p) {
-			c, ok := s.UART.Rx()
-			if !ok {
-				break
-			}
-			p[n] = c
-			n++
+		got := false
+		for r.buf.Room() > 0 && reg.Read32(usr2)&(1<<USR2_RDR) != 0 {
+			r.buf.Put(reg.Read32(urxd))
+			got = true
 		}
-		if n > 0 {
-			return n, nil
+		if reg.Read32(usr2)&(1<<USR2_ORE) != 0 {
+			reg.Write32(usr2, 1<<USR2_ORE)
+			r.buf.Overrun()
 		}
-		if spins < spinBeforeSleep {
+		switch {
+		case got:
+			spins = 0
 			runtime.Gosched()
-		} else {
-			time.Sleep(time.Millisecond)
+		case spins < spinBeforeSleep:
+			runtime.Gosched()
+		default:
+			time.Sleep(pollIdle)
 		}
 	}
 }
+
+// Discard drops what was typed until the line has been quiet for quiet, at
+// most for limit, and says how many characters and whether it cut a line
+// (rxbuf.Buffer.Discard).
+func (r *Receiver) Discard(quiet, limit time.Duration) (int, bool) {
+	r.Start()
+	return r.buf.Discard(quiet, limit)
+}
+
+// MarkLoss refuses the line being typed (rxbuf.Buffer.MarkLoss).
+func (r *Receiver) MarkLoss() { r.buf.MarkLoss() }
+
+// WriteStats writes the receiver's counters on one line.
+func (r *Receiver) WriteStats(w io.Writer) {
+	s := r.buf.Stats()
+	fmt.Fprintf(w, "uart: %d received, %d overruns, %d parity, %d framing, %d breaks, %d discarded at restarts\n",
+		s.Received, s.Overruns, s.Parity, s.Framing, s.Breaks, s.Discarded)
+}
+
+// Serial is the console as an io.ReadWriter: reads from the receiver's
+// buffer, blocking until a character arrives (what bufio and x/term
+// expect), and writes to the UART with correct counts (v1.26.0's Write
+// returns len-1). Lost tells the console where characters were lost.
+type Serial struct{ rx *Receiver }
+
+func (s Serial) Read(p []byte) (int, error) { return s.rx.buf.Read(p) }
+
+// Lost counts the losses the reader has passed (rxbuf.Buffer.Lost).
+func (s Serial) Lost() uint64 { return s.rx.buf.Lost() }
 
 func (s Serial) Write(p []byte) (int, error) {
 	for _, c := range p {
-		s.UART.Tx(c)
+		s.rx.UART.Tx(c)
 	}
 	return len(p), nil
-}
-
-// Drain discards what arrives on the UART until it has been quiet for
-// quiet (at most for limit) and returns how many bytes that was; with quiet
-// 0 it takes only what is there now. Bytes come one at a time (QEMU
-// delivers the next only after the guest read the last), hence the quiet
-// time rather than one pass over the FIFO.
-func (s Serial) Drain(quiet, limit time.Duration) int {
-	start := time.Now()
-	last, n := start, 0
-	for {
-		if _, ok := s.UART.Rx(); ok {
-			n++
-			last = time.Now()
-			continue
-		}
-		now := time.Now()
-		if now.Sub(last) >= quiet || now.Sub(start) >= limit {
-			return n
-		}
-		runtime.Gosched()
-	}
 }

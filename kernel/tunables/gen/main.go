@@ -5,7 +5,7 @@
 // its .hr.manifest section.
 //
 //	go run ./kernel/tunables/gen -o build/values.go 'pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'
-//	go run ./kernel/tunables/gen -o build/values.go -manifest build/manifest -version v2 -board mx6ullevk
+//	go run ./kernel/tunables/gen -o build/values.go -manifest build/manifest -version v2 -security 1 -board mx6ullevk
 package main
 
 import (
@@ -25,6 +25,7 @@ func main() {
 	file := flag.String("f", "", "read assignments from this file too")
 	manifest := flag.String("manifest", "", "also write the upgrade manifest to this file")
 	version := flag.String("version", "", "the image's version, for the manifest")
+	security := flag.String("security", "0", "the image's security version, for the manifest (make SECURITY_VERSION=)")
 	board := flag.String("board", "", "the image's board (TARGET), for the manifest")
 	key := flag.String("upgrade-key", "", "check this minisign public key file (make UPGRADE_KEY=)")
 	flag.Parse()
@@ -54,8 +55,12 @@ func main() {
 	}
 	if *manifest != "" {
 		m := upgrade.NewManifest(*version, *board, pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
+		m[upgrade.KeySecurity] = *security
 		if _, err := upgrade.ParseManifest(m.Marshal()); err != nil {
 			fail(err)
+		}
+		if _, err := m.Security(); err != nil {
+			fail(fmt.Errorf("SECURITY_VERSION: %v", err))
 		}
 		if err := os.WriteFile(*manifest, m.Marshal(), 0o644); err != nil {
 			fail(err)
