@@ -100,7 +100,7 @@ toolchain:
 image: toolchain imx-tools
 	@if [ -n "$(AUTHORIZED_KEYS)" ]; then go run ./kernel/netconsole/checkkeys "$(AUTHORIZED_KEYS)"; fi
 	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen -manifest $(BUILD)/manifest-$(IMAGE).txt \
-		-version "$(VERSION)" -security "$(SECURITY_VERSION)" -board $(TARGET) $(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(TUNABLES)
+		-version "$(VERSION)" -security "$(SECURITY_VERSION)" -board $(TARGET) $(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(if $(AUTHORIZED_KEYS),-ssh-console) $(TUNABLES)
 	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go.gen"; \
 	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
 	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
@@ -181,7 +181,7 @@ vet: toolchain
 # `make fuzz` runs each for FUZZTIME; test-host runs each for 2 s (≈ 30–60 s in all), and pmm's
 # FuzzOpen longer, as before. What a run finds is saved under the package's
 # testdata/fuzz and becomes a regression test of the plain `go test`.
-FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
+FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm:FuzzDamageOneRecord ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
 	./kernel/upgrade:FuzzParse ./kernel/upgrade:FuzzParseManifest ./kernel/upgrade:FuzzVerify ./kernel/upgrade:FuzzUnmarshalState \
 	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse \
 	./actors:FuzzMigrate ./actors:FuzzParseDesc
@@ -231,6 +231,7 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-sec1 VERSION=sec1-test SECURITY_VERSION=1
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-loop STARTUP=qemu/testdata/loop.rc
 
 # QEMU 9.1 and later model the i.MX UART's 32-entry receive FIFO as silicon
 # has it; Debian 12's 7.2 holds one character. The suite passes on both:
@@ -257,7 +258,7 @@ test-qemu: qemu-install
 	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
-	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf \
+	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \
 	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key go test -count=1 -timeout 20m -v $(if $(RUN),-run '$(RUN)') ./qemu 2>&1 | tee $(BUILD)/$(QEMU_LOG) | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu

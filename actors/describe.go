@@ -58,3 +58,19 @@ func DescribeRecord(name string, blk []byte) (desc string, ok bool) {
 	}
 	return fmt.Sprintf("%s: %s", rec, body), true
 }
+
+// DescribeLoss says what the controller does at boot when the block name
+// (one of its records) is missing from the bank, e.g. because pmm
+// quarantined its damaged table record. ok is false when name is not a
+// controller record's.
+func DescribeLoss(name string) (what string, ok bool) {
+	switch {
+	case name == ctlName:
+		return "controller record: aids continue above the highest group or actor record", true
+	case strings.HasPrefix(name, groupPrefix):
+		return fmt.Sprintf("group %s's record: its restart and badness counters start from 0", strings.TrimPrefix(name, groupPrefix)), true
+	case strings.HasPrefix(name, actorPrefix):
+		return fmt.Sprintf("actor record %s: that member is not restarted with its group (the group's other members and its blocks are kept)", strings.TrimPrefix(name, actorPrefix)), true
+	}
+	return "", false
+}

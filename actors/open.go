@@ -16,8 +16,10 @@ import (
 //   - a group whose record has the killed flag: the kill is completed;
 //   - an actor record that was allocated but never written (a reset inside
 //     a registration): freed — no aid was ever reported for it;
-//   - a group without members: freed; a group whose members all exited
-//     cleanly: terminated;
+//   - a group without members: freed, unless the bank quarantined a
+//     damaged table record (pmm doc, Damage), which may be its member's:
+//     then its blocks are kept for the operator; a group whose members all
+//     exited cleanly: terminated;
 //   - a record with no valid copy: not trusted; the member is kept as
 //     "corrupt" (never run, freed with its group by akill -g).
 func (c *Controller) open(p *post) error {
@@ -162,6 +164,13 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		}
 	}
 	if len(g.members) == 0 {
+		if q := c.bank.Quarantined(); len(q) > 0 {
+			// Its member's record may be the damaged one: its blocks (the
+			// group's typed state) are the operator's to keep or free.
+			p.logf("hr: group %d has no member, and the bank quarantined %d damaged records (one may be its member's): its blocks are kept (arun -g %d adopts them; pmm release, then a restart, frees them)",
+				gid, len(q), gid)
+			return
+		}
 		n, err := c.bank.SysFreeAll(key)
 		p.logf("hr: group %d has no member (a registration was interrupted): %d blocks freed%s", gid, n, errNote(err))
 		return

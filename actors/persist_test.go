@@ -1,6 +1,7 @@
 package actors_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/crc32"
 	"testing"
@@ -286,4 +287,28 @@ func TestDescribeRecords(t *testing.T) {
 	assert.Equal(t, "actor record: no valid copy: copy A: CRC mismatch; copy B: never written", desc("__SYS.hr.a1"))
 	_, ok := actors.DescribeRecord("PM1", blk)
 	assert.False(t, ok)
+}
+
+// A group whose only member's record was quarantined (damaged in the bank)
+// has no member left; its blocks are kept, not freed as after an
+// interrupted registration, and the program run again in the group adopts
+// them.
+func TestGroupOfAQuarantinedMemberIsKept(t *testing.T) {
+	e := newEnv(t)
+	e.run(3, "writer")
+	e.waitWrote("writer.3.1", 1, 1)
+	require.NoError(t, e.shutdown())
+	_, info, err := e.bank.Lookup("__SYS.hr.a1")
+	require.NoError(t, err)
+	// the record's checksum, in the table after the journal (pmm/doc.go)
+	l := bytes.LastIndex(e.mem[:pmm.PageSize], []byte("\x00__SYS.hr.a1\x00"))
+	require.Positive(t, l)
+	e.mem[l+1-16+92] ^= 1
+	e.open()
+	require.Len(t, e.bank.Quarantined(), 1)
+	assert.Equal(t, info.FirstPage, e.bank.Quarantined()[0].FirstPage)
+	e.waitLog("hr: group 3 has no member, and the bank quarantined 1 damaged records (one may be its member's): its blocks are kept")
+	assert.Contains(t, blockNames(e.bank), "G-writer.3.1@3 __SYS.hr.g3")
+	e.run(3, "writer")
+	e.waitWrote("writer.3.1", 2, 2) // the group block adopted, not a new one
 }

@@ -48,13 +48,13 @@ type Console interface {
 	ConsoleStats(w io.Writer)
 	// ConsoleTx writes one byte from any context without allocating (printk).
 	ConsoleTx(c byte)
-	// DrainConsole discards input until quiet passes with none, at most
-	// for limit, and returns the bytes dropped and whether that cut a
-	// line (the last one dropped ends none, or input was still coming).
-	DrainConsole(quiet, limit time.Duration) (n int, cut bool)
-	// CutConsoleLine makes the line being typed one that lost characters:
-	// the console refuses it whole when its Enter comes.
-	CutConsoleLine()
+	// DiscardConsole starts dropping what is typed, from now until the
+	// line has been quiet for quiet; midLine: a line was left half typed
+	// before (its rest is refused when the discard ends).
+	DiscardConsole(quiet time.Duration, midLine bool)
+	// ConsoleDiscarding says whether the discard still runs, how many
+	// characters it dropped, and whether the input stops mid-line.
+	ConsoleDiscarding() (on bool, dropped int, midLine bool)
 }
 
 // Resets are the ways the board restarts.

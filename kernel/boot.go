@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
@@ -53,6 +54,7 @@ func (k *system) openBank() error {
 	fmt.Printf("hr: %s boot %d on %s (%s); bank %#x+%#x, %d pages, %d/%d blocks; version %s\n",
 		state, k.recs.Record().Boots, hw.Name(), k.start.Reason, addr, len(mem),
 		len(mem)/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks, trusted.Version)
+	k.reportQuarantine(os.Stdout)
 	return nil
 }
 
@@ -60,5 +62,13 @@ func (k *system) openBank() error {
 func (k *system) recordIntent(path bootrec.Path, kind bootrec.ResetKind, why string) {
 	if k.recs != nil {
 		k.recs.Intend(path, kind, why, persistentClock())
+	}
+}
+
+// updateRecord changes the boot record, when there is one (none in the
+// no-bank mode).
+func (k *system) updateRecord(fn func(r *bootrec.Record)) {
+	if k.recs != nil {
+		k.recs.Update(fn)
 	}
 }

@@ -27,8 +27,7 @@ func (k *system) addCrashCommand() {
 			case "undef":
 				undefinedInstruction()
 			case "site":
-				k.siteRestart(bootrec.SiteAuto, "crash site")
-				return nil
+				return k.siteRestart(bootrec.SiteAuto, "crash site", fromScript(out))
 			}
 			return fmt.Errorf("crash: unknown kind %s (panic|nil|undef|site)", console.Quote(args[0]))
 		}})

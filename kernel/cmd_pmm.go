@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/hotrestart/tamago-hr/kernel/console"
@@ -25,6 +26,7 @@ func (k *system) addPmmCommands() {
 	sh.MustAdd(console.Cmd{Name: "pmm dump", Syntax: "NAME [BYTES]", Help: fmt.Sprintf("hex dump of a block's start (default 256, at most %d bytes)", maxDump), MinArgs: 1, MaxArgs: 2, Fn: k.withBank(k.cmdPmmDump)})
 	sh.MustAdd(console.Cmd{Name: "pmm write", Syntax: "NAME TEXT", Help: "write TEXT at the start of a block", MinArgs: 2, MaxArgs: 2, Fn: k.withBank(k.cmdPmmWrite)})
 	sh.MustAdd(console.Cmd{Name: "pmm verify", Help: "check the bank's metadata checksums now", Fn: k.withBank(k.cmdPmmVerify)})
+	sh.MustAdd(console.Cmd{Name: "pmm release", Syntax: "SLOT", Help: "free a damaged record's slot and the pages it withholds (pmm ls shows them)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmRelease)})
 }
 
 // withBank refuses bank commands when the bank could not be opened.
@@ -43,7 +45,35 @@ func (k *system) cmdPmmLs(out io.Writer, _ []string) error {
 	for _, b := range k.bank.Blocks() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\n", b.Name, b.Key, b.Owner, b.FirstPage, b.Pages, b.Pages*pmm.PageSize)
 	}
-	return tw.Flush()
+	// Damaged records: the name as read, unverified; the pages withheld.
+	for _, q := range k.bank.Quarantined() {
+		name := q.Name
+		if name == "" {
+			name = "?"
+		}
+		fmt.Fprintf(tw, "%s\t-\tQUARANTINED slot %d\t%d\t%d\t%d\n", name, q.Slot, q.FirstPage, q.Pages, q.Pages*pmm.PageSize)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, q := range k.bank.Quarantined() {
+		fmt.Fprintf(out, "quarantined: %s\n", q)
+	}
+	return nil
+}
+
+// cmdPmmRelease frees a quarantined record's slot and pages: the operator
+// has saved what the block held (pmm ls shows where) or gives it up.
+func (k *system) cmdPmmRelease(out io.Writer, args []string) error {
+	slot, err := strconv.Atoi(args[0])
+	if err != nil {
+		return fmt.Errorf("pmm release: slot %s is not a number (pmm ls shows the quarantined slots)", console.Quote(args[0]))
+	}
+	if err := k.bank.Release(slot); err != nil {
+		return fmt.Errorf("pmm release %d: %w", slot, err)
+	}
+	fmt.Fprintf(out, "released slot %d\n", slot)
+	return nil
 }
 
 func (k *system) cmdPmmStat(out io.Writer, _ []string) error {
@@ -51,6 +81,9 @@ func (k *system) cmdPmmStat(out io.Writer, _ []string) error {
 	fmt.Fprintf(out, "page size %d; pages %d: %d used, %d free, %d metadata; largest free run %d pages\n",
 		pmm.PageSize, s.Pages, s.UsedPages, s.FreePages, s.MetaPages, s.LargestFreeRun)
 	fmt.Fprintf(out, "blocks %d of %d\n", s.Blocks, s.MaxBlocks)
+	if s.Quarantined > 0 {
+		fmt.Fprintf(out, "quarantined %d damaged records, %d pages withheld\n", s.Quarantined, s.LostPages)
+	}
 	return nil
 }
 

@@ -42,6 +42,12 @@ func (k *system) cmdBank(out io.Writer, _ []string) error {
 	fmt.Fprintf(out, "bank: %#x+%#x (%d pages of %d bytes, %d free), %d/%d blocks\n",
 		k.bankAddr, k.bankSize, st.Pages, pmm.PageSize, st.FreePages, st.Blocks, st.MaxBlocks)
 	fmt.Fprintf(out, "state: %s (%s)\n", state, k.bankRep.Reason)
+	if st.Quarantined > 0 {
+		fmt.Fprintf(out, "quarantined: %d damaged records, %d pages withheld (pmm ls; pmm release SLOT)\n", st.Quarantined, st.LostPages)
+	}
+	if err := k.bank.Verify(); err != nil {
+		fmt.Fprintf(out, "metadata: damaged since this boot, the next boot quarantines what it hits: %v\n", err)
+	}
 	fmt.Fprintf(out, "boot: %d\nlast reset: %s\n", r.Boots, k.start.Reason)
 	fmt.Fprintf(out, "site restarts: %d, hot reboots: %d, warm resets: %d, unexpected: %d\n",
 		r.SiteRestarts, r.HotReboots, r.WarmResets, r.Watchdogs)
@@ -49,8 +55,7 @@ func (k *system) cmdBank(out io.Writer, _ []string) error {
 }
 
 func (k *system) cmdRestart(out io.Writer, _ []string) error {
-	k.siteRestart(bootrec.SiteAsked, "console restart")
-	return nil
+	return k.siteRestart(bootrec.SiteAsked, "console restart", fromScript(out))
 }
 
 func (k *system) cmdShutdown(out io.Writer, args []string) error {
@@ -61,30 +66,18 @@ func (k *system) cmdShutdown(out io.Writer, args []string) error {
 	case "0":
 		return k.cmdReboot(out, nil)
 	case "1":
-		k.siteRestart(bootrec.SiteAsked, "console shutdown -i 1")
-		return nil
+		return k.siteRestart(bootrec.SiteAsked, "console shutdown -i 1", fromScript(out))
 	}
 	return fmt.Errorf("shutdown: run level %s not supported (0 reboot, 1 site restart)", console.Quote(args[1]))
 }
 
 func (k *system) cmdReboot(out io.Writer, _ []string) error {
-	fmt.Fprintln(out, "hr: cold reboot, discarding the bank")
-	k.stopAll("reboot")
-	k.recordIntent(bootrec.PathCold, bootrec.PlainReset, "console reboot")
-	// QEMU keeps RAM across a reset: discard the bank explicitly so the
-	// next boot is cold, as it would be after a power cycle.
-	if k.bank != nil {
-		_, mem := hw.Bank()
-		clear(mem)
-	}
-	hw.ColdReset()
-	return nil
+	return k.goDown(down{hand: handCold, kind: bootrec.PlainReset, why: "console reboot",
+		say: "cold reboot, discarding the bank", script: fromScript(out)})
 }
 
 func (k *system) cmdReset(out io.Writer, _ []string) error {
-	k.recordIntent(bootrec.PathWarm, bootrec.PlainReset, "console reset")
-	hw.WarmReset()
-	return nil
+	return k.goDown(down{hand: handWarm, kind: bootrec.PlainReset, why: "console reset", raw: true, script: fromScript(out)})
 }
 
 func (k *system) cmdHalt(out io.Writer, args []string) error {
@@ -96,12 +89,7 @@ func (k *system) cmdHalt(out io.Writer, args []string) error {
 		}
 		code = c
 	}
-	k.stopAll("halt")
-	fmt.Fprintln(out, "hr: halted")
-	if !hw.Exit(code) {
-		select {} // silicon: nothing to return to
-	}
-	return nil
+	return k.goDown(down{hand: handHalt, kind: bootrec.PlainReset, why: "console halt", say: "halted", code: code, script: fromScript(out)})
 }
 
 func (k *system) cmdDmesg(out io.Writer, args []string) error {

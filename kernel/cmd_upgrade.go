@@ -26,27 +26,59 @@ func (k *system) addUpgradeCommands() {
 		fmt.Fprintf(out, "%s on %s\n", trusted.Version, hw.Name())
 		return nil
 	}})
-	sh.MustAdd(console.Cmd{Name: "upgrade", Syntax: "semihost:PATH|status|commit",
-		Help: "boot a new image, keep the bank and the groups (SSH: upgrade < image.elf)", MaxArgs: 1, Fn: k.cmdUpgrade})
+	sh.MustAdd(console.Cmd{Name: "upgrade", Syntax: upgradeSyntax,
+		Help: "boot a new image, keep the bank and the groups (SSH: upgrade < image.elf); --drop-…: accept an image without that protection", MaxArgs: 3, Fn: k.cmdUpgrade})
+}
+
+const upgradeSyntax = "[--drop-ssh] [--drop-signature] semihost:PATH|status|commit"
+
+// upgradeDrops takes the leading --drop-… flags off args: what the operator
+// agrees that the new image no longer protects (upgrade.Protections).
+func upgradeDrops(args []string) (upgrade.Drops, []string, error) {
+	var d upgrade.Drops
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "--drop-ssh":
+			d.SSHConsole = true
+		case "--drop-signature":
+			d.SignedUpgrades = true
+		default:
+			return d, nil, fmt.Errorf("%w: upgrade %s: no flag %s", console.ErrUsage, upgradeSyntax, console.Quote(args[0]))
+		}
+		args = args[1:]
+	}
+	return d, args, nil
 }
 
 func (k *system) cmdUpgrade(out io.Writer, args []string) error {
-	if len(args) == 0 {
+	drops, args, err := upgradeDrops(args)
+	if err != nil {
+		return err
+	}
+	flags := drops != upgrade.Drops{}
+	switch {
+	case len(args) > 1, flags && len(args) == 1 && !strings.HasPrefix(args[0], "semihost:"):
+		return fmt.Errorf("%w: upgrade %s", console.ErrUsage, upgradeSyntax)
+	case len(args) == 0:
 		in, ok := out.(console.StdinWriter)
 		if !ok {
-			return fmt.Errorf("%w: upgrade semihost:PATH|status|commit, or over SSH: ssh … upgrade < image.elf", console.ErrUsage)
+			return fmt.Errorf("%w: upgrade %s, or over SSH: ssh … upgrade < image.elf", console.ErrUsage, upgradeSyntax)
 		}
-		return k.upgradeOnce(out, func() ([]byte, error) { return receive(out, in.Stdin(), receiveLimit()) })
+		return k.upgradeOnce(out, drops, func() ([]byte, error) { return receive(out, in.Stdin(), receiveLimit()) })
 	}
 	switch arg := args[0]; {
 	case arg == "status":
 		return k.upgradeStatus(out)
 	case arg == "commit":
 		up.mu.Lock()
+		before := up.state
 		err := up.state.Commit()
 		if err == nil {
-			up.save()
-			up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
+			if err = up.save(); err != nil {
+				up.state = before // not kept: the trial goes on
+			} else {
+				up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
+			}
 		}
 		s := up.state
 		up.mu.Unlock()
@@ -57,7 +89,7 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 		fmt.Fprintf(out, "upgrade: %s\n", s)
 		return nil
 	case strings.HasPrefix(arg, "semihost:"):
-		return k.upgradeOnce(out, func() ([]byte, error) {
+		return k.upgradeOnce(out, drops, func() ([]byte, error) {
 			path := strings.TrimPrefix(arg, "semihost:")
 			if path == "" {
 				return nil, errors.New("semihost: no path")
@@ -71,7 +103,7 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 			})
 		})
 	}
-	return fmt.Errorf("%w: upgrade semihost:PATH|status|commit, not %s", console.ErrUsage, console.Quote(args[0]))
+	return fmt.Errorf("%w: upgrade %s, not %s", console.ErrUsage, upgradeSyntax, console.Quote(args[0]))
 }
 
 // receive reads an upgrade stream from in up to its end, at most limit
@@ -130,7 +162,7 @@ func readIdle(in io.Reader, p []byte, idle time.Duration) (int, error) {
 
 // upgradeOnce receives a stream with receive and upgrades with it; one
 // upgrade at a time. Any error leaves the running image as it was.
-func (k *system) upgradeOnce(out io.Writer, receive func() ([]byte, error)) error {
+func (k *system) upgradeOnce(out io.Writer, drops upgrade.Drops, receive func() ([]byte, error)) error {
 	if up.stage.Mem == nil {
 		return fmt.Errorf("upgrade: no bank, so no staging area: nothing would survive; %s keeps running", trusted.Version)
 	}
@@ -153,7 +185,7 @@ func (k *system) upgradeOnce(out io.Writer, receive func() ([]byte, error)) erro
 		return fmt.Errorf("upgrade: %v; %s keeps running", err, trusted.Version)
 	}
 	fmt.Fprintf(out, "upgrade: received %d bytes\n", len(stream))
-	if err := k.upgradeWith(out, stream, time.Now()); err != nil {
+	if err := k.upgradeWith(out, stream, drops, time.Now()); err != nil {
 		return fmt.Errorf("upgrade refused: %v; %s keeps running", err, trusted.Version)
 	}
 	return nil

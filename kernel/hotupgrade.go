@@ -15,6 +15,7 @@ import (
 
 	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/netconsole"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
@@ -50,7 +51,16 @@ func runningManifest() upgrade.Manifest {
 	for i, v := range tunables.Current() {
 		vals[tunables.Table[i].Name] = v
 	}
-	return upgrade.NewManifest(trusted.Version, hw.Name(), pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
+	m := upgrade.NewManifest(trusted.Version, hw.Name(), pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
+	m.SetProtections(runningProtections())
+	return m
+}
+
+// runningProtections is what the running image protects: an SSH console
+// (authorized keys built in) and signed upgrades (an upgrade key built in).
+func runningProtections() upgrade.Protections {
+	keys, err := netconsole.ParseAuthorizedKeys(authorizedKeys)
+	return upgrade.Protections{SSHConsole: err == nil && len(keys) > 0, SignedUpgrades: len(trusted.PublicKey) > 0}
 }
 
 // upgradeBoot maps the staging area, reads the trial state and judges the
@@ -80,7 +90,9 @@ func (k *system) upgradeBoot() {
 	})
 	changed := !bytes.Equal(up.state.Marshal(), before)
 	if changed {
-		up.save()
+		if err := up.save(); err != nil {
+			fmt.Printf("hr: upgrade: %v\n", err) // the judgement holds for this boot
+		}
 	}
 	// an image on trial raises the floor only when committed, so that
 	// its rollback stays possible
@@ -128,11 +140,14 @@ func (k *system) upgradeCheckPrograms() {
 	}
 	up.mu.Lock()
 	up.state.Fail(fmt.Sprintf("%s lacks the programs %s that the bank's groups run", trusted.Version, strings.Join(missing, ", ")))
-	up.save()
+	err := up.save()
 	s := up.state
 	up.mu.Unlock()
 	fmt.Printf("hr: upgrade: %s\n", s)
-	err := k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why)
+	if err != nil {
+		fmt.Printf("hr: upgrade: %v; rolling back regardless\n", err) // the safe direction
+	}
+	err = k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why)
 	fmt.Printf("hr: upgrade: rollback impossible: %v; %s keeps running\n", err, trusted.Version)
 }
 
@@ -153,19 +168,31 @@ func (u *upgrades) load(b *pmm.Bank) error {
 	return err
 }
 
-// save writes the trial state, allocating its block on first use.
-func (u *upgrades) save() {
+// reserve allocates the trial state's block in the bank if no upgrade did
+// yet: an upgrade reserves it before anything stops, and is refused when
+// the bank has no room for it (a trial that cannot be kept would switch the
+// rollback off).
+func (u *upgrades) reserve(b *pmm.Bank) error {
+	if u.rec != nil {
+		return nil
+	}
+	blk, err := b.AllocateAs(pmm.System, upgrade.BlockName, record.BlockSize(upgrade.PayloadSize), upgrade.BlockKey)
+	if err != nil {
+		return fmt.Errorf("no room in the bank for the trial state %s: %w", upgrade.BlockName, err)
+	}
+	u.rec, _, _ = record.Load(blk, upgrade.Kind) // a fresh block: ErrEmpty
+	return nil
+}
+
+// save writes the trial state to the block reserve allocated.
+func (u *upgrades) save() error {
 	if u.rec == nil {
-		blk, err := k.bank.AllocateAs(pmm.System, upgrade.BlockName, record.BlockSize(upgrade.PayloadSize), upgrade.BlockKey)
-		if err != nil {
-			fmt.Printf("hr: upgrade: state not kept: %v\n", err)
-			return
-		}
-		u.rec, _, _ = record.Load(blk, upgrade.Kind)
+		return fmt.Errorf("trial state not kept: %s was not reserved", upgrade.BlockName)
 	}
 	if err := u.rec.Write(u.state.Marshal()); err != nil {
-		fmt.Printf("hr: upgrade: state not kept: %v\n", err)
+		return fmt.Errorf("trial state not kept: %w", err)
 	}
+	return nil
 }
 
 // trialPoll is how often a trial's run time is checked.
@@ -180,14 +207,20 @@ func (k *system) watchTrial() {
 		up.mu.Lock()
 		atEnd := persistentClock()-up.state.StartMs >= tunables.UpgradeTrial
 		ended := up.state.Services(health, atEnd) || up.state.Tick(persistentClock(), tunables.UpgradeTrial)
+		var err error
 		if ended {
-			up.save()
+			err = up.save()
 		}
 		if ended && up.state.Phase == upgrade.Committed {
 			up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
 		}
 		s := up.state
 		up.mu.Unlock()
+		if err != nil {
+			// the block was reserved before the switch: only a bank
+			// that broke since gets here; the next boot judges again
+			fmt.Fprintf(&k.out, "hr: upgrade: %v\n", err)
+		}
 		switch {
 		case !ended && s.Phase == upgrade.Trial:
 			continue
@@ -250,7 +283,7 @@ func receiveLimit() int { return up.stage.SlotSize() }
 // upgradeWith checks a received upgrade stream and, when every check
 // passes, stages it with the running image as the previous one and boots
 // it; it returns only with the reason it did not.
-func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
+func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, t0 time.Time) error {
 	// from the start of DRAM (the copy runs with the MMU off, and the new
 	// image builds its own vectors and page tables) to the save area
 	start, end := hw.ImageArea()
@@ -274,12 +307,24 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 	if err := img.Manifest.CheckSecurity(floor); err != nil {
 		return err
 	}
+	// believed once the signature is: the manifest is in the signed ELF
+	if err := img.Manifest.KeepsProtections(running.Protections(), drops); err != nil {
+		return err
+	}
 	from, to := trusted.Version, img.Manifest[upgrade.KeyVersion]
 	if to == from {
 		return fmt.Errorf("the new image has the running version %s: build it with another VERSION=", from)
 	}
 	if k.bank == nil || k.recs == nil {
 		return errors.New("no bank: nothing would survive the upgrade")
+	}
+	// before anything is staged or stops: a trial the bank cannot keep has
+	// no rollback
+	up.mu.Lock()
+	err = up.reserve(k.bank)
+	up.mu.Unlock()
+	if err != nil {
+		return err
 	}
 	entry, segs, err := hw.RunningImage()
 	if err != nil {
@@ -301,21 +346,25 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, t0 time.Time) error {
 	before := up.state
 	up.state.Begin(from, to, persistentClock())
 	up.state.Groups = k.runningGroups()
-	up.save()
+	err = up.save()
 	up.mu.Unlock()
-	err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to)
+	if err == nil {
+		err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to)
+	}
 	up.mu.Lock() // still here: nothing stopped, the previous state holds
 	up.state = before
-	up.save()
+	if serr := up.save(); serr != nil {
+		err = fmt.Errorf("%v; and %v", err, serr)
+	}
 	up.mu.Unlock()
 	_, _ = actors.DropKept(k.bank)
 	return err
 }
 
-// bootStaged does what a site restart does (actors stopped, intent in the
-// boot record, log flushed) and boots the image staged in slot. It returns
-// only when the slot or the copy routine is unusable, before anything
-// stopped.
+// bootStaged boots the image staged in slot by the one way down (goDown:
+// actors stopped, intent in the boot record, log flushed). It returns only
+// when the slot or the copy routine is unusable, or another way down is
+// under way: before anything stopped.
 func (k *system) bootStaged(slot int, intent string) error {
 	_, desc, err := up.stage.Load(slot)
 	if err != nil {
@@ -329,25 +378,9 @@ func (k *system) bootStaged(slot int, intent string) error {
 	if err != nil {
 		return err
 	}
-	select {
-	case <-k.restarting:
-		return errors.New("a restart is already under way")
-	default:
-		close(k.restarting)
-	}
-	fmt.Fprintf(&k.out, "hr: %s\n", intent)
-	k.stopAll("upgrade")
+	d := down{hand: handStaged, kind: bootrec.PlainReset, why: intent, say: intent, copyAddr: addr, desc: desc}
 	if slot == upgrade.SlotNew { // the states' last values, for a rollback
-		actors.FillKept(k.bank)
+		d.afterStop = func() { actors.FillKept(k.bank) }
 	}
-	// the crash-loop breaker judges the version that boots on its own
-	// restarts: the ones so far were the other version's (a rollback: the
-	// new image's; an upgrade, from safe mode too: the old one's)
-	k.recs.Update(func(r *bootrec.Record) { r.Restarts = [bootrec.History]uint64{} })
-	k.recordIntent(bootrec.PathUpgrade, bootrec.PlainReset, intent)
-	k.discardTyping()
-	k.flushLog()
-	up.stage.Stamp(nanotime())
-	hw.BootStaged(int(tunables.WatchdogTimeout), addr, desc)
-	return nil
+	return k.goDown(d)
 }

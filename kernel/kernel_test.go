@@ -29,30 +29,30 @@ type fakeBoard struct {
 	tx    bytes.Buffer
 }
 
-func (*fakeBoard) Name() string                                        { return "host" }
-func (*fakeBoard) Emulated() bool                                      { return true }
-func (*fakeBoard) StartConsole()                                       {}
-func (*fakeBoard) Console() io.ReadWriter                              { return &bytes.Buffer{} }
-func (*fakeBoard) ConsoleStats(w io.Writer)                            { io.WriteString(w, "uart: host\n") }
-func (b *fakeBoard) ConsoleTx(c byte)                                  { b.tx.WriteByte(c) }
-func (*fakeBoard) DrainConsole(quiet, limit time.Duration) (int, bool) { return 0, false }
-func (*fakeBoard) CutConsoleLine()                                     {}
-func (*fakeBoard) HotReboot(int) error                                 { return errors.New("no hot reboot on the host") }
-func (*fakeBoard) WarmReset()                                          {}
-func (*fakeBoard) ColdReset()                                          {}
-func (*fakeBoard) Exit(int) bool                                       { return true }
-func (b *fakeBoard) ResetCause() string                                { return b.cause }
-func (*fakeBoard) EnableWatchdog(int)                                  {}
-func (*fakeBoard) ServiceWatchdog(int)                                 {}
-func (*fakeBoard) StampWatchdog()                                      {}
-func (*fakeBoard) SinceWatchdogStamp() (time.Duration, bool)           { return 0, false }
-func (*fakeBoard) WatchdogPeriod(ms int) time.Duration                 { return time.Duration(ms) * time.Millisecond }
-func (b *fakeBoard) Bank() (uint32, []byte)                            { return 0x9ff00000, b.bank }
-func (*fakeBoard) LED(string, bool) error                              { return errors.New("no LEDs") }
-func (*fakeBoard) RestoreReport() (string, bool)                       { return "off", false }
-func (*fakeBoard) BSSCanary() uint32                                   { return 0 }
-func (*fakeBoard) Stage() (uint32, []byte)                             { return 0, nil }
-func (*fakeBoard) ImageArea() (uint32, uint32)                         { return 0, 0 }
+func (*fakeBoard) Name() string                              { return "host" }
+func (*fakeBoard) Emulated() bool                            { return true }
+func (*fakeBoard) StartConsole()                             {}
+func (*fakeBoard) Console() io.ReadWriter                    { return &bytes.Buffer{} }
+func (*fakeBoard) ConsoleStats(w io.Writer)                  { io.WriteString(w, "uart: host\n") }
+func (b *fakeBoard) ConsoleTx(c byte)                        { b.tx.WriteByte(c) }
+func (*fakeBoard) DiscardConsole(time.Duration, bool)        {}
+func (*fakeBoard) ConsoleDiscarding() (bool, int, bool)      { return false, 0, false }
+func (*fakeBoard) HotReboot(int) error                       { return errors.New("no hot reboot on the host") }
+func (*fakeBoard) WarmReset()                                {}
+func (*fakeBoard) ColdReset()                                {}
+func (*fakeBoard) Exit(int) bool                             { return true }
+func (b *fakeBoard) ResetCause() string                      { return b.cause }
+func (*fakeBoard) EnableWatchdog(int)                        {}
+func (*fakeBoard) ServiceWatchdog(int)                       {}
+func (*fakeBoard) StampWatchdog()                            {}
+func (*fakeBoard) SinceWatchdogStamp() (time.Duration, bool) { return 0, false }
+func (*fakeBoard) WatchdogPeriod(ms int) time.Duration       { return time.Duration(ms) * time.Millisecond }
+func (b *fakeBoard) Bank() (uint32, []byte)                  { return 0x9ff00000, b.bank }
+func (*fakeBoard) LED(string, bool) error                    { return errors.New("no LEDs") }
+func (*fakeBoard) RestoreReport() (string, bool)             { return "off", false }
+func (*fakeBoard) BSSCanary() uint32                         { return 0 }
+func (*fakeBoard) Stage() (uint32, []byte)                   { return 0, nil }
+func (*fakeBoard) ImageArea() (uint32, uint32)               { return 0, 0 }
 func (*fakeBoard) CopyRoutine() ([]byte, error) {
 	return nil, errors.New("no copy routine on the host")
 }

@@ -55,7 +55,12 @@ type system struct {
 	// register fills progs (Config.Programs)
 	register func(*actors.Programs) error
 
-	restarting chan struct{} // closed by the first site restart request
+	imageCmds []string // names of Config.Commands in the table
+
+	restarting chan struct{} // closed by the first way down (goDown's latch)
+	// consoleClosers close the consoles at the end of a way down
+	// (onConsolesClose)
+	consoleClosers []func()
 
 	groupRestarts0 int  // group restarts the bank counted before this boot
 	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
@@ -75,8 +80,8 @@ func Main(cfg Config) {
 
 	if err := k.openBank(); err != nil {
 		// Without a bank there is nothing to keep: say so and offer the
-		// console, which can still reboot.
-		fmt.Printf("hr: bank unusable: %v\n", err)
+		// console's commands that need no bank.
+		k.enterNoBank(err, os.Stdout)
 	} else {
 		_ = hw.LED("blue", false)
 		k.upgradeBoot()
@@ -112,6 +117,8 @@ func (k *system) configure(cfg Config, log io.Writer) {
 	for _, c := range cfg.Commands {
 		if err := k.shell.Add(c); err != nil {
 			fmt.Fprintf(log, "hr: %v: left out\n", err)
+		} else {
+			k.imageCmds = append(k.imageCmds, c.Name)
 		}
 	}
 	k.register = cfg.Programs

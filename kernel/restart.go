@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,28 +20,13 @@ func (k *system) stopAll(why string) {
 	}
 }
 
-// siteRestart restarts the whole system and keeps the bank: who and why go
-// into the boot record first, and every registered group comes back by
-// itself on the next boot. Only the first request acts.
-func (k *system) siteRestart(kind bootrec.ResetKind, why string) {
-	select {
-	case <-k.restarting:
-		return
-	default:
-		close(k.restarting)
-	}
-	fmt.Fprintf(&k.out, "hr: site restart: %s\n", why)
-	_ = hw.LED("blue", true) // restart in progress; the next boot turns it off
-	k.stopAll("site restart")
-	k.recordIntent(bootrec.PathHot, kind, why)
-	k.discardTyping()
-	k.flushLog()
-	err := hw.HotReboot(int(tunables.WatchdogTimeout))
-	// still here: the hot path cannot run, fall back to a warm reset
-	fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
-	k.recs.Update(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, why+" ("+err.Error()+")" })
-	k.flushLog()
-	hw.WarmReset()
+// siteRestart restarts the whole system and keeps the bank (goDown, hot
+// reboot): who and why go into the boot record first, and every registered
+// group comes back by itself on the next boot. script: the startup script
+// asked (goDown step 1). It returns only when refused: another way down
+// is under way.
+func (k *system) siteRestart(kind bootrec.ResetKind, why string, script bool) error {
+	return k.goDown(down{hand: handHot, kind: kind, why: why, say: "site restart: " + why, script: script})
 }
 
 // logFlushTimeout bounds how long a restart waits for the console log to
@@ -57,48 +43,77 @@ func (k *system) flushLog() {
 	}
 }
 
-// discardTyping drops what was typed on the UART while the site restart
-// ran (nobody reads it any more): the new boot must not receive the tail
-// of a line as a command of its own. It waits for 10 ms of quiet, at most
-// 200 ms. A line it cut is recorded (bootrec LineCut): unless the next
-// boot receives more of it, that boot refuses the rest of the line when
-// its Enter comes.
+// restartQuiet is how long the line must be quiet for a discard of what
+// was typed across a restart to end: longer than the gaps inside a paste
+// (a terminal's line delay, QEMU's delivery after a reset), short against
+// a person's pause before typing at a new prompt.
+const restartQuiet = 250 * time.Millisecond
+
+// errGoingDownTyped refuses what a console had read ahead once the board
+// goes down.
+var errGoingDownTyped = errors.New("not run: the board is going down")
+
+// stopTyping is the first thing a way down does once it is the one that
+// acts: nothing typed from now on runs, on any console (the shell is
+// closed, so not even a line a session had read ahead), and the UART
+// drops what arrives until the line is quiet (restartQuiet).
+func (k *system) stopTyping() {
+	k.shell.Close(errGoingDownTyped)
+	hw.DiscardConsole(restartQuiet, false)
+}
+
+// discardTyping is the way down's last look at the UART: it waits up to
+// 200 ms for the discard stopTyping began to end, says how much it
+// dropped, and records whether the input stops in the middle of a line
+// (bootrec LineCut): the next boot refuses the rest of that line.
 func (k *system) discardTyping() {
-	n, cut := hw.DrainConsole(10*time.Millisecond, 200*time.Millisecond)
+	n, mid, _ := awaitQuiet(200 * time.Millisecond)
 	if n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
-	if cut && k.recs != nil {
-		k.recs.Update(func(r *bootrec.Record) { r.LineCut = true })
+	if k.recs != nil {
+		k.recs.Update(func(r *bootrec.Record) { r.LineCut = mid })
 	}
 }
 
-// restartQuiet is how long the line must be quiet before a restarted
-// boot's first prompt: longer than any gap inside a paste or a burst that
-// QEMU or a host under load delivers, short against a person's pause.
-const restartQuiet = 50 * time.Millisecond
+// awaitQuiet waits, at most for limit, for the console's discard to end,
+// and returns what it dropped, whether the input stops mid-line and
+// whether the discard ended.
+func awaitQuiet(limit time.Duration) (dropped int, midLine, ended bool) {
+	deadline := time.Now().Add(limit)
+	for {
+		on, n, mid := hw.ConsoleDiscarding()
+		if !on || !time.Now().Before(deadline) {
+			return n, mid, !on
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
 
 // discardRestartTyping drops, before a restarted boot's first prompt,
 // what was typed while the previous boot went down and this one came up:
-// none of it may run as a command, nor as the tail of a line. It waits for
-// the end of the burst (restartQuiet, at most 2 s); a line left half typed
-// is refused whole when its Enter comes (kernel/console, ErrLineLost). A
-// cold boot keeps its type-ahead: nothing restarted, it runs whole.
+// none of it may run, neither as commands nor as the tail of a line,
+// however long the paste. The prompt comes once the line has been quiet
+// for restartQuiet, or after 2 s of input that does not stop, which is
+// then still discarded until it does. A line half typed when the previous
+// boot went down (bootrec LineCut), or when the discard ends, is refused
+// when its Enter comes (kernel/console, ErrLineLost). A cold boot keeps
+// its type-ahead: nothing restarted, it runs whole.
 func (k *system) discardRestartTyping() {
 	if k.cold() {
 		return
 	}
-	n, cut := hw.DrainConsole(restartQuiet, 2*time.Second)
+	cut := false
+	if k.recs != nil && k.recs.Record().LineCut {
+		cut = true
+		k.recs.Update(func(r *bootrec.Record) { r.LineCut = false })
+	}
+	hw.DiscardConsole(restartQuiet, cut)
+	n, _, ended := awaitQuiet(2 * time.Second)
 	if n > 0 {
 		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
 	}
-	if k.recs != nil && k.recs.Record().LineCut {
-		// what this boot received, if anything, says where the input
-		// stopped; otherwise the previous boot's last look does
-		cut = cut || n == 0
-		k.recs.Update(func(r *bootrec.Record) { r.LineCut = false })
-	}
-	if cut {
-		hw.CutConsoleLine()
+	if !ended {
+		fmt.Printf("hr: console: input still arriving: discarded until the line is quiet for %v\n", restartQuiet)
 	}
 }

@@ -6,25 +6,37 @@ import (
 )
 
 // findRun returns the first page of the lowest free run of at least n pages
-// (first fit over the gaps between blocks in page order), and the largest
-// free run seen, for the error message.
+// (first fit over the gaps between blocks, and the runs quarantined records
+// withhold, in page order), and the largest free run seen, for the error
+// message.
 func (b *Bank) findRun(n int) (first, largest int, ok bool) {
 	cur := b.lay.metaPages
-	for _, i := range b.order {
-		s := &b.slots[i]
-		if gap := s.first - cur; gap >= n {
-			return cur, gap, true
-		} else if gap > largest {
-			largest = gap
+	gap := func(next int) bool {
+		if g := next - cur; g >= n {
+			first, largest, ok = cur, g, true
+		} else if g > largest {
+			largest = g
 		}
-		cur = s.first + s.pages
+		return ok
 	}
-	if gap := b.lay.pages - cur; gap >= n {
-		return cur, gap, true
-	} else if gap > largest {
-		largest = gap
+	if len(b.quar) == 0 {
+		for _, i := range b.order {
+			s := &b.slots[i]
+			if gap(s.first) {
+				return
+			}
+			cur = s.first + s.pages
+		}
+	} else {
+		for _, r := range b.heldRuns() {
+			if gap(r[0]) {
+				return
+			}
+			cur = max(cur, r[0]+r[1])
+		}
 	}
-	return 0, largest, false
+	gap(b.lay.pages)
+	return
 }
 
 // largestFreeRun measures fragmentation: the biggest block still allocatable.

@@ -2,7 +2,9 @@ package pmm
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -20,6 +22,7 @@ type Bank struct {
 	order  []int          // used slot indices sorted by first page
 	free   []int          // free slot indices; the lowest is last (popped first)
 	used   int            // data pages in blocks
+	quar   []quarantined  // damaged records found by Open, by slot
 }
 
 // Open validates mem as a bank of geometry g. Valid -> warm, blocks kept.
@@ -49,8 +52,10 @@ func open(mem []byte, g Geometry, st storer) (*Bank, OpenReport, error) {
 	note, why := b.load()
 	if why == "" {
 		r := fmt.Sprintf("valid, %d blocks", len(b.order))
-		if note != "" {
-			r += "; " + note
+		for _, n := range []string{note, b.quarantineNote()} {
+			if n != "" {
+				r += "; " + n
+			}
 		}
 		return b, OpenReport{Warm: true, Reason: r}, nil
 	}
@@ -70,6 +75,7 @@ func (b *Bank) reset() {
 		b.free[i] = n - 1 - i
 	}
 	b.used = 0
+	b.quar = nil
 }
 
 // load validates the region and decodes it. It returns a note for the warm
@@ -77,9 +83,25 @@ func (b *Bank) reset() {
 // an interrupted operation.
 func (b *Bank) load() (note, why string) {
 	l := b.lay
+	var repaired string
 	if why := checkHeader(b.mem[:headerSize], l); why != "" {
-		return "", why
+		// One bit away from this geometry's header is that header with a
+		// bit flipped: any other valid header is at least three bits away
+		// (its geometry and its CRC differ), so one flip never makes
+		// another geometry's bank look like this one.
+		want := encodeHeader(l)
+		if bitsApart(b.mem[:headerSize], want) != 1 {
+			return "", why
+		}
+		b.st.store(0, want)
+		b.st.fence()
+		repaired = "header repaired (" + why + ", one bit from this geometry's)"
 	}
+	defer func() {
+		if why == "" && repaired != "" {
+			note = strings.TrimSuffix(repaired+"; "+note, "; ")
+		}
+	}()
 	j := b.mem[journalOff : journalOff+l.journalLen]
 	switch state := le.Uint32(j[jState:]); state {
 	case 0:
@@ -103,11 +125,14 @@ func (b *Bank) load() (note, why string) {
 	b.byName = make(map[string]int, l.maxBlocks)
 	b.order = make([]int, 0, l.maxBlocks)
 	b.free = make([]int, 0, l.maxBlocks)
+	b.quar = nil
 	for i := l.maxBlocks - 1; i >= 0; i-- {
 		off := l.slotOff(i)
 		s, why := decodeRecord(b.mem[off:off+recordSize], l)
 		if why != "" {
-			return "", fmt.Sprintf("slot %d: %s", i, why)
+			// One damaged record costs its own block, not the bank's.
+			b.quar = append(b.quar, quarantine(i, b.mem[off:off+recordSize], l, why))
+			continue
 		}
 		if !s.used {
 			b.free = append(b.free, i)
@@ -121,6 +146,7 @@ func (b *Bank) load() (note, why string) {
 		b.order = append(b.order, i)
 		b.used += s.pages
 	}
+	slices.Reverse(b.quar)
 	slices.SortFunc(b.order, func(x, y int) int { return b.slots[x].first - b.slots[y].first })
 	for k := 1; k < len(b.order); k++ {
 		p, c := &b.slots[b.order[k-1]], &b.slots[b.order[k]]
@@ -129,6 +155,7 @@ func (b *Bank) load() (note, why string) {
 				b.order[k], c.name, c.first, c.first+c.pages, b.order[k-1], p.name, p.first, p.first+p.pages)
 		}
 	}
+	b.clipQuarantine()
 	return note, ""
 }
 
@@ -157,4 +184,13 @@ func (b *Bank) block(i int) []byte {
 	s := &b.slots[i]
 	lo, hi := s.first*PageSize, (s.first+s.pages)*PageSize
 	return b.mem[lo:hi:hi]
+}
+
+// bitsApart counts the bits in which a and b (of equal length) differ.
+func bitsApart(a, b []byte) int {
+	n := 0
+	for i := range a {
+		n += bits.OnesCount8(a[i] ^ b[i])
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package pmm
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -193,14 +194,25 @@ func TestOpenReasons(t *testing.T) {
 		require.NoError(t, invariants(b))
 		return rep
 	}
-	assert.Equal(t, "bad magic 0x4d505249", reopen(func(m []byte) { m[0]++ }).Reason)
-	assert.Equal(t, "layout version 3 unsupported", reopen(func(m []byte) { m[hVersion] = 3 }).Reason)
+	// A foreign region, another layout version (its own CRC right), two
+	// bits off: cold. One bit off this geometry's header: repaired.
+	assert.Equal(t, "bad magic 0x4d50524b", reopen(func(m []byte) { m[0] = 'K' }).Reason)
+	assert.Equal(t, "layout version 3 unsupported", reopen(func(m []byte) {
+		m[hVersion] = 3
+		le.PutUint32(m[hCRC:], crc(m[:hCRC]))
+	}).Reason)
 	assert.Contains(t, reopen(func(m []byte) { m[hMetaPages]++ }).Reason, "bad header checksum")
+	assert.Equal(t, "valid, 1 blocks; header repaired (layout version 3 unsupported, one bit from this geometry's)",
+		reopen(func(m []byte) { m[hVersion] = 3 }).Reason)
 	assert.Contains(t, reopen(func(m []byte) { m[small.MetaPages()*PageSize-1]++ }).Reason, "valid, 1 blocks",
 		"unused metadata tail is ignored")
-	assert.Equal(t, "slot 0: bad checksum", strings.Split(reopen(func(m []byte) { m[layoutOf(small).slotOff(0)+rName]++ }).Reason, " 0x")[0])
-	rep := reopen(func(m []byte) { m[layoutOf(small).slotOff(3)+50] = 1 })
-	assert.Equal(t, "slot 3: free slot not blank", rep.Reason)
+	// One damaged record is quarantined, the bank stays warm.
+	rep := reopen(func(m []byte) { m[layoutOf(small).slotOff(0)+rName]++ })
+	assert.True(t, rep.Warm)
+	assert.Equal(t, `valid, 0 blocks; 1 damaged records quarantined: slot 0 "y" (pages 1..2 withheld; bad checksum`,
+		strings.Split(rep.Reason, " 0x")[0], "the name as read")
+	rep = reopen(func(m []byte) { m[layoutOf(small).slotOff(3)+50] = 1 })
+	assert.Equal(t, "valid, 1 blocks; 1 damaged records quarantined: slot 3 (name unreadable) (pages unknown, none withheld; free slot not blank)", rep.Reason)
 
 	// A bank written for other tunables: say exactly what differs.
 	for _, c := range []struct {
@@ -246,8 +258,10 @@ func TestVerifyAndFormat(t *testing.T) {
 }
 
 // TestBitFlips flips every bit of the metadata of a populated bank, one at a
-// time: the header and table are covered by CRCs, so each flip opens cold;
-// the idle journal is not state, so flips there open warm with every block.
+// time: a flip in the header is repaired (one bit from this geometry's
+// header); a flip in a table record quarantines that record alone (every
+// other block kept, its pages withheld from new blocks); the idle journal is
+// not state, so flips there open warm with every block.
 func TestBitFlips(t *testing.T) {
 	b, mem := openBlank(t, small)
 	for _, n := range []string{"a", "b", "c"} {
@@ -258,24 +272,53 @@ func TestBitFlips(t *testing.T) {
 	want := b.Blocks()
 	l := layoutOf(small)
 	m := make([]byte, len(mem))
-	cold, warm := 0, 0
+	cold, warm, quar := 0, 0, 0
 	for bit := 0; bit < 8*l.metaBytes; bit++ {
 		copy(m, mem)
 		m[bit/8] ^= 1 << (bit % 8)
 		b2, rep, err := Open(m, small)
 		require.NoError(t, err)
 		require.NoError(t, invariants(b2))
-		inJournal := bit/8 >= journalOff && bit/8 < l.slotsOff
-		if inJournal {
+		switch off := bit / 8; {
+		case off < journalOff:
+			require.True(t, rep.Warm, "bit %d: %s", bit, rep.Reason)
+			require.Contains(t, rep.Reason, "header repaired (", "bit %d", bit)
+			require.Equal(t, want, b2.Blocks())
+			require.Equal(t, mem[:headerSize], m[:headerSize], "bit %d: rewritten", bit)
+			cold++
+		case off < l.slotsOff:
 			require.True(t, rep.Warm, "bit %d: %s", bit, rep.Reason)
 			require.Equal(t, want, b2.Blocks())
 			warm++
-		} else {
-			require.False(t, rep.Warm, "bit %d undetected", bit)
-			cold++
+		default:
+			require.True(t, rep.Warm, "bit %d: %s", bit, rep.Reason)
+			slot := (off - l.slotsOff) / recordSize
+			q := b2.Quarantined()
+			require.Len(t, q, 1, "bit %d", bit)
+			require.Equal(t, slot, q[0].Slot)
+			lost := b.slots[slot] // the block the flip damaged, if any
+			kept := slices.DeleteFunc(slices.Clone(want), func(bi BlockInfo) bool { return lost.used && bi.Name == lost.name })
+			require.Equal(t, kept, b2.Blocks(), "bit %d: only the damaged block is lost", bit)
+			if r := off - l.slotOff(slot); lost.used && (r < rFirst || r >= rOwner) {
+				// A flip outside the page fields leaves the run withheld,
+				// and one outside the name fields the name readable.
+				require.Equal(t, [2]int{lost.first, lost.pages}, [2]int{q[0].FirstPage, q[0].Pages}, "bit %d", bit)
+				if r < rNameLen || r > rNameLen && r < rName || r >= rKey {
+					require.Equal(t, lost.name, q[0].Name, "bit %d", bit)
+				}
+			}
+			// A new block never takes withheld pages.
+			if _, err := b2.Allocate("new", 2*PageSize, "k"); err == nil {
+				require.NoError(t, invariants(b2))
+				_, bi, _ := b2.Lookup("new")
+				first := bi.FirstPage
+				require.False(t, q[0].Pages > 0 && first < q[0].FirstPage+q[0].Pages && first+2 > q[0].FirstPage,
+					"bit %d: new block at %d in withheld %v", bit, first, q[0])
+			}
+			quar++
 		}
 	}
-	t.Logf("%d bit flips detected (cold), %d harmless (idle journal)", cold, warm)
+	t.Logf("%d bit flips in the header (repaired), %d in records (one quarantined), %d harmless (idle journal)", cold, quar, warm)
 }
 
 func TestConcurrent(t *testing.T) {
@@ -306,4 +349,26 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	require.NoError(t, invariants(b))
+}
+
+// The header repair never adopts another geometry's bank: every valid
+// header of another geometry or layout version, with any one bit flipped,
+// still opens cold with this geometry.
+func TestHeaderRepairNeverAdoptsAnotherGeometry(t *testing.T) {
+	for _, g := range []Geometry{{small.Size, small.MaxBlocks - 1}, {small.Size, small.MaxBlocks + 1},
+		{small.Size - PageSize, small.MaxBlocks}, {small.Size * 2, small.MaxBlocks}, {small.Size, 40}} {
+		l := layoutOf(g)
+		other := encodeHeader(l)
+		for bit := -1; bit < 8*headerSize; bit++ {
+			m := make([]byte, small.Size)
+			copy(m, other)
+			if bit >= 0 {
+				m[bit/8] ^= 1 << (bit % 8)
+			}
+			require.GreaterOrEqual(t, bitsApart(m[:headerSize], encodeHeader(layoutOf(small))), 2, "%+v bit %d", g, bit)
+			_, rep, err := Open(m, small)
+			require.NoError(t, err)
+			require.False(t, rep.Warm, "%+v bit %d: %s", g, bit, rep.Reason)
+		}
+	}
 }

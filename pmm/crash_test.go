@@ -119,6 +119,9 @@ type scenario struct {
 	name  string
 	setup func(t testing.TB, b *Bank)
 	op    func(b *Bank) error
+	// damagedOnly: the operation needs the quarantined record of a damaged
+	// run (release) and has no undamaged run.
+	damagedOnly bool
 }
 
 func alloc(t testing.TB, b *Bank, owner Owner, name string, pages int, key string) {
@@ -136,26 +139,59 @@ func four(t testing.TB, b *Bank) {
 }
 
 var scenarios = []scenario{
-	{"allocate-empty", func(testing.TB, *Bank) {}, func(b *Bank) error { _, err := b.Allocate("n", 3*PageSize, "k"); return err }},
-	{"allocate-new", four, func(b *Bank) error { _, err := b.Allocate("n", 2*PageSize, "k"); return err }},
-	{"allocate-system", four, func(b *Bank) error { _, err := b.AllocateAs(System, "__SYSx", 1, "__SYS_G2"); return err }},
+	{"allocate-empty", func(testing.TB, *Bank) {}, func(b *Bank) error { _, err := b.Allocate("n", 3*PageSize, "k"); return err }, false},
+	{"allocate-new", four, func(b *Bank) error { _, err := b.Allocate("n", 2*PageSize, "k"); return err }, false},
+	{"allocate-system", four, func(b *Bank) error { _, err := b.AllocateAs(System, "__SYSx", 1, "__SYS_G2"); return err }, false},
 	{"allocate-last-slot", func(t testing.TB, b *Bank) {
 		four(t, b)
 		alloc(t, b, User, "e", 1, "k")
-	}, func(b *Bank) error { _, err := b.Allocate("n", 1, "k"); return err }},
+	}, func(b *Bank) error { _, err := b.Allocate("n", 1, "k"); return err }, false},
 	{"allocate-fragmented", func(t testing.TB, b *Bank) {
 		four(t, b)
 		require.NoError(t, b.Free("a"))
 		require.NoError(t, b.Free("b"))
-	}, func(b *Bank) error { _, err := b.Allocate("n", PageSize+1, "k"); return err }},
-	{"retrieve", four, func(b *Bank) error { _, err := b.Allocate("a", 1, "k"); return err }},
-	{"free", four, func(b *Bank) error { return b.Free("b") }},
-	{"free-group-key", four, func(b *Bank) error { return b.Free("c") }},
-	{"freeall", four, func(b *Bank) error { _, err := b.FreeAll("job"); return err }},
-	{"sysfree", four, func(b *Bank) error { return b.SysFree("__SYSimg") }},
-	{"sysfreeall", four, func(b *Bank) error { _, err := b.SysFreeAll("__SYS_G1"); return err }},
-	{"format", four, func(b *Bank) error { return b.Format() }},
-	{"format-empty", func(testing.TB, *Bank) {}, func(b *Bank) error { return b.Format() }},
+	}, func(b *Bank) error { _, err := b.Allocate("n", PageSize+1, "k"); return err }, false},
+	{"retrieve", four, func(b *Bank) error { _, err := b.Allocate("a", 1, "k"); return err }, false},
+	{"free", four, func(b *Bank) error { return b.Free("b") }, false},
+	{"free-group-key", four, func(b *Bank) error { return b.Free("c") }, false},
+	{"freeall", four, func(b *Bank) error { _, err := b.FreeAll("job"); return err }, false},
+	{"sysfree", four, func(b *Bank) error { return b.SysFree("__SYSimg") }, false},
+	{"sysfreeall", four, func(b *Bank) error { _, err := b.SysFreeAll("__SYS_G1"); return err }, false},
+	{"format", four, func(b *Bank) error { return b.Format() }, false},
+	{"format-empty", func(testing.TB, *Bank) {}, func(b *Bank) error { return b.Format() }, false},
+	{"release", four, func(b *Bank) error { return b.Release(b.Quarantined()[0].Slot) }, true},
+	{"free-quarantined-by-name", four, func(b *Bank) error { return b.Free(damagedName) }, true},
+}
+
+// damagedName is the block whose record a damaged run corrupts: a
+// checksum byte, so that its name still reads.
+const damagedName = "dmg"
+
+// damaged is the geometry of damaged runs: small with two more slots, for
+// the damaged block and so that every scenario's operation still fits.
+var damaged = Geometry{Size: small.Size, MaxBlocks: small.MaxBlocks + 2}
+
+// damage allocates damagedName, fills it, flips a bit of its record's
+// checksum in mem and reopens mem: the bank that comes back has it
+// quarantined and every other block.
+func damage(t *testing.T, b *Bank, mem []byte, g Geometry) *Bank {
+	alloc(t, b, User, damagedName, 2, "dmg")
+	fillAll(t, b)
+	want := b.Blocks()
+	_, info, err := b.Lookup(damagedName)
+	require.NoError(t, err)
+	i := b.byName[damagedName]
+	mem[layoutOf(g).slotOff(i)+rCRC] ^= 0x10
+	b2, rep, err := Open(mem, g)
+	require.NoError(t, err)
+	require.True(t, rep.Warm, rep.Reason)
+	require.Equal(t, slices.DeleteFunc(want, func(bi BlockInfo) bool { return bi.Name == damagedName }), b2.Blocks())
+	q := b2.Quarantined()
+	require.Len(t, q, 1)
+	require.Equal(t, Quarantined{Slot: i, Name: damagedName, FirstPage: info.FirstPage, Pages: info.Pages,
+		Why: q[0].Why}, q[0])
+	require.Contains(t, q[0].Why, "bad checksum")
+	return b2
 }
 
 // reopen opens a copy of img, logging Open's own stores, and checks the
@@ -186,8 +222,18 @@ func checkData(t *testing.T, b *Bank, before []BlockInfo) {
 func TestCrashConsistency(t *testing.T) {
 	total := 0
 	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) {
-			n := crashScenario(t, sc)
+		if !sc.damagedOnly {
+			t.Run(sc.name, func(t *testing.T) {
+				n := crashScenario(t, sc, small, false)
+				t.Logf("%d cut points", n)
+				total += n
+			})
+		}
+		// The same with one record damaged beforehand: the quarantine
+		// survives every cut as it was (or released, by a release), and the
+		// pages it withholds keep their data.
+		t.Run("damaged-"+sc.name, func(t *testing.T) {
+			n := crashScenario(t, sc, damaged, true)
 			t.Logf("%d cut points", n)
 			total += n
 		})
@@ -202,18 +248,38 @@ func TestCrashConsistency(t *testing.T) {
 	t.Logf("crash consistency: %d cut points tested", total)
 }
 
-func crashScenario(t *testing.T, sc scenario) int {
-	b, mem := openBlank(t, small)
+func crashScenario(t *testing.T, sc scenario, g Geometry, dmg bool) int {
+	b, mem := openBlank(t, g)
 	sc.setup(t, b)
 	fillAll(t, b)
-	before := b.Blocks()
+	var dmgData []byte // the damaged block's pages, which nothing may overwrite
+	if dmg {
+		b = damage(t, b, mem, g)
+		q := b.Quarantined()[0]
+		dmgData = slices.Clone(mem[q.FirstPage*PageSize : (q.FirstPage+q.Pages)*PageSize])
+	}
+	before, qBefore := b.Blocks(), b.Quarantined()
 	base := slices.Clone(mem)
 	r := &recorder{mem: mem}
 	b.st = r
 	require.NoError(t, sc.op(b))
-	after := b.Blocks()
+	after, qAfter := b.Blocks(), b.Quarantined()
 	require.NoError(t, invariants(b))
 	checkData(t, b, before)
+	// checkQuarantine: the quarantine is the one of the state found, and
+	// until released the damaged block's pages hold what they held.
+	checkQuarantine := func(b2 *Bank, isAfter bool, k int) {
+		q := b2.Quarantined()
+		if isAfter {
+			require.Equal(t, qAfter, q, "cut %d: quarantine after", k)
+		} else {
+			require.Equal(t, qBefore, q, "cut %d: quarantine before", k)
+		}
+		if len(q) > 0 {
+			require.Equal(t, dmgData, b2.mem[q[0].FirstPage*PageSize:(q[0].FirstPage+q[0].Pages)*PageSize],
+				"cut %d: pages withheld by the quarantine overwritten", k)
+		}
+	}
 
 	count, sawAfter := 0, false
 	seed := maphash.MakeSeed()
@@ -226,11 +292,13 @@ func crashScenario(t *testing.T, sc scenario) int {
 		}
 		seen[h] = true
 		count++
-		b2, rep, rlog := reopen(t, img, small)
+		b2, rep, rlog := reopen(t, img, g)
 		require.True(t, rep.Warm, "cut %d: %s", k, rep.Reason)
-		got := b2.Blocks()
-		isBefore, isAfter := slices.Equal(got, before), slices.Equal(got, after)
-		require.True(t, isBefore || isAfter, "cut %d: state neither before nor after: %+v", k, got)
+		got, gotQ := b2.Blocks(), b2.Quarantined()
+		isBefore := slices.Equal(got, before) && slices.Equal(gotQ, qBefore)
+		isAfter := slices.Equal(got, after) && slices.Equal(gotQ, qAfter)
+		require.True(t, isBefore || isAfter, "cut %d: state neither before nor after: %+v, quarantined %+v", k, got, gotQ)
+		checkQuarantine(b2, isAfter && !isBefore, k)
 		if prefix {
 			require.False(t, sawAfter && !isAfter, "cut %d: state went back to before", k)
 			sawAfter = sawAfter || (isAfter && !isBefore)
@@ -244,9 +312,10 @@ func crashScenario(t *testing.T, sc scenario) int {
 				return
 			}
 			count++
-			b3, rep3, _ := reopen(t, img2, small)
+			b3, rep3, _ := reopen(t, img2, g)
 			require.True(t, rep3.Warm, rep3.Reason)
 			require.Equal(t, got, b3.Blocks(), "cut %d, then again during recovery", k)
+			require.Equal(t, gotQ, b3.Quarantined(), "cut %d, then again during recovery", k)
 			checkData(t, b3, before)
 			recovered[h2] = got
 		})
@@ -273,10 +342,10 @@ var coldCases = []coldCase{
 		rand.New(rand.NewSource(1)).Read(m[:PageSize])
 		return m
 	}},
-	{"corrupt-slot", func(t *testing.T) []byte {
+	{"corrupt-header", func(t *testing.T) []byte {
 		b, mem := openBlank(t, small)
 		four(t, b)
-		mem[layoutOf(small).slotOff(3)+rName]++ // three valid slots stay
+		mem[hMetaPages]++ // the header is the bank's, not one record's
 		return mem
 	}},
 	{"other-geometry", func(t *testing.T) []byte {

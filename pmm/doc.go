@@ -72,12 +72,50 @@
 // Open checks, in order: blank header, magic, version, header CRC, geometry,
 // derived layout fields, the journal (redoing a committed one), then every
 // record (CRC, fields, page range), duplicate names and overlapping runs.
-// The first failure is the cold reason (e.g. "bad magic 0x…", "layout
+// What fails decides how much is lost (see Damage below): a failure of the
+// bank's own metadata is the cold reason (e.g. "bad magic 0x…", "layout
 // version 3 unsupported", "geometry differs: size 0x100000 in bank, 0x200000
-// in image", "slot 4: bad checksum …"). Cold initialisation formats the
-// metadata only; data pages are left as they were. The unused tail of the
-// last metadata page and an idle journal's body are not state and not
-// checked.
+// in image"); a record that fails is quarantined and the bank opens warm.
+// Cold initialisation formats the metadata only; data pages are left as
+// they were. The unused tail of the last metadata page and an idle
+// journal's body are not state and not checked.
+//
+// # Damage
+//
+// Like pstore/ramoops and littlefs, the bank keeps what is intact. Damage
+// is told apart by what it hits:
+//
+//   - The header (identity and geometry) is the bank's: without it no
+//     record can be placed or trusted, so the bank opens cold with the
+//     reason. One exception: a header one bit away from the one this
+//     geometry writes is that header with a bit flipped, and is rewritten
+//     (the warm report says "header repaired (…)"); any valid header of
+//     another geometry or layout version is at least three bits away (the
+//     field and its CRC differ), so one flip never adopts a foreign bank.
+//     A bank also opens cold for a committed journal whose own CRC fails
+//     (the table may hold half of an operation that can be neither
+//     finished nor undone), and for two records that are each valid but
+//     contradict each other (one name twice, overlapping runs): no single
+//     damaged record explains them.
+//   - A table record that fails any check (state, CRC, fields, page range)
+//     is one record's damage: it is quarantined. Its block is lost and
+//     reported (Quarantined: slot, the name as read when it is printable,
+//     the check that failed); every other block is kept with its data. The
+//     slot is not reused, and the page run the record claims (clipped to
+//     the data area and at the next block's first page, as blocks never
+//     overlap; none when it starts outside) is given to no new block,
+//     so a block that is only mislabelled keeps its contents until the
+//     operator releases it: Release(slot), Free/SysFree of the name it
+//     reads, or Format. Stats counts Quarantined records and LostPages.
+//     The OpenReport says so: "valid, 5 blocks; 1 damaged records
+//     quarantined: slot 3 "kv" (pages 5..7 withheld; bad checksum …)".
+//
+// A torn write is not damage: the journal makes every table update
+// all-or-nothing (below), so an interrupted operation is redone or never
+// happened, and no record fails its checks after a reset. A record that
+// fails them was changed outside the protocol (a stray write, decayed RAM,
+// a debugger). Damage done after Open is Verify's to report; the next Open
+// quarantines it.
 //
 // # Crash consistency
 //
@@ -106,11 +144,17 @@
 // rewrites of whatever metadata differs from the canonical bytes.
 //
 // Per-record CRCs catch corruption of committed state (decayed or stray
-// writes): Open goes cold with the reason, and Verify reports it at any time.
+// writes): Open quarantines the record (or goes cold for the header), and
+// Verify reports it at any time.
 //
 // The exhaustive test (crash_test.go) logs every store of every operation
 // kind and reopens the bank cut after each store, inside each store at every
 // byte (every n/64th for stores over 127 bytes), and with subsets of each
-// fence epoch landed, then cuts Open's own
-// recovery the same way; FuzzOpen feeds arbitrary metadata to Open.
+// fence epoch landed, then cuts Open's own recovery the same way; it does
+// it all again with one record damaged beforehand (and for releasing it),
+// requiring the same quarantine and the withheld pages' data after every
+// cut. TestBitFlips flips each metadata bit of a populated bank in turn: a
+// header bit is repaired, a record bit loses that record's block only.
+// FuzzOpen feeds arbitrary metadata to Open; FuzzDamageOneRecord arbitrary
+// damage to one record.
 package pmm

@@ -1,6 +1,7 @@
 package pmm
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -66,6 +67,53 @@ func FuzzOpen(f *testing.F) {
 		if _, err := b2.AllocateAs(System, "fuzz", 1, "k"); err != nil {
 			require.ErrorIs(t, err, ErrNoSpace)
 		}
+		require.NoError(t, invariants(b2))
+	})
+}
+
+// FuzzDamageOneRecord xors arbitrary bytes into one table record of a
+// populated bank: whatever the damage, Open stays warm, keeps every other
+// block with its data, quarantines that record alone (unless the damage
+// left a valid record, which the checksums make all but impossible) and
+// never hands its pages to a new block.
+func FuzzDamageOneRecord(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 0, 1}, uint8(0))
+	f.Add([]byte{1}, uint8(1))
+	f.Add(make([]byte, rFirst)[:rFirst-1], uint8(3))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, uint8(2))
+	f.Add([]byte{0x42, 0x4c, 0x43, 0x4b}, uint8(5)) // a free slot says "BLCK"
+	f.Fuzz(func(t *testing.T, x []byte, slot uint8) {
+		b, mem := openBlank(t, small)
+		four(t, b)
+		fillAll(t, b)
+		i := int(slot) % small.MaxBlocks
+		lost := b.slots[i]
+		off := layoutOf(small).slotOff(i)
+		for k := 0; k < len(x) && k < recordSize; k++ {
+			mem[off+k] ^= x[k]
+		}
+		if _, why := decodeRecord(mem[off:off+recordSize], layoutOf(small)); why == "" {
+			t.Skip("the damage left a valid record")
+		}
+		want := slices.DeleteFunc(b.Blocks(), func(bi BlockInfo) bool { return lost.used && bi.Name == lost.name })
+		b2, rep, err := Open(mem, small)
+		require.NoError(t, err)
+		require.True(t, rep.Warm, rep.Reason)
+		require.NoError(t, invariants(b2))
+		require.Equal(t, want, b2.Blocks())
+		checkData(t, b2, want)
+		q := b2.Quarantined()
+		require.Len(t, q, 1)
+		require.Equal(t, i, q[0].Slot)
+		for {
+			if _, err := b2.Allocate(fmt.Sprintf("n%d", len(b2.Blocks())), PageSize, "k"); err != nil {
+				break
+			}
+		}
+		require.NoError(t, invariants(b2)) // withheld pages taken by no block
+		checkData(t, b2, want)
+		require.NoError(t, b2.Release(i))
+		require.Empty(t, b2.Quarantined())
 		require.NoError(t, invariants(b2))
 	})
 }

@@ -3,6 +3,7 @@ package pmm
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,7 +49,8 @@ func fillAll(t testing.TB, b *Bank) {
 
 // invariants checks what must hold for any bank Open returns: blocks in
 // page order, inside the data area, not overlapping, names unique, counts
-// and stats consistent, slices exact, and the region verifying.
+// and stats consistent, quarantined slots and pages withheld from every
+// new block, slices exact, and the region verifying.
 func invariants(b *Bank) error {
 	l := b.lay
 	blocks := b.Blocks()
@@ -74,9 +76,36 @@ func invariants(b *Bank) error {
 			return fmt.Errorf("lookup %q: %v %+v len %d cap %d", bi.Name, err, info, len(m), cap(m))
 		}
 	}
-	if st.UsedPages != used || st.MetaPages != l.metaPages || st.Pages != l.pages ||
-		st.FreePages != l.pages-l.metaPages-used || st.LargestFreeRun > st.FreePages {
-		return fmt.Errorf("stats %+v, used %d", st, used)
+	// Pages withheld by quarantined records and by no block, counted page
+	// by page; a quarantined slot is neither a block nor free.
+	held := make([]bool, l.pages)
+	for _, bi := range blocks {
+		for p := bi.FirstPage; p < bi.FirstPage+bi.Pages; p++ {
+			held[p] = true
+		}
+	}
+	lost := 0
+	q := b.Quarantined()
+	for _, qi := range q {
+		if qi.Pages > 0 && (qi.FirstPage < l.metaPages || qi.FirstPage+qi.Pages > l.pages) {
+			return fmt.Errorf("quarantined %v outside the data pages", qi)
+		}
+		for p := qi.FirstPage; p < qi.FirstPage+qi.Pages; p++ {
+			if !held[p] {
+				held[p] = true
+				lost++
+			}
+		}
+		if slices.Contains(b.free, qi.Slot) || b.slots[qi.Slot].used {
+			return fmt.Errorf("quarantined slot %d is free or a block's", qi.Slot)
+		}
+	}
+	if len(b.free)+len(blocks)+len(q) != l.maxBlocks {
+		return fmt.Errorf("%d free + %d blocks + %d quarantined slots of %d", len(b.free), len(blocks), len(q), l.maxBlocks)
+	}
+	if st.UsedPages != used || st.MetaPages != l.metaPages || st.Pages != l.pages || st.LostPages != lost ||
+		st.Quarantined != len(q) || st.FreePages != l.pages-l.metaPages-used-lost || st.LargestFreeRun > st.FreePages {
+		return fmt.Errorf("stats %+v, used %d, lost %d", st, used, lost)
 	}
 	return b.Verify()
 }

@@ -55,7 +55,11 @@ func (b *Bank) allocate(owner Owner, name string, size int, key string, user boo
 		return b.block(i), nil
 	}
 	if len(b.free) == 0 {
-		return nil, fmt.Errorf("%w: all %d in use", ErrTooManyBlocks, b.lay.maxBlocks)
+		held := ""
+		if len(b.quar) > 0 {
+			held = fmt.Sprintf(", %d by quarantined records", len(b.quar))
+		}
+		return nil, fmt.Errorf("%w: all %d in use%s", ErrTooManyBlocks, b.lay.maxBlocks, held)
 	}
 	first, largest, ok := b.findRun(n)
 	if !ok {
@@ -73,9 +77,12 @@ func (b *Bank) allocate(owner Owner, name string, size int, key string, user boo
 
 // Free frees one User block by name (pmmFree), including blocks tagged with
 // a group key. A name with ReservedPrefix or a System block is ErrPrivileged.
+// When no block has the name, a quarantined record whose name reads name is
+// released instead (see Release).
 func (b *Bank) Free(name string) error { return b.freeName(name, true) }
 
-// SysFree frees any block by name.
+// SysFree frees any block by name, or releases a quarantined record by the
+// name it reads.
 func (b *Bank) SysFree(name string) error { return b.freeName(name, false) }
 
 func (b *Bank) freeName(name string, user bool) error {
@@ -89,6 +96,9 @@ func (b *Bank) freeName(name string, user bool) error {
 	defer b.mu.Unlock()
 	i, ok := b.byName[name]
 	if !ok {
+		if b.releaseName(name, user) {
+			return nil
+		}
 		return fmt.Errorf("%w: block %q", ErrNotFound, name)
 	}
 	if user && b.slots[i].owner == System {
@@ -138,21 +148,37 @@ func (b *Bank) freeKey(key string, user bool) (int, error) {
 	return len(idx), nil
 }
 
-// freeSlots frees the slots in one atomic step.
+// freeSlots frees the slots, blocks' or quarantined ones, in one atomic
+// step.
 func (b *Bank) freeSlots(idx []int) {
 	b.commit(&jop{kind: opFree, slots: idx})
-	b.remove(idx)
+	var blocks, quar []int
+	for _, i := range idx {
+		if b.slots[i].used {
+			blocks = append(blocks, i)
+		} else {
+			quar = append(quar, i)
+		}
+	}
+	if len(blocks) > 0 {
+		b.remove(blocks)
+	}
+	b.forget(quar)
 }
 
 // Format discards every block (explicit cold start, the `reboot` command):
-// one atomic free of all blocks, then a rewrite of whatever metadata is not
+// one atomic free of all blocks and quarantined records, then a rewrite of whatever metadata is not
 // exactly as this package writes it, then a Verify so that memory that does
 // not hold what was written is reported.
 func (b *Bank) Format() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.order) > 0 {
-		b.freeSlots(append([]int(nil), b.order...))
+	idx := append([]int(nil), b.order...)
+	for _, q := range b.quar {
+		idx = append(idx, q.Slot)
+	}
+	if len(idx) > 0 {
+		b.freeSlots(idx)
 	}
 	b.initMeta(false)
 	return b.verify()

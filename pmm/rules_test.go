@@ -48,11 +48,18 @@ func TestOpenRejectsInconsistentTables(t *testing.T) {
 	rep = openCold(t, handBank(t, map[int]slot{0: {first: 1, pages: 3, name: "a", key: "k"}, 3: {first: 3, pages: 1, name: "b", key: "k"}}))
 	assert.Equal(t, `slot 3 ("b", pages 3..4) overlaps slot 0 ("a", pages 1..4)`, rep.Reason)
 
-	rep = openCold(t, handBank(t, map[int]slot{2: {first: 0, pages: 1, name: "meta", key: "k"}}))
-	assert.Equal(t, "slot 2: pages 0..1 outside data pages 1..24", rep.Reason)
+	// A record whose run leaves the data area is one damaged record: it is
+	// quarantined, its run (clipped to the data area) withheld.
+	b, rep, err := Open(handBank(t, map[int]slot{2: {first: 0, pages: 1, name: "meta", key: "k"}}), small)
+	require.NoError(t, err)
+	require.NoError(t, invariants(b))
+	assert.Equal(t, `valid, 0 blocks; 1 damaged records quarantined: slot 2 "meta" (pages unknown, none withheld; pages 0..1 outside data pages 1..24)`, rep.Reason)
 
-	rep = openCold(t, handBank(t, map[int]slot{2: {first: 23, pages: 2, name: "tail", key: "k"}}))
-	assert.Equal(t, "slot 2: pages 23..25 outside data pages 1..24", rep.Reason)
+	b, rep, err = Open(handBank(t, map[int]slot{2: {first: 23, pages: 2, name: "tail", key: "k"}}), small)
+	require.NoError(t, err)
+	require.NoError(t, invariants(b))
+	assert.Equal(t, `valid, 0 blocks; 1 damaged records quarantined: slot 2 "tail" (pages 23..24 withheld; pages 23..25 outside data pages 1..24)`, rep.Reason)
+	assert.Equal(t, 1, b.Stats().LostPages)
 }
 
 // A committed journal is redone at Open only when its own checksum holds; one

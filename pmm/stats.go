@@ -16,10 +16,13 @@ func (b *Bank) Stats() Stats {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	l := b.lay
+	lost := b.lostPages()
 	return Stats{
 		Pages:          l.pages,
 		UsedPages:      b.used,
-		FreePages:      l.pages - l.metaPages - b.used,
+		FreePages:      l.pages - l.metaPages - b.used - lost,
+		Quarantined:    len(b.quar),
+		LostPages:      lost,
 		MetaPages:      l.metaPages,
 		Blocks:         len(b.order),
 		MaxBlocks:      l.maxBlocks,

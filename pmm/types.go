@@ -59,10 +59,13 @@ type BlockInfo struct {
 }
 
 // Stats summarises the bank for `pmm stat`. Pages = MetaPages + UsedPages +
-// FreePages; LargestFreeRun shows fragmentation (the biggest block that can
-// still be allocated, in pages).
+// LostPages + FreePages; LargestFreeRun shows fragmentation (the biggest
+// block that can still be allocated, in pages). Quarantined counts the
+// damaged records Open set aside (their slots count in no Blocks), LostPages
+// the pages they withhold that no block holds.
 type Stats struct {
 	Pages, UsedPages, FreePages, MetaPages, Blocks, MaxBlocks, LargestFreeRun int
+	Quarantined, LostPages                                                    int
 }
 
 // OpenReport says how Open found the bank: warm (blocks kept) or cold

@@ -7,8 +7,10 @@ import (
 
 // Verify re-reads the metadata in the region now and checks that it is
 // exactly what this package wrote: header, idle journal, and every table
-// record (checksum first, then equality with the decoded copy). It catches
-// stray writes and decayed memory between Open and the next reset.
+// record (checksum first, then equality with the decoded copy; a record
+// quarantined by Open must still hold the bytes Open found). It catches
+// stray writes and decayed memory between Open and the next reset, which
+// quarantines a record found damaged then.
 func (b *Bank) Verify() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -24,9 +26,19 @@ func (b *Bank) verify() error {
 	if st := le.Uint32(b.mem[journalOff+jState:]); st != 0 {
 		bad = append(bad, fmt.Sprintf("journal: state %#08x while idle", st))
 	}
+	quar := map[int][]byte{}
+	for _, q := range b.quar {
+		quar[q.Slot] = q.raw
+	}
 	for i := range b.slots {
 		off := l.slotOff(i)
 		r := b.mem[off : off+recordSize]
+		if raw, ok := quar[i]; ok {
+			if string(r) != string(raw) {
+				bad = append(bad, fmt.Sprintf("slot %d: quarantined record changed since Open", i))
+			}
+			continue
+		}
 		got, why := decodeRecord(r, l)
 		switch s := &b.slots[i]; {
 		case why != "":

@@ -185,7 +185,7 @@ func TestUpgradeRefusals(t *testing.T) {
 		"semihost:" + soak:      "error: upgrade refused: incompatible image: pmm.maxBlocks 64, running 30",
 		"semihost:" + image(t):  "error: upgrade refused: the new image has the running version " + v1 + ": build it with another VERSION=",
 		"semihost:/no/such.elf": "error: upgrade: /no/such.elf: cannot open on the host",
-		"nonsense":              `error: usage: upgrade semihost:PATH|status|commit, not "nonsense"`,
+		"nonsense":              `error: usage: upgrade [--drop-ssh] [--drop-signature] semihost:PATH|status|commit, not "nonsense"`,
 	} {
 		out := s.run("upgrade " + arg)
 		var errs []string
@@ -209,7 +209,10 @@ func TestUpgradeRefusals(t *testing.T) {
 
 // Over the SSH console of the image that trusts the test minisign key:
 // unsigned, foreign and mismatched signatures are refused with one line on
-// stderr; `ssh … upgrade < v2.elf v2.elf.minisig` then boots v2.
+// stderr, and so is v2 signed, since it was built without AUTHORIZED_KEYS
+// and UPGRADE_KEY: it would lock the operator out and accept any image
+// next, unless each is given up by name; `ssh … upgrade --drop-ssh
+// --drop-signature < v2.elf v2.elf.minisig` then boots v2.
 func TestUpgradeOverSSHSigned(t *testing.T) {
 	v2 := envImage(t, "HR_V2_IMAGE")
 	keyFile := envImage(t, "HR_UPGRADE_KEY")
@@ -226,21 +229,31 @@ func TestUpgradeOverSSHSigned(t *testing.T) {
 	require.NoError(t, err)
 	trusted := fmt.Sprintf("%X", key.ID())
 	cat := func(b ...[]byte) []byte { return bytes.Join(b, nil) }
+	signed := cat(elf, minisign.Sign(key, elf))
+	const (
+		noSSH = "no SSH console (built without AUTHORIZED_KEYS): nobody could log in over the network once it commits; --drop-ssh accepts that"
+		noSig = "no upgrade key (built without UPGRADE_KEY): it would accept any image, signed or not; --drop-signature accepts that"
+	)
 
 	for name, tc := range map[string]struct {
+		cmd    string
 		stream []byte
 		want   string
 	}{
-		"unsigned":          {elf, "image is not signed: this image requires a signature by key " + trusted},
-		"another key":       {cat(elf, minisign.Sign(other, elf)), fmt.Sprintf("bad signature: signed by key %X, this image trusts %s", other.ID(), trusted)},
-		"another image":     {cat(elf, minisign.Sign(key, elf[:len(elf)-1])), "bad signature: does not match the image (key " + trusted + ")"},
-		"cut in the middle": {elf[:len(elf)/2], "not a firmware image: "},
+		"unsigned":          {"upgrade", elf, "image is not signed: this image requires a signature by key " + trusted},
+		"another key":       {"upgrade", cat(elf, minisign.Sign(other, elf)), fmt.Sprintf("bad signature: signed by key %X, this image trusts %s", other.ID(), trusted)},
+		"another image":     {"upgrade", cat(elf, minisign.Sign(key, elf[:len(elf)-1])), "bad signature: does not match the image (key " + trusted + ")"},
+		"cut in the middle": {"upgrade", elf[:len(elf)/2], "not a firmware image: "},
+		"drops both":        {"upgrade", signed, "the new image drops a protection: " + noSSH + "; " + noSig},
+		"drops the key too": {"upgrade --drop-ssh", signed, "the new image drops a protection: " + noSig},
+		"drops SSH too":     {"upgrade --drop-signature", signed, "the new image drops a protection: " + noSSH},
+		"unsigned, forced":  {"upgrade --drop-ssh --drop-signature", elf, "image is not signed: this image requires a signature by key " + trusted},
 	} {
 		sess, err := c.NewSession()
 		require.NoError(t, err)
 		var stdout, stderr strings.Builder
 		sess.Stdin, sess.Stdout, sess.Stderr = bytes.NewReader(tc.stream), &stdout, &stderr
-		err = sess.Run("upgrade")
+		err = sess.Run(tc.cmd)
 		var exit *ssh.ExitError
 		require.ErrorAs(t, err, &exit, name)
 		assert.Equal(t, 1, exit.ExitStatus(), name)
@@ -254,8 +267,8 @@ func TestUpgradeOverSSHSigned(t *testing.T) {
 	sess, err := c.NewSession()
 	require.NoError(t, err)
 	var stdout strings.Builder
-	sess.Stdin, sess.Stdout = bytes.NewReader(cat(elf, minisign.Sign(key, elf))), &stdout
-	require.NoError(t, sess.Start("upgrade"))
+	sess.Stdin, sess.Stdout = bytes.NewReader(signed), &stdout
+	require.NoError(t, sess.Start("upgrade --drop-ssh --drop-signature"))
 	assert.Contains(t, s.bootLine(), "(upgrade from "+v1+" to v2-test)")
 	s.expect(prompt)
 	assert.Equal(t, v2Version, s.version())

@@ -40,6 +40,7 @@ type Shell struct {
 	mu     sync.RWMutex
 	cmds   map[string]*Cmd
 	groups map[string][]string // first word -> subcommands, for "pmm" alone
+	closed error               // set by Close: every later line is refused with it
 }
 
 // New returns an empty shell with `help` registered.
@@ -86,6 +87,12 @@ func (s *Shell) Exec(out io.Writer, line string) error {
 	if len(f) == 0 {
 		return nil
 	}
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed != nil {
+		return closed
+	}
 	c, args, err := s.lookup(f)
 	if err != nil {
 		return err
@@ -94,6 +101,15 @@ func (s *Shell) Exec(out io.Writer, line string) error {
 		return fmt.Errorf("%w: %s", ErrUsage, strings.TrimSpace(c.Name+" "+c.Syntax))
 	}
 	return c.Fn(out, args)
+}
+
+// Close refuses, with why, every line executed from now on, on every
+// session: once the board goes down, nothing typed runs any more, not even
+// what a session had read ahead. Commands already running go on.
+func (s *Shell) Close(why error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = why
 }
 
 func (s *Shell) lookup(f []string) (*Cmd, []string, error) {
@@ -157,4 +173,27 @@ func stripComment(line string) string {
 		}
 	}
 	return line
+}
+
+// Restrict returns a new shell for a reduced mode: the commands of s that
+// keep accepts, as they are, and every other one answering refuse(name)
+// whatever its arguments, so that a mode has one table (and one help) in
+// place of a guard in each command. help is the new shell's own.
+func (s *Shell) Restrict(keep func(name string) bool, refuse func(name string) error) *Shell {
+	r := New()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for name, c := range s.cmds {
+		if name == "help" {
+			continue
+		}
+		cc := *c
+		if !keep(name) {
+			cc.Syntax, cc.MinArgs, cc.MaxArgs = "", 0, -1
+			cc.Help = "(unavailable in this mode) " + c.Help
+			cc.Fn = func(io.Writer, []string) error { return refuse(name) }
+		}
+		r.MustAdd(cc)
+	}
+	return r
 }

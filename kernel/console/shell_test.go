@@ -142,3 +142,32 @@ func TestUTF8FilterSplitSequences(t *testing.T) {
 	}
 	assert.Equal(t, "a\u20acb?", out.String())
 }
+
+// Once closed, the shell runs no line on any session, and says why.
+func TestClosedShellRunsNothing(t *testing.T) {
+	sh, got := testShell(t)
+	require.NoError(t, sh.Exec(io.Discard, "arun before"))
+	why := errors.New("the board is going down")
+	sh.Close(why)
+	assert.ErrorIs(t, sh.Exec(io.Discard, "arun after"), why)
+	assert.NoError(t, sh.Exec(io.Discard, "  # only a comment"), "an empty line is still nothing")
+	assert.Equal(t, []string{"before"}, *got)
+}
+
+// A restricted shell keeps the commands asked for and answers every other
+// one with the refusal, whatever its arguments; its help is its own.
+func TestRestrict(t *testing.T) {
+	sh, got := testShell(t)
+	r := sh.Restrict(func(name string) bool { return name == "aps" || name == "pmm ls" },
+		func(name string) error { return errors.New(name + " needs the bank") })
+	var out bytes.Buffer
+	require.NoError(t, r.Exec(&out, "aps"))
+	require.NoError(t, r.Exec(&out, "pmm ls"))
+	assert.Equal(t, []string{"", ""}, *got)
+	assert.EqualError(t, r.Exec(&out, "pmm alloc"), "pmm alloc needs the bank")
+	assert.EqualError(t, r.Exec(&out, "arun -g 1 x y"), "arun needs the bank")
+	assert.EqualError(t, r.Exec(&out, "nosuch"), `unknown command "nosuch" (try help)`)
+	require.NoError(t, r.Exec(&out, "help"))
+	assert.Equal(t, "aps        list actors\narun       (unavailable in this mode) \nhelp       list every command with its syntax\npmm alloc  (unavailable in this mode) allocate\npmm ls     list blocks\n", out.String())
+	require.NoError(t, sh.Exec(&out, "pmm alloc a 1"), "the full shell is unchanged")
+}

@@ -165,3 +165,38 @@ func TestCutAfterTornWrite(t *testing.T) {
 	require.Contains(t, r2.Note(), "copy A invalid (CRC mismatch), copy B used")
 	require.Positive(t, cutWrite(t, blk, r2, []byte{2, 2}, []byte{4, 4}, rng))
 }
+
+// Damage is not a torn write: a bit flipped anywhere in a block holding two
+// versions costs at most the copy it hits. A flip in the newest copy falls
+// back to the previous version, saying so in Note; anywhere else the newest
+// version is read. Never is the record lost, and it stays writable.
+func TestBitFlipCostsOneCopy(t *testing.T) {
+	blk := make([]byte, 256)
+	r := New(blk, kind)
+	require.NoError(t, r.Write([]byte{1, 1, 1})) // copy A
+	require.NoError(t, r.Write([]byte{2, 2}))    // copy B, the newest
+	good := slices.Clone(blk)
+	img := make([]byte, len(blk))
+	for bit := range 8 * len(blk) {
+		copy(img, good)
+		img[bit/8] ^= 1 << (bit % 8)
+		r2, p, err := Load(img, kind)
+		require.NoError(t, err, "bit %d", bit)
+		inB := bit/8 >= len(blk)/2 && bit/8 < len(blk)/2+Overhead+2
+		inA := bit/8 < Overhead+3
+		switch {
+		case inB:
+			require.Equal(t, []byte{1, 1, 1}, p, "bit %d", bit)
+			require.Contains(t, r2.Note(), "copy B invalid", "bit %d", bit)
+		default:
+			require.Equal(t, []byte{2, 2}, p, "bit %d", bit)
+			if inA {
+				require.Contains(t, r2.Note(), "copy A invalid", "bit %d", bit)
+			}
+		}
+		require.NoError(t, r2.Write([]byte{3}))
+		_, p, err = Load(img, kind)
+		require.NoError(t, err)
+		require.Equal(t, []byte{3}, p)
+	}
+}

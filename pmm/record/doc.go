@@ -38,7 +38,11 @@
 // the changed bytes landed (all 2ⁿ subsets up to n = 16 changed bytes, and
 // every prefix, suffix, single byte, all-but-one and 4096 random subsets
 // above), and requires the previous or the new version each time, then a
-// working next write.
+// working next write. Damage is not a torn write, and costs at most the
+// copy it hits: TestBitFlipCostsOneCopy flips every bit of a block holding
+// two versions and reads the newest, or the previous one when the flip hit
+// the newest copy, never nothing (pmm quarantines a damaged table record
+// the same way: see pmm's doc, Damage).
 //
 // # Errors
 //

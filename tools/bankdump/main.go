@@ -13,6 +13,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -80,6 +81,10 @@ func run(args []string, out io.Writer) error {
 	fmt.Fprintln(tw, "NAME\tKEY\tOWNER\tPAGE\tPAGES")
 	for _, bi := range b.Blocks() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\n", bi.Name, bi.Key, bi.Owner, bi.FirstPage, bi.Pages)
+	}
+	// damaged records (pmm doc, Damage): the name as read, the pages withheld
+	for _, q := range b.Quarantined() {
+		fmt.Fprintf(tw, "%s\t-\tQUARANTINED slot %d\t%d\t%d\n", cmp.Or(q.Name, "?"), q.Slot, q.FirstPage, q.Pages)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,13 +157,23 @@ func TestRejectsGarbage(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, mem[:32*pmm.PageSize], 0o644))
 	assert.EqualError(t, run([]string{p}, &bytes.Buffer{}), "image is 131072 bytes, its bank header says 262144")
 
-	// a damaged table: the header is fine, Open says why it would go cold
+	// a damaged header: Open says why it would go cold
 	b, _, err := pmm.Open(mem[:64*pmm.PageSize], pmm.Geometry{Size: 64 * pmm.PageSize, MaxBlocks: 17})
 	require.NoError(t, err)
 	require.NotEmpty(t, b.Blocks())
-	mem[200] ^= 0xff
-	require.NoError(t, os.WriteFile(p, mem, 0o644))
+	hdr := slices.Clone(mem)
+	hdr[20] ^= 0xff
+	require.NoError(t, os.WriteFile(p, hdr, 0o644))
 	err = run([]string{p}, &bytes.Buffer{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "not a valid bank (")
+
+	// a damaged record (slot 0's name): quarantined and listed, the rest read
+	mem[200] ^= 0xff
+	require.NoError(t, os.WriteFile(p, mem, 0o644))
+	var out bytes.Buffer
+	require.NoError(t, run([]string{p}, &out))
+	assert.Regexp(t, `1 damaged records quarantined: slot 0 \(name unreadable\)`, out.String())
+	assert.Regexp(t, `\?\s+-\s+QUARANTINED slot 0\s+1\s+1\n`, out.String())
+	assert.Contains(t, out.String(), "boot record")
 }

@@ -72,15 +72,12 @@ func (SoC) ImageArea() (start, end uint32) {
 	return uint32(s), uint32(e)
 }
 
-// DrainConsole discards console input until quiet passes with none, at
-// most for limit; it returns the characters dropped and whether that cut a
-// line (Receiver.Discard).
-func (s SoC) DrainConsole(quiet, limit time.Duration) (int, bool) {
-	return s.RX.Discard(quiet, limit)
-}
+// DiscardConsole starts dropping console input until the line has been
+// quiet for quiet (Receiver.Discard).
+func (s SoC) DiscardConsole(quiet time.Duration, midLine bool) { s.RX.Discard(quiet, midLine) }
 
-// CutConsoleLine refuses the console line being typed when it ends.
-func (s SoC) CutConsoleLine() { s.RX.MarkLoss() }
+// ConsoleDiscarding reports on the discard (Receiver.Discarding).
+func (s SoC) ConsoleDiscarding() (on bool, dropped int, midLine bool) { return s.RX.Discarding() }
 
 // WarmReset resets the SoC and keeps DRAM; it does not return.
 func (SoC) WarmReset() { WarmReset() }

@@ -44,7 +44,18 @@ type Receiver struct {
 func NewReceiver(u *uart.UART) *Receiver { return &Receiver{UART: u, buf: rxbuf.New()} }
 
 // Start starts the poller, once: from then on nothing else reads the FIFO.
-func (r *Receiver) Start() { r.once.Do(func() { go r.poll() }) }
+// Its first look is made at once: characters already in the FIFO were
+// typed before the console was up, and the UART's reset at boot (tamago's
+// uart.Init) may have cut the start of their line; that line is refused
+// (a loss before them), never run without its head.
+func (r *Receiver) Start() {
+	r.once.Do(func() {
+		if r.drain() > 0 {
+			r.buf.LoseHead()
+		}
+		go r.poll()
+	})
+}
 
 // pollIdle is the poller's period when nothing arrives: a third of the
 // time the FIFO takes to fill at 115200 baud.
@@ -54,18 +65,27 @@ const pollIdle = time.Millisecond
 // follows another within a few scheduler rounds.
 const spinBeforeSleep = 256
 
-func (r *Receiver) poll() {
+// drain moves what the FIFO holds into the buffer while it has room and
+// returns how many words it read. USR2.ORE is handled only once the FIFO
+// is empty: the characters still in it came before the lost ones.
+func (r *Receiver) drain() int {
 	urxd, usr2 := r.UART.Base+UARTx_URXD, r.UART.Base+UARTx_USR2
+	n := 0
+	for r.buf.Room() > 0 && reg.Read32(usr2)&(1<<USR2_RDR) != 0 {
+		r.buf.Put(reg.Read32(urxd))
+		n++
+	}
+	if st := reg.Read32(usr2); st&(1<<USR2_RDR) == 0 && st&(1<<USR2_ORE) != 0 {
+		reg.Write32(usr2, 1<<USR2_ORE)
+		r.buf.Overrun()
+	}
+	return n
+}
+
+func (r *Receiver) poll() {
 	for spins := 0; ; spins++ {
-		got := false
-		for r.buf.Room() > 0 && reg.Read32(usr2)&(1<<USR2_RDR) != 0 {
-			r.buf.Put(reg.Read32(urxd))
-			got = true
-		}
-		if reg.Read32(usr2)&(1<<USR2_ORE) != 0 {
-			reg.Write32(usr2, 1<<USR2_ORE)
-			r.buf.Overrun()
-		}
+		got := r.drain() > 0
+		r.buf.Tick()
 		switch {
 		case got:
 			spins = 0
@@ -78,16 +98,18 @@ func (r *Receiver) poll() {
 	}
 }
 
-// Discard drops what was typed until the line has been quiet for quiet, at
-// most for limit, and says how many characters and whether it cut a line
-// (rxbuf.Buffer.Discard).
-func (r *Receiver) Discard(quiet, limit time.Duration) (int, bool) {
+// Discard starts dropping what is typed until the line has been quiet for
+// quiet (rxbuf.Buffer.StartDiscard); midLine: a line was left half typed
+// before, and its rest is refused.
+func (r *Receiver) Discard(quiet time.Duration, midLine bool) {
 	r.Start()
-	return r.buf.Discard(quiet, limit)
+	r.buf.StartDiscard(quiet, midLine)
 }
 
-// MarkLoss refuses the line being typed (rxbuf.Buffer.MarkLoss).
-func (r *Receiver) MarkLoss() { r.buf.MarkLoss() }
+// Discarding reports on the discard (rxbuf.Buffer.Discarding).
+func (r *Receiver) Discarding() (on bool, dropped int, midLine bool) {
+	return r.buf.Discarding()
+}
 
 // WriteStats writes the receiver's counters on one line.
 func (r *Receiver) WriteStats(w io.Writer) {

@@ -44,7 +44,7 @@ type Stats struct {
 }
 
 // Buffer holds received characters until the console reads them. The
-// poller calls Put and Overrun; one reader calls Read; Discard and Stats may
+// poller calls Put, Overrun and Tick; one reader calls Read; the rest may
 // be called from anywhere. The zero value is not usable: use New.
 type Buffer struct {
 	mu   sync.Mutex
@@ -57,14 +57,22 @@ type Buffer struct {
 	lost    uint64
 	fullAt  uint64 // position after the last character flagged OVRRUN
 	fullSet bool
-	midLine bool // the last character received does not end a line
+	line    lineState
 	stats   Stats
 
-	wake chan struct{} // a reader waits on it; capacity 1
+	// A discard (Discard) drops every character until the line has been
+	// quiet for quiet: then Tick ends it.
+	discarding bool
+	quiet      time.Duration
+	lastIn     time.Time // when the last character arrived
+	dropped    int       // characters this discard dropped
+
+	now  func() time.Time
+	wake chan struct{} // a reader or Discard waits on it; capacity 1
 }
 
 // New returns an empty buffer.
-func New() *Buffer { return &Buffer{wake: make(chan struct{}, 1)} }
+func New() *Buffer { return &Buffer{wake: make(chan struct{}, 1), now: time.Now} }
 
 // Room is how many characters Put can take now. The poller stops draining
 // the FIFO when it is 0: the characters wait in the FIFO (and in QEMU's
@@ -72,19 +80,24 @@ func New() *Buffer { return &Buffer{wake: make(chan struct{}, 1)} }
 func (b *Buffer) Room() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.discarding {
+		return Size
+	}
 	return Size - int(b.w-b.r)
 }
 
 // Put takes one URXD word read from the FIFO: a character is kept unless
-// it is garbled (parity or framing error) or a break. The 32nd character of
-// a full FIFO carries OVRRUN and ERR and is valid (IMX6ULLRM 55.15.1): it is
-// kept, and its position marks where a later USR2.ORE lost characters.
+// it is garbled (parity or framing error) or a break, or a discard runs.
+// The 32nd character of a full FIFO carries OVRRUN and ERR and is valid
+// (IMX6ULLRM 55.15.1): it is kept, and its position marks where a later
+// USR2.ORE lost characters.
 func (b *Buffer) Put(urxd uint32) {
 	if urxd&URXD_CHARRDY == 0 {
 		return
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.lastIn = b.now()
 	switch {
 	case urxd&URXD_BRK != 0:
 		b.stats.Breaks++
@@ -98,16 +111,21 @@ func (b *Buffer) Put(urxd uint32) {
 		b.lose(b.w)
 		return
 	}
+	c := byte(urxd & URXD_RX_DATA)
+	b.line.next(c)
+	if b.discarding {
+		b.dropped++
+		b.stats.Discarded++
+		return
+	}
 	if b.w-b.r == Size {
 		// the poller checks Room first; a word it read anyway is lost here
 		b.stats.Overruns++
 		b.lose(b.w)
 		return
 	}
-	c := byte(urxd & URXD_RX_DATA)
 	b.buf[b.w%Size] = c
 	b.w++
-	b.midLine = c != '\r' && c != '\n'
 	b.stats.Received++
 	if urxd&URXD_OVRRUN != 0 {
 		b.fullAt, b.fullSet = b.w, true
@@ -115,9 +133,11 @@ func (b *Buffer) Put(urxd uint32) {
 	b.signal()
 }
 
-// Overrun records a USR2.ORE the poller saw (and cleared): characters
-// arrived while the FIFO was full and were lost right after the character
-// that filled it, or, when none was flagged, before what is read next.
+// Overrun records a USR2.ORE that the poller saw once it had drained the
+// FIFO (it leaves ORE set until then, so the FIFO's characters, which
+// came before the lost ones, are in first): characters were lost right
+// after the one that filled the FIFO, or, when none was flagged, before
+// what is read next.
 func (b *Buffer) Overrun() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -192,48 +212,66 @@ func (b *Buffer) Stats() Stats {
 	return b.stats
 }
 
-// Discard drops what is buffered and what arrives until quiet passes with
-// nothing new, at most for limit, and returns how many characters that
-// was and whether the input stops in the middle of a line: the last
-// character received ends none (the console may have taken the start of
-// that line already), or the limit came before the quiet. The caller then
-// marks a loss (MarkLoss), here or on the next boot, so that the rest of
-// that line, typed later, is refused with it instead of running as a
-// command.
-func (b *Buffer) Discard(quiet, limit time.Duration) (n int, cut bool) {
-	start := time.Now()
-	last := start
-	for {
-		b.mu.Lock()
-		if b.r < b.w {
-			n += int(b.w - b.r)
-			b.r = b.w
-			last = time.Now()
-		}
-		b.losses, b.fullSet = b.losses[:0], false
-		b.mu.Unlock()
-
-		now := time.Now()
-		idle, spent := now.Sub(last), now.Sub(start)
-		if idle >= quiet || spent >= limit {
-			b.mu.Lock()
-			defer b.mu.Unlock()
-			b.stats.Discarded += uint64(n)
-			return n, b.midLine || idle < quiet
-		}
-		// the poller fills the buffer at its own pace: look again soon
-		time.Sleep(min(quiet-idle, limit-spent, discardStep))
+// StartDiscard drops what is buffered and, from now on, every character
+// that arrives, until the line has been quiet for quiet (Tick ends it):
+// what is typed while the board goes down and comes back up never runs,
+// however long the paste and whatever its pace. midLine says that the
+// input stopped in the middle of a line before (the previous boot's last
+// look): the rest of that line is refused when the discard ends.
+func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := b.w - b.r
+	b.r = b.w
+	b.losses, b.fullSet = b.losses[:0], false
+	b.stats.Discarded += n
+	if !b.discarding {
+		b.dropped = 0
+	}
+	b.dropped += int(n)
+	b.discarding, b.quiet = true, quiet
+	b.line.mid = b.line.mid || midLine
+	if b.lastIn.IsZero() || n == 0 {
+		b.lastIn = b.now() // the quiet is counted from now at the earliest
 	}
 }
 
-// MarkLoss records a loss before whatever is read next: the line it
-// belongs to is refused (a line cut by a Discard, maybe on the boot before).
-func (b *Buffer) MarkLoss() {
+// Tick ends a discard once the line has been quiet for its quiet time: a
+// line left half typed is then marked lost, so that its rest, typed later,
+// is refused with it. The poller calls it every round.
+func (b *Buffer) Tick() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.lose(b.w)
+	if !b.discarding || b.now().Sub(b.lastIn) < b.quiet {
+		return
+	}
+	b.discarding = false
+	if b.line.mid {
+		b.lose(b.w)
+	}
+	b.signal()
 }
 
-// discardStep is how often Discard looks for new characters: short
-// against its quiet time, long against the poller's round.
-const discardStep = 500 * time.Microsecond
+// Discarding reports whether a discard runs, how many characters it
+// dropped so far, and whether the input stops in the middle of a line.
+func (b *Buffer) Discarding() (on bool, dropped int, midLine bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.discarding, b.dropped, b.line.mid
+}
+
+// MidLine reports whether the last character received leaves a line half
+// typed (lineState).
+func (b *Buffer) MidLine() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.line.mid
+}
+
+// LoseHead records a loss before everything buffered: the first line
+// read is refused (its start may be missing).
+func (b *Buffer) LoseHead() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lose(b.r)
+}

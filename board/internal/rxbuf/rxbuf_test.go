@@ -120,73 +120,101 @@ func TestReadBlocks(t *testing.T) {
 	assert.Equal(t, "k", <-done)
 }
 
-// Discard drops whole lines silently and says when it cut one; MarkLoss
-// then makes the rest of that line, typed later, follow a loss.
-func TestDiscard(t *testing.T) {
-	b := New()
-	putString(b, "restart\rpmm ls\r")
-	n, cut := b.Discard(time.Millisecond, time.Second)
-	assert.Equal(t, 15, n)
-	assert.False(t, cut, "it ended on a line end")
+// clock is a fake time for the buffer.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func withClock() (*Buffer, *clock) {
+	b, c := New(), &clock{t: time.Unix(1000, 0)}
+	b.now = c.now
+	return b, c
+}
+
+// A discard drops what is buffered and everything that arrives, however
+// long and however paced, until the line has been quiet for its quiet
+// time; then characters are kept again, and a line left half typed is a
+// loss, so the rest of it is refused.
+func TestDiscardUntilQuiet(t *testing.T) {
+	b, c := withClock()
+	putString(b, "restart\r")
+	b.StartDiscard(250*time.Millisecond, false)
+	for i := range 1000 { // a long paste with 100 ms line delays
+		putString(b, "pmm write keep tail\r")
+		c.advance(100 * time.Millisecond)
+		b.Tick()
+		on, n, _ := b.Discarding()
+		require.True(t, on, "line %d: the paste is still arriving", i)
+		require.Equal(t, 8+20*(i+1), n)
+	}
+	putString(b, "reboot\r")
+	c.advance(249 * time.Millisecond)
+	b.Tick()
+	on, _, mid := b.Discarding()
+	assert.True(t, on)
+	assert.False(t, mid)
+	c.advance(time.Millisecond)
+	b.Tick()
+	on, n, _ := b.Discarding()
+	assert.False(t, on, "quiet for 250 ms: the discard ends")
+	assert.Equal(t, 8+20*1000+7, n)
+
 	putString(b, "bank\r")
 	got, lost := readAll(t, b, 5)
 	assert.Equal(t, "bank\r", got)
-	assert.Equal(t, uint64(0), lost[len(lost)-1])
-
-	putString(b, "upt")
-	n, cut = b.Discard(time.Millisecond, time.Second)
-	assert.Equal(t, 3, n)
-	assert.True(t, cut, "a line was half typed")
-	b.MarkLoss()
-	putString(b, "ime\r")
-	got, lost = readAll(t, b, 4)
-	assert.Equal(t, "ime\r", got)
-	assert.Equal(t, uint64(1), lost[0], "the rest of the line comes after a loss")
-
-	n, cut = b.Discard(time.Millisecond, time.Second)
-	assert.Equal(t, 0, n)
-	assert.False(t, cut)
-	assert.Equal(t, uint64(18), b.Stats().Discarded)
+	assert.Equal(t, uint64(0), lost[len(lost)-1], "the discard ended on a line end: nothing refused")
+	assert.Equal(t, uint64(8+20*1000+7), b.Stats().Discarded)
 }
 
-// The console may already hold the start of a line (it reads ahead): with
-// nothing left to drop, Discard still says the input stops mid-line.
-func TestDiscardAfterConsoleReadAhead(t *testing.T) {
-	b := New()
-	putString(b, "restart\rpmm wr")
-	readAll(t, b, 14)
-	n, cut := b.Discard(time.Millisecond, time.Second)
-	assert.Equal(t, 0, n)
-	assert.True(t, cut)
-
-	putString(b, "ls\r")
-	readAll(t, b, 3)
-	n, cut = b.Discard(time.Millisecond, time.Second)
-	assert.Equal(t, 0, n)
-	assert.False(t, cut)
-}
-
-// Discard keeps discarding while characters keep coming, up to its limit;
-// a limit that cuts a burst short says so even on a line end.
-func TestDiscardWaitsForQuiet(t *testing.T) {
-	b := New()
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
+// A discard that ends in the middle of a line, or that starts told the
+// previous boot left one half typed, refuses the rest of that line.
+func TestDiscardCutLine(t *testing.T) {
+	for name, tc := range map[string]struct {
+		before, during string
+		prevCut        bool
+		refused        bool
+	}{
+		"half line typed during":        {during: "pmm wr", refused: true},
+		"whole lines typed during":      {during: "pmm ls\rbank\r"},
+		"half line read by the console": {before: "restart\rpmm wr", refused: true},
+		"previous boot cut a line":      {prevCut: true, refused: true},
+		"previous cut, then a line end": {prevCut: true, during: "ite x\r"},
+		"Ctrl-C ends the half line":     {during: "pmm wr\x03"},
+		"an arrow key types nothing":    {during: "\x1b[A\x1bOB"},
+		"a telnet CR NUL":               {during: "\r\x00"},
+		"ESC and a key types the key":   {during: "\x1bx", refused: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, c := withClock()
+			putString(b, tc.before)
+			readAll(t, b, len(tc.before))
+			b.StartDiscard(10*time.Millisecond, tc.prevCut)
+			putString(b, tc.during)
+			c.advance(10 * time.Millisecond)
+			b.Tick()
+			on, _, _ := b.Discarding()
+			require.False(t, on)
+			putString(b, "uptime\r")
+			got, lost := readAll(t, b, 7)
+			assert.Equal(t, "uptime\r", got)
+			want := uint64(0)
+			if tc.refused {
+				want = 1
 			}
-			putString(b, "x\r")
-			time.Sleep(100 * time.Microsecond)
-		}
-	}()
-	n, cut := b.Discard(50*time.Millisecond, 30*time.Millisecond)
-	close(stop)
-	<-done
-	assert.Greater(t, n, 2, "it went on discarding while input came")
-	assert.True(t, cut, "the limit cut the burst")
+			assert.Equal(t, want, lost[0])
+		})
+	}
+}
+
+// Characters already in the FIFO when the console starts may have lost
+// their line's start to the UART's reset: the first line is refused.
+func TestLoseHead(t *testing.T) {
+	b := New()
+	putString(b, "ptime\r")
+	b.LoseHead()
+	putString(b, "bank\r")
+	got, lost := readAll(t, b, 11)
+	assert.Equal(t, "ptime\rbank\r", got)
+	assert.Equal(t, uint64(1), lost[0])
 }

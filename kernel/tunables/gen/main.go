@@ -6,6 +6,7 @@
 //
 //	go run ./kernel/tunables/gen -o build/values.go 'pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'
 //	go run ./kernel/tunables/gen -o build/values.go -manifest build/manifest -version v2 -security 1 -board mx6ullevk
+//	    [-upgrade-key minisign.pub] [-ssh-console]   (what the image protects: upgrade.Protections)
 package main
 
 import (
@@ -28,6 +29,7 @@ func main() {
 	security := flag.String("security", "0", "the image's security version, for the manifest (make SECURITY_VERSION=)")
 	board := flag.String("board", "", "the image's board (TARGET), for the manifest")
 	key := flag.String("upgrade-key", "", "check this minisign public key file (make UPGRADE_KEY=)")
+	sshConsole := flag.Bool("ssh-console", false, "the image has authorized keys built in (make AUTHORIZED_KEYS=), for the manifest")
 	flag.Parse()
 	spec := strings.Join(flag.Args(), " ")
 	if *file != "" {
@@ -56,6 +58,7 @@ func main() {
 	if *manifest != "" {
 		m := upgrade.NewManifest(*version, *board, pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
 		m[upgrade.KeySecurity] = *security
+		m.SetProtections(upgrade.Protections{SSHConsole: *sshConsole, SignedUpgrades: *key != ""})
 		if _, err := upgrade.ParseManifest(m.Marshal()); err != nil {
 			fail(err)
 		}

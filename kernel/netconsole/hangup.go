@@ -1,0 +1,151 @@
+package netconsole
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Hangup ends every live session cleanly before the board goes down (a
+// site restart, an upgrade's switch, a reset), so that clients return on
+// their own instead of waiting for a connection that will never answer:
+// `ssh board restart`, Ansible's `raw: restart` over `-tt` and a master
+// connection, `ssh board upgrade < v2.elf`. The kernel gives one to Serve
+// (Config.Hangup) and calls Close on its way down.
+//
+// Each session is told in one line what happens, gets an exit status (RFC
+// 4254 §6.10) and is closed, and then its connection: an exec session
+// whose command is the one going down (Config.GoesDown) gets 0, its
+// command's status; an exec interrupted in the middle of another command
+// gets the signal HUP, as a process would; a shell gets 0, a clean logout.
+// Nothing is accepted afterwards.
+type Hangup struct {
+	mu     sync.Mutex
+	live   map[*liveSession]struct{}
+	conns  map[ssh.Conn]struct{}
+	closed bool
+}
+
+// liveSession is one running shell or exec session.
+type liveSession struct {
+	ch   ssh.Channel
+	pty  bool
+	exec string // the exec's command line; "" for a shell
+	once sync.Once
+}
+
+// NewHangup returns an empty registry.
+func NewHangup() *Hangup {
+	return &Hangup{live: map[*liveSession]struct{}{}, conns: map[ssh.Conn]struct{}{}}
+}
+
+// addConn registers a logged-in connection; false once Close ran.
+func (h *Hangup) addConn(c ssh.Conn) bool {
+	if h == nil {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.conns[c] = struct{}{}
+	return true
+}
+
+func (h *Hangup) dropConn(c ssh.Conn) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.conns, c)
+}
+
+// add registers a session as it starts; false once Close ran.
+func (h *Hangup) add(s *liveSession) bool {
+	if h == nil {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.live[s] = struct{}{}
+	return true
+}
+
+// drop unregisters a session that ended by itself.
+func (h *Hangup) drop(s *liveSession) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.live, s)
+}
+
+// hangupFlush is how long Close lets the last messages and the closes
+// reach the clients before the caller hands the board over.
+const hangupFlush = 200 * time.Millisecond
+
+// Close tells every live session line, gives it its exit status, closes
+// it and its connection, and refuses every later one. goesDown says
+// whether an exec's command line is the one that takes the board down (its
+// status is then 0). It returns after at most about hangupFlush.
+func (h *Hangup) Close(line string, goesDown func(cmd string) bool) {
+	h.mu.Lock()
+	h.closed = true
+	live, conns := h.live, h.conns
+	h.live, h.conns = map[*liveSession]struct{}{}, map[ssh.Conn]struct{}{}
+	h.mu.Unlock()
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for s := range live {
+			s.hangup(line, goesDown)
+		}
+		for c := range conns {
+			c.Close()
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(hangupFlush):
+		return // a stalled client: the board goes down regardless
+	}
+	// let the stack send what the closes queued (TCP FIN included)
+	time.Sleep(hangupFlush / 4)
+}
+
+// hangup ends one session (once: it may also be ending by itself).
+func (s *liveSession) hangup(line string, goesDown func(string) bool) {
+	s.once.Do(func() {
+		msg := line + "\n"
+		if s.pty {
+			msg = strings.ReplaceAll(msg, "\n", "\r\n")
+		}
+		switch {
+		case s.exec == "":
+			s.ch.Write([]byte("\r\n" + msg))
+			s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
+		case goesDown != nil && goesDown(s.exec):
+			s.ch.Stderr().Write([]byte(msg))
+			s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
+		default:
+			s.ch.Stderr().Write([]byte(msg))
+			s.ch.SendRequest("exit-signal", false, ssh.Marshal(struct {
+				Signal     string
+				CoreDumped bool
+				Message    string
+				Lang       string
+			}{"HUP", false, line, ""}))
+		}
+		s.ch.CloseWrite()
+		s.ch.Close()
+	})
+}
