@@ -125,6 +125,7 @@ func TestUpgradeRefusedWhenStatesCannotBeKept(t *testing.T) {
 		}
 	}
 	require.True(t, full, "the bank's block table filled")
+	s.run("pmm free fill0") // room for the trial state, none for the kept copy
 	require.NoError(t, s.Send("upgrade semihost:"+v2))
 	s.expect(`error: upgrade refused: state ODO@1 cannot be kept for a rollback: 1 pages: pmm: too many blocks: all 30 in use; app-test keeps running\r?\n`)
 	s.expect(prompt)
