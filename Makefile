@@ -43,7 +43,9 @@ GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago
 TEXT_START := 0x80010000
 VERSION_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Version
 SECURITY_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Security
-TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit
+# GOTAGS: more build tags for the firmware (qemu/testdata/myfirmware's v2).
+comma      := ,
+TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit$(addprefix $(comma),$(GOTAGS))
 TOOLCHAIN  := tamago-go1.26.0
 STATICCHECK := v0.6.1
 TAMAGO_ROOT = $${XDG_CACHE_HOME:-$$HOME/.cache}/tamago-go/$(TOOLCHAIN)
@@ -173,6 +175,7 @@ vet: toolchain
 	$(GOENV) $(TAMAGO) vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 	$(GOENV) $(TAMAGO) vet -p 2 -tags usbarmory,linkramsize,linkprintk,linkcpuinit ./kernel ./kernel/image ./board/...
 	tamago=$(TAMAGO) && cd $(APP_TEST) && $(GOENV) $$tamago vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit .
+	tamago=$(TAMAGO) && cd $(APP_TEST) && $(GOENV) $$tamago vet -p 2 -tags mx6ullevk,linkramsize,linkprintk,linkcpuinit,v2 .
 
 # Fuzz targets of every parser that takes outside bytes (package:target).
 # `make fuzz` runs each for FUZZTIME; test-host runs each for 2 s (≈ 30–60 s in all), and pmm's
@@ -180,7 +183,8 @@ vet: toolchain
 # testdata/fuzz and becomes a regression test of the plain `go test`.
 FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm:FuzzDamageOneRecord ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
 	./kernel/upgrade:FuzzParse ./kernel/upgrade:FuzzParseManifest ./kernel/upgrade:FuzzVerify ./kernel/upgrade:FuzzUnmarshalState \
-	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse
+	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse \
+	./actors:FuzzMigrate ./actors:FuzzParseDesc
 FUZZTIME ?= 30s
 
 fuzz:
@@ -191,6 +195,7 @@ fuzz:
 
 test-host:
 	go test -count=1 $(HOST_PKGS)
+	cd $(APP_TEST) && go test -count=1 -tags v2 .
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
 	$(MAKE) fuzz FUZZTIME=2s FUZZ_TARGETS="$(filter-out ./pmm:FuzzOpen,$(FUZZ_TARGETS))"
 
@@ -220,6 +225,8 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-soak TUNABLES="$(SOAK_TUNABLES)"
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-ssh AUTHORIZED_KEYS=$(SSH_TEST_KEY).pub UPGRADE_KEY=$(UPGRADE_TEST_KEY).pub
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST) VERSION=app-test
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v2 APP=$(APP_TEST) VERSION=app-v2 GOTAGS=v2 TUNABLES=kern.upgradeTrial=8000
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-bad APP=$(APP_TEST) VERSION=app-bad GOTAGS=badstate
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
@@ -248,6 +255,7 @@ test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
 	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
+	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \

@@ -92,6 +92,7 @@ type Controller struct {
 	names      map[string]*member // registered restartable names
 	registered int                // members, corrupt records included (hrCtrl.maxActors)
 	states     map[string]stater  // typed states loaded this boot, by bank name (Load); lazily made
+	stateErrs  map[int]stateErr   // by gid: the last failed Load of this boot, until a Load of that name works; lazily made
 }
 
 // group is one restart group, in memory and in its group record.

@@ -106,6 +106,55 @@
 // counter and spawn examples keep their state this way; raw blocks stay for
 // bulk data updated in place (the spawn example's message, the maze).
 //
+// # Changing a state's type
+//
+// The block also keeps the layout of the type that wrote it (field names,
+// kinds, sizes, array lengths, nesting: a few bytes per field). When Load
+// finds another layout — a new version of the service after `upgrade`, or
+// an older one after a rollback — it migrates the value by field name,
+// commits the result as a record (a reset in the middle leaves the old
+// value, readable by both versions) and logs once what it dropped and
+// added ("hr: state ODO@1: migrated from layout …: dropped Old; added
+// Trips"). Type names do not matter. The rules:
+//
+//	change                                  result
+//	same name and kind                      copied
+//	field added                             zero
+//	field removed                           dropped, listed in the log line
+//	fields reordered                        copied by name
+//	renamed, tag hr:"was=Old" (or "A,B")    copied from Old; the tag is kept
+//	                                        in the block, so the older type
+//	                                        reads the field back by its name
+//	integer to integer (widened, narrowed,  copied when the value fits the new
+//	  signed ↔ unsigned)                    kind, else an error naming the
+//	                                        field and the value
+//	float32 ↔ float64, complex64 ↔ 128      copied when the value is the same
+//	                                        number in the new kind, else an error
+//	nested struct                           field by field, by the same rules
+//	array longer                            elements copied, new ones zero
+//	array shorter                           the prefix kept, the rest dropped
+//	                                        and listed ("Hist[4:8]")
+//	[N]byte strings                         as arrays: longer pads with zeros
+//	bool                                    copied (bool only to bool)
+//	another kind (int ↔ float, bool ↔ int,  error: ErrStateMismatch naming the
+//	  scalar ↔ array or struct)             field; nothing is written
+//
+// An error leaves the block as it was and fails the Load, so the service
+// does not start with a half-understood value. A change of meaning (units,
+// a field split in two) is an explicit migration: a typed function
+// registered with the programs (RegisterMigration[Old, New]), Old being a
+// frozen copy of the old type under any name. Load runs the functions whose
+// old layout is the stored one, chained, then the rules by name to T if the
+// chain stops short of it; an error from a function fails the Load with it
+// and leaves the block as it was; the result is committed, so a function
+// runs once. A block whose layout it
+// has no record of (written before layouts were kept) is read only as its
+// own type. The bank does not grow a block: a new type whose value and
+// layout no longer fit the pages the old one took (a type that outgrows
+// 2 KiB, for one) is refused with ErrStateMismatch. Package
+// actors/statetest lets a service's own tests check its migrations on the
+// host.
+//
 // An ordinary actor (`arun` without -g) has no group key and no group
 // blocks (AllocateGroup is ErrNotRestartable), so nothing it leaves behind
 // can be mistaken for a restartable actor's state; the hello example keeps

@@ -85,6 +85,7 @@ type GroupInfo struct {
 	Badness, MaxBadness               int           // badness as decayed now, and the limit
 	Backoff                           time.Duration // left of the restart delay, in backoff
 	LastFailure                       string
+	StateError                        string // the last Load of a state that failed this boot ("" once it works again)
 }
 
 // Actors lists the actors: restartable ones by group and registration
@@ -139,7 +140,7 @@ func (c *Controller) Groups() []GroupInfo {
 		}
 		gi := GroupInfo{GID: g.gid, State: g.state, Members: len(g.members), Restarts: g.restarts,
 			Badness: decayed(g.badness, g.failedAt, c.pnow(), c.cfg.Interval), MaxBadness: c.cfg.MaxBadness,
-			LastFailure: g.lastFailure}
+			LastFailure: g.lastFailure, StateError: c.stateErrs[g.gid].text}
 		if g.held && g.state == GroupHeld {
 			gi.State = GroupHeldPolicy
 		}

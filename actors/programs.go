@@ -29,8 +29,9 @@ const MaxActorName = pmm.MaxNameLen
 // The zero value is an empty registry, ready to use and safe for concurrent
 // use.
 type Programs struct {
-	mu sync.RWMutex
-	m  map[string]program
+	mu   sync.RWMutex
+	m    map[string]program
+	migs []explicitMig // RegisterMigration
 }
 
 type program struct {

@@ -31,7 +31,7 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 	require.NoError(t, err)
 	rng := rand.New(rand.NewSource(14))
 	blk := make([]byte, pmm.PageSize)
-	s, note, err := openState[cutState](blk, "CUT@1", st)
+	s, note, err := openState[cutState](blk, "CUT@1", st, nil)
 	require.NoError(t, err)
 	require.Empty(t, note)
 	var prev cutState
@@ -48,7 +48,7 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 			for _, k := range landed {
 				img[diff[k]] = after[diff[k]]
 			}
-			s2, _, err := openState[cutState](img, "CUT@1", st)
+			s2, _, err := openState[cutState](img, "CUT@1", st, nil)
 			require.NoError(t, err, "commit %d cut with %d of %d bytes landed", i+1, len(landed), len(diff))
 			if got := s2.Get(); got != next {
 				require.Equal(t, prev, got, "commit %d cut with %d of %d bytes landed: neither before nor after", i+1, len(landed), len(diff))
@@ -58,7 +58,7 @@ func TestPersistentCutEveryCommit(t *testing.T) {
 			}
 			v := cutState{Seq: 0xdead, On: true}
 			require.NoError(t, s2.Commit(v))
-			s3, _, err := openState[cutState](img, "CUT@1", st)
+			s3, _, err := openState[cutState](img, "CUT@1", st, nil)
 			require.NoError(t, err)
 			require.Equal(t, v, s3.Get(), "the next commit after the cut")
 			images++
@@ -123,7 +123,7 @@ func TestStateLayout(t *testing.T) {
 func BenchmarkPersistentCommit(b *testing.B) {
 	st, err := stateTypeOf[cutState]()
 	require.NoError(b, err)
-	s, _, err := openState[cutState](make([]byte, pmm.PageSize), "BENCH@1", st)
+	s, _, err := openState[cutState](make([]byte, pmm.PageSize), "BENCH@1", st, nil)
 	require.NoError(b, err)
 	v := cutState{On: true}
 	b.ReportAllocs()
@@ -133,4 +133,60 @@ func BenchmarkPersistentCommit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// cutStateV2 is cutState's next version: Temps widened and one longer, On
+// renamed, Avg moved, a field added.
+type cutStateV2 struct {
+	Avg     float64
+	Seq     uint64
+	Temps   [4]int32
+	Enabled bool `hr:"was=On"`
+	Trips   uint32
+}
+
+// TestMigrationCommitCut cuts the commit of a migration at every byte and
+// reopens the block with both versions: the old one always reads its own
+// value, the new one always the migrated value (migrated again when the
+// commit did not land), and the block stays writable.
+func TestMigrationCommitCut(t *testing.T) {
+	rng := rand.New(rand.NewSource(21))
+	size, err := BlockSize[cutState]()
+	require.NoError(t, err)
+	blk := make([]byte, size)
+	s, _, err := LoadBlock[cutState](blk, "CUT@1")
+	require.NoError(t, err)
+	old := cutState{Seq: 0x0102030405, Temps: [3]int16{-7, 300, 1}, On: true, Avg: 2.5}
+	require.NoError(t, s.Commit(cutState{Seq: 1}))
+	require.NoError(t, s.Commit(old)) // in copy A, an older value in copy B
+	want := cutStateV2{Avg: 2.5, Seq: 0x0102030405, Temps: [4]int32{-7, 300, 1}, Enabled: true}
+
+	before := slices.Clone(blk)
+	s2, note, err := LoadBlock[cutStateV2](blk, "CUT@1")
+	require.NoError(t, err)
+	require.Equal(t, want, s2.Get())
+	require.Contains(t, note, "added Trips")
+	diff := changed(before, blk)
+	require.NotEmpty(t, diff, "the migration was committed")
+	after := slices.Clone(blk)
+	images := 0
+	for _, landed := range cuts(len(diff), rng) {
+		img := slices.Clone(before)
+		for _, k := range landed {
+			img[diff[k]] = after[diff[k]]
+		}
+		v1, _, err := LoadBlock[cutState](slices.Clone(img), "CUT@1")
+		require.NoError(t, err, "%d of %d bytes landed", len(landed), len(diff))
+		require.Equal(t, old, v1.Get(), "the old version, %d of %d bytes landed", len(landed), len(diff))
+		v2, _, err := LoadBlock[cutStateV2](img, "CUT@1")
+		require.NoError(t, err)
+		require.Equal(t, want, v2.Get(), "the new version, %d of %d bytes landed", len(landed), len(diff))
+		next := cutStateV2{Seq: 9, Trips: 1}
+		require.NoError(t, v2.Commit(next))
+		v3, _, err := LoadBlock[cutStateV2](img, "CUT@1")
+		require.NoError(t, err)
+		require.Equal(t, next, v3.Get(), "the next commit after the cut")
+		images++
+	}
+	t.Logf("%d cut images", images)
 }

@@ -2,6 +2,7 @@ package actors_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,9 +19,9 @@ type meter struct {
 	OK    bool
 }
 
-// gauge has meter's layout under another name: another type all the same.
+// gauge has meter's Count as a float: a kind no migration converts to.
 type gauge struct {
-	Count uint64
+	Count float32
 	Last  [4]int32
 	OK    bool
 }
@@ -86,20 +87,27 @@ func TestPersistentSurvivesRestarts(t *testing.T) {
 	assert.ErrorIs(t, err, pmm.ErrNotFound, "freed with the group")
 }
 
-// Loading a block as another type, or a block that holds no state, is an
-// error that says so, and the block is left as it was.
+// Loading a block as a type its value cannot migrate to, or a block that
+// holds no state, is an error that says so, and the block is left as it
+// was.
 func TestPersistentWrongTypeIsRefused(t *testing.T) {
 	e := newEnv(t)
 	e.run(2, "cmd")
 	e.commitMeter("cmd.2.1", meter{Count: 7})
-	e.do("cmd.2.1", func(ctx *actors.Context) (bool, error) {
+	refused := func(ctx *actors.Context) {
 		_, err := actors.Load[gauge](ctx, "METER")
 		assert.ErrorIs(t, err, actors.ErrStateMismatch)
-		assert.EqualError(t, err, "actors: state of another type: state METER@2 holds state of another type "+
-			"(layout d9678de1, 25 bytes), not actors_test.gauge (layout 2c572047, 25 bytes)")
+		assert.EqualError(t, err, "actors: state of another type: state METER@2 (layout d9678de1, 25 bytes) "+
+			"cannot become actors_test.gauge (layout 8dc29a94, 21 bytes): Count: uint64 → float32 cannot be migrated")
 		_, err = actors.Load[uint64](ctx, "METER")
+		assert.ErrorIs(t, err, actors.ErrStateMismatch)
+		assert.EqualError(t, err, "actors: state of another type: state METER@2 (layout d9678de1, 25 bytes) "+
+			"cannot become uint64 (layout c8bbe3c2, 8 bytes): the value: struct{Count uint64; Last [4]int32; OK bool} → uint64 cannot be migrated")
+	}
+	e.do("cmd.2.1", func(ctx *actors.Context) (bool, error) {
+		_, err := actors.Load[gauge](ctx, "METER")
 		assert.EqualError(t, err, "actors: state of another type: state METER@2 holds state of another type "+
-			"(layout d9678de1, 25 bytes), not uint64 (layout c8bbe3c2, 8 bytes)")
+			"(layout d9678de1, 25 bytes), not actors_test.gauge (layout 8dc29a94, 21 bytes)", "loaded as meter in this boot")
 
 		raw, err := ctx.AllocateGroup("RAW", 64)
 		require.NoError(t, err)
@@ -112,20 +120,77 @@ func TestPersistentWrongTypeIsRefused(t *testing.T) {
 	})
 	assert.Equal(t, meter{Count: 7}, e.loadMeter("cmd.2.1"))
 
-	// the same, read from the bank by the next boot's controller
+	// read from the bank by the next boot's controller: migration refused
 	e.reboot()
 	_, err := e.ctl.Resume()
 	require.NoError(t, err)
 	e.waitRunning("cmd.2.1", 2)
 	e.do("cmd.2.1", func(ctx *actors.Context) (bool, error) {
-		_, err := actors.Load[gauge](ctx, "METER")
-		assert.EqualError(t, err, "actors: state of another type: state METER@2 holds state of another type "+
-			"(layout d9678de1, 25 bytes), not actors_test.gauge (layout 2c572047, 25 bytes)")
-		_, err = actors.Load[uint64](ctx, "METER")
-		assert.ErrorIs(t, err, actors.ErrStateMismatch)
+		refused(ctx)
 		return false, nil
 	})
+	g, ok := e.group(2)
+	require.True(t, ok)
+	assert.Contains(t, g.StateError, "uint64 (layout c8bbe3c2, 8 bytes): the value: struct", "the last failed Load, for the upgrade's trial")
 	assert.Equal(t, meter{Count: 7}, e.loadMeter("cmd.2.1"), "refusals change nothing")
+	g, _ = e.group(2)
+	assert.Empty(t, g.StateError, "a Load of the block that works clears it")
+}
+
+// meterV2 is meter's next version: Count renamed Total and widened from
+// nothing (same kind), Last shortened to two, OK dropped, Trips added.
+type meterV2 struct {
+	Trips uint32
+	Total uint64 `hr:"was=Count"`
+	Last  [2]int64
+}
+
+// A state loaded by the next boot as a changed type is migrated by field
+// name, committed, and logged once; the old type loads it back.
+func TestPersistentMigratesAcrossBoots(t *testing.T) {
+	e := newEnv(t)
+	e.run(2, "cmd")
+	e.commitMeter("cmd.2.1", meter{Count: 7, Last: [4]int32{-1, 2, 3, 4}, OK: true})
+	e.reboot()
+	_, err := e.ctl.Resume()
+	require.NoError(t, err)
+	e.waitRunning("cmd.2.1", 2)
+	v2 := meterV2{Total: 7, Last: [2]int64{-1, 2}}
+	e.do("cmd.2.1", func(ctx *actors.Context) (bool, error) {
+		st, err := actors.Load[meterV2](ctx, "METER")
+		require.NoError(t, err)
+		assert.Equal(t, v2, st.Get())
+		return false, nil
+	})
+	e.waitLog("hr: state METER@2: migrated from layout d9678de1, 25 bytes to actors_test.meterV2 " +
+		"(layout d98dbd13, 28 bytes): dropped OK, Last[2:4]; added Trips")
+
+	// the next boot loads the migrated value with no migration
+	e.reboot()
+	_, err = e.ctl.Resume()
+	require.NoError(t, err)
+	e.waitRunning("cmd.2.1", 3)
+	e.do("cmd.2.1", func(ctx *actors.Context) (bool, error) {
+		st, err := actors.Load[meterV2](ctx, "METER")
+		require.NoError(t, err)
+		assert.Equal(t, v2, st.Get())
+		require.NoError(t, st.Commit(meterV2{Trips: 1, Total: 8, Last: [2]int64{5, -6}}))
+		return false, nil
+	})
+	n := 0
+	for _, l := range e.logs.all() {
+		if strings.Contains(l, "migrated") {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n, "one migration logged")
+
+	// and the old type takes it back, by the same rules
+	e.reboot()
+	_, err = e.ctl.Resume()
+	require.NoError(t, err)
+	e.waitRunning("cmd.2.1", 4)
+	assert.Equal(t, meter{Count: 8, Last: [4]int32{5, -6}}, e.loadMeter("cmd.2.1"))
 }
 
 // Types that cannot live in the bank are refused by name, before any block
@@ -168,7 +233,7 @@ func TestPersistentTypeChecks(t *testing.T) {
 		_, err = actors.Load[hidden](ctx, "X")
 		assert.EqualError(t, err, "actors: type cannot be persistent state: actors_test.hidden: actors_test.hidden.n is unexported: encoding/binary cannot set it (export it, or name padding _)")
 		_, err = actors.Load[[70000]byte](ctx, "X")
-		assert.EqualError(t, err, "actors: type cannot be persistent state: [70000]uint8: 70000 bytes, at most 65527")
+		assert.EqualError(t, err, "actors: type cannot be persistent state: [70000]uint8: 70000 bytes, at most 65525")
 
 		st, err := actors.Load[padded](ctx, "PAD")
 		require.NoError(t, err, "blank fields pad")
@@ -231,7 +296,7 @@ func TestPersistentIsSharedInTheGroup(t *testing.T) {
 		require.NoError(t, st2.Commit(meter{Count: 9}))
 		_, err = actors.Load[gauge](ctx, "METER")
 		assert.EqualError(t, err, "actors: state of another type: state METER@4 holds state of another type "+
-			"(layout d9678de1, 25 bytes), not actors_test.gauge (layout 2c572047, 25 bytes)")
+			"(layout d9678de1, 25 bytes), not actors_test.gauge (layout 8dc29a94, 21 bytes)")
 		return false, nil
 	})
 	assert.Equal(t, meter{Count: 9}, st.Get())

@@ -18,7 +18,12 @@ type stateType struct {
 	size   int    // binary.Size: the encoded bytes, no padding
 	layout string // the layout the fingerprint is taken of
 	fp     uint32 // CRC-32C of layout
+	desc   *tdesc // the layout for migrations (nil: only fp and size known)
+	descB  []byte // desc encoded, as the block keeps it
 }
+
+// header is the bytes before the value in a version 2 payload.
+func (t stateType) header() int { return stateHeader + len(t.descB) }
 
 // maxStateSize is the largest encoded T: a record payload less the state
 // header (record.MaxPayload, 64 KiB − 1, is the record's own limit).
@@ -44,8 +49,15 @@ func stateTypeOf[T any]() (stateType, error) {
 		return stateType{}, fmt.Errorf("%w: %s: %d bytes, at most %d", ErrStateType, t, size, maxStateSize)
 	}
 	layout := b.String()
-	return stateType{name: t.String(), size: size, layout: layout,
-		fp: crc32.Checksum([]byte(layout), crc32.MakeTable(crc32.Castagnoli))}, nil
+	desc := descOf(t)
+	st := stateType{name: t.String(), size: size, layout: layout,
+		fp:   crc32.Checksum([]byte(layout), crc32.MakeTable(crc32.Castagnoli)),
+		desc: desc, descB: desc.encode(nil)}
+	if desc.size != size || st.header()+size > record.MaxPayload {
+		return stateType{}, fmt.Errorf("%w: %s: %d bytes and a layout of %d, at most %d together",
+			ErrStateType, t, size, len(st.descB), record.MaxPayload-stateHeader)
+	}
+	return st, nil
 }
 
 // describeType writes the layout of t — type names, field names, element

@@ -85,6 +85,7 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 		if err != nil {
 			return fmt.Errorf("upgrade: %v", err)
 		}
+		k.settleKept(s.Phase)
 		fmt.Fprintf(out, "upgrade: %s\n", s)
 		return nil
 	case strings.HasPrefix(arg, "semihost:"):
@@ -212,5 +213,11 @@ func (k *system) upgradeStatus(out io.Writer) error {
 		fmt.Fprintf(out, ", %d of %d ms", min(persistentClock()-s.StartMs, tunables.UpgradeTrial), tunables.UpgradeTrial)
 	}
 	fmt.Fprintln(out)
+	if s.Phase == upgrade.Trial {
+		health := k.groupHealth()
+		for _, g := range s.Groups {
+			fmt.Fprintf(out, "  %s\n", upgrade.HealthLine(int(g), health))
+		}
+	}
 	return nil
 }

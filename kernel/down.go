@@ -43,6 +43,9 @@ type down struct {
 	// handStaged: the copy routine's and the staged descriptor's addresses
 	// (bootStaged checked them)
 	copyAddr, desc uint32
+	// afterStop runs once the actors have stopped (an upgrade copies the
+	// states it keeps for a rollback); it must not allocate in the bank
+	afterStop func()
 }
 
 // errGoingDown refuses every request to go down but the first.
@@ -68,7 +71,8 @@ var errScriptCold = errors.New("reboot: refused from the startup script: a cold 
 //     warm reset: what the reset button after it does). Nothing in the
 //     bank is allocated from here on: what a way down needs there was
 //     reserved before step 1 (the boot record at boot, the upgrade's trial
-//     state by upgradeWith), so a full bank cannot switch a safety net off
+//     state and the copies of the states kept for its rollback by
+//     upgradeWith), so a full bank cannot switch a safety net off
 //     half way.
 //  6. discard the console typing (discardTyping).
 //  7. flush the log to every session and the crash log (flushLog).
@@ -105,6 +109,9 @@ func (k *system) goDown(d down) error {
 	}
 	if !d.raw {
 		k.stopAll(d.hand.String())
+	}
+	if d.afterStop != nil {
+		d.afterStop()
 	}
 	if k.recs != nil {
 		k.recs.Update(func(r *bootrec.Record) {

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"aead.dev/minisign"
 
+	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
@@ -81,12 +83,13 @@ func (k *system) upgradeBoot() {
 	if ns, ok := up.stage.TakeStamp(); ok && up.state.Phase == upgrade.Trial && up.state.To == trusted.Version && !k.start.Reset {
 		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(nanotime()-ns)/1e6)
 	}
-	before := up.state
+	before := up.state.Marshal()
 	rollBack := up.state.OnBoot(upgrade.Boot{
 		ClockMs: persistentClock(), Running: trusted.Version,
 		Reset: k.start.Reset, AutoSite: k.start.AutoSite, SafeMode: k.recs.Record().SafeMode,
 	})
-	if up.state != before {
+	changed := !bytes.Equal(up.state.Marshal(), before)
+	if changed {
 		if err := up.save(); err != nil {
 			fmt.Printf("hr: upgrade: %v\n", err) // the judgement holds for this boot
 		}
@@ -95,6 +98,9 @@ func (k *system) upgradeBoot() {
 	// its rollback stays possible
 	up.sec.raise(k.bank, upgrade.FloorAtBoot(up.sec.floor, runningSecurity(),
 		up.state.Phase == upgrade.Trial && up.state.To == trusted.Version))
+	if !rollBack {
+		k.settleKept(up.state.Phase)
+	}
 	switch {
 	case rollBack:
 		fmt.Printf("hr: upgrade: %s\n", up.state)
@@ -103,7 +109,7 @@ func (k *system) upgradeBoot() {
 	case up.state.Phase == upgrade.Trial:
 		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", up.state, persistentClock()-up.state.StartMs, tunables.UpgradeTrial)
 		go k.watchTrial()
-	case up.state != before:
+	case changed:
 		fmt.Printf("hr: upgrade: %s\n", up.state)
 	}
 }
@@ -197,8 +203,10 @@ const trialPoll = 250 * time.Millisecond
 func (k *system) watchTrial() {
 	for {
 		time.Sleep(trialPoll)
+		health := k.groupHealth()
 		up.mu.Lock()
-		ended := up.state.Tick(persistentClock(), tunables.UpgradeTrial)
+		atEnd := persistentClock()-up.state.StartMs >= tunables.UpgradeTrial
+		ended := up.state.Services(health, atEnd) || up.state.Tick(persistentClock(), tunables.UpgradeTrial)
 		var err error
 		if ended {
 			err = up.save()
@@ -222,9 +230,51 @@ func (k *system) watchTrial() {
 			fmt.Fprintf(&k.out, "hr: upgrade: rollback impossible: %v\n", err)
 		case ended:
 			fmt.Fprintf(&k.out, "hr: upgrade: %s after %d ms of run time\n", s, tunables.UpgradeTrial)
+			k.settleKept(s.Phase)
 		}
 		return
 	}
+}
+
+// settleKept ends the life of the states kept for a rollback once the
+// upgrade is decided: a rollback (this is the previous version, before any
+// group resumes) gives each state back and says how, a commit frees them.
+// Nothing is done during a trial.
+func (k *system) settleKept(p upgrade.Phase) {
+	switch p {
+	case upgrade.Trial:
+	case upgrade.RolledBack:
+		for _, l := range actors.RestoreKept(k.bank) {
+			fmt.Printf("hr: upgrade: state %s\n", l)
+		}
+	default:
+		_, _ = actors.DropKept(k.bank)
+	}
+}
+
+// groupHealth is the trial's view of every restart group now.
+func (k *system) groupHealth() []upgrade.Health {
+	if k.ctl == nil {
+		return nil
+	}
+	var out []upgrade.Health
+	for _, g := range k.ctl.Groups() {
+		out = append(out, upgrade.Health{GID: g.GID, State: string(g.State),
+			Held: g.State == actors.GroupHeldPolicy, StateError: g.StateError})
+	}
+	return out
+}
+
+// runningGroups lists the groups running now (at most upgrade.MaxGroups):
+// the ones an upgrade's trial requires to stay running.
+func (k *system) runningGroups() []uint16 {
+	var gids []uint16
+	for _, h := range k.groupHealth() {
+		if h.State == string(actors.GroupRunning) && len(gids) < upgrade.MaxGroups {
+			gids = append(gids, uint16(h.GID))
+		}
+	}
+	return gids
 }
 
 // receiveLimit is the largest upgrade stream taken: a whole staging slot.
@@ -286,10 +336,16 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 	if err := up.stage.Put(upgrade.SlotNew, to, img.Entry, img.Segments); err != nil {
 		return fmt.Errorf("staging %s: %v", to, err)
 	}
-	fmt.Fprintf(out, "upgrade: %s checked and staged in %v; %s kept for a rollback\n", to, time.Since(t0).Round(time.Millisecond), from)
+	kept, err := actors.ReserveKept(k.bank) // filled by bootStaged once the actors stopped
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "upgrade: %s checked and staged in %v; %s kept for a rollback, with %d states\n",
+		to, time.Since(t0).Round(time.Millisecond), from, len(kept))
 	up.mu.Lock()
 	before := up.state
 	up.state.Begin(from, to, persistentClock())
+	up.state.Groups = k.runningGroups()
 	err = up.save()
 	up.mu.Unlock()
 	if err == nil {
@@ -301,6 +357,7 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 		err = fmt.Errorf("%v; and %v", err, serr)
 	}
 	up.mu.Unlock()
+	_, _ = actors.DropKept(k.bank)
 	return err
 }
 
@@ -321,5 +378,9 @@ func (k *system) bootStaged(slot int, intent string) error {
 	if err != nil {
 		return err
 	}
-	return k.goDown(down{hand: handStaged, kind: bootrec.PlainReset, why: intent, say: intent, copyAddr: addr, desc: desc})
+	d := down{hand: handStaged, kind: bootrec.PlainReset, why: intent, say: intent, copyAddr: addr, desc: desc}
+	if slot == upgrade.SlotNew { // the states' last values, for a rollback
+		d.afterStop = func() { actors.FillKept(k.bank) }
+	}
+	return k.goDown(d)
 }

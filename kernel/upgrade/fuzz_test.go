@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"maps"
+	"reflect"
 	"testing"
 
 	"aead.dev/minisign"
@@ -99,13 +100,16 @@ func FuzzUnmarshalState(f *testing.F) {
 	f.Add(s.Marshal())
 	f.Add(make([]byte, PayloadSize))
 	f.Add([]byte{1, 2, 3})
+	s.Groups = []uint16{1, 7}
+	f.Add(s.Marshal())
+	f.Add(s.Marshal()[:offGroups]) // an image before the groups
 	f.Fuzz(func(t *testing.T, p []byte) {
 		s, err := UnmarshalState(p)
 		if err != nil {
 			return
 		}
 		again, err := UnmarshalState(s.Marshal())
-		if err != nil || again != s {
+		if err != nil || !reflect.DeepEqual(again, s) {
 			t.Fatalf("%+v does not survive a round trip: %+v, %v", s, again, err)
 		}
 	})

@@ -40,9 +40,11 @@ func (p Phase) String() string {
 //     restart policy bounds by holding that group, and which a group failing
 //     before the upgrade would cause as well);
 //   - RolledBack at once when the crash-loop breaker trips, when a watchdog
-//     or unexplained reset happens, or when a board reset reloads the flashed
-//     previous image; and at the end of a trial that had an automatic site
-//     restart and was not committed by hand.
+//     or unexplained reset happens, when a board reset reloads the flashed
+//     previous image, or when a group that ran before the upgrade is held
+//     by its policy or cannot load its state (Services); and at the end of
+//     a trial that had an automatic site restart, or that ends with such a
+//     group not running, and was not committed by hand.
 //
 // An upgraded image lives in RAM: a board reset (watchdog, power, a
 // debugger) reloads the flashed image. When that is not the version the
@@ -53,6 +55,10 @@ type State struct {
 	StartMs  uint64 // persistent clock when To first booted
 	Restarts uint32 // automatic site restarts during the trial
 	Why      string // why it was rolled back
+	// Groups are the restart groups running when the upgrade began (at
+	// most MaxGroups): the trial fails if one of them does not stay
+	// running (Services).
+	Groups []uint16
 }
 
 // Begin starts a trial of version to, replacing from, at persistent clock

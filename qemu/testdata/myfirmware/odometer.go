@@ -13,14 +13,6 @@ import (
 	"github.com/hotrestart/tamago-hr/actors"
 )
 
-// odoState is what the odometer keeps across restarts: a fixed-size,
-// pointer-free struct, committed whole (a reset mid-commit leaves the
-// previous value).
-type odoState struct {
-	Meters uint64 // distance so far
-	Starts uint32 // starts of the service: first run, group and site restarts
-}
-
 const (
 	odometerSyntax = "arun -g GID odometer"
 	tick           = 100 * time.Millisecond
@@ -54,10 +46,11 @@ func Odometer(ctx *actors.Context) error {
 	}
 	s := st.Get()
 	s.Starts++
+	more := onStart(&s)
 	if err := st.Commit(s); err != nil {
 		return err
 	}
-	ctx.Printf("odometer %d: start %d at %d m\n", gid, s.Starts, s.Meters)
+	ctx.Printf("odometer %d: start %d at %d m%s\n", gid, s.Starts, s.Meters, more)
 	err = drive(ctx.Context(), st, q, ctx.Faults(), func(m uint64) { ctx.Printf("odometer %d: %d m\n", gid, m) })
 	if errors.Is(err, context.Canceled) {
 		return actors.ErrStopped // told to stop: not a failure
