@@ -156,10 +156,14 @@ imx-tools:
 		echo "imx: installing Debian's binutils-arm-none-eabi and u-boot-tools"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils-arm-none-eabi u-boot-tools >/dev/null; }
 
+# The QEMU suite also drives the SSH console with OpenSSH's own client.
 qemu-install:
 	@command -v qemu-system-arm >/dev/null || { \
 		echo "qemu-system-arm missing: installing Debian's package"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null; }
+	@command -v ssh >/dev/null || { \
+		echo "ssh missing: installing Debian's openssh-client"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null; }
 
 qemu: image qemu-install
 	@if [ "$(QEMU_NET)" != "-net none" ]; then \

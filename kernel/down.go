@@ -127,8 +127,12 @@ func (k *system) goDown(d down) error {
 	}
 	k.discardTyping()
 	k.flushLog()
+	what := d.say
+	if what == "" {
+		what = d.hand.String()
+	}
 	for _, c := range k.consoleClosers {
-		c()
+		c(what)
 	}
 	return k.handOver(d)
 }
@@ -167,8 +171,9 @@ func (k *system) handOver(d down) error {
 }
 
 // onConsolesClose registers f to close a console at goDown's step 8, after
-// the log is flushed (the network console's sessions). Call it at boot,
-// before any way down can run.
-func (k *system) onConsolesClose(f func()) {
+// the log is flushed (the network console's sessions); f is told what
+// happens ("site restart: console restart"). Call it at boot, before any
+// way down can run.
+func (k *system) onConsolesClose(f func(what string)) {
 	k.consoleClosers = append(k.consoleClosers, f)
 }

@@ -60,7 +60,7 @@ type system struct {
 	restarting chan struct{} // closed by the first way down (goDown's latch)
 	// consoleClosers close the consoles at the end of a way down
 	// (onConsolesClose)
-	consoleClosers []func()
+	consoleClosers []func(what string)
 
 	groupRestarts0 int  // group restarts the bank counted before this boot
 	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -94,7 +95,13 @@ func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 		LoginGrace:     tunables.LoginGrace * time.Millisecond,
 		Log:            k.logf,
 		Attach:         k.out.Attach,
+		Hangup:         netconsole.NewHangup(),
 	}
+	// every session hears what happens, gets its exit status and is
+	// closed before the board goes down: clients return on their own
+	k.onConsolesClose(func(what string) {
+		cfg.Hangup.Close("hr: "+what+"; this session ends", goesDown)
+	})
 	go func() {
 		err := netconsole.Serve(l, cfg)
 		k.logf("ssh: network console stopped: %v", err)
@@ -120,4 +127,18 @@ func (k *system) sshHostKey() (ssh.Signer, error) {
 		k.logf("ssh: %s: not trusted, a new host key is made", note)
 	}
 	return key, err
+}
+
+// goesDown says whether an exec session's command line is one that takes
+// the board down: its session's exit status is then 0 (netconsole.Hangup).
+func goesDown(cmd string) bool {
+	f := strings.Fields(cmd)
+	if len(f) == 0 {
+		return false
+	}
+	switch f[0] {
+	case "restart", "reboot", "reset", "halt", "shutdown", "upgrade", "crash":
+		return true
+	}
+	return false
 }

@@ -47,6 +47,9 @@ type Config struct {
 	// the system's console log (console.Log.Attach), so what actors print
 	// reaches SSH operators too; the session detaches when it ends.
 	Attach func(w io.Writer) (detach func())
+	// Hangup, when set, registers every session and connection so that
+	// the board can end them cleanly before it goes down (Hangup.Close).
+	Hangup *Hangup
 
 	speakWithin time.Duration // startups.go; tests shorten it
 }

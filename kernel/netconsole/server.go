@@ -69,6 +69,11 @@ func (s *server) serveConn(c *startup) {
 		return
 	}
 	c.SetDeadline(time.Time{})
+	if !s.cfg.Hangup.addConn(sc) {
+		sc.Close() // the board is going down
+		return
+	}
+	defer s.cfg.Hangup.dropConn(sc)
 	select {
 	case s.conns <- struct{}{}:
 		defer func() { <-s.conns }()
@@ -106,6 +111,6 @@ func (s *server) openChannel(nc ssh.NewChannel) {
 	}
 	go func() {
 		defer func() { <-s.sessions }()
-		serveSession(ch, reqs, s.cfg.Shell, s.cfg.Attach)
+		serveSession(ch, reqs, s.cfg.Shell, s.cfg.Attach, s.cfg.Hangup)
 	}()
 }

@@ -16,9 +16,11 @@ import (
 // sends "exit-status" and closes the channel. Requests keep being answered
 // while the shell runs, because an unread request channel stalls the whole
 // SSH connection.
-func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, attach func(io.Writer) func()) {
+func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, attach func(io.Writer) func(), h *Hangup) {
 	defer func() { go ssh.DiscardRequests(reqs) }()
 	defer ch.Close()
+	live := &liveSession{ch: ch}
+	defer h.drop(live)
 
 	done := make(chan uint32, 1)
 	started, pty := false, false
@@ -33,20 +35,26 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 			case req.Type == "pty-req":
 				pty, ok = true, true
 			case req.Type == "shell" && !started:
-				started, ok = true, true
-				go func() { done <- runShell(ch, sh, attach) }()
+				live.pty = pty
+				if started, ok = true, h.add(live); ok {
+					go func() { done <- runShell(ch, sh, attach) }()
+				}
 			case req.Type == "exec" && !started:
 				var cmd struct{ Command string }
 				if ssh.Unmarshal(req.Payload, &cmd) == nil {
-					started, ok = true, true
-					go func() { done <- runExec(ch, sh, cmd.Command, pty) }()
+					live.pty, live.exec = pty, cmd.Command
+					if started, ok = true, h.add(live); ok {
+						go func() { done <- runExec(ch, sh, cmd.Command, pty) }()
+					}
 				}
 			}
 			if req.WantReply {
 				req.Reply(ok, nil)
 			}
 		case status := <-done:
-			ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
+			live.once.Do(func() { // unless a hang-up ended it first
+				ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
+			})
 			return
 		}
 	}

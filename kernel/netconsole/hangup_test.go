@@ -1,0 +1,87 @@
+package netconsole
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hotrestart/tamago-hr/kernel/console"
+)
+
+// Before the board goes down every session is told why, gets an exit
+// status and is closed, so clients return on their own: the exec whose
+// command goes down exits 0, another exec is hung up (HUP), a shell ends
+// cleanly; nothing is served afterwards.
+func TestHangupEndsEverySession(t *testing.T) {
+	h := NewHangup()
+	running := make(chan string, 4)
+	ts := startServer(t, func(c *Config) {
+		c.Hangup = h
+		block := func(out io.Writer, args []string) error {
+			running <- strings.Join(args, " ")
+			select {} // the board goes down under it
+		}
+		require.NoError(t, c.Shell.Add(console.Cmd{Name: "restart", Help: "goes down", Fn: block, MaxArgs: -1}))
+		require.NoError(t, c.Shell.Add(console.Cmd{Name: "slow", Help: "takes long", Fn: block, MaxArgs: -1}))
+	})
+	c := ts.login(t)
+
+	type result struct {
+		err    error
+		stderr string
+	}
+	run := func(cmd string) chan result {
+		done := make(chan result, 1)
+		s, err := c.NewSession()
+		require.NoError(t, err)
+		var stderr strings.Builder
+		s.Stderr = &stderr
+		go func() {
+			err := s.Run(cmd)
+			done <- result{err, stderr.String()}
+		}()
+		return done
+	}
+	restart, slow := run("restart"), run("slow job")
+	<-running
+	<-running
+	sh, err := openShell(t, c)
+	require.NoError(t, err)
+	sh.run(t, "echo up", "up\r\n")
+
+	h.Close("hr: site restart: console restart; this session ends", func(cmd string) bool {
+		return strings.HasPrefix(cmd, "restart")
+	})
+	for name, done := range map[string]chan result{"restart": restart, "slow": slow} {
+		select {
+		case r := <-done:
+			assert.Contains(t, r.stderr, "hr: site restart: console restart; this session ends\n", name)
+			if name == "restart" {
+				assert.NoError(t, r.err, "the command that goes down exits 0")
+				continue
+			}
+			var exit *ssh.ExitError
+			require.ErrorAs(t, r.err, &exit, name)
+			assert.Equal(t, "HUP", exit.Signal())
+		case <-time.After(wait):
+			t.Fatalf("%s: the client did not return", name)
+		}
+	}
+	sh.waitFor(t, "this session ends\r\n")
+	ended := make(chan error, 1)
+	go func() { ended <- sh.sess.Wait() }()
+	select {
+	case err := <-ended:
+		assert.NoError(t, err, "a shell ends with status 0")
+	case <-time.After(wait):
+		t.Fatal("the shell did not end")
+	}
+
+	_, err = c.NewSession()
+	assert.Error(t, err, "the connection is closed")
+}

@@ -1,0 +1,66 @@
+package qemu
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// openssh runs Debian's OpenSSH client against the board on port with
+// the test key, and returns its exit status and what it printed. A client
+// that does not return within limit is a failure: it hung.
+func openssh(t *testing.T, port int, limit time.Duration, args ...string) (int, string) {
+	t.Helper()
+	bin, err := exec.LookPath("ssh")
+	if err != nil {
+		t.Skip("no OpenSSH client: make test installs openssh-client")
+	}
+	key := filepath.Join(t.TempDir(), "id")
+	pem, err := os.ReadFile(os.Getenv("HR_SSH_KEY"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(key, pem, 0o600)) // ssh refuses a key others can read
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	base := []string{"-p", strconv.Itoa(port), "-i", key, "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+		"console@127.0.0.1"}
+	// options first, then the destination, then the remote command
+	argv := append(append(base[:len(base)-1:len(base)-1], args[:len(args)-1]...), base[len(base)-1], args[len(args)-1])
+	cmd := exec.CommandContext(ctx, bin, argv...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, ctx.Err(), "ssh %v hung: %s", args, out)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), string(out)
+	}
+	require.NoError(t, err)
+	return 0, string(out)
+}
+
+// `ssh board restart` with the OpenSSH client people use returns on its
+// own across the site restart, with and without a terminal (-tt, as
+// Ansible's raw module runs it), with exit status 0 and a line saying what
+// happens; the board comes back and serves again.
+func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
+	s, port := sshBoot(t)
+	code, out := openssh(t, port, 30*time.Second, "version")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "on mx6ullevk")
+
+	for i, flags := range [][]string{nil, {"-tt"}} {
+		args := append(flags[:len(flags):len(flags)], "restart")
+		code, out := openssh(t, port, 30*time.Second, args...)
+		assert.Equal(t, 0, code, "ssh %v: %s", args, out)
+		assert.Contains(t, out, "hr: site restart: console restart; this session ends", "ssh %v", args)
+		s.expect(`hr: warm boot ` + strconv.Itoa(i+2))
+		s.expect(`ssh: serving the console on 10\.0\.0\.1:22`)
+	}
+}
