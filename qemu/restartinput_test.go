@@ -25,12 +25,15 @@ import (
 // HR_TAIL sets how many 1000-byte lines a big paste's tail holds (30).
 
 // discardOver waits until the restarted boot's discard of what was typed
-// has ended: at its first prompt, or, for input that went on for longer
-// than 2 s, when it says so.
+// has ended: its first prompt comes once the line is quiet, or after 2 s
+// of input that goes on, which it then says and, later, that it is over.
+// (The old boot may have discarded the whole paste already: then the new
+// one says nothing.) Call it after the banner.
 func (s *session) discardOver() {
 	s.t.Helper()
-	m := s.expect(`hr: console: \d+ bytes typed during the restart discarded\r?\n(hr: console: input still arriving)?`)
-	if m[1] != "" {
+	s.expect(`hr: ready in `)
+	m := s.expect(`(?s)(.*?)` + prompt)
+	if strings.Contains(m[1], "input still arriving") {
 		_, err := s.Expect(`hr: console: \d+ bytes discarded in all; what is typed now runs`, 3*time.Minute)
 		require.NoError(s.t, err)
 	}

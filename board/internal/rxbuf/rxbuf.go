@@ -58,6 +58,7 @@ type Buffer struct {
 	fullAt  uint64 // position after the last character flagged OVRRUN
 	fullSet bool
 	line    lineState
+	seen    bool // a character arrived since boot
 	stats   Stats
 
 	// A discard (Discard) drops every character until the line has been
@@ -113,6 +114,7 @@ func (b *Buffer) Put(urxd uint32) {
 	}
 	c := byte(urxd & URXD_RX_DATA)
 	b.line.next(c)
+	b.seen = true
 	if b.discarding {
 		b.dropped++
 		b.stats.Discarded++
@@ -217,7 +219,8 @@ func (b *Buffer) Stats() Stats {
 // what is typed while the board goes down and comes back up never runs,
 // however long the paste and whatever its pace. midLine says that the
 // input stopped in the middle of a line before (the previous boot's last
-// look): the rest of that line is refused when the discard ends.
+// look): the rest of that line is refused when the discard ends, unless
+// this boot already received more of the input, which then tells.
 func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -230,7 +233,9 @@ func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 	}
 	b.dropped += int(n)
 	b.discarding, b.quiet = true, quiet
-	b.line.mid = b.line.mid || midLine
+	if midLine && !b.seen {
+		b.line.mid = true
+	}
 	if b.lastIn.IsZero() || n == 0 {
 		b.lastIn = b.now() // the quiet is counted from now at the earliest
 	}

@@ -175,15 +175,16 @@ func TestDiscardCutLine(t *testing.T) {
 		prevCut        bool
 		refused        bool
 	}{
-		"half line typed during":        {during: "pmm wr", refused: true},
-		"whole lines typed during":      {during: "pmm ls\rbank\r"},
-		"half line read by the console": {before: "restart\rpmm wr", refused: true},
-		"previous boot cut a line":      {prevCut: true, refused: true},
-		"previous cut, then a line end": {prevCut: true, during: "ite x\r"},
-		"Ctrl-C ends the half line":     {during: "pmm wr\x03"},
-		"an arrow key types nothing":    {during: "\x1b[A\x1bOB"},
-		"a telnet CR NUL":               {during: "\r\x00"},
-		"ESC and a key types the key":   {during: "\x1bx", refused: true},
+		"half line typed during":            {during: "pmm wr", refused: true},
+		"whole lines typed during":          {during: "pmm ls\rbank\r"},
+		"half line read by the console":     {before: "restart\rpmm wr", refused: true},
+		"previous boot cut a line":          {prevCut: true, refused: true},
+		"previous cut, then a line end":     {prevCut: true, during: "ite x\r"},
+		"previous cut, line end already in": {prevCut: true, before: "ite x\r"},
+		"Ctrl-C ends the half line":         {during: "pmm wr\x03"},
+		"an arrow key types nothing":        {during: "\x1b[A\x1bOB"},
+		"a telnet CR NUL":                   {during: "\r\x00"},
+		"ESC and a key types the key":       {during: "\x1bx", refused: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			b, c := withClock()
