@@ -97,16 +97,7 @@ func TestRestartInputBigPasteAfterRestart(t *testing.T) {
 	s := boot(t)
 	s.banner()
 	s.run("pmm alloc keep 4096")
-	from := len(s.Transcript())
-	done := s.sendAsync([][]byte{[]byte("restart\r" + tailLines(tailCount(), 1000))}, 0)
-	s.expect(`hr: warm boot 2`)
-	select {
-	case <-done:
-	case <-time.After(90 * time.Second):
-		t.Fatal("paste not consumed")
-	}
-	s.discardOver()
-	s.checkTailNotRun(from, 2)
+	pasteAcross(t, s, "restart", `hr: warm boot 2`)
 }
 
 // The same paste at the pace of a 115200-baud line (11.5 bytes a ms), as a

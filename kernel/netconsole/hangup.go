@@ -43,49 +43,43 @@ func NewHangup() *Hangup {
 
 // addConn registers a logged-in connection; false once Close ran.
 func (h *Hangup) addConn(c ssh.Conn) bool {
-	if h == nil {
-		return true
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed {
-		return false
-	}
-	h.conns[c] = struct{}{}
-	return true
+	return track(h, func() map[ssh.Conn]struct{} { return h.conns }, c)
 }
 
-func (h *Hangup) dropConn(c ssh.Conn) {
-	if h == nil {
-		return
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	delete(h.conns, c)
-}
+func (h *Hangup) dropConn(c ssh.Conn) { untrack(h, func() map[ssh.Conn]struct{} { return h.conns }, c) }
 
 // add registers a session as it starts; false once Close ran.
 func (h *Hangup) add(s *liveSession) bool {
-	if h == nil {
-		return true
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closed {
-		return false
-	}
-	h.live[s] = struct{}{}
-	return true
+	return track(h, func() map[*liveSession]struct{} { return h.live }, s)
 }
 
 // drop unregisters a session that ended by itself.
 func (h *Hangup) drop(s *liveSession) {
+	untrack(h, func() map[*liveSession]struct{} { return h.live }, s)
+}
+
+// track adds k to the set h keeps (read under h.mu); false once Close ran.
+// A nil Hangup tracks nothing and refuses nothing.
+func track[K comparable](h *Hangup, set func() map[K]struct{}, k K) bool {
+	if h == nil {
+		return true
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	set()[k] = struct{}{}
+	return true
+}
+
+func untrack[K comparable](h *Hangup, set func() map[K]struct{}, k K) {
 	if h == nil {
 		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.live, s)
+	delete(set(), k)
 }
 
 // hangupFlush is how long Close lets the last messages and the closes
