@@ -144,9 +144,7 @@ func (k *system) handOver(d down) error {
 		err := hw.HotReboot(int(tunables.WatchdogTimeout))
 		// still here: the hot path cannot run, fall back to a warm reset
 		fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
-		if k.recs != nil {
-			k.recs.Update(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, d.why+" ("+err.Error()+")" })
-		}
+		k.updateRecord(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, d.why+" ("+err.Error()+")" })
 		k.flushLog()
 		hw.WarmReset()
 	case handStaged:

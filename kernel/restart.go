@@ -72,9 +72,7 @@ func (k *system) discardTyping() {
 	if n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
-	if k.recs != nil {
-		k.recs.Update(func(r *bootrec.Record) { r.LineCut = mid })
-	}
+	k.updateRecord(func(r *bootrec.Record) { r.LineCut = mid })
 }
 
 // awaitQuiet waits, at most for limit, for the console's discard to end,
