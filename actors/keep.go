@@ -123,6 +123,11 @@ func restoreOne(b *pmm.Bank, name string, kb []byte) string {
 	}
 	rec, lp, lver, err := loadAnyState(live)
 	commits := uint32(0)
+	if err == nil && rec.Seq() < krec.Seq() {
+		// older than the kept copy: the trial lost the state (damaged,
+		// quarantined) and its service started it again from zero
+		err = fmt.Errorf("the state started again from scratch: %d commits, the copy had %d", rec.Seq(), krec.Seq())
+	}
 	if err == nil {
 		commits = rec.Seq() - krec.Seq()
 	}

@@ -131,3 +131,30 @@ func TestKeptStatesReserveAndDrop(t *testing.T) {
 	require.Equal(t, 1, n)
 	require.Len(t, b.Blocks(), 1)
 }
+
+// A state the trial lost (damaged and quarantined, then started again
+// from zero by its service) is not "converted back": the kept value from
+// before the upgrade is restored, and no commit count wraps around
+// (hostile review of #21).
+func TestRollbackRestoresAStateTheTrialLost(t *testing.T) {
+	b := keepBank(t, 16)
+	put(t, b, "A@1", keepV1{Meters: 1500, Starts: 1})
+	blk, _, _ := b.Lookup("A@1")
+	s, _, err := LoadBlock[keepV1](blk, "A@1")
+	require.NoError(t, err)
+	for i := range 5 { // the kept copy is some commits old
+		require.NoError(t, s.Commit(keepV1{Meters: 1500, Starts: uint32(2 + i)}))
+	}
+	_, err = ReserveKept(b)
+	require.NoError(t, err)
+	FillKept(b)
+
+	// the trial: the block is lost and its service starts it again
+	clear(blk)
+	fresh, _, err := LoadBlock[keepV2Added](blk, "A@1")
+	require.NoError(t, err)
+	require.NoError(t, fresh.Commit(keepV2Added{Meters: 0, Starts: 1, Trips: 1}))
+
+	require.Equal(t, []string{"A@1: restored the value from before the upgrade (the trial left the state started again from scratch: 1 commits, the copy had 6)"}, RestoreKept(b))
+	require.Equal(t, keepV1{Meters: 1500, Starts: 6}, get[keepV1](t, b, "A@1"))
+}

@@ -36,6 +36,7 @@ func (k *system) openBank() error {
 		fmt.Printf("hr: %v: not trusted, its counters start again\n", err)
 	}
 	k.recs = recs
+	k.recordLost = err != nil && !k.cold() // a warm bank always had one: damaged, or quarantined
 	k.clock0 = rec.ClockMs
 	k.start = recs.Begin(bootrec.Boot{
 		Cold:            k.cold(),

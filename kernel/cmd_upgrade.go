@@ -210,7 +210,7 @@ func (k *system) upgradeStatus(out io.Writer) error {
 	fmt.Fprintf(out, "security version: %d; lowest accepted: %d (highest committed on this board)\n", runningSecurity(), floor)
 	fmt.Fprintf(out, "state: %s", s)
 	if s.Phase == upgrade.Trial {
-		fmt.Fprintf(out, ", %d of %d ms", min(persistentClock()-s.StartMs, tunables.UpgradeTrial), tunables.UpgradeTrial)
+		fmt.Fprintf(out, ", %d of %d ms", min(s.RunMs(persistentClock()), tunables.UpgradeTrial), tunables.UpgradeTrial)
 	}
 	fmt.Fprintln(out)
 	if s.Phase == upgrade.Trial {

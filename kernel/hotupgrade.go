@@ -76,6 +76,11 @@ func (k *system) upgradeBoot() {
 	up.sec.load(k.bank)
 	if err := up.load(k.bank); err != nil {
 		fmt.Printf("hr: upgrade: %v\n", err)
+		// no trial to roll back to: copies kept for one (a reset before
+		// the switch wrote the state) would hold their slots for good
+		if n, _ := actors.DropKept(k.bank); n > 0 {
+			fmt.Printf("hr: upgrade: %d states kept for a rollback that cannot come freed\n", n)
+		}
 		return
 	}
 	// the stamp is this image's only if the switch entered it: after a
@@ -87,6 +92,7 @@ func (k *system) upgradeBoot() {
 	rollBack := up.state.OnBoot(upgrade.Boot{
 		ClockMs: persistentClock(), Running: trusted.Version,
 		Reset: k.start.Reset, AutoSite: k.start.AutoSite, SafeMode: k.recs.Record().SafeMode,
+		RecordLost: k.recordLost,
 	})
 	changed := !bytes.Equal(up.state.Marshal(), before)
 	if changed {
@@ -107,7 +113,7 @@ func (k *system) upgradeBoot() {
 		err := k.bootStaged(upgrade.SlotPrev, "rollback from "+up.state.To+" to "+up.state.From+": "+up.state.Why)
 		fmt.Printf("hr: upgrade: rollback impossible: %v; %s keeps running\n", err, trusted.Version)
 	case up.state.Phase == upgrade.Trial:
-		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", up.state, persistentClock()-up.state.StartMs, tunables.UpgradeTrial)
+		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", up.state, up.state.RunMs(persistentClock()), tunables.UpgradeTrial)
 		go k.watchTrial()
 	case changed:
 		fmt.Printf("hr: upgrade: %s\n", up.state)
@@ -205,7 +211,7 @@ func (k *system) watchTrial() {
 		time.Sleep(trialPoll)
 		health := k.groupHealth()
 		up.mu.Lock()
-		atEnd := persistentClock()-up.state.StartMs >= tunables.UpgradeTrial
+		atEnd := up.state.RunMs(persistentClock()) >= tunables.UpgradeTrial
 		ended := up.state.Services(health, atEnd) || up.state.Tick(persistentClock(), tunables.UpgradeTrial)
 		var err error
 		if ended {

@@ -63,6 +63,7 @@ type system struct {
 	consoleClosers []func(what string)
 
 	groupRestarts0 int  // group restarts the bank counted before this boot
+	recordLost     bool // a warm bank's boot record was damaged: counters start again
 	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
 }
 

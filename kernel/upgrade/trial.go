@@ -74,6 +74,9 @@ type Boot struct {
 	Reset    bool   // a watchdog or unexplained reset: the image was reloaded or is suspect
 	AutoSite bool   // this boot follows an automatic site restart
 	SafeMode bool   // the crash-loop breaker tripped
+	// RecordLost: a warm bank held no valid boot record (damaged, then
+	// quarantined): its clock and counters start again
+	RecordLost bool
 }
 
 // OnBoot judges a trial at every boot. It returns true when the running
@@ -104,6 +107,10 @@ func (s *State) OnBoot(b Boot) (rollBack bool) {
 		s.Restarts++
 	}
 	switch {
+	case b.RecordLost:
+		// its persistent clock and the breaker's counts start again:
+		// nothing can judge this trial
+		s.end(RolledBack, "the boot record was lost during the trial: it cannot be judged")
 	case b.SafeMode:
 		s.end(RolledBack, "crash loop during the trial")
 	case b.Reset:
@@ -118,15 +125,28 @@ func (s *State) OnBoot(b Boot) (rollBack bool) {
 // returns true when the trial has just ended: committed, or rolled back
 // (then the running image must hand over to the previous one).
 func (s *State) Tick(nowMs, trialMs uint64) (ended bool) {
-	if s.Phase != Trial || nowMs-s.StartMs < trialMs {
+	if s.Phase != Trial || nowMs >= s.StartMs && nowMs-s.StartMs < trialMs {
 		return false
 	}
-	if s.Restarts > 0 {
+	switch {
+	case nowMs < s.StartMs: // never a run time that wrapped around
+		s.end(RolledBack, "the persistent clock went back during the trial: it cannot be judged")
+	case s.Restarts > 0:
 		s.end(RolledBack, fmt.Sprintf("%d automatic site restarts in a %d ms trial, no commit", s.Restarts, trialMs))
-	} else {
+	default:
 		s.end(Committed, "")
 	}
 	return true
+}
+
+// RunMs is the new image's run time in the trial at persistent clock
+// nowMs, in ms: 0 when the clock went back (a lost boot record), never a
+// difference that wrapped around.
+func (s *State) RunMs(nowMs uint64) uint64 {
+	if nowMs < s.StartMs {
+		return 0
+	}
+	return nowMs - s.StartMs
 }
 
 // Fail ends a trial that the new image found unfit at boot (why says how):

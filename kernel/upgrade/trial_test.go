@@ -121,3 +121,24 @@ func TestNoTrialNoDecision(t *testing.T) {
 	require.False(t, s.Tick(1<<40, trialMs))
 	require.Equal(t, State{}, s)
 }
+
+// A trial whose boot record was lost (the persistent clock starts again
+// below the trial's start) is rolled back, never committed on a run time
+// that wrapped around (hostile review of #20/#21).
+func TestTrialWithClockGoneBackRollsBack(t *testing.T) {
+	var s State
+	s.Begin("v1", "v2", 50_000)
+	require.True(t, s.OnBoot(Boot{ClockMs: 120, Running: "v2", AutoSite: true, RecordLost: true}))
+	require.Equal(t, RolledBack, s.Phase)
+	require.Contains(t, s.Why, "boot record was lost")
+
+	s.Begin("v1", "v2", 50_000)
+	require.Equal(t, uint64(0), s.RunMs(10))
+	require.True(t, s.Tick(10, 8000), "a clock that went back ends the trial")
+	require.Equal(t, RolledBack, s.Phase)
+
+	s.Begin("v1", "v2", 50_000)
+	require.False(t, s.Tick(57_999, 8000))
+	require.True(t, s.Tick(58_000, 8000))
+	require.Equal(t, Committed, s.Phase)
+}
