@@ -105,7 +105,6 @@ func Main(cfg Config) {
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
 	k.discardRestartTyping()
-	go k.trackLineCut()
 	s := console.NewSerialSession(consoleRW{})
 	k.out.Attach(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })

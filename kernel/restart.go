@@ -120,32 +120,3 @@ func (k *system) discardRestartTyping() {
 		}()
 	}
 }
-
-// lineCutPeriod is how often trackLineCut looks at the console's line.
-const lineCutPeriod = 100 * time.Millisecond
-
-// trackLineCut keeps bootrec LineCut true while a line is half typed on
-// the UART, so that a reset nobody announced (a watchdog, the reset pin,
-// QEMU's system_reset) still has the next boot refuse the rest of that
-// line. It writes the record only when the state changes (twice a line),
-// and stops once a way down begins: that one records the last state
-// itself (discardTyping).
-func (k *system) trackLineCut() {
-	if k.recs == nil {
-		return
-	}
-	t := time.NewTicker(lineCutPeriod)
-	defer t.Stop()
-	last := false
-	for {
-		select {
-		case <-k.restarting:
-			return
-		case <-t.C:
-		}
-		if _, _, mid := hw.ConsoleDiscarding(); mid != last {
-			last = mid
-			k.recs.Update(func(r *bootrec.Record) { r.LineCut = mid })
-		}
-	}
-}
