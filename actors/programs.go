@@ -39,8 +39,15 @@ type program struct {
 	help string
 }
 
-// Register adds prog under name, with a one-line help for the console.
-func (p *Programs) Register(name string, prog Program, help string) error {
+// ProgramOption declares more about a program at Register: what it keeps
+// in the bank, how it is supervised. Each option lives in the file of the
+// feature it configures.
+type ProgramOption func(*program) error
+
+// Register adds prog under name, with a one-line help for the console and
+// the options that declare more about it; an option's error refuses the
+// program, naming it.
+func (p *Programs) Register(name string, prog Program, help string, opts ...ProgramOption) error {
 	if err := checkName(name, MaxProgramName); err != nil {
 		return err
 	}
@@ -55,7 +62,13 @@ func (p *Programs) Register(name string, prog Program, help string) error {
 	if p.m == nil {
 		p.m = make(map[string]program)
 	}
-	p.m[name] = program{prog, help}
+	entry := program{run: prog, help: help}
+	for _, opt := range opts {
+		if err := opt(&entry); err != nil {
+			return fmt.Errorf("program %q: %w", name, err)
+		}
+	}
+	p.m[name] = entry
 	return nil
 }
 
