@@ -109,6 +109,7 @@ image: toolchain imx-tools
 	tamago=$(TAMAGO) && cd $(or $(APP_DIR),$(CURDIR)) && \
 	$(GOENV) $$tamago build -p 2 -overlay $(CURDIR)/$(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
 		-ldflags "-T $(TEXT_START) -R 0x1000 -X '$(VERSION_VAR)=$(VERSION)' -X '$(SECURITY_VAR)=$(SECURITY_VERSION)'" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
+	@go run ./tools/statedecl -dir $(or $(APP_DIR),$(CURDIR)) -tags $(TAGS) -goroot "$(TAMAGO_ROOT)" $(if $(APP_DIR),.,$(APP)) >> $(BUILD)/manifest-$(IMAGE).txt
 	@$(OBJCOPY) --add-section .hr.manifest=$(BUILD)/manifest-$(IMAGE).txt --set-section-flags .hr.manifest=noload,readonly $(ELF)
 	@go run ./tools/hotspan $(ELF)
 	@echo "image: $(ELF) ($$(stat -c %s $(ELF)) bytes)"
@@ -231,6 +232,8 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST) VERSION=app-test
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v2 APP=$(APP_TEST) VERSION=app-v2 GOTAGS=v2 TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-bad APP=$(APP_TEST) VERSION=app-bad GOTAGS=badstate
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v3 APP=$(APP_TEST) VERSION=app-v3 GOTAGS=v3 TUNABLES=kern.upgradeTrial=8000
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-incompat APP=$(APP_TEST) VERSION=app-incompat GOTAGS=incompat
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
@@ -260,6 +263,7 @@ test-qemu: qemu-install
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
 	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
 	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf \
+	HR_APP_V3_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v3.elf HR_APP_INCOMPAT_IMAGE=$(CURDIR)/$(BUILD)/hr-app-incompat.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \

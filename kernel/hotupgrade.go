@@ -324,6 +324,11 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 	if k.bank == nil || k.recs == nil {
 		return errors.New("no bank: nothing would survive the upgrade")
 	}
+	if k.ctl != nil {
+		if err := checkUpgradeStates(k.bank, k.ctl.Actors(), img.Manifest); err != nil {
+			return err
+		}
+	}
 	// before anything is staged or stops: a trial the bank cannot keep has
 	// no rollback
 	up.mu.Lock()

@@ -19,7 +19,11 @@ import (
 func main() {
 	kernel.Main(kernel.Config{
 		Programs: func(p *actors.Programs) error {
-			return p.Register("odometer", Odometer, "counts distance in persistent state: "+odometerSyntax)
+			opts, err := odometerState(p)
+			if err != nil {
+				return err
+			}
+			return p.Register("odometer", Odometer, "counts distance in persistent state: "+odometerSyntax, opts...)
 		},
 		Commands: []console.Cmd{{Name: "odo", Syntax: "[GID]", Help: "ask the running odometer (of group GID) for its distance",
 			MaxArgs: 1, Fn: odo}},

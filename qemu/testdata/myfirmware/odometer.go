@@ -50,7 +50,7 @@ func Odometer(ctx *actors.Context) error {
 	if err := st.Commit(s); err != nil {
 		return err
 	}
-	ctx.Printf("odometer %d: start %d at %d m%s\n", gid, s.Starts, s.Meters, more)
+	ctx.Printf("odometer %d: start %d at %d m%s\n", gid, s.Starts, s.meters(), more)
 	err = drive(ctx.Context(), st, q, ctx.Faults(), func(m uint64) { ctx.Printf("odometer %d: %d m\n", gid, m) })
 	if errors.Is(err, context.Canceled) {
 		return actors.ErrStopped // told to stop: not a failure
@@ -94,12 +94,12 @@ func drive(c context.Context, st *actors.Persistent[odoState], q chan chan odoSt
 			reply <- st.Get()
 		case <-t.C:
 			s := st.Get()
-			s.Meters += step
+			s.add(step)
 			if err := st.Commit(s); err != nil {
 				return err
 			}
-			if s.Meters%every == 0 {
-				milestone(s.Meters)
+			if s.meters()%every == 0 {
+				milestone(s.meters())
 			}
 		}
 	}
@@ -142,6 +142,6 @@ func odo(out io.Writer, args []string) error {
 		return errors.New("the odometer does not answer (restarting?)")
 	}
 	s := <-reply
-	fmt.Fprintf(out, "odometer: %d m, start %d\n", s.Meters, s.Starts)
+	fmt.Fprintf(out, "odometer: %d m, start %d\n", s.meters(), s.Starts)
 	return nil
 }
