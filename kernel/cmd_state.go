@@ -15,7 +15,7 @@ import (
 
 func (k *system) addStateCommands() {
 	k.shell.MustAdd(console.Cmd{Name: "state show", Syntax: "NAME@GROUP",
-		Help: "a group's typed state, field by field, read with the layout its block records (also while the group is held, and after its program is gone)",
+		Help:    "a group's typed state, field by field, read with the layout its block records (also while the group is held, and after its program is gone)",
 		MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdStateShow)})
 }
 

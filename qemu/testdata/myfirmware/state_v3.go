@@ -32,7 +32,9 @@ type (
 	}
 )
 
-func fromV1(o odoStateV1) (odoStateV2, error) { return odoStateV2{Meters: o.Meters, Starts: o.Starts}, nil }
+func fromV1(o odoStateV1) (odoStateV2, error) {
+	return odoStateV2{Meters: o.Meters, Starts: o.Starts}, nil
+}
 
 func fromV2(o odoStateV2) (odoState, error) {
 	if o.Meters > 1<<64/100-1 {
