@@ -46,6 +46,8 @@ func ShowState(w io.Writer, blk []byte) error {
 		return nil
 	case errors.Is(err, record.ErrEmpty):
 		return err
+	case err != nil:
+		return fmt.Errorf("%w: %w", ErrStateCorrupt, err)
 	}
 	val, d, err := storedState(blk)
 	if err == nil && d == nil {
