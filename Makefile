@@ -200,7 +200,7 @@ fuzz:
 
 test-host:
 	go test -count=1 $(HOST_PKGS)
-	cd $(APP_TEST) && go test -count=1 -tags v2 .
+	cd $(APP_TEST) && go test -count=1 -tags v2 . && go test -count=1 -tags v3 . && go test -count=1 .
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
 	$(MAKE) fuzz FUZZTIME=2s FUZZ_TARGETS="$(filter-out ./pmm:FuzzOpen,$(FUZZ_TARGETS))"
 
