@@ -68,6 +68,26 @@ func TestCheckBlock(t *testing.T) {
 	// taken when the new image converts v1 itself
 	migs := []actors.Migration{{From: layout[odoV1](t), To: layout[odoLabel](t)}}
 	require.NoError(t, actors.CheckBlock(blk, layout[odoLabel](t), migs))
+	type odoMore struct {
+		Meters uint64
+		Starts uint32
+		Trips  uint32
+		More   uint8
+	}
+	migs = []actors.Migration{{From: layout[odoV1](t), To: layout[odoV2](t)}}
+	require.NoError(t, actors.CheckBlock(blk, layout[odoMore](t), migs), "a chain that ends short of the type: the rules go on from its layout")
+	// the function's result is unknown: the stored bytes are not read as
+	// its new type (here Starts would be 300, which uint8 cannot take)
+	type swapped struct {
+		Starts uint64
+		Meters uint32
+	}
+	type swappedNarrow struct {
+		Starts uint8
+		Meters uint32
+	}
+	migs = []actors.Migration{{From: layout[odoV1](t), To: layout[swapped](t)}}
+	require.NoError(t, actors.CheckBlock(blk, layout[swappedNarrow](t), migs))
 	assert.Equal(t, before, blk, "a check writes nothing")
 
 	_, err = statetest.Bank()

@@ -89,3 +89,21 @@ func TestRefusals(t *testing.T) {
 	require.ErrorContains(t, err, "noconst.go:7:")
 	assert.ErrorContains(t, err, "the state name must be a constant")
 }
+
+// Tags, nested structs and migrations are recorded as the Go types give
+// them at run time.
+func TestLayoutsAsTheTypes(t *testing.T) {
+	d, err := declarations(".", os.Environ(), "", "./testdata/good")
+	require.NoError(t, err)
+	type old struct {
+		Label [4]byte
+		N     uint16
+	}
+	type st struct {
+		Name [4]byte `hr:"was=Label,Tag"`
+		N    int32
+		In   struct{ On bool }
+	}
+	assert.Equal(t, map[string][]string{"GOOD": {hexLayout[st](t)}, "OLD": {hexLayout[old](t)}}, d.states)
+	assert.Equal(t, [][2]string{{hexLayout[old](t), hexLayout[st](t)}}, d.migs)
+}
