@@ -1,4 +1,4 @@
-//go:build !v2 && !v3 && !badstate && !incompat
+//go:build !v2 && !v3 && !badstate && !incompat && !badtype
 
 package main
 
