@@ -122,3 +122,18 @@ func TestUpgradeMigrationLatency(t *testing.T) {
 	t.Logf("  no migration (same state types)        %s", ms(p))
 	t.Logf("  one state migrated (a field added)     %s (%+.1f%%)", ms(m), 100*(float64(m)-float64(p))/float64(p))
 }
+
+// A program whose declared state type cannot be kept (HR_APP_BADTYPE_IMAGE,
+// -tags badtype: a string field) is refused at boot with one line naming
+// the field; starting it fails at once, with no group made and no restart
+// loop, and the console goes on.
+func TestStateTypeRefusedAtBoot(t *testing.T) {
+	s := start(t, envImage(t, "HR_APP_BADTYPE_IMAGE"))
+	s.banner()
+	assert.Regexp(t, `hr: program odometer: state ODO: actors: type cannot be persistent state: main\.odoState: main\.odoState\.Note is a string: a pointer or a reference does not survive a restart \(the bank outlives the heap\); it is refused: every start of it fails\r?\n`, s.Transcript())
+	out := noCR(s.run("arun -g 1 odometer"))
+	assert.Equal(t, "error: arun: actors: program refused: odometer: state ODO: actors: type cannot be persistent state: main.odoState: main.odoState.Note is a string: a pointer or a reference does not survive a restart (the bank outlives the heap)\n", out)
+	assert.NotContains(t, s.run("aps"), "odometer")
+	assert.NotContains(t, s.run("pmm ls"), "ODO@1")
+	assert.NotContains(t, s.Transcript(), "odometer 1: start")
+}
