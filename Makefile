@@ -189,7 +189,8 @@ vet: toolchain
 FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm:FuzzDamageOneRecord ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
 	./kernel/upgrade:FuzzParse ./kernel/upgrade:FuzzParseManifest ./kernel/upgrade:FuzzVerify ./kernel/upgrade:FuzzUnmarshalState \
 	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse \
-	./actors:FuzzMigrate ./actors:FuzzParseDesc
+	./actors:FuzzMigrate ./actors:FuzzParseDesc \
+	./actors:FuzzShowState
 FUZZTIME ?= 30s
 
 fuzz:

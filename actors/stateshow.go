@@ -88,6 +88,8 @@ func (s *shower) value(path string, d *tdesc, v []byte) {
 		}
 	case kArray:
 		switch {
+		case d.elem.size == 0: // nothing kept, however many (a stored layout may say any number)
+			s.line(path, "[] ("+d.String()+")")
 		case d.elem.kind == kUint8:
 			s.line(path, strconv.Quote(strings.TrimRight(string(v), "\x00"))+" ("+d.String()+")")
 		case d.elem.kind != kArray && d.elem.kind != kStruct:
