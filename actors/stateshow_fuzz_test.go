@@ -42,3 +42,19 @@ func FuzzShowState(f *testing.F) {
 		require.Equal(t, merr == nil, cerr == nil, "check %v, migration %v", cerr, merr)
 	})
 }
+
+// A stored layout may describe arrays of any length of elements that keep
+// nothing: shown at once, not iterated.
+func TestShowStateEmptyElements(t *testing.T) {
+	inner := &tdesc{kind: kArray, n: 65000, elem: &tdesc{kind: kStruct}}
+	d := &tdesc{kind: kStruct, fields: []tfield{{name: "A", t: &tdesc{kind: kArray, n: 65000, elem: inner}}}}
+	descB := d.encode(nil)
+	payload := make([]byte, stateHeader)
+	le.PutUint16(payload[8:], uint16(len(descB)))
+	payload = append(payload, descB...)
+	blk := make([]byte, 4096)
+	require.NoError(t, record.New(blk, kindState).Write(payload))
+	var out bytes.Buffer
+	require.NoError(t, ShowState(&out, blk))
+	require.Equal(t, "A = [] ([65000][65000]struct{})\n", out.String())
+}
