@@ -263,10 +263,29 @@ func (k *system) groupHealth() []upgrade.Health {
 	if k.ctl == nil {
 		return nil
 	}
+	// a member whose program this image refused (actors.WithState: a state
+	// type the bank cannot keep) never starts, though its group is running
+	refused := map[int]string{}
+	if k.progs != nil {
+		why := map[string]string{}
+		for _, r := range k.progs.Refused() {
+			name, reason, _ := strings.Cut(r, ": ")
+			why[name] = reason
+		}
+		for _, a := range k.ctl.Actors() {
+			if r, ok := why[a.Program]; ok && a.Group >= 0 && refused[a.Group] == "" {
+				refused[a.Group] = "program " + a.Program + " refused: " + r
+			}
+		}
+	}
 	var out []upgrade.Health
 	for _, g := range k.ctl.Groups() {
-		out = append(out, upgrade.Health{GID: g.GID, State: string(g.State),
-			Held: g.State == actors.GroupHeldPolicy, StateError: g.StateError})
+		h := upgrade.Health{GID: g.GID, State: string(g.State),
+			Held: g.State == actors.GroupHeldPolicy, StateError: g.StateError}
+		if h.StateError == "" {
+			h.StateError = refused[g.GID]
+		}
+		out = append(out, h)
 	}
 	return out
 }

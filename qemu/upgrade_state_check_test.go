@@ -137,3 +137,21 @@ func TestStateTypeRefusedAtBoot(t *testing.T) {
 	assert.NotContains(t, s.run("pmm ls"), "ODO@1")
 	assert.NotContains(t, s.Transcript(), "odometer 1: start")
 }
+
+// An upgrade to a build whose odometer is refused at registration
+// (HR_APP_BADTYPE_IMAGE: a state type the bank cannot keep, declared where
+// the build does not see it) is rolled back at once by its trial, naming
+// the field, not committed with the service dead; v1 resumes from its own
+// value.
+func TestUpgradeToARefusedProgramRollsBack(t *testing.T) {
+	bad := envImage(t, "HR_APP_BADTYPE_IMAGE")
+	s, before := odoOnV1(t)
+	require.NoError(t, s.Send("upgrade semihost:"+bad))
+	assert.Contains(t, s.bootLine(), "(upgrade from app-test to app-badtype)")
+	s.expect(`hr: upgrade: rolled back from app-badtype to app-test: group 1 cannot load its state: .*main\.odoState\.Note is a string`)
+	assert.Contains(t, s.bootLine(), "(rollback from app-badtype to app-test: group 1 cannot load its state: ")
+	back := s.odoStart(`(?:\d+) at (\d+) m\r?\n`)
+	assert.GreaterOrEqual(t, back, before, "v1's own value")
+	s.expect(prompt)
+	assert.Equal(t, "app-test", s.version())
+}
