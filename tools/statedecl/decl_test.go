@@ -34,16 +34,18 @@ func hexLayout[T any](t *testing.T) string {
 	return hex.EncodeToString(b)
 }
 
+// v1 is myfirmware's odoState of version 1.
+type v1 struct {
+	Meters uint64
+	Starts uint32
+}
+
 // The layouts read from myfirmware's source (the v3 build: one state,
 // two explicit migrations) are the ones its Go types give at run time.
 func TestMyfirmwareV3(t *testing.T) {
 	env := tamagoEnv(t)
 	d, err := declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,v3", ".")
 	require.NoError(t, err)
-	type v1 struct {
-		Meters uint64
-		Starts uint32
-	}
 	type v2 struct {
 		Meters uint64
 		Starts uint32
@@ -67,10 +69,6 @@ func TestMyfirmwareTags(t *testing.T) {
 	env := tamagoEnv(t)
 	d, err := declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit", ".")
 	require.NoError(t, err)
-	type v1 struct {
-		Meters uint64
-		Starts uint32
-	}
 	assert.Equal(t, map[string][]string{"ODO": {hexLayout[v1](t)}}, d.states)
 	assert.Empty(t, d.migs)
 	d, err = declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,badstate", ".")
