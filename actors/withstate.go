@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/hotrestart/tamago-hr/pmm"
 )
 
 // declState is a state that a program declares (WithState): the name it
@@ -23,7 +25,8 @@ var ErrProgramRefused = errors.New("actors: program refused")
 // the name it gives Load[T]. Register checks T at once, so a type that
 // cannot be kept (a string, pointer, slice or map in it, a machine-sized
 // int, an unexported field; more than 64 KiB) is found at boot, naming the
-// field, not at every restart of the service: the program is then refused
+// field, not at every restart of the service (so are a bad name and a name
+// declared twice): the program is then refused
 // (listed, and every start of it fails at once with ErrProgramRefused and
 // the reason, never a restart loop), while Register returns nil so that
 // the image's other programs register and run; Programs.Refused lists the
@@ -33,19 +36,22 @@ var ErrProgramRefused = errors.New("actors: program refused")
 // image refuses an upgrade whose types cannot take a state in its bank.
 func WithState[T any](name string) ProgramOption {
 	return func(p *program) error {
-		if name == "" || strings.HasPrefix(name, "__") || strings.Contains(name, "@") || len(name) > MaxActorName {
-			p.refused = fmt.Errorf("%w: state name %q (want 1..%d bytes, no @, not __…)", ErrBadName, name, MaxActorName)
+		if p.refused != nil {
+			return nil // the first reason is the one told
+		}
+		if err := checkName(name, MaxActorName); err != nil || strings.ContainsAny(name, "@=") {
+			p.refused = fmt.Errorf("%w: state name %q (want 1..%d printable ASCII bytes, no space, @ or =, not %s…)",
+				ErrBadName, name, MaxActorName, pmm.ReservedPrefix)
 			return nil
 		}
 		st, err := stateTypeOf[T]()
 		if err != nil {
-			if p.refused == nil {
-				p.refused = fmt.Errorf("state %s: %w", name, err)
-			}
+			p.refused = fmt.Errorf("state %s: %w", name, err)
 			return nil
 		}
 		if slices.ContainsFunc(p.states, func(d declState) bool { return d.name == name }) {
-			return fmt.Errorf("%w: state %s declared twice", ErrNameTaken, name)
+			p.refused = fmt.Errorf("%w: state %s declared twice", ErrNameTaken, name)
+			return nil
 		}
 		p.states = append(p.states, declState{name: name, typ: st})
 		return nil

@@ -123,6 +123,10 @@ func (d *decls) file(fset *token.FileSet, info *types.Info, f *ast.File) error {
 				return false
 			}
 			name := constant.StringVal(tv.Value)
+			if name == "" || strings.IndexFunc(name, func(r rune) bool { return r <= ' ' || r >= 0x7f || r == '=' || r == '@' }) >= 0 {
+				err = fmt.Errorf("%s: actors.WithState: state name %q: want printable ASCII without space, @ or = (the board refuses it too)", at, name)
+				return false
+			}
 			var l string
 			if l, err = encode(inst.TypeArgs.At(0), at); err == nil && !slices.Contains(d.states[name], l) {
 				d.states[name] = append(d.states[name], l)

@@ -86,6 +86,9 @@ func TestRefusals(t *testing.T) {
 	_, err = declarations(".", os.Environ(), "", "./testdata/noconst")
 	require.ErrorContains(t, err, "noconst.go:7:")
 	assert.ErrorContains(t, err, "the state name must be a constant")
+	_, err = declarations(".", os.Environ(), "", "./testdata/badname")
+	require.ErrorContains(t, err, "badname.go:7:")
+	assert.ErrorContains(t, err, `state name "A=B\nstate.X=00": want printable ASCII`, "a name cannot forge a manifest line")
 }
 
 // Tags, nested structs and migrations are recorded as the Go types give
