@@ -132,8 +132,9 @@ func (d *decls) file(fset *token.FileSet, info *types.Info, f *ast.File) error {
 				d.states[name] = append(d.states[name], l)
 			}
 		case "RegisterMigration":
-			if generic(inst.TypeArgs) {
-				return true
+			if generic(inst.TypeArgs) { // unrecorded, a running image would refuse what it converts
+				err = fmt.Errorf("%s: actors.RegisterMigration with type parameters: call it with the concrete types, for the build to record it", at)
+				return false
 			}
 			var from, to string
 			if from, err = encode(inst.TypeArgs.At(0), at); err == nil {

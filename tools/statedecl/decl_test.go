@@ -89,6 +89,9 @@ func TestRefusals(t *testing.T) {
 	_, err = declarations(".", os.Environ(), "", "./testdata/badname")
 	require.ErrorContains(t, err, "badname.go:7:")
 	assert.ErrorContains(t, err, `state name "A=B\nstate.X=00": want printable ASCII`, "a name cannot forge a manifest line")
+	_, err = declarations(".", os.Environ(), "", "./testdata/genmig")
+	require.ErrorContains(t, err, "genmig.go:6:")
+	assert.ErrorContains(t, err, "actors.RegisterMigration with type parameters")
 }
 
 // Tags, nested structs and migrations are recorded as the Go types give
