@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,4 +155,22 @@ func TestUpgradeToARefusedProgramRollsBack(t *testing.T) {
 	assert.GreaterOrEqual(t, back, before, "v1's own value")
 	s.expect(prompt)
 	assert.Equal(t, "app-test", s.version())
+}
+
+// state show reads the bank alone: while the policy holds the odometer's
+// group (it failed over the limit, escalated once, failed again), its
+// state is shown as it was last committed.
+func TestStateShowWhileHeld(t *testing.T) {
+	s, _ := odoOnV1(t)
+	var prev []int
+	for i := 0; i < 12 && !strings.Contains(s.Transcript(), "hr: group 1 held"); i++ {
+		aid := s.waitAids(1, 1, prev)[0]
+		require.NoError(t, s.Send("inject "+itoa(aid)+" panic"))
+		s.expect(`hr: group 1 held|odometer 1: start \d+`)
+		prev = []int{aid}
+	}
+	require.Contains(t, s.Transcript(), "hr: group 1 held")
+	assert.Regexp(t, `(?m)^1\s+held-policy\s`, s.run("aps"))
+	out := noCR(s.run("state show ODO@1"))
+	assert.Regexp(t, `^ODO@1 \(key __SYS\.hr\.g1, 4096 bytes\):\nMeters = \d+\nStarts = \d+\n$`, out)
 }
