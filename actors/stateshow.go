@@ -33,13 +33,17 @@ const maxShowLines = 200
 // Errors: ErrStateCorrupt for a block with no valid state (a raw block,
 // damaged copies), record.ErrEmpty for one never committed.
 func ShowState(w io.Writer, blk []byte) error {
-	_, p, err := record.Load(blk, kindState)
+	_, _, err := record.Load(blk, kindState)
 	switch {
 	case errors.Is(err, record.ErrVersion):
 		k := kindState
 		k.Version = 1
-		if _, p, err = record.Load(blk, k); err != nil || len(p) < stateHeaderV1 {
-			return fmt.Errorf("%w: %v", ErrStateCorrupt, err)
+		_, p, err := record.Load(blk, k)
+		if err == nil && len(p) < stateHeaderV1 {
+			err = fmt.Errorf("%d bytes, shorter than the state header", len(p))
+		}
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrStateCorrupt, err)
 		}
 		fmt.Fprintf(w, "(%s, written before layouts were kept) %s\n",
 			stateType{fp: le.Uint32(p), size: int(le.Uint32(p[4:]))}, hex.EncodeToString(p[stateHeaderV1:]))

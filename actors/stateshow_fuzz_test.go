@@ -58,3 +58,20 @@ func TestShowStateEmptyElements(t *testing.T) {
 	require.NoError(t, ShowState(&out, blk))
 	require.Equal(t, "A = [] ([65000][65000]struct{})\n", out.String())
 }
+
+// A version 1 state (no layout kept) is shown in hex, with its fingerprint.
+func TestShowStateV1(t *testing.T) {
+	k := kindState
+	k.Version = 1
+	payload := []byte{0xef, 0xbe, 0xad, 0xde, 4, 0, 0, 0, 1, 2, 3, 4}
+	blk := make([]byte, 4096)
+	require.NoError(t, record.New(blk, k).Write(payload))
+	var out bytes.Buffer
+	require.NoError(t, ShowState(&out, blk))
+	require.Equal(t, "(layout deadbeef, 4 bytes, written before layouts were kept) 01020304\n", out.String())
+
+	short := make([]byte, 4096)
+	require.NoError(t, record.New(short, k).Write(payload[:3]))
+	require.ErrorIs(t, ShowState(&out, short), ErrStateCorrupt)
+	require.ErrorIs(t, ShowState(&out, make([]byte, 4096)), record.ErrEmpty)
+}
