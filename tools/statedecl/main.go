@@ -1,4 +1,4 @@
-// Command statedecl writes the manifest lines that record the state types
+// Command statedecl (package declare does the work) writes the manifest lines that record the state types
 // a firmware's programs declare (actors.WithState) and the explicit
 // migrations it registers (actors.RegisterMigration), read from the Go
 // source of the firmware's packages with their types (the build's tags and
@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/hotrestart/tamago-hr/tools/statedecl/declare"
 )
 
 func main() {
@@ -35,10 +37,10 @@ func main() {
 		_ = os.Setenv("PATH", *goroot+"/bin:"+os.Getenv("PATH"))
 	}
 	env := append(os.Environ(), "GOOS=tamago", "GOARCH=arm", "GOARM=7", "GOOSPKG=github.com/usbarmory/tamago")
-	d, err := declarations(*dir, env, *tags, pkg)
+	lines, err := declare.Lines(*dir, env, *tags, pkg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "statedecl: %v\n", err)
 		os.Exit(1)
 	}
-	fmt.Print(strings.Join(d.lines(), ""))
+	fmt.Print(strings.Join(lines, ""))
 }

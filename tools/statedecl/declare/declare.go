@@ -1,4 +1,11 @@
-package main
+// Package declare reads, from a firmware's Go source with its types, the
+// state types its programs declare (actors.WithState) and the explicit
+// migrations it registers (actors.RegisterMigration), and writes them as
+// the manifest lines that let a running image refuse, before the switch,
+// an upgrade whose types cannot take a state in its bank (kernel/upgrade:
+// Manifest.StateDecls). tools/statedecl runs it for the Makefile; a build
+// tool calls Lines.
+package declare
 
 import (
 	"encoding/hex"
@@ -38,6 +45,20 @@ func (d *decls) lines() []string {
 		out = append(out, fmt.Sprintf("statemig.%d=%s %s\n", i, m[0], m[1]))
 	}
 	return out
+}
+
+// Lines returns the manifest lines (each ending in a new line, sorted) of
+// the declarations of package pkg, built from dir with env (GOOS and the
+// like: the firmware's target; the go on this process's PATH must know it)
+// and the build tags. Errors name the place: a declaration whose name is
+// not a constant or not printable ASCII without space, @ or =, a type
+// that cannot be state, a migration registered with type parameters.
+func Lines(dir string, env []string, tags, pkg string) ([]string, error) {
+	d, err := declarations(dir, env, tags, pkg)
+	if err != nil {
+		return nil, err
+	}
+	return d.lines(), nil
 }
 
 // declarations loads pkg and every package of a module it imports whose
