@@ -1,16 +1,16 @@
-// Command statedecl (package declare does the work) writes the manifest lines that record the state types
+// Command statedecl prints the manifest lines that record the state types
 // a firmware's programs declare (actors.WithState) and the explicit
 // migrations it registers (actors.RegisterMigration), read from the Go
-// source of the firmware's packages with their types (the build's tags and
-// target), so that a running image can refuse, before the switch, an
-// upgrade whose types cannot take a state in its bank:
+// source of its packages with their types, for the build's target and
+// tags (package declare does the work). make image appends them to the
+// image's manifest, so that a running image can refuse, before the switch,
+// an upgrade whose types cannot take a state in its bank:
 //
 //	state.NAME=<layout>[ <layout>…]   each layout declared for state NAME, hex
 //	statemig.N=<old layout> <new layout>
 //
-// A layout is the descriptor a state block keeps (actors.Layout.Encode).
-// A declaration whose name is not a constant, or whose type cannot be
-// state, is an error naming it: the build stops.
+// An error (a name that is not a constant, a type that cannot be state, a
+// migration with type parameters) names the place, and the build stops.
 //
 //	go run ./tools/statedecl -dir APPDIR -tags TAGS -goroot TAMAGO_GOROOT [PACKAGE]
 package main
