@@ -92,7 +92,7 @@ func TestRefusals(t *testing.T) {
 	assert.ErrorContains(t, err, "actors.RegisterMigration with type parameters")
 }
 
-// Tags, nested structs and migrations are recorded as the Go types give
+// Tags, nested structs, the fixed-size helpers, padding and migrations are recorded as the Go types give
 // them at run time.
 func TestLayoutsAsTheTypes(t *testing.T) {
 	d, err := declarations(".", os.Environ(), "", "./testdata/good")
@@ -105,6 +105,8 @@ func TestLayoutsAsTheTypes(t *testing.T) {
 		Name [4]byte `hr:"was=Label,Tag"`
 		N    int32
 		In   struct{ On bool }
+		Tab  actors.Map16[actors.Str16, uint32]
+		_    [3]byte
 	}
 	assert.Equal(t, map[string][]string{"GOOD": {hexLayout[st](t)}, "OLD": {hexLayout[old](t)}}, d.states)
 	assert.Equal(t, [][2]string{{hexLayout[old](t), hexLayout[st](t)}}, d.migs)

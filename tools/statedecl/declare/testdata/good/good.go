@@ -11,6 +11,8 @@ type St struct {
 	Name [4]byte `hr:"was=Label,Tag"`
 	N    int32
 	In   struct{ On bool }
+	Tab  actors.Map16[actors.Str16, uint32]
+	_    [3]byte
 }
 
 func register(p *actors.Programs) error {
