@@ -35,8 +35,9 @@ type Programs struct {
 }
 
 type program struct {
-	run  Program
-	help string
+	run    Program
+	help   string
+	policy PolicyEdit // WithPolicy; nil: the tunables
 }
 
 // ProgramOption declares more about a program at Register: what it keeps
