@@ -266,7 +266,7 @@ func (k *system) groupHealth() []upgrade.Health {
 	var out []upgrade.Health
 	for _, g := range k.ctl.Groups() {
 		out = append(out, upgrade.Health{GID: g.GID, State: string(g.State),
-			Held: g.State == actors.GroupHeldPolicy, StateError: g.StateError})
+			Held: g.Hold != "", StateError: g.StateError})
 	}
 	return out
 }

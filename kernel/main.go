@@ -6,8 +6,9 @@
 //
 // Boot sequence: bank and boot record -> banner -> mode (normal, or safe
 // when site restarts come too fast) -> fault handler and watchdog ->
-// controller -> startup script (arun -g lines on cold boots only) -> groups
-// resumed (warm boots, not in safe mode) -> console.
+// controller -> autostart (Config.Autostart, cold boots only) -> startup
+// script (arun -g lines on cold boots only) -> groups resumed (warm boots,
+// not in safe mode) -> console.
 package kernel
 
 import (
@@ -33,6 +34,12 @@ type Config struct {
 	// Commands are console commands added to the built-in ones; a name
 	// already taken is reported at boot and that command left out.
 	Commands []console.Cmd
+	// Autostart lists the groups started at boot, in order, after the
+	// controller and before the startup script; only on a cold boot (a
+	// new bank): a warm boot brings the groups back from the bank instead,
+	// so none is started twice (runAutostart). The startup script stays
+	// for the operator's additions.
+	Autostart []Start
 }
 
 // system is the system-wide state Main wires together.
@@ -56,6 +63,7 @@ type system struct {
 	register func(*actors.Programs) error
 
 	imageCmds []string // names of Config.Commands in the table
+	autostart []Start  // Config.Autostart
 
 	restarting chan struct{} // closed by the first way down (goDown's latch)
 	// consoleClosers close the consoles at the end of a way down
@@ -91,7 +99,9 @@ func Main(cfg Config) {
 			fmt.Printf("hr: controller: %v\n", err)
 		}
 		k.upgradeCheckPrograms()
+		k.upgradeReleaseHolds()
 		k.startNetwork()
+		k.runAutostart(&k.out)
 		k.runStartup(&k.out, !k.cold())
 		switch {
 		case k.ctl == nil:
@@ -123,6 +133,7 @@ func (k *system) configure(cfg Config, log io.Writer) {
 		}
 	}
 	k.register = cfg.Programs
+	k.autostart = cfg.Autostart
 }
 
 // consoleRetry paces a console session that makes no progress.
