@@ -89,6 +89,10 @@ func Serve[Req, Rep any](ctx *Context, name string) (<-chan *Request[Req, Rep], 
 			c.calls = make(map[string]*callEntry)
 		}
 		c.calls[name] = &callEntry{gid: gid, owner: ctx, ch: ch}
+		if g := c.groupOf(gid); g != nil && !slices.Contains(g.served, name) && len(g.served) < maxServed {
+			g.served = append(g.served, name)
+			g.persist()
+		}
 		c.callsChangedLocked()
 		return nil
 	})
@@ -256,6 +260,26 @@ func (c *Controller) dropCallsLocked(x *Context) {
 			}
 			c.callsChangedLocked()
 		}
+	}
+}
+
+// maxServed bounds the names a group record keeps (more are served, but
+// unknown after a site restart until they are served again).
+const maxServed = 8
+
+// reopenCallsLocked registers the names group g served before the site
+// restart, unserved: a call waits for them while g resumes, and fails at
+// once, saying why, while g is held.
+func (c *Controller) reopenCallsLocked(g *group, served []string) {
+	for _, name := range served {
+		if checkName(name, MaxActorName) != nil || len(g.served) >= maxServed || c.calls[name] != nil {
+			continue
+		}
+		if c.calls == nil {
+			c.calls = make(map[string]*callEntry)
+		}
+		c.calls[name] = &callEntry{gid: g.gid}
+		g.served = append(g.served, name)
 	}
 }
 

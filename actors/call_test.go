@@ -12,11 +12,19 @@ import (
 	"github.com/hotrestart/tamago-hr/actors"
 )
 
-// registerServer adds "server NAME": it serves NAME with string requests
-// and int replies (the length); "crash" panics mid-call, "hold" holds the
-// group, "wait" never replies.
+// registerServer adds "server NAME [GATE]": it serves NAME with string
+// requests and int replies (the length); "crash" panics mid-call, "hold"
+// holds the group, "wait" never replies. With GATE, a restarted server
+// waits for that gate before it serves.
 func (e *env) registerServer() {
 	require.NoError(e.t, e.progs.Register("server", func(ctx *actors.Context) error {
+		if a := ctx.Args(); len(a) > 1 && ctx.Generation() > 1 {
+			select {
+			case <-e.gate(a[1]):
+			case <-ctx.Done():
+				return actors.ErrStopped
+			}
+		}
 		reqs, err := actors.Serve[string, int](ctx, ctx.Args()[0])
 		if err != nil {
 			ctx.Printf("serve: %v\n", err)
@@ -198,4 +206,38 @@ func TestCallHeldByPolicy(t *testing.T) {
 	e.waitGroupState(0, actors.GroupHeldPolicy)
 	_, err = call(e, "kv", "x", time.Hour)
 	assert.EqualError(t, err, "kv is held (policy): resume 0")
+}
+
+// The names a group serves are kept in its group record: after a site
+// restart a call to a held group fails at once saying why, and a call made
+// before a resumed group serves again waits for it.
+func TestCallKnownAcrossASiteRestart(t *testing.T) {
+	e := newEnv(t)
+	e.registerServer()
+	e.run(1, "server", "kv")
+	e.run(2, "server", "db", "db-up")
+	e.waitFor(func() bool { return len(e.ctl.Services()) == 2 }, "served")
+	_, _ = call(e, "kv", "hold", time.Second)
+	e.waitGroupState(1, actors.GroupHeldService)
+
+	e.reboot()
+	assert.Equal(t, []actors.ServiceInfo{{Name: "db", Group: 2}, {Name: "kv", Group: 1, Held: true}}, e.ctl.Services())
+	_, err := call(e, "kv", "x", time.Hour)
+	assert.EqualError(t, err, "kv is held (asked to): resume 1")
+	type res struct {
+		n   int
+		err error
+	}
+	_, err = call(e, "db", "x", time.Hour)
+	assert.EqualError(t, err, "db is stopped (safe mode): resume", "not resumed yet")
+	_, err = e.ctl.Resume()
+	require.NoError(t, err)
+	e.waitRunning("server.2.1", 2)
+	got := make(chan res, 1)
+	go func() { n, err := call(e, "db", "abc", time.Hour); got <- res{n, err} }()
+	require.True(t, e.clk.WaitTimers(1, waitLimit), "the call waits")
+	e.release("db-up")
+	r := <-got
+	require.NoError(t, r.err)
+	assert.Equal(t, 3, r.n)
 }

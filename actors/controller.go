@@ -124,6 +124,9 @@ type group struct {
 	// policy: its own restart policy (nil: the controller's tunables).
 	// Persisted; fixed when the group is created.
 	policy *Policy
+	// served: the names its members serve (Serve), at most maxServed.
+	// Persisted, so that calls know them across a site restart.
+	served []string
 	// fair: New gave it a fair start after its escalation; Resume starts it
 	// after a backoff delay.
 	fair bool
@@ -287,7 +290,7 @@ func (g *group) persist() {
 	_ = g.rec.Write(groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
 		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
 		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure,
-		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy}.encode())
+		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encode())
 }
 
 // lease is the controller's aid lease end, 0 before the group is attached.

@@ -15,14 +15,14 @@ import (
 func TestGroupRecordHoldAndPolicy(t *testing.T) {
 	pol := Policy{MaxBadness: 0, Interval: time.Minute, MinRunTime: time.Second, MaxBackoff: 9 * time.Second}
 	g := groupRec{gid: 7, held: true, heldByService: true, holdWhy: "state S@7 cannot be loaded", badness: 1,
-		leaseEnd: 64, lastFailure: "aid 3 x held it", policy: &pol}
+		leaseEnd: 64, lastFailure: "aid 3 x held it", policy: &pol, served: []string{"kv", "odometer@7"}}
 	g2, err := decodeGroup(g.encode())
 	require.NoError(t, err)
 	assert.Equal(t, g, g2)
 
 	old := groupRec{gid: 7, held: true, leaseEnd: 64, lastFailure: "aid 3 x: panic"}
 	enc := old.encode()
-	g2, err = decodeGroup(enc[:len(enc)-2-28]) // without the hold reason and the policy
+	g2, err = decodeGroup(enc[:len(enc)-2-28-2]) // without the hold reason, the policy and the names served
 	require.NoError(t, err)
 	assert.Equal(t, old, g2)
 	assert.False(t, g2.heldByService)

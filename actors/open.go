@@ -193,6 +193,7 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		g.held, g.escalated, g.escalatedAt = gr.held, gr.escalated, time.Duration(gr.escalatedAt)
 		g.lastFailure = gr.lastFailure
 		g.heldByService, g.holdWhy, g.policy = gr.heldByService, gr.holdWhy, gr.policy
+		c.reopenCallsLocked(g, gr.served)
 	} else {
 		g.failedAt = c.pnow()
 	}

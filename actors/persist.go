@@ -83,6 +83,9 @@ type groupRec struct {
 	// policy: the group's own restart policy (arun flags, WithPolicy);
 	// nil when it follows the controller's tunables.
 	policy *Policy
+	// served: the names its members serve calls under (Serve), so that a
+	// call after a site restart knows them before they serve again
+	served []string
 }
 
 // maxLastFailure bounds the last failure text kept in a group record.
@@ -125,6 +128,7 @@ func (r groupRec) encode() []byte {
 	e.u64(uint64(pol.Interval))
 	e.u64(uint64(pol.MinRunTime))
 	e.u64(uint64(pol.MaxBackoff))
+	e.strs(r.served)
 	return e.b
 }
 
@@ -152,6 +156,7 @@ func decodeGroup(p []byte) (groupRec, error) {
 			}
 			r.policy = &pol
 		}
+		r.served = d.strs()
 	}
 	return r, d.err
 }
