@@ -55,7 +55,7 @@ func TestArunPolicyFlags(t *testing.T) {
 	assert.Regexp(t, `(?m)^2\s+running\s+1/1\s+0\s+0/5\s+0\s+5/1m0s backoff 2s-8s \(own\)\s+-$`, exec(t, "aps"))
 	assert.Regexp(t, `(?m)^1\s+1\s+idle\.2\.1\s+idle\s+2\s+direct\s+running\s+0\s+\S+\s+x$`, exec(t, "aps"))
 	assert.Equal(t, `error: arun: actors: bad config: -badness "x" (want a number ≥ 0)`, exec(t, "arun -g 3 -badness x idle"))
-	assert.Equal(t, "error: usage: arun [-g [GID] [-badness N] [-interval D] [-backoff MIN-MAX]] PROGRAM [ARGS…]", exec(t, "arun -g 3 -badness 1"))
+	assert.Equal(t, "error: usage: arun [-g [GID]] PROGRAM [ARGS…]", exec(t, "arun -g 3 -badness 1"))
 	assert.Equal(t, "error: arun: actors: group busy: group 2 exists with policy 5/1m0s backoff 2s-8s; a policy is given when a group is created",
 		exec(t, "arun -g 2 -badness 1 idle"))
 	assert.Equal(t, `error: GID "-1" is not a number ≥ 0`, exec(t, "arun -g -1 idle"))

@@ -13,7 +13,7 @@ import (
 
 func (k *system) addActorCommands() {
 	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID] [-badness N] [-interval D] [-backoff MIN-MAX]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without; a new group's own restart policy", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
+	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without; -g GID -badness N -interval D -backoff MIN-MAX|0 PROGRAM: a new group's own restart policy", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
 	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
 	sh.MustAdd(console.Cmd{Name: "aps", Help: "list actors and restart groups", Fn: k.withCtl(k.cmdAps)})
 	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
@@ -67,7 +67,7 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 			return fmt.Errorf("arun: %w", err)
 		}
 		if len(rest) == 0 {
-			return fmt.Errorf("%w: arun [-g [GID] [-badness N] [-interval D] [-backoff MIN-MAX]] PROGRAM [ARGS…]", console.ErrUsage)
+			return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
 		}
 		if edit != nil {
 			opts = append(opts, actors.RunPolicy(edit))
