@@ -119,6 +119,9 @@ func (x *Context) caller() (*Controller, *Context)    { return x.c, x }
 // stop); or the error the server replied with.
 func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration) (Rep, error) {
 	var zero Rep
+	if timeout <= 0 {
+		return zero, fmt.Errorf("%w: %s: timeout %v (want more than 0)", ErrCallTimeout, name, timeout)
+	}
 	c, self := from.caller()
 	var selfStop <-chan struct{}
 	if self != nil {

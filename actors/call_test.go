@@ -68,6 +68,8 @@ func TestCallAnswered(t *testing.T) {
 	_, err = call(e, "kv", "fail", time.Second)
 	assert.EqualError(t, err, "refused")
 
+	_, err = call(e, "kv", "x", 0)
+	assert.EqualError(t, err, "actors: call timed out: kv: timeout 0s (want more than 0)")
 	_, err = call(e, "nope", "x", time.Second)
 	assert.ErrorIs(t, err, actors.ErrNoService)
 	assert.EqualError(t, err, "actors: no such service: nobody serves nope")

@@ -20,8 +20,15 @@ type Policy struct {
 	MaxBackoff time.Duration // the backoff doubles per quick failure up to this (0: no backoff)
 }
 
+// maxPolicyBadness bounds MaxBadness so that it fits the group record
+// (u32) on every platform.
+const maxPolicyBadness = 1<<31 - 1
+
 // Validate reports the first field outside its range.
 func (p Policy) Validate() error {
+	if p.MaxBadness > maxPolicyBadness {
+		return fmt.Errorf("policy: %w: MaxBadness %d (want at most %d)", ErrBadConfig, p.MaxBadness, maxPolicyBadness)
+	}
 	cfg := DefaultConfig()
 	cfg.MaxBadness, cfg.Interval, cfg.MinRunTime, cfg.MaxBackoff = p.MaxBadness, p.Interval, p.MinRunTime, p.MaxBackoff
 	if err := cfg.Validate(); err != nil {

@@ -70,6 +70,10 @@ func TestGroupPolicyFromProgram(t *testing.T) {
 	err = e.progs.Register("bad", func(ctx *actors.Context) error { return nil }, "",
 		actors.WithPolicy(func(p *actors.Policy) { p.MaxBadness = -1 }))
 	assert.EqualError(t, err, `program "bad": policy: actors: bad config: MaxBadness -1 (want at least 0)`)
+	huge := int64(1) << 31 // a variable: the constant would not compile for a 32-bit vet
+	err = e.progs.Register("huge", func(ctx *actors.Context) error { return nil }, "",
+		actors.WithPolicy(func(p *actors.Policy) { p.MaxBadness = int(huge) }))
+	assert.EqualError(t, err, `program "huge": policy: actors: bad config: MaxBadness 2147483648 (want at most 2147483647)`)
 }
 
 // The group's backoff applies to its restarts.

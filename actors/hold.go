@@ -3,6 +3,7 @@ package actors
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrHeld: the actor's group is held (Context.Hold, or the restart
@@ -24,9 +25,20 @@ func (x *Context) Hold(reason string) error {
 	if x.m == nil {
 		return fmt.Errorf("%w: %s cannot Hold: it has no group", ErrNotRestartable, x.name)
 	}
-	reason = truncate(reason, maxLastFailure)
+	reason = truncate(oneLine(reason), maxLastFailure)
 	x.hold.Store(&reason)
 	return fmt.Errorf("%w: %s", ErrHeld, reason)
+}
+
+// oneLine keeps a reason on one line of aps and of the log: control
+// characters become spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // holdServiceLocked holds g because its member x returned after Hold.

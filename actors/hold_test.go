@@ -112,3 +112,13 @@ func TestReleaseServiceHold(t *testing.T) {
 	assert.Equal(t, 1, n)
 	e.waitRunning("cmd.2.1", 2)
 }
+
+// A reason stays on one line of aps and the log.
+func TestHoldReasonOneLine(t *testing.T) {
+	e := newEnv(t)
+	e.run(1, "cmd")
+	e.do("cmd.1.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Hold("bad\nstate\tS") })
+	e.waitGroupState(1, actors.GroupHeldService)
+	g, _ := e.group(1)
+	assert.Equal(t, "bad state S", g.Hold)
+}
