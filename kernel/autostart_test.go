@@ -15,7 +15,8 @@ import (
 
 // Config.Autostart starts its groups on a cold boot, in order and before
 // the startup script; a warm boot brings them back from the bank and starts
-// no second copy; a bad entry is reported and the next one still starts.
+// no second copy; a bad entry is reported, the next one still starts, and
+// it is tried again at the next boot.
 func TestAutostartOnceAcrossASiteRestart(t *testing.T) {
 	saved := startupScript
 	t.Cleanup(func() { startupScript = saved })
@@ -35,8 +36,9 @@ func TestAutostartOnceAcrossASiteRestart(t *testing.T) {
 	k.recordIntent(bootrec.PathHot, bootrec.SiteAsked, "console restart")
 	require.NoError(t, k.ctl.Shutdown(time.Second))
 	log = bootOn(t, mem, cfg)
-	assert.Contains(t, log.String(), "autostart: 3 groups not started on a warm boot: they come back from the bank\n")
-	assert.NotContains(t, log.String(), "autostart: group")
+	assert.Contains(t, log.String(), "autostart: group 2 nosuch: error: actors: no such program: \"nosuch\"\n"+
+		"autostart: 2 groups started before come back from the bank\n")
+	assert.NotContains(t, log.String(), "autostart: group 1")
 	assert.Contains(t, log.String(), "hr: 3 groups resumed\n")
 	var names []string
 	for _, a := range k.ctl.Actors() {
@@ -60,4 +62,32 @@ func TestArunPolicyFlags(t *testing.T) {
 		exec(t, "arun -g 2 -badness 1 idle"))
 	assert.Equal(t, `error: GID "-1" is not a number ≥ 0`, exec(t, "arun -g -1 idle"))
 	assert.Len(t, k.ctl.Groups(), 1, "nothing else started")
+}
+
+// An upgrade whose image adds an autostart entry starts it on its first
+// (warm) boot, once; a group the operator dropped stays dropped; an entry
+// whose group the operator had started already is not started again.
+func TestAutostartAddedByAnUpgrade(t *testing.T) {
+	v1 := Config{Programs: register, Autostart: []Start{{Group: 1, Program: "idle"}}}
+	v2 := Config{Programs: register, Autostart: []Start{{Group: 1, Program: "idle"}, {Group: 5, Program: "idle"}, {Group: 6, Program: "idle"}}}
+	mem := make([]byte, testBank)
+	bootOn(t, mem, v1)
+	assert.Equal(t, "Started aid = 2\n", exec(t, "arun -g 6 idle"))
+	assert.Equal(t, "group 1 killed\n", exec(t, "akill -g 1"))
+	restart := func(cfg Config) string {
+		k.recordIntent(bootrec.PathHot, bootrec.SiteAsked, "console restart")
+		require.NoError(t, k.ctl.Shutdown(time.Second))
+		return bootOn(t, mem, cfg).String()
+	}
+	log := restart(v2)
+	assert.Contains(t, log, "autostart: group 5 idle: aid 33\n"+
+		"autostart: group 6 idle: not started: group 6 is in the bank already\n"+
+		"autostart: 1 groups started before come back from the bank\n")
+	log = restart(v2)
+	assert.Contains(t, log, "autostart: 3 groups started before come back from the bank\n")
+	var names []string
+	for _, a := range k.ctl.Actors() {
+		names = append(names, a.Name)
+	}
+	assert.Equal(t, []string{"idle.5.1", "idle.6.1"}, names, "group 1 stays dropped; one copy each")
 }

@@ -6,7 +6,7 @@
 //
 // Boot sequence: bank and boot record -> banner -> mode (normal, or safe
 // when site restarts come too fast) -> fault handler and watchdog ->
-// controller -> autostart (Config.Autostart, cold boots only) -> startup
+// controller -> autostart (Config.Autostart, each entry once per bank) -> startup
 // script (arun -g lines on cold boots only) -> groups resumed (warm boots,
 // not in safe mode) -> console.
 package kernel
@@ -35,10 +35,11 @@ type Config struct {
 	// already taken is reported at boot and that command left out.
 	Commands []console.Cmd
 	// Autostart lists the groups started at boot, in order, after the
-	// controller and before the startup script; only on a cold boot (a
-	// new bank): a warm boot brings the groups back from the bank instead,
-	// so none is started twice (runAutostart). The startup script stays
-	// for the operator's additions.
+	// controller and before the startup script, each once per bank: all
+	// on a cold boot (a new bank); on a warm boot only the entries an
+	// upgrade added, since the others come back from the bank, so none is
+	// started twice (runAutostart; the bank's autostart record lists what
+	// was started). The startup script stays for the operator's additions.
 	Autostart []Start
 }
 

@@ -77,7 +77,7 @@ func TestServiceAutostartOnce(t *testing.T) {
 	s.banner()
 	s.expect(`odometer 3: start 2 at`)
 	tr := s.Transcript()
-	assert.Contains(t, tr, "autostart: 1 groups not started on a warm boot: they come back from the bank")
+	assert.Contains(t, tr, "autostart: 1 groups started before come back from the bank")
 	assert.Len(t, regexp.MustCompile(`autostart: group 3`).FindAllString(tr, -1), 1, "started once")
 	assert.NotContains(t, tr, "has an odometer already")
 	aps := s.run("aps")
