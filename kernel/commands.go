@@ -9,4 +9,5 @@ func (k *system) addCommands() {
 	k.addBenchCommand()
 	k.addStatsCommands()
 	k.addUpgradeCommands()
+	k.addClockCommands()
 }
