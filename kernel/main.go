@@ -21,6 +21,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -106,7 +107,8 @@ func Main(cfg Config) {
 			k.resumeGroups(&k.out)
 		}
 	}
-	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
+	// the date goes into the log (dmesg), so a previous boot's log says when
+	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
 	k.discardRestartTyping()
 	s := console.NewSerialSession(consoleRW{})
 	k.out.Attach(s.Out())

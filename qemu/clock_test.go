@@ -31,6 +31,11 @@ func TestWallClock(t *testing.T) {
 	assert.Equal(t, "host clock (semihosting)", src)
 	assert.Equal(t, "0s", corr)
 	assert.WithinDuration(t, time.Now(), d, time.Minute)
+	ready := regexp.MustCompile(`hr: ready in \S+ at (\S+)\r?\n`).FindStringSubmatch(s.Transcript())
+	require.NotNil(t, ready, "the boot says when it was ready")
+	at, err := time.Parse(time.RFC3339, ready[1])
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now(), at, time.Minute)
 	assert.NotContains(t, s.run("pmm ls"), "__SYS.clock", "no correction block while none is needed")
 
 	assert.Contains(t, s.run("date set tomorrow"), `error: date set: date "tomorrow" not understood`)
@@ -59,4 +64,27 @@ func TestWallClock(t *testing.T) {
 	assert.Regexp(t, `(?m)^date: 2031-05-06T07:\d\d:\d\dZ \(host clock \(semihosting\), correction \+\S+\)\r?$`, s.run("stats"))
 	// uptime counts this boot, not the years the clock moved
 	assert.Regexp(t, `^up \d+(\.\d+)?m?s`, s.run("uptime"))
+}
+
+// `date set` over SSH (exec) sets the clock as on the UART: the site
+// restarts, the new date is there after it, over SSH too.
+func TestWallClockOverSSH(t *testing.T) {
+	s, port := sshBoot(t)
+	c := dial(t, port)
+	assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(host clock \(semihosting\), correction 0s\)`, execOn(t, c, "date"))
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	_ = sess.Start("date set 2040-01-02 03:04:05") // the connection dies with the site
+	state, _, why := s.banner()
+	assert.Equal(t, "warm", state)
+	assert.Contains(t, why, "console date set")
+	s.expect(`ssh: serving the console`)
+	c.Close()
+	c2 := dial(t, port)
+	out := execOn(t, c2, "date")
+	m := dateLine.FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	d, err := time.Parse(time.RFC3339, m[1])
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Date(2040, 1, 2, 3, 4, 5, 0, time.UTC), d, time.Minute)
 }
