@@ -88,3 +88,17 @@ func TestWallClockOverSSH(t *testing.T) {
 	require.NoError(t, err)
 	assert.WithinDuration(t, time.Date(2040, 1, 2, 3, 4, 5, 0, time.UTC), d, time.Minute)
 }
+
+// Under QEMU without semihosting the board has no real-time clock: it boots
+// all the same (the semihosting call that reaches the SVC vector answers
+// -1 instead of resetting the board), says so, and `date set` refuses.
+func TestWallClockWithoutSemihosting(t *testing.T) {
+	s := startWith(t, image(t), Options{Extra: []string{"-semihosting-config", "enable=off"}})
+	state, n, _ := s.banner()
+	assert.Equal(t, "cold", state)
+	assert.Equal(t, 1, n)
+	assert.Contains(t, s.Transcript(), "hr: clock: no real-time clock (semihosting SYS_TIME answered -1: QEMU without -semihosting?): time.Now counts from 1970")
+	assert.Regexp(t, `^1970-01-01T00:00:\d\dZ \(no real-time clock: `, s.run("date"))
+	assert.Contains(t, s.run("date set 2030-01-01"), "error: date set: the real-time clock is the emulator host's: not set from the board; and the real-time clock cannot be read: semihosting SYS_TIME answered -1")
+	assert.NotContains(t, s.Transcript(), "hr: fault")
+}

@@ -60,7 +60,7 @@ func (SoC) RTC() (time.Time, string, error) {
 	if !imx6ul.Native {
 		s := uint32(semihostingCall(sysTime, 0))
 		if int32(s) == -1 {
-			return time.Time{}, "", errors.New("semihosting SYS_TIME failed")
+			return time.Time{}, "", errors.New("semihosting SYS_TIME answered -1: QEMU without -semihosting?")
 		}
 		return time.Unix(int64(s), 0).UTC(), "host clock (semihosting)", nil
 	}
