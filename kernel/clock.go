@@ -49,7 +49,8 @@ func (k *system) setClock() {
 }
 
 // load reads the kept correction; a damaged record is reported and taken
-// as none (pmm quarantines it at the next boot).
+// as none (pmm quarantines it at the next boot), one never written (a
+// `date set` refused after reserving it) as none.
 func (w *wallClock) load(b *pmm.Bank) {
 	blk, _, err := b.Lookup(wallclock.BlockName)
 	if errors.Is(err, pmm.ErrNotFound) {
@@ -58,6 +59,9 @@ func (w *wallClock) load(b *pmm.Bank) {
 	if err == nil {
 		var p []byte
 		w.rec, p, err = record.Load(blk, wallclock.Kind)
+		if errors.Is(err, record.ErrEmpty) {
+			return
+		}
 		if err == nil {
 			w.delta, err = wallclock.Unmarshal(p)
 		}
@@ -68,18 +72,29 @@ func (w *wallClock) load(b *pmm.Bank) {
 	}
 }
 
-// keep writes delta as the kept correction, allocating its block the first
-// time one is needed.
-func (w *wallClock) keep(b *pmm.Bank, delta time.Duration) error {
+// reserve allocates the correction's block if there is none yet: before a
+// way down, which allocates nothing in the bank (down.go).
+func (w *wallClock) reserve(b *pmm.Bank) error {
+	if w.rec != nil {
+		return nil
+	}
+	blk, err := b.AllocateAs(pmm.System, wallclock.BlockName, record.BlockSize(wallclock.PayloadSize), wallclock.BlockKey)
+	if err != nil {
+		return fmt.Errorf("no room in the bank for the clock correction %s: %w", wallclock.BlockName, err)
+	}
+	w.rec, _, _ = record.Load(blk, wallclock.Kind)
+	return nil
+}
+
+// keep writes delta as the kept correction; a reset in the middle keeps
+// the previous one. With no block reserved only 0 can be kept (nothing to
+// write).
+func (w *wallClock) keep(delta time.Duration) error {
 	if w.rec == nil {
 		if delta == 0 {
 			return nil
 		}
-		blk, err := b.AllocateAs(pmm.System, wallclock.BlockName, record.BlockSize(wallclock.PayloadSize), wallclock.BlockKey)
-		if err != nil {
-			return fmt.Errorf("no room in the bank for the clock correction %s: %w", wallclock.BlockName, err)
-		}
-		w.rec, _, _ = record.Load(blk, wallclock.Kind)
+		return fmt.Errorf("no block reserved for the clock correction %s", wallclock.BlockName)
 	}
 	if err := w.rec.Write(wallclock.Marshal(delta)); err != nil {
 		return err
@@ -113,9 +128,13 @@ func (k *system) cmdDate(out io.Writer, _ []string) error {
 	return nil
 }
 
-// cmdDateSet keeps the new date (in the RTC where the board can set it,
-// else as a correction in the bank) and restarts the site, which sets the
-// runtime's clock before anything reads it (kernel/wallclock).
+// cmdDateSet sets the date through a site restart, which sets the
+// runtime's clock before anything reads it (kernel/wallclock). The date
+// goes, once the request is taken and the actors stopped, into the RTC
+// where the board can set it (silicon: the SNVS counter), else into the
+// correction kept in the bank (its block reserved first: a way down
+// allocates nothing). A refused request (another restart under way)
+// changes nothing.
 func (k *system) cmdDateSet(out io.Writer, args []string) error {
 	if fromScript(out) {
 		return errors.New("date set: not from the startup script (it would restart the site at every boot)")
@@ -127,17 +146,41 @@ func (k *system) cmdDateSet(out io.Writer, args []string) error {
 	if k.bank == nil {
 		return errors.New("date set: needs the bank")
 	}
-	delta := time.Duration(0)
-	if err := hw.SetRTC(t); err != nil {
-		rtc, _, rerr := hw.RTC()
-		if rerr != nil {
-			return fmt.Errorf("date set: %v; and the real-time clock cannot be read: %v", err, rerr)
+	asked := time.Now()
+	rtc, _, err := hw.RTC()
+	if err != nil {
+		return fmt.Errorf("date set: the real-time clock cannot be read: %v", err)
+	}
+	delta := t.Sub(rtc)
+	settable := !hw.Emulated() // under QEMU the RTC is the host's clock
+	how := "written to the real-time clock"
+	if !settable {
+		if err := k.wall.reserve(k.bank); err != nil {
+			return fmt.Errorf("date set: %w; the clock is unchanged", err)
 		}
-		delta = t.Sub(rtc)
+		how = "correction " + wallclock.FormatDelta(delta)
 	}
-	if err := k.wall.keep(k.bank, delta); err != nil {
-		return fmt.Errorf("date set: %w; the clock is unchanged", err)
+	fmt.Fprintf(out, "date: clock set to %s (%s); the site restarts so that every timer runs on it\n", wallclock.Format(t), how)
+	return k.goDown(down{hand: handHot, kind: bootrec.SiteAsked, why: "console date set", say: "site restart: console date set",
+		afterStop: func() { k.applyDate(t.Add(time.Since(asked)), delta, settable) }})
+}
+
+// applyDate keeps the date asked for, now t: in the RTC when settable (and
+// the correction back to 0), else as the correction delta. It runs inside
+// the way down: an error is printed, and the clock is then unchanged.
+func (k *system) applyDate(t time.Time, delta time.Duration, settable bool) {
+	if settable {
+		err := hw.SetRTC(t)
+		if err == nil {
+			delta = 0
+		} else if k.wall.rec == nil {
+			fmt.Fprintf(&k.out, "hr: date set: %v; the clock is unchanged\n", err)
+			return
+		} else {
+			fmt.Fprintf(&k.out, "hr: date set: %v; kept as a correction instead\n", err)
+		}
 	}
-	fmt.Fprintf(out, "date: clock set to %s (correction %s); the site restarts so that every timer runs on it\n", wallclock.Format(t), wallclock.FormatDelta(delta))
-	return k.siteRestart(bootrec.SiteAsked, "console date set", false)
+	if err := k.wall.keep(delta); err != nil {
+		fmt.Fprintf(&k.out, "hr: date set: %v; the clock is unchanged\n", err)
+	}
 }
