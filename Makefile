@@ -10,6 +10,7 @@
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
 #   make VERSION=v2 UPGRADE_KEY=minisign.pub   image version; only images signed with that key upgrade it
 #   make SECURITY_VERSION=3   security version: a board refuses upgrades below the highest it committed
+#   go run ./tools/hrbuild image|imx|qemu …   the build itself, which image, imx and qemu run (a user's module: go tool hrbuild)
 
 TARGET   ?= mx6ullevk
 TUNABLES ?=

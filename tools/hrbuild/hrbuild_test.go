@@ -68,6 +68,7 @@ func TestRunRefuses(t *testing.T) {
 		"image -name a/b":             `-name "a/b": a name, not a path (-o is the directory)`,
 		"image -startup /nonexistent": "-startup /nonexistent: not a readable file",
 		"image a b":                   `one package at most, not ["a" "b"]`,
+		"image -version it's":         `-version "it's": quotes, backslashes and control characters cannot go into the image's version`,
 	} {
 		var out bytes.Buffer
 		err := run(strings.Fields(args), &out, &out)

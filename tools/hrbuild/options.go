@@ -77,6 +77,9 @@ func (o *Options) resolve() error {
 			return fmt.Errorf("%s %s: not a readable file", name, p)
 		}
 	}
+	if strings.ContainsFunc(o.Version, func(r rune) bool { return r == '\'' || r == '"' || r == '\\' || r < ' ' || r == 0x7f }) {
+		return fmt.Errorf("-version %q: quotes, backslashes and control characters cannot go into the image's version", o.Version)
+	}
 	if o.Version == "" {
 		o.Version = "unknown"
 		c := exec.Command("git", "describe", "--always", "--dirty")
