@@ -82,9 +82,19 @@ func TestBuildToolInOwnModule(t *testing.T) {
 	s.expect(`odometer 1: 100 m`)
 	assert.Regexp(t, `odometer: \d+ m, start 1`, s.run("odo"))
 
-	fi, err := os.Stat(elfFile)
+	// the USB armory Mk II image, from the same module
+	out = gocmd("tool", "hrbuild", "imx", "-target", "usbarmory", "-name", "userfw-mk2", "-version", "user-test")
+	assert.Contains(t, out, "imx: build/userfw-mk2.imx (")
+	imx, err := os.ReadFile(filepath.Join(user, "build/userfw-mk2.imx"))
 	require.NoError(t, err)
-	t.Logf("image sizes: EVK ELF of a user's firmware (hrbuild image) %d bytes (%.1f MB)", fi.Size(), float64(fi.Size())/1e6)
+	require.Greater(t, len(imx), 1<<20)
+	assert.Equal(t, byte(0xd1), imx[0], "an i.MX IVT header")
+
+	for _, f := range []string{"userfw.elf", "userfw-mk2.elf", "userfw-mk2.imx"} {
+		fi, err := os.Stat(filepath.Join(user, "build", f))
+		require.NoError(t, err)
+		t.Logf("image sizes: a user's firmware (go tool hrbuild): %s %d bytes (%.1f MB)", f, fi.Size(), float64(fi.Size())/1e6)
+	}
 	for _, env := range []string{"HR_IMAGE", "HR_MK2_IMAGE", "HR_IMX"} {
 		if f := os.Getenv(env); f != "" {
 			if fi, err := os.Stat(f); err == nil {
@@ -191,4 +201,18 @@ func dropFromModCache(t *testing.T, version string) {
 	for _, f := range downloaded {
 		_ = os.Remove(f)
 	}
+	// the cached version list too, when it names only test versions
+	list := filepath.Join(cache, "cache/download", thisModule, "@v", "list")
+	if b, err := os.ReadFile(list); err == nil && onlyTestVersions(string(b)) {
+		_ = os.Remove(list)
+	}
+}
+
+func onlyTestVersions(list string) bool {
+	for _, v := range strings.Fields(list) {
+		if !strings.HasPrefix(v, "v0.0.0-hrtest.") {
+			return false
+		}
+	}
+	return true
 }
