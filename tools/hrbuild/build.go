@@ -80,7 +80,7 @@ func (b *builder) image() (string, error) {
 		if err != nil || gomod == "" || gomod == os.DevNull {
 			return "", fmt.Errorf("%s is not in a module: run go mod init there first", o.Dir)
 		}
-		if modDir, work, err = workspace(o.Out, modDir, filepath.Dir(gomod)); err != nil {
+		if modDir, work, err = workspace(o.Out, o.Name, modDir, filepath.Dir(gomod)); err != nil {
 			return "", err
 		}
 	}

@@ -42,10 +42,16 @@ Flags:
 `
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "hrbuild:", err)
-		}
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	var status exitStatus
+	switch {
+	case err == nil:
+	case errors.As(err, &status):
+		os.Exit(int(status))
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "hrbuild:", err)
 		os.Exit(1)
 	}
 }

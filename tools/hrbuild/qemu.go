@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -42,8 +43,18 @@ func (b *builder) qemu(elfFile string) error {
 	fmt.Fprintf(b.out, "qemu-system-arm %s\n", strings.Join(args, " "))
 	c := exec.Command("qemu-system-arm", args...)
 	c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
-	if err := c.Run(); err != nil {
+	err := c.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exitStatus(exit.ExitCode()) // `halt CODE`'s status, passed on
+	}
+	if err != nil {
 		return toolMissing(err, "qemu-system-arm", "qemu-system-arm")
 	}
 	return nil
 }
+
+// exitStatus is a status hrbuild exits with, said by no message.
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }

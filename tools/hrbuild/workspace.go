@@ -11,9 +11,10 @@ import (
 // The go command refuses an -overlay of a file in the module cache, where
 // the kernel is when the firmware's module requires this one (not a
 // checkout, not a replace). The build then lays its files over a copy of
-// the module it keeps in OUT/.hrmodule, which a workspace file OUT/go.work
-// puts in the cache's place for this build only: the user's go.mod is not
-// changed and no replace is written into it.
+// the module it keeps in OUT/.hrwork/NAME/mod, which a workspace file
+// OUT/.hrwork/NAME/go.work puts in the cache's place for this build only
+// (one per image name, so builds of other images do not meet): the user's
+// go.mod is not changed and no replace is written into it.
 
 // inModCache reports whether dir is in the module cache.
 func inModCache(dir, cache string) bool {
@@ -21,11 +22,12 @@ func inModCache(dir, cache string) bool {
 	return cache != "" && err == nil && rel != "." && !strings.HasPrefix(rel, "..")
 }
 
-// workspace copies the module at modDir into OUT/.hrmodule and writes
-// OUT/go.work using the firmware's module (its root, userRoot) with this
+// workspace copies the module at modDir into OUT/.hrwork/NAME/mod and
+// writes go.work beside it, using the firmware's module (its root, userRoot) with this
 // module replaced by the copy. It returns the copy and the go.work file.
-func workspace(out, modDir, userRoot string) (string, string, error) {
-	dst := filepath.Join(out, ".hrmodule")
+func workspace(out, name, modDir, userRoot string) (string, string, error) {
+	dir := filepath.Join(out, ".hrwork", name)
+	dst := filepath.Join(dir, "mod")
 	if err := os.RemoveAll(dst); err != nil {
 		return "", "", err
 	}
@@ -53,7 +55,7 @@ func workspace(out, modDir, userRoot string) (string, string, error) {
 	if err != nil {
 		return "", "", fmt.Errorf("copying %s: %w", Module, err)
 	}
-	work := filepath.Join(out, "go.work")
+	work := filepath.Join(dir, "go.work")
 	text := fmt.Sprintf("// Written by hrbuild for one build (tools/hrbuild/workspace.go); not yours to edit.\ngo 1.26.0\n\nuse %q\n\nreplace %s => %q\n", userRoot, Module, dst)
 	if err := os.WriteFile(work, []byte(text), 0o644); err != nil {
 		return "", "", err
