@@ -102,3 +102,20 @@ func TestWallClockWithoutSemihosting(t *testing.T) {
 	assert.Contains(t, s.run("date set 2030-01-01"), "error: date set: the real-time clock cannot be read: semihosting SYS_TIME answered -1")
 	assert.NotContains(t, s.Transcript(), "hr: fault")
 }
+
+// The date set survives an upgrade: the new version reads the correction.
+func TestWallClockKeptByUpgrade(t *testing.T) {
+	v2 := envImage(t, "HR_V2_IMAGE")
+	s := boot(t)
+	s.banner()
+	require.NoError(t, s.Send("date set 2033-03-03T03:03:03Z"))
+	s.banner()
+	s.expect(prompt)
+	require.NoError(t, s.Send("upgrade semihost:"+v2))
+	assert.Contains(t, s.bootLine(), "version v2-test")
+	s.expect(`startup of v2 ran`)
+	s.expect(prompt)
+	d, _, corr := s.date()
+	assert.NotEqual(t, "0s", corr)
+	assert.WithinDuration(t, time.Date(2033, 3, 3, 3, 3, 3, 0, time.UTC), d, time.Minute)
+}
