@@ -20,7 +20,7 @@ import (
 // section "SNVS Memory Map/Register Definition" (offsets from SNVS_HP_BASE
 // 0x020cc000, tamago's imx6ul.SNVS_HP_BASE):
 //
-//	SNVS_LPLR     0x34  LP Lock Register: SRTC_HL (bit 5) locks the SRTC against writes
+//	SNVS_LPLR     0x34  LP Lock Register: SRTC_HL (bit 2) locks the SRTC against writes
 //	SNVS_LPCR     0x38  LP Control Register: SRTC_ENV (bit 0) runs the SRTC
 //	SNVS_LPSRTCMR 0x50  LP Secure Real Time Counter MSB Register: counter bits 46..32
 //	SNVS_LPSRTCLR 0x54  LP Secure Real Time Counter LSB Register: counter bits 31..0
@@ -36,12 +36,13 @@ const (
 	snvsLPSRTCMR = imx6ul.SNVS_HP_BASE + 0x50
 	snvsLPSRTCLR = imx6ul.SNVS_HP_BASE + 0x54
 
-	lplrSRTCHL  = 1 << 5
+	lplrSRTCHL  = 1 << 2
 	lpcrSRTCENV = 1 << 0
 
 	srtcFracBits = 15      // 32768 ticks a second
 	srtcMSBMask  = 0x7fff  // the MSB register holds counter bits 46..32
 	srtcSettle   = 1000000 // register reads to wait for SRTC_ENV (> 3 ticks of 32 kHz at any core clock)
+	srtcReads    = 16      // tries for two equal counter reads, a tick is ≈ 30 µs
 )
 
 // ErrRTCNotSettable means the RTC is not the board's to set: under QEMU it
@@ -103,19 +104,21 @@ func (SoC) SetRTC(t time.Time) error {
 // to ns since the Unix epoch.
 func (SoC) SetTime(ns int64) { imx6ul.ARM.SetTime(ns) }
 
-// srtcRead returns the 47-bit counter, read until two reads agree.
+// srtcRead returns the 47-bit counter, read until two reads agree (the
+// counter runs in another clock domain); after srtcReads tries, the last.
 func srtcRead() uint64 {
 	read := func() uint64 {
 		return uint64(reg.Read32(snvsLPSRTCMR)&srtcMSBMask)<<32 | uint64(reg.Read32(snvsLPSRTCLR))
 	}
 	c := read()
-	for {
+	for range srtcReads {
 		n := read()
 		if n == c {
-			return c
+			break
 		}
 		c = n
 	}
+	return c
 }
 
 // srtcEnable sets SRTC_ENV to on and waits until the register says so.
