@@ -4,7 +4,7 @@
 // groups and serves the console. The board is chosen at build time by a tag
 // (mx6ullevk or usbarmory, see README.md), never by the image.
 //
-// Boot sequence: bank and boot record -> banner -> mode (normal, or safe
+// Boot sequence: bank and boot record -> banner -> wall clock -> mode (normal, or safe
 // when site restarts come too fast) -> fault handler and watchdog ->
 // controller -> autostart (Config.Autostart, each entry once per bank) -> startup
 // script (arun -g lines on cold boots only) -> groups resumed (warm boots,
@@ -22,6 +22,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -54,6 +55,7 @@ type system struct {
 	prevLog  crashlog.Log
 	booted   time.Time
 	clock0   uint64        // persistent clock at this boot's start
+	wall     wallClock     // the wall clock: RTC and kept correction (clock.go)
 	start    bootrec.Start // how this boot came about (bootrec.Record.Begin)
 
 	shell *console.Shell
@@ -88,7 +90,9 @@ func Main(cfg Config) {
 	k.configure(cfg, os.Stdout)
 	k.bootChecks()
 
-	if err := k.openBank(); err != nil {
+	err := k.openBank()
+	k.setClock()
+	if err != nil {
 		// Without a bank there is nothing to keep: say so and offer the
 		// console's commands that need no bank.
 		k.enterNoBank(err, os.Stdout)
@@ -114,7 +118,8 @@ func Main(cfg Config) {
 			k.resumeGroups(&k.out)
 		}
 	}
-	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
+	// the date goes into the log (dmesg), so a previous boot's log says when
+	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
 	k.discardRestartTyping()
 	s := console.NewSerialSession(consoleRW{})
 	k.out.Attach(s.Out())

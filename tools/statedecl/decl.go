@@ -1,4 +1,4 @@
-package main
+package statedecl
 
 import (
 	"encoding/hex"
@@ -38,6 +38,18 @@ func (d *decls) lines() []string {
 		out = append(out, fmt.Sprintf("statemig.%d=%s %s\n", i, m[0], m[1]))
 	}
 	return out
+}
+
+// Lines are the manifest lines of the states and migrations the firmware
+// package pkg (in module directory dir, built with tags and env: the
+// tamago-go compiler's, for GOOS=tamago) declares, sorted; an error names
+// the declaration the build cannot record.
+func Lines(dir string, env []string, tags, pkg string) ([]string, error) {
+	d, err := declarations(dir, env, tags, pkg)
+	if err != nil {
+		return nil, err
+	}
+	return d.lines(), nil
 }
 
 // declarations loads pkg and every package of a module it imports whose

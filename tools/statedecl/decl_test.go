@@ -1,4 +1,4 @@
-package main
+package statedecl
 
 import (
 	"encoding/hex"
