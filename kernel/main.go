@@ -105,8 +105,8 @@ func Main(cfg Config) {
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
 	k.discardRestartTyping()
-	s := console.NewSerialSession(consoleRW{})
-	k.out.Attach(s.Out())
+	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
+	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }
 
