@@ -120,9 +120,8 @@ func (s *session) run(line string) string {
 	require.NoError(s.t, s.Send(line))
 	// from the echo of the line itself up to the last prompt of the output
 	// so far, and the log lines printed below it (kernel/console's
-	// logGate: each ends with the prompt's width of blanks): a log
-	// replayed by dmesg holds prompts too
-	m, err := s.ExpectSettled(`(?s)`+regexp.QuoteMeta(line)+`\r?\n(.*)`+prompt+`(\r\n.*\r\n {4})?$`, settle, timeout)
+	// logGate): a log replayed by dmesg holds prompts too
+	m, err := s.ExpectSettled(`(?s)`+regexp.QuoteMeta(line)+`\r?\n(.*)`+prompt+`(\r\n.*\r\n)?$`, settle, timeout)
 	require.NoError(s.t, err)
 	// actor output may have arrived in the same window: leave all of it
 	// expectable, only the echo is consumed

@@ -154,7 +154,17 @@ func TestOpenSSHShellHabits(t *testing.T) {
 	a.send("exit")
 	assert.Equal(t, 0, a.wait())
 
-	assert.NotContains(t, s.run("dmesg now"), "\x1b", "the log ring holds no escape sequences")
+	// a line typed over a log line, and redrawn around it
+	s.run("arun -g 1 counter")
+	s.expect(`counter-client: \d+0\r\n`)
+	require.NoError(t, s.SendRaw([]byte("upti")))
+	s.expect(`counter-client: \d+0\r\n`)
+	require.NoError(t, s.Send("me"))
+	s.expect(`up \d`)
+	dmesg := s.run("dmesg now")
+	assert.Contains(t, dmesg, "hr: ready in", "dmesg holds this boot's log")
+	assert.Contains(t, dmesg, "hr> upti", "and the typed line")
+	assert.NotContains(t, dmesg, "\x1b", "but no escape sequence")
 }
 
 // A script drives the console as pexpect does (wait for "hr> ", send a
@@ -167,12 +177,21 @@ func TestOpenSSHScriptWhileActorsPrint(t *testing.T) {
 
 	o := startOpenSSH(t, port, "-tt")
 	o.expect(prompt)
-	script := func(name string, send func(string), expect func(string) []string) {
+	// poke makes an actor print tag on every console
+	script := func(name string, send func(string), expect func(string) []string, poke func(tag string)) {
 		for i := range 100 {
 			line := fmt.Sprintf("bogus%d", i)
 			want := regexp.QuoteMeta(fmt.Sprintf(`error: unknown command "%s" (try help)`, line))
 			if i%2 == 1 {
 				line, want = "uptime", `up \d`
+			}
+			if i%5 == 0 {
+				// a log line comes while the prompt waits: it must not
+				// make a second prompt (a script would take it for the
+				// answer's end)
+				tag := fmt.Sprintf("tick-%s-%d", name, i)
+				poke(tag)
+				expect(tag + `\r\n`)
 			}
 			send(line)
 			answer := expect(`(?s)(.*?)` + prompt)[1]
@@ -180,11 +199,11 @@ func TestOpenSSHScriptWhileActorsPrint(t *testing.T) {
 			require.Contains(t, answer, line, "%s: answer %d is to its own line", name, i)
 		}
 	}
-	script("ssh -tt", o.send, o.expect)
+	script("ssh", o.send, o.expect, func(tag string) { require.NoError(t, s.Send("arun echo "+tag)) })
 	o.expect(`counter-client: \d+0`) // the log went on meanwhile
-	o.send("exit")
-	assert.Equal(t, 0, o.wait())
 	s.run("uptime")
 	s.expect(prompt)
-	script("UART", func(line string) { require.NoError(t, s.Send(line)) }, s.expect)
+	script("UART", func(line string) { require.NoError(t, s.Send(line)) }, s.expect, func(tag string) { o.send("arun echo " + tag) })
+	o.send("exit")
+	assert.Equal(t, 0, o.wait())
 }

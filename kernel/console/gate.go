@@ -62,7 +62,16 @@ func (g *logGate) handed(p []byte) {
 		return
 	}
 	last := p[len(p)-1]
-	g.set(func() { g.typed = last != cr && last != lf })
+	g.set(func() {
+		if g.displaced && g.reading {
+			// x/term echoes where it believes the cursor is, in the
+			// prompt's column: the cursor goes there first (blanks, not
+			// a cursor move: no escapes in the log)
+			g.raw.Write([]byte(strings.Repeat(" ", g.prompt)))
+			g.displaced = false
+		}
+		g.typed = last != cr && last != lf
+	})
 }
 
 func (g *logGate) setIdle(idle bool) { g.set(func() { g.idle = idle }) }
@@ -85,14 +94,11 @@ func (g *logGate) Write(p []byte) (int, error) {
 		return len(p), nil
 	case g.reading && !g.typed && !g.closed:
 		var b bytes.Buffer
-		if g.displaced {
-			b.WriteByte(cr) // over the blank prompt column
-		} else {
+		if !g.displaced {
 			b.WriteString("\r\n") // below the prompt
 		}
 		b.WriteString(strings.ReplaceAll(string(bytes.TrimRight(p, "\r\n")), "\n", "\r\n"))
 		b.WriteString("\r\n")
-		b.WriteString(strings.Repeat(" ", g.prompt))
 		g.displaced = true
 		if _, err := g.raw.Write(b.Bytes()); err != nil {
 			return 0, err
