@@ -32,14 +32,20 @@ func opensshArgs(t *testing.T, port int, args ...string) (bin string, argv []str
 	argv = []string{"-p", strconv.Itoa(port), "-i", key, "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
 		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"}
 	var opts, rest []string
-	for i, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if !strings.HasPrefix(a, "-") {
 			rest = args[i:]
 			break
 		}
 		opts = append(opts, a)
+		if a == "-o" && i+1 < len(args) {
+			i++
+			opts = append(opts, args[i])
+		}
 	}
-	return bin, append(append(append(argv, opts...), "console@127.0.0.1"), rest...)
+	// OpenSSH takes an option's first value: the caller's come first
+	return bin, append(append(append(opts, argv...), "console@127.0.0.1"), rest...)
 }
 
 // opensshSession is an OpenSSH client driven through its standard input
