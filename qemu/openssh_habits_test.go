@@ -59,6 +59,12 @@ type opensshSession struct {
 func startOpenSSH(t *testing.T, port int, args ...string) *opensshSession {
 	t.Helper()
 	bin, argv := opensshArgs(t, port, args...)
+	return startCommand(t, bin, argv...)
+}
+
+// startCommand starts bin, to be driven through its standard input.
+func startCommand(t *testing.T, bin string, argv ...string) *opensshSession {
+	t.Helper()
 	cmd := exec.Command(bin, argv...)
 	sh := &shell{t: t, more: make(chan struct{}, 1)}
 	in, err := cmd.StdinPipe()
