@@ -138,7 +138,8 @@ func runShell(s *console.Session, out *batchWriter, sh *console.Shell, attach fu
 func runBatch(ch ssh.Channel, sh *console.Shell) uint32 {
 	lines := bufio.NewScanner(ch)
 	lines.Buffer(make([]byte, 0, 512), console.MaxLine+1)
-	for n := 1; lines.Scan(); n++ {
+	n := 1
+	for ; lines.Scan(); n++ {
 		line := strings.TrimSuffix(lines.Text(), "\r")
 		if err := sh.Exec(ch, line); err != nil {
 			if errors.Is(err, console.ErrExit) {
@@ -149,7 +150,10 @@ func runBatch(ch ssh.Channel, sh *console.Shell) uint32 {
 		}
 	}
 	if err := lines.Err(); err != nil {
-		fmt.Fprintf(ch.Stderr(), "error: %v\n", err)
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = fmt.Errorf("%w (at most %d bytes)", console.ErrLineTooLong, console.MaxLine)
+		}
+		fmt.Fprintf(ch.Stderr(), "error: line %d: %v\n", n, err)
 		return 1
 	}
 	return 0
