@@ -213,6 +213,28 @@ func TestOpenSSHScriptWhileActorsPrint(t *testing.T) {
 	}
 	script("ssh", o.send, o.expect, func(tag string) { require.NoError(t, s.Send("arun echo "+tag)) })
 	o.expect(`counter-client: \d+0`) // the log went on meanwhile
+
+	// an exec session shows its command's output only
+	for range 5 {
+		code, out := openssh(t, port, timeout, "uptime")
+		require.Equal(t, 0, code, out)
+		assert.Regexp(t, `^up \d[^\n]*\n$`, out)
+	}
+	// log off: this session shows only its answers; log on: back
+	o.send("log off")
+	o.expect(`\(log on: back\)\r\n` + prompt)
+	require.NoError(t, s.Send("arun echo unseen-after-log-off"))
+	s.expect("unseen-after-log-off")
+	o.send("log on")
+	o.expect(`system lines\r\n` + prompt)
+	require.NoError(t, s.Send("arun echo seen-after-log-on"))
+	o.expect("seen-after-log-on")
+	assert.NotContains(t, o.transcript(), "unseen-after-log-off")
+	// Home and End as tmux, screen, PuTTY and the Linux console send them
+	o.shell.stdin.Write([]byte("ptim[1~u[4~e"))
+	o.expect(`up \d`)
+	require.NoError(t, s.SendRaw([]byte("ptim[7~u[8~e"))) // rxvt's
+	s.expect(`up \d`)
 	s.run("uptime")
 	s.expect(prompt)
 	script("UART", func(line string) { require.NoError(t, s.Send(line)) }, s.expect, func(tag string) { o.send("arun echo " + tag) })
