@@ -21,6 +21,9 @@ import (
 //   - while a line is being typed, x/term erases it, prints the message
 //     and redraws the prompt and the line: the typist keeps the line.
 //
+// Every message ends a line: one without its newline (a maze frame, which
+// places itself with cursor moves) gets one.
+//
 // A session may switch its log off (`log off`): messages are dropped for
 // it, and only for it.
 type logGate struct {
@@ -89,9 +92,15 @@ func (g *logGate) Write(p []byte) (int, error) {
 	for g.reading && !g.typed && !g.idle && !g.closed {
 		g.changed.Wait()
 	}
+	n := len(p)
+	if n > 0 && p[n-1] != '\n' {
+		// a message is a line: one without its end would be glued to
+		// the command output or the prompt that comes next
+		p = append(p[:len(p):len(p)], '\n')
+	}
 	switch {
 	case g.off:
-		return len(p), nil
+		return n, nil
 	case g.reading && !g.typed && !g.closed:
 		var b bytes.Buffer
 		if !g.displaced {
@@ -103,7 +112,10 @@ func (g *logGate) Write(p []byte) (int, error) {
 		if _, err := g.raw.Write(b.Bytes()); err != nil {
 			return 0, err
 		}
-		return len(p), nil
+		return n, nil
 	}
-	return g.t.Write(p)
+	if _, err := g.t.Write(p); err != nil {
+		return 0, err
+	}
+	return n, nil
 }

@@ -131,3 +131,17 @@ func TestPlainDropsEscapes(t *testing.T) {
 	}
 	assert.Equal(t, "hr> tick\r\nhr> abc", b.String())
 }
+
+// A message without its newline (a maze frame) still ends a line, so the
+// prompt or a command's output never continues it.
+func TestLogMessageEndsALine(t *testing.T) {
+	l := startLive(t, false)
+	l.typed("ap")
+	l.wait("hr> ap")
+	l.log("frame")
+	l.wait("frame\r\nhr> ap")
+	l.typed("s\r")
+	l.wait("s\r\nhr> ")
+	l.log("frame2")
+	l.wait("hr> \r\nframe2\r\n")
+}
