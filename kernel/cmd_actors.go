@@ -79,6 +79,11 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 		return fmt.Errorf("arun: %w", err)
 	}
 	fmt.Fprintf(out, "Started aid = %d\n", aid)
+	if _, exec := out.(console.StdinWriter); exec {
+		// `ssh board 'arun …'` returns as the actor starts: say where
+		// what it prints goes
+		fmt.Fprintln(out, "its output goes to the console log: the UART, interactive sessions (ssh -t board), dmesg now")
+	}
 	return nil
 }
 

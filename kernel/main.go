@@ -121,8 +121,8 @@ func Main(cfg Config) {
 	// the date goes into the log (dmesg), so a previous boot's log says when
 	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
 	k.discardRestartTyping()
-	s := console.NewSerialSession(consoleRW{})
-	k.out.Attach(s.Out())
+	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
+	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }
 
