@@ -67,7 +67,7 @@ func (k *system) cmdPmmLs(out io.Writer, _ []string) error {
 func (k *system) cmdPmmRelease(out io.Writer, args []string) error {
 	slot, err := strconv.Atoi(args[0])
 	if err != nil {
-		return fmt.Errorf("pmm release: slot %s is not a number (pmm ls shows the quarantined slots)", console.Quote(args[0]))
+		return fmt.Errorf("pmm release: slot %s is not a number (pmm ls shows the slots)", console.Quote(args[0]))
 	}
 	if err := k.bank.Release(slot); err != nil {
 		return fmt.Errorf("pmm release %d: %w", slot, err)

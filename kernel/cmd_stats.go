@@ -13,7 +13,7 @@ import (
 // addStatsCommands registers stats and gc: what the runtime holds, so a
 // leak across restarts shows as numbers that grow.
 func (k *system) addStatsCommands() {
-	k.shell.MustAdd(console.Cmd{Name: "stats", Help: "heap, GCs, goroutines, stacks, uptime, restarts, boot checks", Fn: k.cmdStats})
+	k.shell.MustAdd(console.Cmd{Name: "stats", Syntax: "[-json]", Help: "heap, GCs, goroutines, stacks, uptime, restarts, boot checks", MaxArgs: 1, Fn: k.cmdStats})
 	k.shell.MustAdd(console.Cmd{Name: "gc", Help: "force a garbage collection now; heap before and after", Fn: k.cmdGC})
 }
 
@@ -30,7 +30,14 @@ func liveHeap() uint64 {
 
 // cmdStats prints one "name: value" line each, sizes in bytes, so tests
 // and people read the same numbers.
-func (k *system) cmdStats(out io.Writer, _ []string) error {
+func (k *system) cmdStats(out io.Writer, args []string) error {
+	json, err := jsonFlag("stats", args)
+	if err != nil {
+		return err
+	}
+	if json {
+		return writeLine(out, k.statsJSON().Line)
+	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	fmt.Fprintf(out, "heap in use: %d bytes\n", m.HeapInuse)
@@ -40,18 +47,23 @@ func (k *system) cmdStats(out io.Writer, _ []string) error {
 	fmt.Fprintf(out, "stack in use: %d bytes\n", m.StackInuse)
 	fmt.Fprintf(out, "uptime: %v\n", (time.Duration(uptimeMs()) * time.Millisecond))
 	hw.ConsoleStats(out)
+	fmt.Fprintf(out, "group restarts: %d since boot\n", k.groupRestarts())
+	fmt.Fprintf(out, "site restarts: %d in the bank's life\n", k.recs.Record().SiteRestarts)
+	restore, _ := hw.RestoreReport()
+	fmt.Fprintf(out, "writable data: %s\n", restore)
+	fmt.Fprintf(out, "bss canary: %#08x\n", hw.BSSCanary())
+	return nil
+}
+
+// groupRestarts counts the group restarts since this boot.
+func (k *system) groupRestarts() int {
 	groups := 0
 	if k.ctl != nil {
 		for _, g := range k.ctl.Groups() {
 			groups += g.Restarts
 		}
 	}
-	fmt.Fprintf(out, "group restarts: %d since boot\n", max(groups-k.groupRestarts0, 0))
-	fmt.Fprintf(out, "site restarts: %d in the bank's life\n", k.recs.Record().SiteRestarts)
-	restore, _ := hw.RestoreReport()
-	fmt.Fprintf(out, "writable data: %s\n", restore)
-	fmt.Fprintf(out, "bss canary: %#08x\n", hw.BSSCanary())
-	return nil
+	return max(groups-k.groupRestarts0, 0)
 }
 
 // cmdGC runs runtime.GC: the quickest way to make a corrupt heap or a
