@@ -180,12 +180,15 @@ func (m *maze) draw(s *strings.Builder) {
 	fmt.Fprintf(s, "step %d, restarts %d\n", m.steps(), m.restarts())
 }
 
-// drawStep updates one cell and the status line with cursor moves.
+// drawStep updates one cell and the status line with cursor moves, between
+// a save and a restore of the cursor (DECSC, DECRC): the cursor stays on
+// the console's prompt below the maze, so the status line never runs into
+// the prompt or erases it.
 func (m *maze) drawStep(s *strings.Builder, cell int) {
 	mark := byte('*')
 	if cell < 0 {
 		cell, mark = -cell-1, '.'
 	}
 	x, y := cell%m.w, cell/m.w
-	fmt.Fprintf(s, "\x1b[%d;%dH%c\x1b[%d;1Hstep %d, restarts %d\x1b[K", 2*y+2, 2*x+2, mark, 2*m.h+2, m.steps(), m.restarts())
+	fmt.Fprintf(s, "\x1b7\x1b[%d;%dH%c\x1b[%d;1Hstep %d, restarts %d\x1b[K\x1b8", 2*y+2, 2*x+2, mark, 2*m.h+2, m.steps(), m.restarts())
 }
