@@ -22,11 +22,11 @@ func (k *system) addPmmCommands() {
 	sh.MustAdd(console.Cmd{Name: "pmm stat", Help: "pages and blocks used and free, largest free run", Fn: k.withBank(k.cmdPmmStat)})
 	sh.MustAdd(console.Cmd{Name: "pmm alloc", Syntax: "NAME SIZE [KEY]", Help: "allocate or retrieve a block (SIZE in bytes, K/M suffix; KEY default \"console\")", MinArgs: 2, MaxArgs: 3, Fn: k.withBank(k.cmdPmmAlloc)})
 	sh.MustAdd(console.Cmd{Name: "pmm free", Syntax: "NAME", Help: "free one block (not one a running group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFree)})
-	sh.MustAdd(console.Cmd{Name: "pmm freeall", Syntax: "KEY", Help: "free every block with deletion key KEY (none a running group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFreeAll)})
-	sh.MustAdd(console.Cmd{Name: "pmm dump", Syntax: "NAME [BYTES]", Help: fmt.Sprintf("hex dump of a block's start (default 256, at most %d bytes)", maxDump), MinArgs: 1, MaxArgs: 2, Fn: k.withBank(k.cmdPmmDump)})
+	sh.MustAdd(console.Cmd{Name: "pmm freeall", Syntax: "KEY", Help: "free every block of key KEY (none a group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFreeAll)})
+	sh.MustAdd(console.Cmd{Name: "pmm dump", Syntax: "NAME [BYTES]", Help: fmt.Sprintf("hex dump of a block's start (256 bytes, max %d)", maxDump), MinArgs: 1, MaxArgs: 2, Fn: k.withBank(k.cmdPmmDump)})
 	sh.MustAdd(console.Cmd{Name: "pmm write", Syntax: "NAME TEXT", Help: "write TEXT at the start of a block", MinArgs: 2, MaxArgs: 2, Fn: k.withBank(k.cmdPmmWrite)})
 	sh.MustAdd(console.Cmd{Name: "pmm verify", Help: "check the bank's metadata checksums now", Fn: k.withBank(k.cmdPmmVerify)})
-	sh.MustAdd(console.Cmd{Name: "pmm release", Syntax: "SLOT", Help: "free a damaged record's slot and the pages it withholds (pmm ls shows them)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmRelease)})
+	sh.MustAdd(console.Cmd{Name: "pmm release", Syntax: "SLOT", Help: "free a damaged record's slot and its withheld pages", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmRelease)})
 }
 
 // withBank refuses bank commands when the bank could not be opened.

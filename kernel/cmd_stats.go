@@ -14,7 +14,7 @@ import (
 // leak across restarts shows as numbers that grow.
 func (k *system) addStatsCommands() {
 	k.shell.MustAdd(console.Cmd{Name: "stats", Syntax: "[-json]", Help: "heap, GCs, goroutines, stacks, uptime, restarts, boot checks", MaxArgs: 1, Fn: k.cmdStats})
-	k.shell.MustAdd(console.Cmd{Name: "gc", Help: "force a garbage collection now; heap before and after", Fn: k.cmdGC})
+	k.shell.MustAdd(console.Cmd{Name: "gc", Help: "force a GC now; heap before and after", Fn: k.cmdGC})
 }
 
 // liveHeap is the heap marked live by the last GC, in bytes (0 before the
