@@ -34,5 +34,5 @@ func TestHelpLayout(t *testing.T) {
 func TestWrap(t *testing.T) {
 	assert.Equal(t, []string{"ab cd", "efghijkl", "m"}, wrap("ab  cd efghijkl m", 5))
 	assert.Empty(t, wrap(" ", 5))
-	assert.Equal(t, []string{"é…é", "x"}, wrap("é…é x", 4), "columns are runes, not bytes")
+	assert.Equal(t, []string{"é é x"}, wrap("é é x", 5), "columns are runes, not bytes")
 }
