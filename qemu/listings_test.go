@@ -191,3 +191,38 @@ func TestListingsJSON(t *testing.T) {
 
 // crlf is the console's output with plain \n line ends.
 func crlf(out string) string { return strings.ReplaceAll(out, "\r\n", "\n") }
+
+// `upgrade status -json` through a trial and its commit: the versions, the
+// phase, the run time against the limit, and the groups the trial watches.
+func TestUpgradeStatusJSONInTrial(t *testing.T) {
+	v2 := envImage(t, "HR_V2_IMAGE")
+	s := boot(t)
+	s.banner()
+	v1 := s.version()
+	s.arun("-g 1 idle")
+	require.NoError(t, s.Send("upgrade semihost:"+v2))
+	s.expect(`hr: upgrade: trial: v2-test`)
+	s.expect(`hr: 1 groups resumed`)
+	s.expect(prompt)
+
+	var up upgradeJSON
+	s.runJSON("upgrade status -json", &up)
+	assert.Equal(t, "v2-test", up.Running)
+	assert.Equal(t, "v2-test", up.StagedNew)
+	assert.Equal(t, v1, up.StagedPrev)
+	assert.Empty(t, up.StagedNewError)
+	assert.Empty(t, up.StagedPrevErr)
+	assert.Equal(t, "trial", up.Phase)
+	assert.Equal(t, v1, up.From)
+	assert.Equal(t, "v2-test", up.To)
+	assert.Equal(t, uint64(8000), up.TrialLimitMs)
+	assert.LessOrEqual(t, up.TrialMs, up.TrialLimitMs)
+	assert.Equal(t, []upgradeGroupJSON{{GID: 1, State: "running"}}, up.Groups)
+
+	s.expect(`hr: upgrade: committed: v2-test`)
+	s.runJSON("upgrade status -json", &up)
+	assert.Equal(t, "committed", up.Phase)
+	assert.Zero(t, up.TrialMs)
+	assert.Equal(t, []upgradeGroupJSON{}, up.Groups)
+	assert.Contains(t, crlf(s.run("upgrade status")), "state: committed: v2-test (previous "+v1+")\n")
+}
