@@ -18,7 +18,7 @@ const maxDump = 4096
 
 func (k *system) addPmmCommands() {
 	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "pmm ls", Help: "list the bank's blocks", Fn: k.withBank(k.cmdPmmLs)})
+	sh.MustAdd(console.Cmd{Name: "pmm ls", Syntax: "[-json]", Help: "list the bank's blocks", MaxArgs: 1, Fn: k.withBank(k.cmdPmmLs)})
 	sh.MustAdd(console.Cmd{Name: "pmm stat", Help: "pages and blocks used and free, largest free run", Fn: k.withBank(k.cmdPmmStat)})
 	sh.MustAdd(console.Cmd{Name: "pmm alloc", Syntax: "NAME SIZE [KEY]", Help: "allocate or retrieve a block (SIZE in bytes, K/M suffix; KEY default \"console\")", MinArgs: 2, MaxArgs: 3, Fn: k.withBank(k.cmdPmmAlloc)})
 	sh.MustAdd(console.Cmd{Name: "pmm free", Syntax: "NAME", Help: "free one block (not one a running group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFree)})
@@ -39,7 +39,14 @@ func (k *system) withBank(fn console.Fn) console.Fn {
 	}
 }
 
-func (k *system) cmdPmmLs(out io.Writer, _ []string) error {
+func (k *system) cmdPmmLs(out io.Writer, args []string) error {
+	json, err := jsonFlag("pmm ls", args)
+	if err != nil {
+		return err
+	}
+	if json {
+		return writeLine(out, newPmmLsJSON(k.bank.Blocks(), k.bank.Quarantined()).Line)
+	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tKEY\tOWNER\tPAGE\tPAGES\tBYTES")
 	for _, b := range k.bank.Blocks() {

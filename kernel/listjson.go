@@ -85,3 +85,43 @@ func jsonLine(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	return append(b, '\n'), err
 }
+
+// pmmLsJSON is `pmm ls -json`: one object on one line, the blocks in
+// `pmm ls`'s order and the damaged records withheld; sizes in bytes.
+type pmmLsJSON struct {
+	Blocks      []pmmBlockJSON       `json:"blocks"`
+	Quarantined []pmmQuarantinedJSON `json:"quarantined"`
+}
+
+type pmmBlockJSON struct {
+	Name      string `json:"name"`
+	Key       string `json:"key"`   // deletion key
+	Owner     string `json:"owner"` // user or system
+	FirstPage int    `json:"first_page"`
+	Pages     int    `json:"pages"`
+	Bytes     int    `json:"bytes"`
+}
+
+type pmmQuarantinedJSON struct {
+	Slot      int    `json:"slot"` // for pmm release SLOT
+	Name      string `json:"name"` // as read, unverified; "" when unreadable
+	FirstPage int    `json:"first_page"`
+	Pages     int    `json:"pages"` // withheld
+	Bytes     int    `json:"bytes"`
+	Why       string `json:"why"` // the check that failed
+}
+
+func (j pmmLsJSON) Line() ([]byte, error) { return jsonLine(j) }
+
+func newPmmLsJSON(blocks []pmm.BlockInfo, damaged []pmm.Quarantined) pmmLsJSON {
+	j := pmmLsJSON{Blocks: []pmmBlockJSON{}, Quarantined: []pmmQuarantinedJSON{}}
+	for _, b := range blocks {
+		j.Blocks = append(j.Blocks, pmmBlockJSON{Name: b.Name, Key: b.Key, Owner: b.Owner.String(),
+			FirstPage: b.FirstPage, Pages: b.Pages, Bytes: b.Pages * pmm.PageSize})
+	}
+	for _, q := range damaged {
+		j.Quarantined = append(j.Quarantined, pmmQuarantinedJSON{Slot: q.Slot, Name: q.Name,
+			FirstPage: q.FirstPage, Pages: q.Pages, Bytes: q.Pages * pmm.PageSize, Why: q.Why})
+	}
+	return j
+}

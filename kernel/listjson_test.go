@@ -4,12 +4,16 @@ package kernel
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/pmm"
 )
 
 // `bank -json` on a fresh host bank, byte for byte: the field names are a
@@ -36,7 +40,7 @@ func TestStatsJSONLine(t *testing.T) {
 func TestListingsJSONOnHost(t *testing.T) {
 	bootOn(t, make([]byte, testBank), Config{Programs: register})
 	require.Equal(t, "Started aid = 1\n", exec(t, "arun -g 3 idle"))
-	for _, cmd := range []string{"aps", "stats", "bank", "upgrade status"} {
+	for _, cmd := range []string{"aps", "stats", "bank", "upgrade status", "pmm ls"} {
 		out := exec(t, cmd+" -json")
 		require.True(t, strings.HasSuffix(out, "}\n"), "%s: %q", cmd, out)
 		assert.Equal(t, 1, strings.Count(out, "\n"), cmd)
@@ -99,4 +103,24 @@ func TestConsoleFitsIn80Columns(t *testing.T) {
 			fits(line, exec(t, line))
 		}
 	}
+}
+
+// The pmm ls encoder, byte for byte, and on a host bank.
+func TestPmmLsJSONLine(t *testing.T) {
+	b, err := newPmmLsJSON([]pmm.BlockInfo{{Name: "app", Key: "appkey", Owner: pmm.User, FirstPage: 5, Pages: 2}},
+		[]pmm.Quarantined{{Slot: 3, Name: "kv", FirstPage: 9, Pages: 1, Why: "bad checksum"}}).Line()
+	require.NoError(t, err)
+	assert.Equal(t, `{"blocks":[{"name":"app","key":"appkey","owner":"user","first_page":5,"pages":2,"bytes":8192}],`+
+		`"quarantined":[{"slot":3,"name":"kv","first_page":9,"pages":1,"bytes":4096,"why":"bad checksum"}]}`+"\n", string(b))
+
+	bootOn(t, make([]byte, testBank), Config{Programs: register})
+	require.Equal(t, "allocated app: 2 pages (8192 bytes)\n", exec(t, "pmm alloc app 8000 appkey"))
+	var ls pmmLsJSON
+	require.NoError(t, json.Unmarshal([]byte(exec(t, "pmm ls -json")), &ls))
+	i := slices.IndexFunc(ls.Blocks, func(b pmmBlockJSON) bool { return b.Name == "app" })
+	require.GreaterOrEqual(t, i, 0, "%+v", ls.Blocks)
+	assert.Equal(t, pmmBlockJSON{Name: "app", Key: "appkey", Owner: "user", FirstPage: ls.Blocks[i].FirstPage, Pages: 2, Bytes: 8192}, ls.Blocks[i])
+	assert.Regexp(t, fmt.Sprintf(`(?m)^app +appkey +user +%d +2 +8192$`, ls.Blocks[i].FirstPage), exec(t, "pmm ls"))
+	assert.Equal(t, []pmmQuarantinedJSON{}, ls.Quarantined)
+	assert.Equal(t, "error: usage: pmm ls [-json]", exec(t, "pmm ls -x"))
 }

@@ -153,6 +153,36 @@ func TestListingsJSON(t *testing.T) {
 	assert.Zero(t, bank.SiteRestarts)
 	assert.Empty(t, bank.MetadataError)
 
+	var ls struct {
+		Blocks []struct {
+			Name      string `json:"name"`
+			Key       string `json:"key"`
+			Owner     string `json:"owner"`
+			FirstPage int    `json:"first_page"`
+			Pages     int    `json:"pages"`
+			Bytes     int    `json:"bytes"`
+		} `json:"blocks"`
+		Quarantined []struct {
+			Slot      int    `json:"slot"`
+			Name      string `json:"name"`
+			FirstPage int    `json:"first_page"`
+			Pages     int    `json:"pages"`
+			Bytes     int    `json:"bytes"`
+			Why       string `json:"why"`
+		} `json:"quarantined"`
+	}
+	s.run("pmm alloc app 8000 appkey")
+	s.runJSON("pmm ls -json", &ls)
+	assert.Len(t, ls.Blocks, bank.Blocks+1)
+	assert.Empty(t, ls.Quarantined)
+	last := ls.Blocks[len(ls.Blocks)-1]
+	assert.Equal(t, "app", last.Name)
+	assert.Equal(t, "appkey", last.Key)
+	assert.Equal(t, "user", last.Owner)
+	assert.Equal(t, 2, last.Pages)
+	assert.Equal(t, 8192, last.Bytes)
+	assert.Regexp(t, fmt.Sprintf(`(?m)^app +appkey +user +%d +2 +8192$`, last.FirstPage), crlf(s.run("pmm ls")))
+
 	var up upgradeJSON
 	s.runJSON("upgrade status -json", &up)
 	assert.Equal(t, s.version(), up.Running)
