@@ -55,17 +55,6 @@ func (k *system) cmdStats(out io.Writer, args []string) error {
 	return nil
 }
 
-// groupRestarts counts the group restarts since this boot.
-func (k *system) groupRestarts() int {
-	groups := 0
-	if k.ctl != nil {
-		for _, g := range k.ctl.Groups() {
-			groups += g.Restarts
-		}
-	}
-	return max(groups-k.groupRestarts0, 0)
-}
-
 // cmdGC runs runtime.GC: the quickest way to make a corrupt heap or a
 // stale GC mask show itself.
 func (k *system) cmdGC(out io.Writer, _ []string) error {

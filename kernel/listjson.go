@@ -80,6 +80,17 @@ func (k *system) statsJSON() statsJSON {
 		WritableData: restore, BSSCanary: hw.BSSCanary()}
 }
 
+// groupRestarts counts the group restarts since this boot.
+func (k *system) groupRestarts() int {
+	groups := 0
+	if k.ctl != nil {
+		for _, g := range k.ctl.Groups() {
+			groups += g.Restarts
+		}
+	}
+	return max(groups-k.groupRestarts0, 0)
+}
+
 // jsonLine encodes v on one line, with its newline.
 func jsonLine(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
