@@ -32,10 +32,13 @@ func (s *Shell) Commands() []Cmd {
 func (c Cmd) Usage() string { return strings.TrimSpace(c.Name + " " + c.Syntax) }
 
 // Help writes every command, sorted, with its syntax and help text, in
-// Columns columns: the help text starts in one column for all and wraps at
-// spaces; a syntax too wide for that column is on a line of its own.
-func (s *Shell) Help(out io.Writer) {
-	cmds := s.Commands()
+// Columns columns (writeHelp).
+func (s *Shell) Help(out io.Writer) { writeHelp(out, s.Commands()) }
+
+// writeHelp lays cmds out in Columns columns: the help text starts in one
+// column for all and wraps at spaces; a syntax too wide for that column is
+// on a line of its own.
+func writeHelp(out io.Writer, cmds []Cmd) {
 	width := 0
 	for _, c := range cmds {
 		if w := utf8.RuneCountInString(c.Usage()); w <= syntaxColumn && w > width {
