@@ -13,8 +13,8 @@ import (
 
 func (k *system) addActorCommands() {
 	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program; -g: restartable, in group GID (default 0)", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
-	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "crash AID (its group restarts); -g: end group GID", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
+	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
+	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
 	sh.MustAdd(console.Cmd{Name: "aps", Syntax: "[-json]", Help: "list actors and restart groups", MaxArgs: 1, Fn: k.withCtl(k.cmdAps)})
 	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
 	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: k.withCtl(k.cmdPrograms)})
