@@ -5,6 +5,9 @@ package kernel
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -123,4 +128,39 @@ func TestPmmLsJSONLine(t *testing.T) {
 	assert.Regexp(t, fmt.Sprintf(`(?m)^app +appkey +user +%d +2 +8192$`, ls.Blocks[i].FirstPage), exec(t, "pmm ls"))
 	assert.Equal(t, []pmmQuarantinedJSON{}, ls.Quarantined)
 	assert.Equal(t, "error: usage: pmm ls [-json]", exec(t, "pmm ls -x"))
+}
+
+// jsonFields lists the json names of t's fields and of the structs it
+// holds (in lists too).
+func jsonFields(t reflect.Type) []string {
+	var out []string
+	for t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		out = append(out, strings.Split(f.Tag.Get("json"), ",")[0])
+		out = append(out, jsonFields(f.Type)...)
+	}
+	return out
+}
+
+// Every field of every -json listing is in the README's table, on its
+// command's row: the field names are a documented promise.
+func TestListingsJSONDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	for cmd, v := range map[string]any{"aps -json": actors.APSJSON{}, "stats -json": statsJSON{},
+		"bank -json": bankJSON{}, "pmm ls -json": pmmLsJSON{}, "upgrade status -json": upgrade.StatusJSON{}} {
+		m := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(cmd) + "` \\|(.*)\\|$").FindSubmatch(readme)
+		require.NotNil(t, m, "README has no row for %s", cmd)
+		fields := jsonFields(reflect.TypeOf(v))
+		require.NotEmpty(t, fields)
+		for _, f := range fields {
+			assert.Contains(t, string(m[1]), "`"+f+"`", "%s: field %s is not documented", cmd, f)
+		}
+	}
 }
