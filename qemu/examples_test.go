@@ -70,8 +70,9 @@ func TestExampleMazeDrawn(t *testing.T) {
 	s.banner()
 	s.arun("-g 1 maze -rate 200 -size 5x3")
 	s.expect(`\x1b\[2J\x1b\[H#{11}`)
-	// a step leaves the cursor where it was, on the prompt below the maze
-	s.expect(`\x1b7\x1b\[\d+;\d+H[*.]\x1b\[8;1Hstep \d+, restarts 0\x1b\[K\x1b8`)
+	// a step ends its status line: the cursor rests below the maze, where
+	// the prompt is drawn, not after the status
+	s.expect(`\x1b\[\d+;\d+H[*.]\x1b\[8;1Hstep \d+, restarts 0\x1b\[K\r\n`)
 	s.expect(`maze: solved in \d+ steps, 0 restarts`)
 }
 
