@@ -121,7 +121,8 @@ imx-tools:
 		echo "imx: installing Debian's binutils-arm-none-eabi and u-boot-tools"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils-arm-none-eabi u-boot-tools >/dev/null; }
 
-# The QEMU suite also drives the SSH console with OpenSSH's own client.
+# The QEMU suite also drives the SSH console with OpenSSH's own client and
+# with Ansible's raw module (README "Many boards").
 qemu-install:
 	@command -v qemu-system-arm >/dev/null || { \
 		echo "qemu-system-arm missing: installing Debian's package"; \
@@ -129,6 +130,9 @@ qemu-install:
 	@command -v ssh >/dev/null || { \
 		echo "ssh missing: installing Debian's openssh-client"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null; }
+	@command -v ansible-playbook >/dev/null || { \
+		echo "ansible-playbook missing: installing Debian's ansible-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core >/dev/null; }
 
 qemu: toolchain imx-tools qemu-install
 	@$(HRBUILD) qemu -ssh-port $(SSH_PORT) $(HRBUILD_FLAGS)
