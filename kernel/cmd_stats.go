@@ -54,6 +54,13 @@ func (k *system) cmdStats(out io.Writer, _ []string) error {
 	if c, ok := any(hw).(interface{ CPU() string }); ok {
 		fmt.Fprintf(out, "cpu: %s\n", c.CPU())
 	}
+	if k.toReady > 0 {
+		from := "previous boot's hand-over"
+		if k.fromCounter {
+			from = "counter start"
+		}
+		fmt.Fprintf(out, "to ready: %d µs from the %s (board clock)\n", k.toReady.Microseconds(), from)
+	}
 	if c, ok := any(hw).(interface{ BootCosts() string }); ok {
 		fmt.Fprintf(out, "written with caches off: %s\n", c.BootCosts())
 	}

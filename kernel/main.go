@@ -65,6 +65,11 @@ type system struct {
 	groupRestarts0 int  // group restarts the bank counted before this boot
 	recordLost     bool // a warm bank's boot record was damaged: counters start again
 	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
+	// toReady is the board-clock time from the previous boot's hand-over
+	// (or the counter's start, fromCounter) to ready, where the board has
+	// a clock that spans boots
+	toReady     time.Duration
+	fromCounter bool
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -102,6 +107,10 @@ func Main(cfg Config) {
 		case !k.cold():
 			k.resumeGroups(&k.out)
 		}
+	}
+	if h, ok := any(hw).(interface{ SinceHandOver() (time.Duration, bool) }); ok {
+		d, handed := h.SinceHandOver()
+		k.toReady, k.fromCounter = d, !handed
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
 	k.discardRestartTyping()

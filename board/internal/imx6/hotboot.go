@@ -133,6 +133,7 @@ func HotReboot(quiesce func(), uartBase uint32, watchdogMs int) error {
 // handOff, which cleans and turns off the caches and the MMU in assembly.
 func handOver(quiesce func(), uartBase uint32, watchdogMs int) {
 	maskAll()
+	stampHandOver()
 	b := mmio{}
 	seq.QuiesceGIC(b, imx6ul.GIC_BASE)
 	if quiesce != nil {

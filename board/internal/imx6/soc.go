@@ -115,6 +115,10 @@ func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }
 // BootCosts reports the bytes written with the caches off at this boot.
 func (SoC) BootCosts() string { return BootCosts() }
 
+// SinceHandOver is the board-clock time from the previous boot's hand-over
+// (false: from the counter's start), read once.
+func (SoC) SinceHandOver() (time.Duration, bool) { return SinceHandOver() }
+
 // CPU names the core and its revision (MIDR).
 func (SoC) CPU() string { return CPU() }
 

@@ -38,6 +38,7 @@ func init() {
 func WarmReset() {
 	addr := uint32(imx6ul.WDOG1_BASE + wdog.WDOGx_WCR)
 	wcr := seq.WarmResetWCR(reg.Read16(addr), imx6ul.Native)
+	stampHandOver()
 	for {
 		reg.Write16(addr, wcr)
 	}

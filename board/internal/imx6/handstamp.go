@@ -1,0 +1,45 @@
+package imx6
+
+import (
+	"time"
+
+	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
+)
+
+// Hand-over stamp: the generic timer's count (CNTPCT, ARM ARM B4.1.30) when
+// a boot hands the board over to the next one — hot reboot, upgrade switch,
+// WDOG1 software reset — in the save area header (+52 count, +60 magic),
+// which no reset clears. The next boot reads it once, when ready: the
+// latency of the whole boot on the board clock, which under QEMU -icount
+// counts instructions, not host time. QEMU's counter runs on across a
+// system reset; silicon's restarts at a reset, so there only hot reboots
+// and upgrade switches have a figure.
+const (
+	hdrHandLo, hdrHandHi, hdrHandMagic = 13, 14, 15
+	handValid                          = 0x444e4148 // "HAND"
+)
+
+// stampHandOver records that this boot hands over now.
+func stampHandOver() {
+	sa := saveArea()
+	c := imx6ul.ARM.Counter()
+	sa[hdrHandMagic] = 0
+	sa[hdrHandLo], sa[hdrHandHi] = uint32(c), uint32(c>>32)
+	sa[hdrHandMagic] = handValid
+}
+
+// SinceHandOver returns the board-clock time from the previous boot's hand
+// over to now, and consumes the stamp; without a usable stamp (a cold start,
+// a watchdog timeout, a counter that restarted) it returns the time since
+// the counter started and false.
+func SinceHandOver() (time.Duration, bool) {
+	sa := saveArea()
+	now := imx6ul.ARM.Counter()
+	then := uint64(sa[hdrHandHi])<<32 | uint64(sa[hdrHandLo])
+	valid := sa[hdrHandMagic] == handValid && then <= now
+	sa[hdrHandMagic] = 0
+	if !valid {
+		then = 0
+	}
+	return time.Duration(float64(now-then) * imx6ul.ARM.TimerMultiplier), valid
+}
