@@ -69,7 +69,9 @@ type system struct {
 	// (or the counter's start, fromCounter) to ready, where the board has
 	// a clock that spans boots
 	toReady     time.Duration
+	toEntry     time.Duration // the part of toReady before cpuinit
 	fromCounter bool
+	mainToReady time.Duration // the part of toReady from main (runtime clock)
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -108,9 +110,12 @@ func Main(cfg Config) {
 			k.resumeGroups(&k.out)
 		}
 	}
-	if h, ok := any(hw).(interface{ SinceHandOver() (time.Duration, bool) }); ok {
-		d, handed := h.SinceHandOver()
-		k.toReady, k.fromCounter = d, !handed
+	if h, ok := any(hw).(interface {
+		SinceHandOver() (toNow, toEntry time.Duration, handed bool)
+	}); ok {
+		d, e, handed := h.SinceHandOver()
+		k.toReady, k.toEntry, k.fromCounter = d, e, !handed
+		k.mainToReady = time.Since(k.booted)
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
 	k.discardRestartTyping()

@@ -15,7 +15,7 @@ import (
 // header cpuinit_arm.s keeps before the copy).
 const (
 	saveSize   = 1 << 20
-	saveHeader = 64
+	saveHeader = 128
 	spanSymbol = "github.com/hotrestart/tamago-hr/board/internal/imx6.hotSpan"
 	skipSymbol = "github.com/hotrestart/tamago-hr/board/internal/imx6.bssSkip"
 	// scratchSymbol is the one BSS buffer proven to need no zeroing: Go

@@ -22,7 +22,8 @@
 // Save area header (hotboot.go): +0 state, +4 span length, +8 span start,
 // +12 checksum, +16 result of the last hot restore, +20..+28 watchdog
 // stamp, +32 bytes this boot copied and +36 zeroed with the caches off, +40
-// bytes of BSS left as they were; the copy from +64.
+// bytes of BSS left as they were, +52..+60 the hand-over stamp, +64 the
+// counter at cpuinit's entry; the copy from +128.
 
 #include "go_asm.h"
 #include "textflag.h"
@@ -32,17 +33,20 @@
 #define RESULT_OK   0x594b4f48	// "HOKY": restored and verified
 #define RESULT_BAD  0x21444142	// "BAD!": verification failed, reset
 #define RESULT_SEEN 0x52444142	// "BADR": BAD, reported on the next boot
-#define HDR         64
+#define HDR         128
 #define WDOG1_WCR   0x020bc000	// IMX6ULLRM 59.8.1
 #define WCR_WDA     0x20
 #define WCR_SRS     0x10
 #define SRS_TRIES   0x100000	// ~1M stores, far more than the reset takes on silicon
 
 TEXT cpuinit(SB),NOSPLIT|NOFRAME,$0
+	WORD	$0xec554f0e			// mrrc p15, 0, r4, r5, c14: CNTPCT at entry
 	// R0 = save area = RamStart + RamSize
 	MOVW	runtime∕goos·RamStart(SB), R0
 	MOVW	runtime∕goos·RamSize(SB), R1
 	ADD	R1, R0
+	MOVW	R4, 64(R0)			// entry stamp (handstamp.go)
+	MOVW	R5, 68(R0)
 	MOVW	·hotSpan(SB), R1		// R1 = span start
 	MOVW	·hotSpan+4(SB), R2
 	MOVW	$const_spanUnset, R3

@@ -17,6 +17,7 @@ import (
 const (
 	hdrHandLo, hdrHandHi, hdrHandMagic = 13, 14, 15
 	handValid                          = 0x444e4148 // "HAND"
+	hdrEntryLo, hdrEntryHi             = 16, 17     // cpuinit's entry (cpuinit_arm.s)
 )
 
 // stampHandOver records that this boot hands over now.
@@ -29,17 +30,19 @@ func stampHandOver() {
 }
 
 // SinceHandOver returns the board-clock time from the previous boot's hand
-// over to now, and consumes the stamp; without a usable stamp (a cold start,
-// a watchdog timeout, a counter that restarted) it returns the time since
-// the counter started and false.
-func SinceHandOver() (time.Duration, bool) {
+// over to now and, of it, to cpuinit's entry; it consumes the stamp.
+// Without a usable stamp (a cold start, a watchdog timeout, a counter that
+// restarted) both are from the counter's start and handed is false.
+func SinceHandOver() (toNow, toEntry time.Duration, handed bool) {
 	sa := saveArea()
 	now := imx6ul.ARM.Counter()
+	entry := uint64(sa[hdrEntryHi])<<32 | uint64(sa[hdrEntryLo])
 	then := uint64(sa[hdrHandHi])<<32 | uint64(sa[hdrHandLo])
-	valid := sa[hdrHandMagic] == handValid && then <= now
+	handed = sa[hdrHandMagic] == handValid && then <= entry && entry <= now
 	sa[hdrHandMagic] = 0
-	if !valid {
+	if !handed {
 		then = 0
 	}
-	return time.Duration(float64(now-then) * imx6ul.ARM.TimerMultiplier), valid
+	ns := func(d uint64) time.Duration { return time.Duration(float64(d) * imx6ul.ARM.TimerMultiplier) }
+	return ns(now - then), ns(min(entry, now) - min(then, entry)), handed
 }

@@ -98,9 +98,9 @@ func midr() uint32
 // full 32-byte FIFO takes 2.8 ms at 115200 baud, far fewer polls than this.
 const txPolls = 1 << 20
 
-func saveArea() *[16]uint32 {
+func saveArea() *[32]uint32 {
 	_, end := runtime.MemRegion()
-	return (*[16]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
+	return (*[32]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
 }
 
 // ErrNoHotReboot means this boot could not keep the pristine data copy.

@@ -116,8 +116,8 @@ func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }
 func (SoC) BootCosts() string { return BootCosts() }
 
 // SinceHandOver is the board-clock time from the previous boot's hand-over
-// (false: from the counter's start), read once.
-func (SoC) SinceHandOver() (time.Duration, bool) { return SinceHandOver() }
+// to now and to cpuinit (false: from the counter's start), read once.
+func (SoC) SinceHandOver() (toNow, toEntry time.Duration, handed bool) { return SinceHandOver() }
 
 // CPU names the core and its revision (MIDR).
 func (SoC) CPU() string { return CPU() }

@@ -37,7 +37,7 @@ func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
 
 // hdrBytes is where the pristine copy starts in the save area (HDR in
 // cpuinit_arm.s).
-const hdrBytes = 64
+const hdrBytes = 128
 
 // maxRoutine bounds the copy routine's code (routineEnd marks its end).
 const maxRoutine = 512
