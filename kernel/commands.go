@@ -8,5 +8,6 @@ func (k *system) addCommands() {
 	k.addCrashCommand()
 	k.addBenchCommand()
 	k.addStatsCommands()
+	k.addSelftestCommand()
 	k.addUpgradeCommands()
 }

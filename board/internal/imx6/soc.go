@@ -119,6 +119,11 @@ func (SoC) BootCosts() string { return BootCosts() }
 // to now and to cpuinit (false: from the counter's start), read once.
 func (SoC) SinceHandOver() (toNow, toEntry time.Duration, handed bool) { return SinceHandOver() }
 
+// SelfTest runs the board's self-checks (see SelfTest).
+func (SoC) SelfTest(watchdogMs int, line func(name, detail string, err error)) {
+	SelfTest(watchdogMs, line)
+}
+
 // CPU names the core and its revision (MIDR).
 func (SoC) CPU() string { return CPU() }
 

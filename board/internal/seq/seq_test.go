@@ -146,3 +146,24 @@ func TestDecodeMIDR(t *testing.T) {
 	assert.Equal(t, "Cortex-A9 r2p10 (MIDR 0x412fc09a)", DecodeMIDR(0x412fc09a))
 	assert.Equal(t, "unknown core r0p0 (MIDR 0x00000000)", DecodeMIDR(0))
 }
+
+func TestCheckWarmReset(t *testing.T) {
+	b := newBus()
+	b.mem[CCM_CCDR] = 0x30324
+	b.mem[SRC_SCR] = 0b1010 << 7
+	assert.EqualError(t, CheckWarmReset(b), "SRC_SCR 0x00000500: warm_reset_enable is off, every reset is cold")
+	ConfigureWarmReset(b)
+	assert.NoError(t, CheckWarmReset(b))
+	b.mem[SRC_SCR] = WarmResetSCR(0)&^(0b1111<<7) | 0b0101<<7
+	assert.EqualError(t, CheckWarmReset(b), "SRC_SCR 0x000002e1: WDOG resets are masked")
+	b.mem[SRC_SCR] = WarmResetSCR(0)
+	b.mem[CCM_CCDR] |= 1 << 16
+	assert.EqualError(t, CheckWarmReset(b), "CCM_CCDR 0x00030324: the MMDC handshake is masked, DRAM is not put in self-refresh")
+}
+
+func TestCheckWatchdog(t *testing.T) {
+	assert.NoError(t, CheckWatchdog(ArmWCR(0x30, 4000), 4000))
+	assert.EqualError(t, CheckWatchdog(0x0730, 4000), "WCR 0x0730: not enabled")
+	assert.EqualError(t, CheckWatchdog(ArmWCR(0x30, 2000), 4000), "WCR 0x0334: timeout 2000 ms, want 4000 ms")
+	assert.EqualError(t, CheckWatchdog(ArmWCR(0x30, 4000)|1<<WCR_WDT, 4000), "WCR 0x073c: WDT set, a timeout also asserts WDOG_B")
+}
