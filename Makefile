@@ -113,7 +113,7 @@ image: toolchain imx-tools
 	@go run ./tools/hotspan $(ELF)
 	@echo "image: $(ELF) ($$(stat -c %s $(ELF)) bytes)"
 
-# Flashable Mk II image, tamago-example's recipe: the ELF as a flat binary
+# Flashable Mk II (or EVK) image, tamago-example's recipe: the ELF as a flat binary
 # from TEXT_START holding every allocated PROGBITS section, then an i.MX boot
 # image whose DCD (tamago's imximage.cfg) sets up clocks and DRAM before the
 # boot ROM loads it. The BSS is not shipped: the image's own cpuinit zeroes
@@ -130,8 +130,8 @@ IMX_SECTIONS = readelf -SW $(ELF) | sed -n 's/^ *\[ *[0-9]*\] //p' | \
 	awk '$$2 == "PROGBITS" && $$7 ~ /A/ {print $$1, $$2, $$3, $$5}'
 
 ifneq ($(filter imx,$(MAKECMDGOALS)),)
-ifneq ($(TARGET),usbarmory)
-$(error make imx builds the USB armory Mk II image: use TARGET=usbarmory)
+ifeq ($(filter usbarmory mx6ullevk,$(TARGET)),)
+$(error make imx builds the Mk II or EVK image, with tamago's DCD for it: use TARGET=usbarmory or TARGET=mx6ullevk)
 endif
 endif
 
@@ -145,7 +145,7 @@ imx: image imx-tools
 	if (( 0x$$first != $(TEXT_START) )); then echo "imx: first section at 0x$$first, not $(TEXT_START)" >&2; exit 1; fi; \
 	$(OBJCOPY) $$args $(ELF) -O binary $(IMX_BIN); \
 	if (( $$(stat -c %s $(IMX_BIN)) != end - $(TEXT_START) )); then echo "imx: $(IMX_BIN) does not span the image" >&2; exit 1; fi
-	mkimage -n "$$(go list -m -f '{{.Dir}}' github.com/usbarmory/tamago)/board/usbarmory/mk2/imximage.cfg" \
+	mkimage -n "$$(go list -m -f '{{.Dir}}' github.com/usbarmory/tamago)/board/$(if $(filter mx6ullevk,$(TARGET)),nxp/mx6ullevk,usbarmory/mk2)/imximage.cfg" \
 		-T imximage -e $(TEXT_START) -d $(IMX_BIN) $(IMX) >$(BUILD)/$(IMAGE).mkimage.log
 	dd if=$(ELF) of=$(IMX) bs=1 count=4 skip=24 seek=4 conv=notrunc status=none
 	@echo "imx: $(IMX) ($$(stat -c %s $(IMX)) bytes; $(IMX_BIN) $$(stat -c %s $(IMX_BIN)) bytes; entry $$(readelf -h $(ELF) | awk '/Entry point/ {print $$4}'))"
