@@ -108,6 +108,10 @@ func TestIcountLatency(t *testing.T) {
 		s.expect(`hr: 2 groups resumed`)
 		s.expect(prompt)
 		up = append(up, toReady(t, s, "previous boot's hand-over"))
+		// the copy routine copies the segments and leaves the BSS to cpuinit
+		m := regexp.MustCompile(`zeroed (\d+);[^\n]*; upgrade copy routine (\d+) bytes`).FindStringSubmatch(noCR(s.run("stats")))
+		require.NotNil(t, m)
+		t.Logf("upgrade switch: copy routine wrote %s bytes, cpuinit zeroed %s", m[2], m[1])
 		require.Contains(t, s.run("upgrade commit"), "upgrade: committed")
 	}
 	bench := regexp.MustCompile(`p50 ([0-9.]+) µs, p99 ([0-9.]+) µs`).FindStringSubmatch(s.run("bench restart"))
