@@ -39,6 +39,10 @@ func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
 // cpuinit_arm.s).
 const hdrBytes = 128
 
+// maxDescSegs bounds the segments BootStaged counts in a descriptor
+// (kernel/upgrade stages at most 8).
+const maxDescSegs = 16
+
 // maxRoutine bounds the copy routine's code (routineEnd marks its end).
 const maxRoutine = 512
 
@@ -80,7 +84,8 @@ func imageAddrs() (text, enoptrbss, entry, routine uint32)
 // pristine copy. It does not return.
 func BootStaged(quiesce func(), uartBase uint32, watchdogMs int, code, desc uint32) {
 	d := (*[2]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc)))
-	segs := unsafe.Slice((*[4]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc+8))), int(d[1]))
+	// the count for stats only: a bad descriptor must not make it read far
+	segs := unsafe.Slice((*[4]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc+8))), int(min(d[1], maxDescSegs)))
 	copied := uint32(0)
 	for _, s := range segs {
 		copied += s[2]
