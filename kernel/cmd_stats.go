@@ -59,9 +59,9 @@ func (k *system) cmdStats(out io.Writer, _ []string) error {
 		if k.fromCounter {
 			from = "counter start"
 		}
-		fmt.Fprintf(out, "to ready: %d µs from the %s (board clock): %d to cpuinit, %d to main, %d from main\n",
-			k.toReady.Microseconds(), from, k.toEntry.Microseconds(),
-			(k.toReady - k.toEntry - k.mainToReady).Microseconds(), k.mainToReady.Microseconds())
+		fmt.Fprintf(out, "to ready: %d µs from the %s (board clock): %d to cpuinit, %d in it, %d to main, %d from main\n",
+			k.toReady.Microseconds(), from, k.toEntry.Microseconds(), k.cpuinit.Microseconds(),
+			(k.toReady - k.toEntry - k.cpuinit - k.mainToReady).Microseconds(), k.mainToReady.Microseconds())
 	}
 	if c, ok := any(hw).(interface{ BootCosts() string }); ok {
 		fmt.Fprintf(out, "written with caches off: %s\n", c.BootCosts())

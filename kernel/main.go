@@ -70,6 +70,7 @@ type system struct {
 	// a clock that spans boots
 	toReady     time.Duration
 	toEntry     time.Duration // the part of toReady before cpuinit
+	cpuinit     time.Duration // the part of toReady in cpuinit
 	fromCounter bool
 	mainToReady time.Duration // the part of toReady from main (runtime clock)
 }
@@ -111,10 +112,10 @@ func Main(cfg Config) {
 		}
 	}
 	if h, ok := any(hw).(interface {
-		SinceHandOver() (toNow, toEntry time.Duration, handed bool)
+		SinceHandOver() (toEntry, cpuinit, toNow time.Duration, handed bool)
 	}); ok {
-		d, e, handed := h.SinceHandOver()
-		k.toReady, k.toEntry, k.fromCounter = d, e, !handed
+		e, c, n, handed := h.SinceHandOver()
+		k.toReady, k.toEntry, k.cpuinit, k.fromCounter = e+c+n, e, c, !handed
 		k.mainToReady = time.Since(k.booted)
 	}
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))

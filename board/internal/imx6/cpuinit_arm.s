@@ -23,7 +23,7 @@
 // +12 checksum, +16 result of the last hot restore, +20..+28 watchdog
 // stamp, +32 bytes this boot copied and +36 zeroed with the caches off, +40
 // bytes of BSS left as they were, +52..+60 the hand-over stamp, +64 the
-// counter at cpuinit's entry; the copy from +128.
+// counter at cpuinit's entry, +72 at its end; the copy from +128.
 
 #include "go_asm.h"
 #include "textflag.h"
@@ -179,6 +179,9 @@ zeroit:
 	MOVW	R3, 40(R0)			// bytes left as they were
 
 boot:
+	WORD	$0xec554f0e			// mrrc p15, 0, r4, r5, c14: CNTPCT at the end
+	MOVW	R4, 72(R0)
+	MOVW	R5, 76(R0)
 	// stack at the top of the runtime's RAM, below RamStackOffset
 	MOVW	runtime∕goos·RamStart(SB), R13
 	MOVW	runtime∕goos·RamSize(SB), R1

@@ -18,6 +18,7 @@ const (
 	hdrHandLo, hdrHandHi, hdrHandMagic = 13, 14, 15
 	handValid                          = 0x444e4148 // "HAND"
 	hdrEntryLo, hdrEntryHi             = 16, 17     // cpuinit's entry (cpuinit_arm.s)
+	hdrDoneLo, hdrDoneHi               = 18, 19     // cpuinit's end
 )
 
 // stampHandOver records that this boot hands over now.
@@ -29,20 +30,30 @@ func stampHandOver() {
 	sa[hdrHandMagic] = handValid
 }
 
-// SinceHandOver returns the board-clock time from the previous boot's hand
-// over to now and, of it, to cpuinit's entry; it consumes the stamp.
+// Laps is a boot on the board clock: from the previous boot's hand-over
+// (or the counter's start) to cpuinit's entry, through cpuinit, and from
+// cpuinit's end to now.
+type Laps struct {
+	ToEntry, Cpuinit, ToNow time.Duration
+	Handed                  bool // false: from the counter's start
+}
+
+// SinceHandOver returns this boot's laps and consumes the hand-over stamp.
 // Without a usable stamp (a cold start, a watchdog timeout, a counter that
-// restarted) both are from the counter's start and handed is false.
-func SinceHandOver() (toNow, toEntry time.Duration, handed bool) {
+// restarted) the first lap is from the counter's start.
+func SinceHandOver() Laps {
 	sa := saveArea()
 	now := imx6ul.ARM.Counter()
-	entry := uint64(sa[hdrEntryHi])<<32 | uint64(sa[hdrEntryLo])
-	then := uint64(sa[hdrHandHi])<<32 | uint64(sa[hdrHandLo])
-	handed = sa[hdrHandMagic] == handValid && then <= entry && entry <= now
+	at := func(lo, hi int) uint64 { return uint64(sa[hi])<<32 | uint64(sa[lo]) }
+	then, entry, done := at(hdrHandLo, hdrHandHi), at(hdrEntryLo, hdrEntryHi), at(hdrDoneLo, hdrDoneHi)
+	handed := sa[hdrHandMagic] == handValid && then <= entry
 	sa[hdrHandMagic] = 0
 	if !handed {
 		then = 0
 	}
+	if entry < then || done < entry || now < done {
+		entry, done = now, now // a counter that restarted: one lap
+	}
 	ns := func(d uint64) time.Duration { return time.Duration(float64(d) * imx6ul.ARM.TimerMultiplier) }
-	return ns(now - then), ns(min(entry, now) - min(then, entry)), handed
+	return Laps{ns(entry - then), ns(done - entry), ns(now - done), handed}
 }

@@ -115,9 +115,13 @@ func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }
 // BootCosts reports the bytes written with the caches off at this boot.
 func (SoC) BootCosts() string { return BootCosts() }
 
-// SinceHandOver is the board-clock time from the previous boot's hand-over
-// to now and to cpuinit (false: from the counter's start), read once.
-func (SoC) SinceHandOver() (toNow, toEntry time.Duration, handed bool) { return SinceHandOver() }
+// SinceHandOver is this boot on the board clock from the previous boot's
+// hand-over (handed false: from the counter's start): to cpuinit, through
+// it, and from its end to now. Read once.
+func (SoC) SinceHandOver() (toEntry, cpuinit, toNow time.Duration, handed bool) {
+	l := SinceHandOver()
+	return l.ToEntry, l.Cpuinit, l.ToNow, l.Handed
+}
 
 // SelfTest runs the board's self-checks (see SelfTest).
 func (SoC) SelfTest(watchdogMs int, line func(name, detail string, err error)) {
