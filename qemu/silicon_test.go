@@ -1,8 +1,13 @@
 package qemu
 
 import (
+	"bytes"
 	"cmp"
+	"debug/elf"
+	"encoding/binary"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -152,4 +157,29 @@ func TestSelftest(t *testing.T) {
 	require.NoError(t, s.Send("restart"))
 	s.banner()
 	assert.Regexp(t, want(`hot boot: \d+ bytes at 0x[0-9a-f]+ restored and verified`), noCR(s.run("selftest")))
+}
+
+// unalignedCopy writes a copy of the ELF image img whose last PT_LOAD
+// segment (the data) is moved 2 bytes up, and returns its path and the
+// segment's new address.
+func unalignedCopy(t *testing.T, img []byte) (string, uint32) {
+	t.Helper()
+	f, err := elf.NewFile(bytes.NewReader(img))
+	require.NoError(t, err)
+	last := -1
+	for i, p := range f.Progs {
+		if p.Type == elf.PT_LOAD {
+			last = i
+		}
+	}
+	require.GreaterOrEqual(t, last, 0)
+	at := uint32(f.Progs[last].Vaddr) + 2
+	out := bytes.Clone(img)
+	le := binary.LittleEndian
+	ph := int(le.Uint32(out[0x1c:])) + last*int(le.Uint16(out[0x2a:])) // e_phoff, e_phentsize
+	le.PutUint32(out[ph+8:], at)                                       // p_vaddr
+	le.PutUint32(out[ph+12:], at)                                      // p_paddr
+	path := filepath.Join(t.TempDir(), "unaligned.elf")
+	require.NoError(t, os.WriteFile(path, out, 0o644))
+	return path, at
 }
