@@ -22,13 +22,7 @@ const (
 )
 
 // stampHandOver records that this boot hands over now.
-func stampHandOver() {
-	sa := saveArea()
-	c := imx6ul.ARM.Counter()
-	sa[hdrHandMagic] = 0
-	sa[hdrHandLo], sa[hdrHandHi] = uint32(c), uint32(c>>32)
-	sa[hdrHandMagic] = handValid
-}
+func stampHandOver() { stampCounter(hdrHandLo, hdrHandHi, hdrHandMagic, handValid) }
 
 // Laps is a boot on the board clock: from the previous boot's hand-over
 // (or the counter's start) to cpuinit's entry, through cpuinit, and from

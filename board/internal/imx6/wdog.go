@@ -88,12 +88,17 @@ const (
 )
 
 // StampWatchdog records that WDOG1 was serviced now.
-func StampWatchdog() {
+func StampWatchdog() { stampCounter(stampLo, stampHi, stampMagic, stampValid) }
+
+// stampCounter writes the generic timer's count into the save area header
+// words lo and hi, then valid into magic (cleared first, so that a reset
+// between the stores leaves no half stamp).
+func stampCounter(lo, hi, magic int, valid uint32) {
 	sa := saveArea()
 	c := imx6ul.ARM.Counter()
-	sa[stampMagic] = 0
-	sa[stampLo], sa[stampHi] = uint32(c), uint32(c>>32)
-	sa[stampMagic] = stampValid
+	sa[magic] = 0
+	sa[lo], sa[hi] = uint32(c), uint32(c>>32)
+	sa[magic] = valid
 }
 
 // SinceWatchdogStamp returns the time from the last StampWatchdog, of this
