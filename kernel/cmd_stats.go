@@ -51,21 +51,7 @@ func (k *system) cmdStats(out io.Writer, _ []string) error {
 	restore, _ := hw.RestoreReport()
 	fmt.Fprintf(out, "writable data: %s\n", restore)
 	fmt.Fprintf(out, "bss canary: %#08x\n", hw.BSSCanary())
-	if c, ok := any(hw).(interface{ CPU() string }); ok {
-		fmt.Fprintf(out, "cpu: %s\n", c.CPU())
-	}
-	if k.toReady > 0 {
-		from := "previous boot's hand-over"
-		if k.fromCounter {
-			from = "counter start"
-		}
-		fmt.Fprintf(out, "to ready: %d µs from the %s (board clock): %d to cpuinit, %d in it, %d to main, %d from main\n",
-			k.toReady.Microseconds(), from, k.toEntry.Microseconds(), k.cpuinit.Microseconds(),
-			(k.toReady - k.toEntry - k.cpuinit - k.mainToReady).Microseconds(), k.mainToReady.Microseconds())
-	}
-	if c, ok := any(hw).(interface{ BootCosts() string }); ok {
-		fmt.Fprintf(out, "written with caches off: %s\n", c.BootCosts())
-	}
+	k.laps.writeSiliconStats(out)
 	return nil
 }
 
@@ -84,9 +70,7 @@ func (k *system) cmdGC(out io.Writer, _ []string) error {
 // boot whose restored data failed its check (cpuinit reset the SoC instead)
 // or a BSS that was not zeroed.
 func (k *system) bootChecks() {
-	if c, ok := any(hw).(interface{ CPU() string }); ok {
-		fmt.Printf("hr: cpu %s\n", c.CPU()) // the revision decides which errata apply
-	}
+	printCPU()
 	if report, failed := hw.RestoreReport(); failed {
 		k.hotCheckFailed = true
 		fmt.Printf("hr: hot reboot failed its check, WDOG1 reset instead: %s\n", report)

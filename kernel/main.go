@@ -62,17 +62,10 @@ type system struct {
 	// (onConsolesClose)
 	consoleClosers []func(what string)
 
-	groupRestarts0 int  // group restarts the bank counted before this boot
-	recordLost     bool // a warm bank's boot record was damaged: counters start again
-	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
-	// toReady is the board-clock time from the previous boot's hand-over
-	// (or the counter's start, fromCounter) to ready, where the board has
-	// a clock that spans boots
-	toReady     time.Duration
-	toEntry     time.Duration // the part of toReady before cpuinit
-	cpuinit     time.Duration // the part of toReady in cpuinit
-	fromCounter bool
-	mainToReady time.Duration // the part of toReady from main (runtime clock)
+	groupRestarts0 int      // group restarts the bank counted before this boot
+	recordLost     bool     // a warm bank's boot record was damaged: counters start again
+	hotCheckFailed bool     // the hot reboot asked for ended in a WDOG1 reset
+	laps           bootLaps // this boot on the board clock (silicon.go)
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -111,13 +104,7 @@ func Main(cfg Config) {
 			k.resumeGroups(&k.out)
 		}
 	}
-	if h, ok := any(hw).(interface {
-		SinceHandOver() (toEntry, cpuinit, toNow time.Duration, handed bool)
-	}); ok {
-		e, c, n, handed := h.SinceHandOver()
-		k.toReady, k.toEntry, k.cpuinit, k.fromCounter = e+c+n, e, c, !handed
-		k.mainToReady = time.Since(k.booted)
-	}
+	k.laps = readBootLaps(time.Since(k.booted))
 	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
 	k.discardRestartTyping()
 	s := console.NewSerialSession(consoleRW{})
