@@ -95,7 +95,7 @@ HRBUILD_FLAGS = -target $(TARGET) -o $(BUILD) -name $(IMAGE) -version "$(VERSION
 image: toolchain imx-tools
 	@$(HRBUILD) image $(HRBUILD_FLAGS)
 
-# Flashable Mk II image, tamago-example's recipe (tools/hrbuild/imx.go): the
+# Flashable Mk II (or EVK) image, tamago-example's recipe (tools/hrbuild/imx.go): the
 # ELF as a flat binary from 0x80010000 holding every allocated PROGBITS
 # section, then an i.MX boot image whose DCD (tamago's imximage.cfg) sets up
 # clocks and DRAM before the boot ROM loads it, its IVT entry the ELF's. The
@@ -107,8 +107,8 @@ image: toolchain imx-tools
 OBJCOPY := arm-none-eabi-objcopy
 
 ifneq ($(filter imx,$(MAKECMDGOALS)),)
-ifneq ($(TARGET),usbarmory)
-$(error make imx builds the USB armory Mk II image: use TARGET=usbarmory)
+ifeq ($(filter usbarmory mx6ullevk,$(TARGET)),)
+$(error make imx builds the Mk II or EVK image, with tamago's DCD for it: use TARGET=usbarmory or TARGET=mx6ullevk)
 endif
 endif
 

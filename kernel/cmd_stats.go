@@ -53,6 +53,7 @@ func (k *system) cmdStats(out io.Writer, args []string) error {
 	restore, _ := hw.RestoreReport()
 	fmt.Fprintf(out, "writable data: %s\n", restore)
 	fmt.Fprintf(out, "bss canary: %#08x\n", hw.BSSCanary())
+	k.laps.writeSiliconStats(out)
 	return nil
 }
 
@@ -71,6 +72,7 @@ func (k *system) cmdGC(out io.Writer, _ []string) error {
 // boot whose restored data failed its check (cpuinit reset the SoC instead)
 // or a BSS that was not zeroed.
 func (k *system) bootChecks() {
+	printCPU()
 	if report, failed := hw.RestoreReport(); failed {
 		k.hotCheckFailed = true
 		fmt.Printf("hr: hot reboot failed its check, WDOG1 reset instead: %s\n", report)

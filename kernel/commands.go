@@ -8,6 +8,7 @@ func (k *system) addCommands() {
 	k.addCrashCommand()
 	k.addBenchCommand()
 	k.addStatsCommands()
+	k.addSelftestCommand()
 	k.addUpgradeCommands()
 	k.addStateCommands()
 	k.addClockCommands()
