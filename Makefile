@@ -59,7 +59,7 @@ $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
 # board/internal/rxbuf is the one board package that is pure Go.
-HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf ./board/internal/seq
 
 .PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu test-qemu10 build-all vet fuzz bench qemu-install qemu10-install imx imx-tools clean
 
