@@ -37,6 +37,7 @@ type Programs struct {
 type program struct {
 	run     Program
 	help    string
+	policy  PolicyEdit  // WithPolicy; nil: the tunables
 	states  []declState // WithState
 	refused error       // a declaration found wrong (WithState): every start fails with it
 }

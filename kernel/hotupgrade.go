@@ -86,7 +86,7 @@ func (k *system) upgradeBoot() {
 	// the stamp is this image's only if the switch entered it: after a
 	// reset that reloaded the flashed image it spans the reset
 	if ns, ok := up.stage.TakeStamp(); ok && up.state.Phase == upgrade.Trial && up.state.To == trusted.Version && !k.start.Reset {
-		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(nanotime()-ns)/1e6)
+		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(rawNanotime()-ns)/1e6)
 	}
 	before := up.state.Marshal()
 	rollBack := up.state.OnBoot(upgrade.Boot{
@@ -281,7 +281,7 @@ func (k *system) groupHealth() []upgrade.Health {
 	var out []upgrade.Health
 	for _, g := range k.ctl.Groups() {
 		h := upgrade.Health{GID: g.GID, State: string(g.State),
-			Held: g.State == actors.GroupHeldPolicy, StateError: g.StateError}
+			Held: g.Hold != "", StateError: g.StateError}
 		if h.StateError == "" {
 			h.StateError = refused[g.GID]
 		}

@@ -1,4 +1,4 @@
-package declare
+package statedecl
 
 import (
 	"encoding/hex"
@@ -42,7 +42,7 @@ type v1 struct {
 // two explicit migrations) are the ones its Go types give at run time.
 func TestMyfirmwareV3(t *testing.T) {
 	env := tamagoEnv(t)
-	d, err := declarations("../../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,v3", ".")
+	d, err := declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,v3", ".")
 	require.NoError(t, err)
 	type v2 struct {
 		Meters uint64
@@ -65,11 +65,11 @@ func TestMyfirmwareV3(t *testing.T) {
 // The default build declares version 1; badstate declares nothing.
 func TestMyfirmwareTags(t *testing.T) {
 	env := tamagoEnv(t)
-	d, err := declarations("../../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit", ".")
+	d, err := declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit", ".")
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]string{"ODO": {hexLayout[v1](t)}}, d.states)
 	assert.Empty(t, d.migs)
-	d, err = declarations("../../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,badstate", ".")
+	d, err = declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,badstate", ".")
 	require.NoError(t, err)
 	assert.Empty(t, d.lines())
 }
@@ -92,8 +92,8 @@ func TestRefusals(t *testing.T) {
 	assert.ErrorContains(t, err, "actors.RegisterMigration with type parameters")
 }
 
-// Tags, nested structs, the fixed-size helpers, padding and migrations are recorded as the Go types give
-// them at run time.
+// Tags, nested structs, the fixed-size helpers, padding and migrations are
+// recorded as the Go types give them at run time.
 func TestLayoutsAsTheTypes(t *testing.T) {
 	d, err := declarations(".", os.Environ(), "", "./testdata/good")
 	require.NoError(t, err)

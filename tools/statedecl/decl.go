@@ -1,11 +1,4 @@
-// Package declare reads, from a firmware's Go source with its types, the
-// state types its programs declare (actors.WithState) and the explicit
-// migrations it registers (actors.RegisterMigration), and writes them as
-// the manifest lines that let a running image refuse, before the switch,
-// an upgrade whose types cannot take a state in its bank (kernel/upgrade:
-// Manifest.StateDecls). tools/statedecl runs it for the Makefile; a build
-// tool calls Lines.
-package declare
+package statedecl
 
 import (
 	"encoding/hex"
@@ -47,12 +40,10 @@ func (d *decls) lines() []string {
 	return out
 }
 
-// Lines returns the manifest lines (each ending in a new line, sorted) of
-// the declarations of package pkg, built from dir with env (GOOS and the
-// like: the firmware's target; the go on this process's PATH must know it)
-// and the build tags. Errors name the place: a declaration whose name is
-// not a constant or not printable ASCII without space, @ or =, a type
-// that cannot be state, a migration registered with type parameters.
+// Lines are the manifest lines of the states and migrations the firmware
+// package pkg (in module directory dir, built with tags and env: the
+// tamago-go compiler's, for GOOS=tamago) declares, sorted; an error names
+// the declaration the build cannot record.
 func Lines(dir string, env []string, tags, pkg string) ([]string, error) {
 	d, err := declarations(dir, env, tags, pkg)
 	if err != nil {
