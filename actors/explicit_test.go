@@ -87,8 +87,16 @@ func TestExplicitMigrations(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, distV1{Meters: 1 << 41, Starts: 1}, old.Get())
 
-	// without the registration the rules by name apply: Meters is dropped
+	// without the registration the rules by name would drop Meters, which
+	// holds a value, while Centimeters is added: refused, the block untouched
 	blk = newBlock(distV1{Meters: 12, Starts: 3})
+	before = slices.Clone(blk)
+	_, _, err = LoadBlock[distV2](blk, "D@1")
+	require.ErrorIs(t, err, ErrStateMismatch)
+	require.ErrorContains(t, err, `Meters holds a value and Centimeters is new: a rename needs the tag hr:"was=Meters", a change of meaning a registered migration`)
+	require.Equal(t, before, blk)
+	// a zero Meters carries nothing: the rules apply
+	blk = newBlock(distV1{Starts: 3})
 	s2, note, err := LoadBlock[distV2](blk, "D@1")
 	require.NoError(t, err)
 	require.Equal(t, distV2{Starts: 3}, s2.Get())

@@ -63,12 +63,14 @@ func (m *migration) convert(dst []byte, to *tdesc, src []byte, from *tdesc, path
 	switch to.kind {
 	case kStruct:
 		used := make([]bool, len(from.fields))
+		var added []string
 		for _, f := range to.fields {
 			if f.name == "_" {
 				continue // padding stays zero
 			}
 			i := fieldFor(from, f)
 			if i < 0 {
+				added = append(added, f.name)
 				m.added = append(m.added, join(path, f.name))
 				continue
 			}
@@ -79,9 +81,21 @@ func (m *migration) convert(dst []byte, to *tdesc, src []byte, from *tdesc, path
 			}
 		}
 		for i, f := range from.fields {
-			if !used[i] && f.name != "_" {
-				m.dropped = append(m.dropped, join(path, f.name))
+			if used[i] || f.name == "_" {
+				continue
 			}
+			// a field that holds a value dropped while another is added is
+			// a rename or a change of meaning the rules cannot see: carrying
+			// on would start the new field from zero and lose the value
+			if len(added) > 0 && slices.ContainsFunc(src[f.off:f.off+f.t.size], func(b byte) bool { return b != 0 }) {
+				verb := " is"
+				if len(added) > 1 {
+					verb = " are"
+				}
+				return fmt.Errorf("%s holds a value and %s%s new: a rename needs the tag hr:\"was=%s\", a change of meaning a registered migration (dropping it would lose the value)",
+					join(path, f.name), strings.Join(added, ", "), verb, f.name)
+			}
+			m.dropped = append(m.dropped, join(path, f.name))
 		}
 		return nil
 	case kArray:

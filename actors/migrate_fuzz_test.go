@@ -141,8 +141,16 @@ func narrowFloat(k dkind) bool { return k == kFloat32 || k == kComplex64 }
 func oracleOK(to, from *tdesc, src []byte) bool {
 	switch {
 	case to.kind == kStruct && from.kind == kStruct:
+		added := false
 		for _, f := range to.fields {
-			if of := byName(from, f.name); of != nil && !oracleOK(f.t, of.t, src[of.off:of.off+of.t.size]) {
+			of := byName(from, f.name)
+			if of != nil && !oracleOK(f.t, of.t, src[of.off:of.off+of.t.size]) {
+				return false
+			}
+			added = added || of == nil
+		}
+		for _, of := range from.fields { // a value dropped while a field is added: refused
+			if added && byName(to, of.name) == nil && !allZero(src[of.off:of.off+of.t.size]) {
 				return false
 			}
 		}
@@ -229,4 +237,13 @@ func FuzzParseDesc(f *testing.F) {
 		require.NoError(t, err)
 		require.True(t, sameLayout(d, d2))
 	})
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

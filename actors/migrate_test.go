@@ -269,3 +269,27 @@ func TestMigrateEmptyElements(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "added [0][0].A", m.note())
 }
+
+// A field that holds a value, dropped while another is added, is a rename
+// without its tag or a change of meaning: refused, naming both, at any
+// depth, so the new type never starts from zero (hostile review S21-1/2:
+// v3's Centimeters read by v1 after a downgrade or a reset). A zero value
+// carries nothing, and a drop with nothing added (a version that only
+// added a field, going back) is taken.
+func TestMigrateRefusesALostValue(t *testing.T) {
+	type cm struct {
+		Centimeters uint64
+		Starts      uint32
+	}
+	type m struct {
+		Meters uint64
+		Starts uint32
+	}
+	migrates(t, cm{Centimeters: 1032000, Starts: 2}, m{}, "",
+		`Centimeters holds a value and Meters is new: a rename needs the tag hr:"was=Centimeters", a change of meaning a registered migration (dropping it would lose the value)`)
+	migrates(t, cm{Starts: 2}, m{Starts: 2}, "dropped Centimeters; added Meters", "")
+	type nestA struct{ In struct{ A, B uint8 } }
+	type nestB struct{ In struct{ A, C uint8 } }
+	migrates(t, nestA{In: struct{ A, B uint8 }{1, 2}}, nestB{}, "", "In.B holds a value and C is new")
+	migrates(t, addB{X: 1, Y: 5}, addA{X: 1}, "dropped Y", "")
+}

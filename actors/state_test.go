@@ -150,7 +150,7 @@ type meterV2 struct {
 func TestPersistentMigratesAcrossBoots(t *testing.T) {
 	e := newEnv(t)
 	e.run(2, "cmd")
-	e.commitMeter("cmd.2.1", meter{Count: 7, Last: [4]int32{-1, 2, 3, 4}, OK: true})
+	e.commitMeter("cmd.2.1", meter{Count: 7, Last: [4]int32{-1, 2, 3, 4}}) // OK false: dropped beside Trips added, it holds no value
 	e.reboot()
 	_, err := e.ctl.Resume()
 	require.NoError(t, err)
@@ -174,7 +174,9 @@ func TestPersistentMigratesAcrossBoots(t *testing.T) {
 		st, err := actors.Load[meterV2](ctx, "METER")
 		require.NoError(t, err)
 		assert.Equal(t, v2, st.Get())
-		require.NoError(t, st.Commit(meterV2{Trips: 1, Total: 8, Last: [2]int64{5, -6}}))
+		// Trips stays 0: a value in it, dropped while OK comes back, would
+		// refuse the way back (TestMigrateRefusesALostValue)
+		require.NoError(t, st.Commit(meterV2{Total: 8, Last: [2]int64{5, -6}}))
 		return false, nil
 	})
 	n := 0
