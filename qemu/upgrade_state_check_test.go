@@ -173,3 +173,23 @@ func TestStateShowWhileHeld(t *testing.T) {
 	out := noCR(s.run("state show ODO@1"))
 	assert.Regexp(t, `^ODO@1 \(key __SYS\.hr\.g1, 4096 bytes\):\nMeters = \d+\nStarts = \d+\n$`, out)
 }
+
+// Going back to v1 after v3's explicit migration committed (hostile review
+// S21-1): v1's rules would drop Centimeters, which holds the distance,
+// while Meters is new, so the running v3 refuses the upgrade before
+// anything stops, naming the fields; v3 and its distance go on.
+func TestUpgradeBackOverAChangeOfMeaningRefused(t *testing.T) {
+	v1, v3 := envImage(t, "HR_APP_IMAGE"), envImage(t, "HR_APP_V3_IMAGE")
+	s, before := odoOnV1(t)
+	require.NoError(t, s.Send("upgrade semihost:"+v3))
+	assert.Contains(t, s.bootLine(), "(upgrade from app-test to app-v3)")
+	kept := s.odoStart(`2 at (\d+) m, trip 1 \(cm\)\r?\n`)
+	assert.GreaterOrEqual(t, kept, before)
+	s.expect(prompt)
+	require.Contains(t, s.run("upgrade commit"), "upgrade: committed")
+	require.NoError(t, s.Send("upgrade semihost:"+v1))
+	s.expect(`error: upgrade refused: odometer: ODO@1: field Centimeters holds a value and Meters is new: a rename needs the tag hr:"was=Centimeters", a change of meaning a registered migration \(dropping it would lose the value\); app-v3 keeps running\r?\n`)
+	assert.Equal(t, "app-v3", s.version())
+	assert.GreaterOrEqual(t, s.odo(2), kept, "the distance goes on")
+	assert.NotContains(t, s.Transcript(), "dropped Centimeters")
+}
