@@ -139,7 +139,11 @@
 //	change                                  result
 //	same name and kind                      copied
 //	field added                             zero
-//	field removed                           dropped, listed in the log line
+//	field removed                           dropped, listed in the log line;
+//	                                        an error when it holds a value
+//	                                        while another field is added (a
+//	                                        rename without its tag, a change
+//	                                        of meaning), naming both
 //	fields reordered                        copied by name
 //	renamed, tag hr:"was=Old" (or "A,B")    copied from Old; the tag is kept
 //	                                        in the block, so the older type
