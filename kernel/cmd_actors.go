@@ -100,6 +100,7 @@ func (k *system) cmdAkill(out io.Writer, args []string) error {
 			return fmt.Errorf("akill -g: %w", err)
 		}
 		fmt.Fprintf(out, "group %d killed\n", gid)
+		k.trialForget(out, gid)
 		return nil
 	}
 	if len(args) != 1 {

@@ -414,3 +414,18 @@ func (k *system) bootStaged(slot int, intent string) error {
 	}
 	return k.goDown(d)
 }
+
+// trialForget stops the trial from judging group gid, which the operator
+// ended on purpose (akill -g): its absence at the trial's end is not the
+// new version's failure.
+func (k *system) trialForget(out io.Writer, gid int) {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	if !up.state.Forget(gid) {
+		return
+	}
+	if err := up.save(); err != nil {
+		fmt.Fprintf(out, "upgrade: %v\n", err)
+	}
+	fmt.Fprintf(out, "upgrade: group %d ended by the operator: no longer judged by %s's trial\n", gid, up.state.To)
+}

@@ -193,3 +193,21 @@ func TestUpgradeBackOverAChangeOfMeaningRefused(t *testing.T) {
 	assert.GreaterOrEqual(t, s.odo(2), kept, "the distance goes on")
 	assert.NotContains(t, s.Transcript(), "dropped Centimeters")
 }
+
+// The operator's own `akill -g` during a trial is not the new version's
+// failure (hostile review S21-3): the group is no longer judged, and the
+// trial commits on the groups that ran on.
+func TestTrialForgetsAGroupTheOperatorKilled(t *testing.T) {
+	v2 := envImage(t, "HR_APP_V2_IMAGE")
+	s, _ := odoOnV1(t)
+	s.arun("-g 2 odometer")
+	s.expect(`odometer 2: start 1 at 0 m`)
+	require.NoError(t, s.Send("upgrade semihost:"+v2))
+	assert.Contains(t, s.bootLine(), "(upgrade from app-test to app-v2)")
+	s.expect(`odometer 2: start 2 at \d+ m, trip 1`)
+	out := noCR(s.run("akill -g 2"))
+	assert.Equal(t, "group 2 killed\nupgrade: group 2 ended by the operator: no longer judged by app-v2's trial\n", out)
+	assert.Contains(t, noCR(s.run("upgrade status")), "  group 1: running\n")
+	s.expect(`hr: upgrade: committed: app-v2 \(previous app-test\) after 8000 ms of run time`)
+	assert.NotContains(t, s.Transcript(), "rolled back")
+}

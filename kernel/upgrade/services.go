@@ -84,3 +84,18 @@ func HealthLine(gid int, health []Health) string {
 	}
 	return fmt.Sprintf("group %d: %s", gid, health[i].State)
 }
+
+// Forget stops judging group gid in a trial: the operator ended it on
+// purpose (`akill -g`), which is not the new version's failure. It reports
+// whether the trial watched it.
+func (s *State) Forget(gid int) bool {
+	if s.Phase != Trial {
+		return false
+	}
+	i := slices.Index(s.Groups, uint16(gid))
+	if gid < 0 || gid > 0xffff || i < 0 {
+		return false
+	}
+	s.Groups = slices.Delete(s.Groups, i, i+1)
+	return true
+}

@@ -84,3 +84,19 @@ func TestStateKeepsGroups(t *testing.T) {
 	_, err = UnmarshalState(bad)
 	require.Error(t, err)
 }
+
+// A group the operator killed is no longer judged: the trial's end does
+// not count it as gone (hostile review S21-3).
+func TestTrialForgetsAKilledGroup(t *testing.T) {
+	s := watching(1, 2)
+	require.True(t, s.Forget(2))
+	require.False(t, s.Forget(2), "once")
+	require.False(t, s.Forget(-1))
+	require.False(t, s.Forget(70000))
+	require.Equal(t, []uint16{1}, s.Groups)
+	require.False(t, s.Services([]Health{{GID: 1, State: "running"}}, true), "group 2 gone: not judged")
+	require.Equal(t, Trial, s.Phase)
+
+	var idle State
+	require.False(t, idle.Forget(1), "no trial")
+}
