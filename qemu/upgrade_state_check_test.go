@@ -205,6 +205,7 @@ func TestTrialForgetsAGroupTheOperatorKilled(t *testing.T) {
 	require.NoError(t, s.Send("upgrade semihost:"+v2))
 	assert.Contains(t, s.bootLine(), "(upgrade from app-test to app-v2)")
 	s.expect(`odometer 2: start 2 at \d+ m, trip 1`)
+	s.expect(prompt) // the console takes input again after the switch
 	out := noCR(s.run("akill -g 2"))
 	assert.Equal(t, "group 2 killed\nupgrade: group 2 ended by the operator: no longer judged by app-v2's trial\n", out)
 	assert.Contains(t, noCR(s.run("upgrade status")), "  group 1: running\n")
