@@ -15,6 +15,7 @@ type migration struct {
 	dropped []string // old fields (paths) with no field in the new type
 	added   []string // new fields with no field in the old type: zero
 	cut     []string // arrays that got shorter: the elements dropped
+	renamed []string // fields taken from another name: "Meters → Distance"
 }
 
 // migrateValue converts src, a value of layout from, into dst, a zeroed
@@ -32,6 +33,9 @@ func migrateValue(dst []byte, to *tdesc, src []byte, from *tdesc) (*migration, e
 // Old, Hist[4:8]; added Trips".
 func (m *migration) note() string {
 	var parts []string
+	if len(m.renamed) > 0 {
+		parts = append(parts, "renamed "+strings.Join(m.renamed, ", "))
+	}
 	if d := append(append([]string(nil), m.dropped...), m.cut...); len(d) > 0 {
 		parts = append(parts, "dropped "+strings.Join(d, ", "))
 	}
@@ -76,6 +80,9 @@ func (m *migration) convert(dst []byte, to *tdesc, src []byte, from *tdesc, path
 			}
 			used[i] = true
 			of := from.fields[i]
+			if of.name != f.name {
+				m.renamed = append(m.renamed, join(path, of.name)+" → "+f.name)
+			}
 			if err := m.convert(dst[f.off:f.off+f.t.size], f.t, src[of.off:of.off+of.t.size], of.t, join(path, f.name)); err != nil {
 				return err
 			}

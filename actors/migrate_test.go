@@ -119,8 +119,8 @@ func TestMigrationRules(t *testing.T) {
 		migrates(t, addB{X: 7, Y: 9}, addA{X: 7}, "dropped Y", "")
 	})
 	t.Run("rename by tag", func(t *testing.T) {
-		migrates(t, renA{Old: 5}, renB{New: 5}, "", "")
-		migrates(t, renB{New: 6}, renA{Old: 6}, "", "") // the writer's tag read back
+		migrates(t, renA{Old: 5}, renB{New: 5}, "renamed Old → New", "")
+		migrates(t, renB{New: 6}, renA{Old: 6}, "renamed New → Old", "") // the writer's tag read back
 	})
 	t.Run("widen and narrow", func(t *testing.T) {
 		migrates(t, wideA{X: -5}, wideB{X: -5}, "", "")

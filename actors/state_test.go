@@ -163,7 +163,7 @@ func TestPersistentMigratesAcrossBoots(t *testing.T) {
 		return false, nil
 	})
 	e.waitLog("hr: state METER@2: migrated from layout d9678de1, 25 bytes to actors_test.meterV2 " +
-		"(layout d98dbd13, 28 bytes): dropped OK, Last[2:4]; added Trips")
+		"(layout d98dbd13, 28 bytes): renamed Count → Total; dropped OK, Last[2:4]; added Trips")
 
 	// the next boot loads the migrated value with no migration
 	e.reboot()

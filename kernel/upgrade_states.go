@@ -43,14 +43,14 @@ func checkUpgradeStates(bank *pmm.Bank, running []actors.ActorInfo, m upgrade.Ma
 		if err != nil {
 			continue // freed meanwhile
 		}
-		var first error
+		var refusal error // one layout per name since the build refuses two (tools/statedecl); older manifests may list several
 		for _, l := range layouts {
-			if first = actors.CheckBlock(blk, l, migs); first == nil {
+			if refusal = actors.CheckBlock(blk, l, migs); refusal == nil {
 				break
 			}
 		}
-		if first != nil {
-			return fmt.Errorf("%s: %s: %v", groupPrograms(running, gid), b.Name, first)
+		if refusal != nil {
+			return fmt.Errorf("%s: %s: %v", groupPrograms(running, gid), b.Name, refusal)
 		}
 	}
 	return nil

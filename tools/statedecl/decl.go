@@ -140,7 +140,10 @@ func (d *decls) file(fset *token.FileSet, info *types.Info, f *ast.File) error {
 				return false
 			}
 			var l string
-			if l, err = encode(inst.TypeArgs.At(0), at); err == nil && !slices.Contains(d.states[name], l) {
+			if l, err = encode(inst.TypeArgs.At(0), at); err == nil && len(d.states[name]) > 0 && !slices.Contains(d.states[name], l) {
+				// the running image checks a block by its name: one name, one type
+				err = fmt.Errorf("%s: actors.WithState: state %s is declared with another type elsewhere: give each type its own name", at, name)
+			} else if err == nil && !slices.Contains(d.states[name], l) {
 				d.states[name] = append(d.states[name], l)
 			}
 		case "RegisterMigration":
