@@ -93,11 +93,23 @@ func (p *Programs) applyExplicit(val []byte, from *tdesc, want *tdesc) ([]byte, 
 			break
 		}
 		out := make([]byte, m.to.size)
-		if err := m.fn(val, out); err != nil {
+		if err := runMigration(m.fn, val, out); err != nil {
 			return nil, nil, nil, fmt.Errorf("the migration from %s to %s: %w", m.from.name, m.to.name, err)
 		}
 		val, from = out, m.to.desc
 		ran = append(ran, m.from.name+" → "+m.to.name)
 	}
 	return val, from, ran, nil
+}
+
+// runMigration runs a user's migration function: a panic in it is that
+// Load's error, like any other (Load runs it with the controller's lock
+// held: a panic unwinding past it would wedge every group).
+func runMigration(fn func(src, dst []byte) error, src, dst []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panicked: %v", r)
+		}
+	}()
+	return fn(src, dst)
 }

@@ -102,3 +102,26 @@ func TestExplicitMigrations(t *testing.T) {
 	require.Equal(t, distV2{Starts: 3}, s2.Get())
 	require.Contains(t, note, "dropped Meters; added Centimeters")
 }
+
+// A panic in a registered migration is that Load's error: the block is
+// untouched and nothing stays locked (hostile review S21-6: it wedged the
+// board).
+func TestExplicitMigrationPanics(t *testing.T) {
+	var p Programs
+	require.NoError(t, RegisterMigration(&p, func(o distV1) (distV2, error) {
+		var np *distV1
+		_ = np.Meters // a nil pointer read, as a bug would
+		return distV2{}, nil
+	}))
+	size, err := BlockSize[distV2]()
+	require.NoError(t, err)
+	blk := make([]byte, size)
+	s, _, err := LoadBlock[distV1](blk, "D@1")
+	require.NoError(t, err)
+	require.NoError(t, s.Commit(distV1{Meters: 12, Starts: 3}))
+	before := slices.Clone(blk)
+	_, _, err = LoadBlockWith[distV2](blk, "D@1", &p)
+	require.ErrorIs(t, err, ErrStateMismatch)
+	require.ErrorContains(t, err, "the migration from actors.distV1 to actors.distV2: panicked: runtime error: invalid memory address or nil pointer dereference")
+	require.Equal(t, before, blk)
+}
