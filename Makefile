@@ -204,6 +204,7 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-incompat APP=$(APP_TEST) VERSION=app-incompat GOTAGS=incompat
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-same APP=$(APP_TEST) VERSION=app-same
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-badtype APP=$(APP_TEST) VERSION=app-badtype GOTAGS=badtype
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v3panic APP=$(APP_TEST) VERSION=app-v3panic GOTAGS=v3panic TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
@@ -235,6 +236,7 @@ test-qemu: qemu-install
 	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf HR_APP_AUTO_IMAGE=$(CURDIR)/$(BUILD)/hr-app-auto.elf \
 	HR_APP_V3_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v3.elf HR_APP_INCOMPAT_IMAGE=$(CURDIR)/$(BUILD)/hr-app-incompat.elf \
 	HR_APP_SAME_IMAGE=$(CURDIR)/$(BUILD)/hr-app-same.elf HR_APP_BADTYPE_IMAGE=$(CURDIR)/$(BUILD)/hr-app-badtype.elf \
+	HR_APP_V3PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v3panic.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \

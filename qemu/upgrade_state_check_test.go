@@ -212,3 +212,20 @@ func TestTrialForgetsAGroupTheOperatorKilled(t *testing.T) {
 	s.expect(`hr: upgrade: committed: app-v2 \(previous app-test\) after 8000 ms of run time`)
 	assert.NotContains(t, s.Transcript(), "rolled back")
 }
+
+// A panic in a registered migration (HR_APP_V3PANIC_IMAGE: v3 whose
+// function panics) is that Load's error: the board goes on, the trial
+// rolls back at once, and v1 resumes from its own value (hostile review
+// S21-6: it wedged the board).
+func TestUpgradeWithAPanickingMigrationRollsBack(t *testing.T) {
+	bad := envImage(t, "HR_APP_V3PANIC_IMAGE")
+	s, before := odoOnV1(t)
+	require.NoError(t, s.Send("upgrade semihost:"+bad))
+	assert.Contains(t, s.bootLine(), "(upgrade from app-test to app-v3panic)")
+	s.expect(`hr: upgrade: rolled back from app-v3panic to app-test: group 1 cannot load its state: .*panicked: migration bug`)
+	assert.Contains(t, s.bootLine(), "(rollback from app-v3panic to app-test: group 1 cannot load its state: ")
+	back := s.odoStart(`(?:\d+) at (\d+) m\r?\n`)
+	assert.GreaterOrEqual(t, back, before, "v1's own value")
+	s.expect(prompt)
+	assert.Equal(t, "app-test", s.version())
+}

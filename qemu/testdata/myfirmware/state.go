@@ -1,4 +1,4 @@
-//go:build !v2 && !v3 && !badstate && !incompat && !badtype
+//go:build !v2 && !v3 && !v3panic && !badstate && !incompat && !badtype
 
 package main
 

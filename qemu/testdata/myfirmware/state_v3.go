@@ -1,4 +1,4 @@
-//go:build v3
+//go:build v3 || v3panic
 
 package main
 
@@ -37,6 +37,9 @@ func fromV1(o odoStateV1) (odoStateV2, error) {
 }
 
 func fromV2(o odoStateV2) (odoState, error) {
+	if migrationBug {
+		panic("migration bug")
+	}
 	if o.Meters > 1<<64/100-1 {
 		return odoState{}, fmt.Errorf("%d m does not fit in centimeters", o.Meters)
 	}
