@@ -61,6 +61,7 @@ func TestArunPolicyFlags(t *testing.T) {
 	assert.Equal(t, "error: arun: actors: group busy: group 2 exists with policy 5/1m0s backoff 2s-8s; a policy is given when a group is created",
 		exec(t, "arun -g 2 -badness 1 idle"))
 	assert.Equal(t, `error: GID "-1" is not a number ≥ 0`, exec(t, "arun -g -1 idle"))
+	assert.Equal(t, "error: arun: -badness: a restart policy is a group's (arun -g GID -badness …)", exec(t, "arun -badness 1 idle"))
 	assert.Len(t, k.ctl.Groups(), 1, "nothing else started")
 }
 

@@ -74,6 +74,9 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 		}
 		args = rest
 	}
+	if f := args[0]; gid == -1 && (f == "-badness" || f == "-interval" || f == "-backoff") {
+		return fmt.Errorf("arun: %s: a restart policy is a group's (arun -g GID %s …)", f, f)
+	}
 	aid, err := k.ctl.Run(gid, args[0], args[1:], opts...)
 	if err != nil {
 		return fmt.Errorf("arun: %w", err)
