@@ -161,6 +161,8 @@ func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration
 			case <-owner.finished:
 			case <-t.C():
 				return zero, timedOut("did not come back")
+			case <-selfStop:
+				return zero, ErrStopped
 			}
 			continue
 		case <-t.C():
