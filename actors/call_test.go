@@ -243,3 +243,22 @@ func TestCallKnownAcrossASiteRestart(t *testing.T) {
 	require.NoError(t, r.err)
 	assert.Equal(t, 3, r.n)
 }
+
+// A calling actor told to stop (its group restarts) stops waiting: its
+// call returns ErrStopped, whatever the deadline.
+func TestCallCallerStopped(t *testing.T) {
+	e := newEnv(t)
+	e.registerServer()
+	e.run(1, "server", "kv")
+	caller := e.run(2, "cmd")
+	e.waitFor(func() bool { return len(e.ctl.Services()) == 1 }, "kv served")
+	go func() {
+		require.True(t, e.clk.WaitTimers(1, waitLimit))
+		assert.NoError(t, e.ctl.Kill(caller))
+	}()
+	e.do("cmd.2.1", func(ctx *actors.Context) (bool, error) {
+		_, err := actors.Call[string, int](ctx, "kv", "wait", time.Hour)
+		assert.ErrorIs(t, err, actors.ErrStopped)
+		return true, actors.ErrStopped
+	})
+}
