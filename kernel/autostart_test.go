@@ -62,6 +62,9 @@ func TestArunPolicyFlags(t *testing.T) {
 		exec(t, "arun -g 2 -badness 1 idle"))
 	assert.Equal(t, `error: GID "-1" is not a number ≥ 0`, exec(t, "arun -g -1 idle"))
 	assert.Equal(t, "error: arun: -badness: a restart policy is a group's (arun -g GID -badness …)", exec(t, "arun -badness 1 idle"))
+	assert.Equal(t, "error: arun: a restart policy needs the group's GID: arun -g GID -badness …", exec(t, "arun -g -badness 3 idle"))
+	assert.Equal(t, "error: arun: policy: actors: bad config: Interval 2562047h0m0s (want 100ms..1h0m0s)", exec(t, "arun -g 4 -interval 2562047h idle"))
+	assert.Equal(t, "error: arun: policy: actors: bad config: MinRunTime 1h0m0s (want 0..10m0s)", exec(t, "arun -g 4 -backoff 1h-1h idle"))
 	assert.Len(t, k.ctl.Groups(), 1, "nothing else started")
 }
 
