@@ -73,7 +73,7 @@ func (c *Controller) ResumeGroup(gid int) error {
 			left := max(g.resumeAt-c.now(), 0)
 			g.epoch++
 			g.quick = 0
-			p.logf("hr: group %d restart %d cut short by the operator: its backoff had %v left", gid, g.restarts, left)
+			p.logf("hr: group %d restart %d cut short by the operator: its backoff had %v left", gid, g.restarts, formatUptime(left))
 			_, errs := c.startGroupLocked(g, p)
 			return errors.Join(errs...)
 		case !g.held || g.state != GroupHeld:
