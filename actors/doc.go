@@ -174,6 +174,18 @@
 // actors/statetest lets a service's own tests check its migrations on the
 // host.
 //
+// A program declares its states where it is registered
+// (WithState[T](name)): Register checks T then, so a type the bank cannot
+// keep refuses that program at boot, naming the field, instead of a
+// restart loop (statetest.Check and CheckPrograms run the same check in a
+// service's go test). The build records the declared layouts and the
+// explicit migrations in the image's manifest (tools/statedecl), and a
+// running image tries every state of its bank against the new image's
+// layouts before an upgrade's switch (CheckBlock), refusing the upgrade,
+// naming the field, when one cannot be taken. ShowState prints a state by
+// field from its block alone (the console's `state show`). Str16, Map16 and
+// their larger kin hold strings and small maps in fixed-size state.
+//
 // An ordinary actor (`arun` without -g) has no group key and no group
 // blocks (AllocateGroup is ErrNotRestartable), so nothing it leaves behind
 // can be mistaken for a restartable actor's state; the hello example keeps

@@ -64,6 +64,11 @@ func (*fakeBoard) ReadHostFile(string, int, int, func(int, int)) ([]byte, error)
 	return nil, errors.New("no host file on the host")
 }
 func (*fakeBoard) NetStats(io.Writer) error { return errors.New("no link") }
+func (*fakeBoard) RTC() (time.Time, string, error) {
+	return time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC), "fake clock", nil
+}
+func (*fakeBoard) SetRTC(time.Time) error { return errors.New("not settable") }
+func (*fakeBoard) SetTime(int64)          {}
 func (*fakeBoard) Listen(netip.Prefix, net.HardwareAddr, net.HardwareAddr, uint16) (net.Listener, string, error) {
 	return nil, "", errors.New("no network on the host")
 }

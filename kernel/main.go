@@ -4,7 +4,7 @@
 // groups and serves the console. The board is chosen at build time by a tag
 // (mx6ullevk or usbarmory, see README.md), never by the image.
 //
-// Boot sequence: bank and boot record -> banner -> mode (normal, or safe
+// Boot sequence: bank and boot record -> banner -> wall clock -> mode (normal, or safe
 // when site restarts come too fast) -> fault handler and watchdog ->
 // controller -> autostart (Config.Autostart, each entry once per bank) -> startup
 // script (arun -g lines on cold boots only) -> groups resumed (warm boots,
@@ -22,6 +22,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -54,6 +55,7 @@ type system struct {
 	prevLog  crashlog.Log
 	booted   time.Time
 	clock0   uint64        // persistent clock at this boot's start
+	wall     wallClock     // the wall clock: RTC and kept correction (clock.go)
 	start    bootrec.Start // how this boot came about (bootrec.Record.Begin)
 
 	shell *console.Shell
@@ -71,9 +73,10 @@ type system struct {
 	// (onConsolesClose)
 	consoleClosers []func(what string)
 
-	groupRestarts0 int  // group restarts the bank counted before this boot
-	recordLost     bool // a warm bank's boot record was damaged: counters start again
-	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
+	groupRestarts0 int      // group restarts the bank counted before this boot
+	recordLost     bool     // a warm bank's boot record was damaged: counters start again
+	hotCheckFailed bool     // the hot reboot asked for ended in a WDOG1 reset
+	laps           bootLaps // this boot on the board clock (silicon.go)
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -88,7 +91,9 @@ func Main(cfg Config) {
 	k.configure(cfg, os.Stdout)
 	k.bootChecks()
 
-	if err := k.openBank(); err != nil {
+	err := k.openBank()
+	k.setClock()
+	if err != nil {
 		// Without a bank there is nothing to keep: say so and offer the
 		// console's commands that need no bank.
 		k.enterNoBank(err, os.Stdout)
@@ -114,10 +119,12 @@ func Main(cfg Config) {
 			k.resumeGroups(&k.out)
 		}
 	}
-	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
+	k.laps = readBootLaps(time.Since(k.booted))
+	// the date goes into the log (dmesg), so a previous boot's log says when
+	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
 	k.discardRestartTyping()
-	s := console.NewSerialSession(consoleRW{})
-	k.out.Attach(s.Out())
+	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
+	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }
 

@@ -21,7 +21,11 @@ import (
 func main() {
 	kernel.Main(kernel.Config{
 		Programs: func(p *actors.Programs) error {
-			return p.Register("odometer", Odometer, "counts distance in persistent state: "+odometerSyntax)
+			opts, err := odometerState(p)
+			if err != nil {
+				return err
+			}
+			return p.Register("odometer", Odometer, "counts distance in persistent state: "+odometerSyntax, opts...)
 		},
 		Commands: []console.Cmd{{Name: "odo", Syntax: "[GID [hold|crash]]", Help: "call the running odometer (of group GID) for its distance; hold: it holds its group; crash: it crashes mid-call",
 			MaxArgs: 2, Fn: odo}},

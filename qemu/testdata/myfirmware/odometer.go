@@ -59,7 +59,7 @@ func Odometer(ctx *actors.Context) error {
 	if err := st.Commit(s); err != nil {
 		return err
 	}
-	ctx.Printf("odometer %d: start %d at %d m%s\n", gid, s.Starts, s.Meters, more)
+	ctx.Printf("odometer %d: start %d at %d m%s\n", gid, s.Starts, s.meters(), more)
 	err = drive(ctx.Context(), st, reqs, ctx.Faults(), func(m uint64) { ctx.Printf("odometer %d: %d m\n", gid, m) })
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -94,12 +94,12 @@ func drive(c context.Context, st *actors.Persistent[odoState], reqs <-chan *acto
 			r.Reply(st.Get(), nil)
 		case <-t.C:
 			s := st.Get()
-			s.Meters += step
+			s.add(step)
 			if err := st.Commit(s); err != nil {
 				return err
 			}
-			if s.Meters%every == 0 {
-				milestone(s.Meters)
+			if s.meters()%every == 0 {
+				milestone(s.meters())
 			}
 		}
 	}
@@ -150,7 +150,7 @@ func odo(out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "odometer: %d m, start %d\n", s.Meters, s.Starts)
+	fmt.Fprintf(out, "odometer: %d m, start %d\n", s.meters(), s.Starts)
 	if req.Do == "hold" {
 		fmt.Fprintf(out, "odometer %d: holding its group (resume %d)\n", gid, gid)
 	}
