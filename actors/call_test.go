@@ -262,3 +262,18 @@ func TestCallCallerStopped(t *testing.T) {
 		return true, actors.ErrStopped
 	})
 }
+
+// An actor that calls a name it serves fails at once (SV28-3), as
+// gen_server's calling_self, instead of waiting out its deadline.
+func TestCallSelf(t *testing.T) {
+	e := newEnv(t)
+	aid := e.run(1, "cmd")
+	e.do("cmd.1.1", func(ctx *actors.Context) (bool, error) {
+		_, err := actors.Serve[string, int](ctx, "me")
+		require.NoError(t, err)
+		_, err = actors.Call[string, int](ctx, "me", "x", time.Hour)
+		assert.ErrorIs(t, err, actors.ErrCallSelf)
+		assert.EqualError(t, err, "actors: call to itself: aid "+itoa(aid)+" cmd.1.1 serves me")
+		return false, nil
+	})
+}

@@ -3,6 +3,8 @@
 package kernel
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +96,36 @@ func TestAutostartAddedByAnUpgrade(t *testing.T) {
 		names = append(names, a.Name)
 	}
 	assert.Equal(t, []string{"idle.5.1", "idle.6.1"}, names, "group 1 stays dropped; one copy each")
+}
+
+// Without room for the autostart record (SV28-4) a warm boot starts
+// nothing and says the next boot tries again; the next boot with room
+// starts what is new, and never a second copy.
+func TestAutostartWithoutRoomForItsRecord(t *testing.T) {
+	mem := make([]byte, testBank)
+	bootOn(t, mem, Config{Programs: register})
+	assert.Equal(t, "Started aid = 1\n", exec(t, "arun -g 1 idle"))
+	var fill []string
+	for i := 0; ; i++ {
+		name := "F" + strconv.Itoa(i)
+		if strings.HasPrefix(exec(t, "pmm alloc "+name+" 4096"), "error:") {
+			break
+		}
+		fill = append(fill, name)
+	}
+	cfg := Config{Programs: register, Autostart: []Start{{Group: 1, Program: "idle"}, {Group: 2, Program: "idle"}}}
+	restart := func() string {
+		k.recordIntent(bootrec.PathHot, bootrec.SiteAsked, "console restart")
+		require.NoError(t, k.ctl.Shutdown(time.Second))
+		return bootOn(t, mem, cfg).String()
+	}
+	log := restart()
+	assert.Regexp(t, `autostart: no room for the autostart record: .*: none started now; tried again at the next boot\n`, log)
+	assert.NotContains(t, log, "autostart: group")
+	for _, name := range fill {
+		exec(t, "pmm free "+name)
+	}
+	log = restart()
+	assert.Contains(t, log, "autostart: group 1 idle: not started: group 1 is in the bank already\n"+
+		"autostart: group 2 idle: aid ")
 }
