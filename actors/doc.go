@@ -206,7 +206,8 @@
 // call to a held server fails at once, `odometer@1 is held (policy):
 // resume 1` (ErrHeld); to a name nobody serves, ErrNoService; a server
 // that ends before replying (a crash) fails the call at once
-// (ErrCallFailed); other types than the server's, ErrCallType.
+// (ErrCallFailed); other types than the server's, ErrCallType; an actor
+// calling a name it serves itself, ErrCallSelf at once.
 //
 // # Group termination and kill
 //
