@@ -98,7 +98,9 @@ func WithPolicy(edit PolicyEdit) ProgramOption {
 			return fmt.Errorf("%w: WithPolicy(nil)", ErrBadConfig)
 		}
 		pol := policyOf(DefaultConfig())
-		edit(&pol)
+		if err := applyEdit(edit, &pol); err != nil {
+			return err
+		}
 		if err := pol.Validate(); err != nil {
 			return err
 		}
@@ -128,12 +130,26 @@ func (c *Controller) groupPolicy(program string, o runOpts) (*Policy, error) {
 	}
 	p := policyOf(c.cfg)
 	for _, e := range edits {
-		e(&p)
+		if err := applyEdit(e, &p); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// applyEdit runs a user's policy edit, turning a panic in it into an
+// error: a bug there refuses the program or the Run, never the boot.
+func applyEdit(edit PolicyEdit, p *Policy) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: policy function panicked: %v", ErrBadConfig, r)
+		}
+	}()
+	edit(p)
+	return nil
 }
 
 func (p *Programs) policyEdits(name string) []PolicyEdit {

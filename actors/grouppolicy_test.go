@@ -157,3 +157,17 @@ func TestResumeCutsBackoffShort(t *testing.T) {
 	assert.Equal(t, 2, e.actor("wait.0.1").Gen, "the worker gave up: no second start")
 	assert.ErrorIs(t, e.ctl.ResumeGroup(0), actors.ErrGroupBusy)
 }
+
+// A policy function that panics (a user's bug) refuses the program at
+// Register, or the Run, with one error: never a crash (SV28-5).
+func TestPolicyFunctionPanics(t *testing.T) {
+	e := newEnv(t)
+	boom := func(*actors.Policy) { panic("policy bug") }
+	err := e.progs.Register("pol", func(ctx *actors.Context) error { return nil }, "", actors.WithPolicy(boom))
+	assert.EqualError(t, err, `program "pol": actors: bad config: policy function panicked: policy bug`)
+	assert.NotContains(t, e.progs.Names(), "pol")
+	_, err = e.ctl.Run(3, "wait", nil, actors.RunPolicy(boom))
+	assert.EqualError(t, err, "actors: bad config: policy function panicked: policy bug")
+	_, ok := e.group(3)
+	assert.False(t, ok)
+}
