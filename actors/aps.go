@@ -17,7 +17,7 @@ import (
 // sees exactly the running restartable actors. The group table's fifth
 // column (BADNESS, "b/max") is never a plain number, for the same reason.
 // POLICY is the group's restart policy (Policy.String), marked "(own)"
-// when it is not the tunables; a held group's LAST FAILURE says who holds
+// when the group has its own (arun flags, WithPolicy); a held group's LAST FAILURE says who holds
 // it and why.
 func WriteAPS(w io.Writer, actors []ActorInfo, groups []GroupInfo) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -30,6 +30,9 @@ var (
 	ErrCallFailed = errors.New("actors: server ended during the call")
 	// ErrCallType: the name is served with other request or reply types.
 	ErrCallType = errors.New("actors: wrong types for the service")
+	// ErrCallSelf: an actor called a name it serves itself (its loop could
+	// never take the request), as gen_server's calling_self.
+	ErrCallSelf = errors.New("actors: call to itself")
 )
 
 // Request is one call as its server receives it: Arg is the request;
@@ -114,7 +117,8 @@ func (x *Context) caller() (*Controller, *Context)    { return x.c, x }
 // Call sends arg to the actor serving name and returns its reply, waiting
 // at most timeout on the controller's clock. Errors: ErrNoService, ErrHeld
 // ("odometer@1 is held (policy): resume 1"), ErrShutdown, ErrGroupBusy
-// (group killed or escalating), ErrCallType, ErrCallTimeout, ErrCallFailed
+// (group killed or escalating), ErrCallType, ErrCallSelf (an actor calling
+// a name it serves), ErrCallTimeout, ErrCallFailed
 // (the server ended before replying), ErrStopped (a calling actor told to
 // stop); or the error the server replied with.
 func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration) (Rep, error) {
@@ -149,6 +153,9 @@ func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration
 				return zero, ErrStopped
 			}
 		}
+		if owner == self {
+			return zero, fmt.Errorf("%w: aid %d %s serves %s", ErrCallSelf, self.aid, self.name, name)
+		}
 		reqs, ok := ch.(chan *Request[Req, Rep])
 		if !ok {
 			return zero, fmt.Errorf("%w: %s takes %s, not %T", ErrCallType, name, chanElem(ch), &Request[Req, Rep]{})
@@ -161,6 +168,8 @@ func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration
 			case <-owner.finished:
 			case <-t.C():
 				return zero, timedOut("did not come back")
+			case <-selfStop:
+				return zero, ErrStopped
 			}
 			continue
 		case <-t.C():

@@ -243,3 +243,37 @@ func TestCallKnownAcrossASiteRestart(t *testing.T) {
 	require.NoError(t, r.err)
 	assert.Equal(t, 3, r.n)
 }
+
+// A calling actor told to stop (its group restarts) stops waiting: its
+// call returns ErrStopped, whatever the deadline.
+func TestCallCallerStopped(t *testing.T) {
+	e := newEnv(t)
+	e.registerServer()
+	e.run(1, "server", "kv")
+	caller := e.run(2, "cmd")
+	e.waitFor(func() bool { return len(e.ctl.Services()) == 1 }, "kv served")
+	go func() {
+		require.True(t, e.clk.WaitTimers(1, waitLimit))
+		assert.NoError(t, e.ctl.Kill(caller))
+	}()
+	e.do("cmd.2.1", func(ctx *actors.Context) (bool, error) {
+		_, err := actors.Call[string, int](ctx, "kv", "wait", time.Hour)
+		assert.ErrorIs(t, err, actors.ErrStopped)
+		return true, actors.ErrStopped
+	})
+}
+
+// An actor that calls a name it serves fails at once (SV28-3), as
+// gen_server's calling_self, instead of waiting out its deadline.
+func TestCallSelf(t *testing.T) {
+	e := newEnv(t)
+	aid := e.run(1, "cmd")
+	e.do("cmd.1.1", func(ctx *actors.Context) (bool, error) {
+		_, err := actors.Serve[string, int](ctx, "me")
+		require.NoError(t, err)
+		_, err = actors.Call[string, int](ctx, "me", "x", time.Hour)
+		assert.ErrorIs(t, err, actors.ErrCallSelf)
+		assert.EqualError(t, err, "actors: call to itself: aid "+itoa(aid)+" cmd.1.1 serves me")
+		return false, nil
+	})
+}

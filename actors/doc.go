@@ -210,7 +210,8 @@
 // call to a held server fails at once, `odometer@1 is held (policy):
 // resume 1` (ErrHeld); to a name nobody serves, ErrNoService; a server
 // that ends before replying (a crash) fails the call at once
-// (ErrCallFailed); other types than the server's, ErrCallType.
+// (ErrCallFailed); other types than the server's, ErrCallType; an actor
+// calling a name it serves itself, ErrCallSelf at once.
 //
 // # Group termination and kill
 //
@@ -232,8 +233,11 @@
 // (Programs.Register with WithPolicy) and then Run's RunPolicy (`arun -g
 // GID -badness N -interval D -backoff MIN-MAX`, ParsePolicyFlags). Its own
 // policy is kept in its group record, so it survives site restarts and
-// upgrades; aps shows every group's (POLICY, "(own)" when not the
-// tunables). Below, MaxBadness and Interval are the group's.
+// upgrades; aps shows every group's (POLICY, "(own)" when it has its own,
+// even with the tunables' values). Its values stay within the tunables'
+// ranges (Policy.Validate). ResumeGroup (`resume GID`) starts a group in
+// its backoff delay at once. Below, MaxBadness and Interval are the
+// group's.
 //
 // The ChorusOS tunables hrCtrl.maxBadness and hrCtrl.interval are public but
 // their rule is not; this controller defines it per group, as a windowed

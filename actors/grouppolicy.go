@@ -20,19 +20,36 @@ type Policy struct {
 	MaxBackoff time.Duration // the backoff doubles per quick failure up to this (0: no backoff)
 }
 
-// maxPolicyBadness bounds MaxBadness so that it fits the group record
-// (u32) on every platform.
-const maxPolicyBadness = 1<<31 - 1
+// A group's own policy is bounded by the ranges of the tunables it
+// overrides (kernel/tunables: hrCtrl.maxBadness, hrCtrl.interval,
+// hrCtrl.minRunTime, hrCtrl.maxBackoff), so that no group can wait for
+// hours for its restart by a typo.
+const (
+	MaxPolicyBadness  = 1000
+	MinPolicyInterval = 100 * time.Millisecond
+	MaxPolicyInterval = time.Hour
+	MaxPolicyBackoff  = 10 * time.Minute // MinRunTime and MaxBackoff
+)
 
-// Validate reports the first field outside its range.
+// Validate reports the first field outside its range: MaxBadness 0 …
+// MaxPolicyBadness, Interval MinPolicyInterval … MaxPolicyInterval,
+// MinRunTime and MaxBackoff 0 … MaxPolicyBackoff, MaxBackoff not below
+// MinRunTime unless 0.
 func (p Policy) Validate() error {
-	if p.MaxBadness > maxPolicyBadness {
-		return fmt.Errorf("policy: %w: MaxBadness %d (want at most %d)", ErrBadConfig, p.MaxBadness, maxPolicyBadness)
+	bad := func(f string, v any, want string) error {
+		return fmt.Errorf("policy: %w: %s %v (want %s)", ErrBadConfig, f, v, want)
 	}
-	cfg := DefaultConfig()
-	cfg.MaxBadness, cfg.Interval, cfg.MinRunTime, cfg.MaxBackoff = p.MaxBadness, p.Interval, p.MinRunTime, p.MaxBackoff
-	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("policy: %w", err)
+	switch {
+	case p.MaxBadness < 0 || p.MaxBadness > MaxPolicyBadness:
+		return bad("MaxBadness", p.MaxBadness, fmt.Sprintf("0..%d", MaxPolicyBadness))
+	case p.Interval < MinPolicyInterval || p.Interval > MaxPolicyInterval:
+		return bad("Interval", p.Interval, fmt.Sprintf("%v..%v", MinPolicyInterval, MaxPolicyInterval))
+	case p.MinRunTime < 0 || p.MinRunTime > MaxPolicyBackoff:
+		return bad("MinRunTime", p.MinRunTime, fmt.Sprintf("0..%v", MaxPolicyBackoff))
+	case p.MaxBackoff < 0 || p.MaxBackoff > MaxPolicyBackoff:
+		return bad("MaxBackoff", p.MaxBackoff, fmt.Sprintf("0..%v", MaxPolicyBackoff))
+	case p.MaxBackoff != 0 && p.MaxBackoff < p.MinRunTime:
+		return bad("MaxBackoff", p.MaxBackoff, fmt.Sprintf("at least MinRunTime %v, or 0", p.MinRunTime))
 	}
 	return nil
 }
@@ -81,7 +98,9 @@ func WithPolicy(edit PolicyEdit) ProgramOption {
 			return fmt.Errorf("%w: WithPolicy(nil)", ErrBadConfig)
 		}
 		pol := policyOf(DefaultConfig())
-		edit(&pol)
+		if err := applyEdit(edit, &pol); err != nil {
+			return err
+		}
 		if err := pol.Validate(); err != nil {
 			return err
 		}
@@ -111,12 +130,26 @@ func (c *Controller) groupPolicy(program string, o runOpts) (*Policy, error) {
 	}
 	p := policyOf(c.cfg)
 	for _, e := range edits {
-		e(&p)
+		if err := applyEdit(e, &p); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	return &p, nil
+}
+
+// applyEdit runs a user's policy edit, turning a panic in it into an
+// error: a bug there refuses the program or the Run, never the boot.
+func applyEdit(edit PolicyEdit, p *Policy) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: policy function panicked: %v", ErrBadConfig, r)
+		}
+	}()
+	edit(p)
+	return nil
 }
 
 func (p *Programs) policyEdits(name string) []PolicyEdit {

@@ -47,7 +47,7 @@ func TestGroupPolicyFromRun(t *testing.T) {
 	_, err = e.ctl.Run(-1, "wait", nil, actors.RunPolicy(strict))
 	assert.ErrorIs(t, err, actors.ErrBadGroup)
 	_, err = e.ctl.Run(5, "wait", nil, actors.RunPolicy(func(p *actors.Policy) { p.Interval = 0 }))
-	assert.EqualError(t, err, "policy: actors: bad config: Interval 0s (want more than 0)")
+	assert.EqualError(t, err, "policy: actors: bad config: Interval 0s (want 100ms..1h0m0s)")
 	_, ok := e.group(5)
 	assert.False(t, ok, "nothing left behind")
 }
@@ -69,11 +69,11 @@ func TestGroupPolicyFromProgram(t *testing.T) {
 
 	err = e.progs.Register("bad", func(ctx *actors.Context) error { return nil }, "",
 		actors.WithPolicy(func(p *actors.Policy) { p.MaxBadness = -1 }))
-	assert.EqualError(t, err, `program "bad": policy: actors: bad config: MaxBadness -1 (want at least 0)`)
+	assert.EqualError(t, err, `program "bad": policy: actors: bad config: MaxBadness -1 (want 0..1000)`)
 	huge := int64(1) << 31 // a variable: the constant would not compile for a 32-bit vet
 	err = e.progs.Register("huge", func(ctx *actors.Context) error { return nil }, "",
 		actors.WithPolicy(func(p *actors.Policy) { p.MaxBadness = int(huge) }))
-	assert.EqualError(t, err, `program "huge": policy: actors: bad config: MaxBadness 2147483648 (want at most 2147483647)`)
+	assert.EqualError(t, err, `program "huge": policy: actors: bad config: MaxBadness 2147483648 (want 0..1000)`)
 }
 
 // The group's backoff applies to its restarts.
@@ -116,4 +116,58 @@ func TestParsePolicyFlags(t *testing.T) {
 		assert.Equal(t, tc.want, p, "%q", tc.args)
 		assert.Equal(t, tc.rest, rest, "%q", tc.args)
 	}
+}
+
+// A group's own policy stays within the tunables' ranges (SV28-1: a typo
+// must not leave a group waiting for hours).
+func TestPolicyBounds(t *testing.T) {
+	ok := actors.Policy{MaxBadness: 1000, Interval: time.Hour, MinRunTime: 10 * time.Minute, MaxBackoff: 10 * time.Minute}
+	require.NoError(t, ok.Validate())
+	require.NoError(t, actors.Policy{Interval: 100 * time.Millisecond}.Validate())
+	for _, tc := range []struct {
+		p   actors.Policy
+		err string
+	}{
+		{actors.Policy{MaxBadness: 1001, Interval: time.Second}, "MaxBadness 1001 (want 0..1000)"},
+		{actors.Policy{Interval: 99 * time.Millisecond}, "Interval 99ms (want 100ms..1h0m0s)"},
+		{actors.Policy{Interval: 2562047 * time.Hour}, "Interval 2562047h0m0s (want 100ms..1h0m0s)"},
+		{actors.Policy{Interval: time.Second, MinRunTime: time.Hour, MaxBackoff: time.Hour}, "MinRunTime 1h0m0s (want 0..10m0s)"},
+		{actors.Policy{Interval: time.Second, MinRunTime: time.Second, MaxBackoff: 11 * time.Minute}, "MaxBackoff 11m0s (want 0..10m0s)"},
+		{actors.Policy{Interval: time.Second, MinRunTime: 2 * time.Second, MaxBackoff: time.Second}, "MaxBackoff 1s (want at least MinRunTime 2s, or 0)"},
+	} {
+		assert.EqualError(t, tc.p.Validate(), "policy: actors: bad config: "+tc.err)
+	}
+}
+
+// `resume GID` cuts a group's backoff short: the operator decides, as for
+// a held group (SV28-1); the waiting restart worker then gives up.
+func TestResumeCutsBackoffShort(t *testing.T) {
+	e := newEnv(t)
+	aid, err := e.ctl.Run(0, "wait", nil, actors.RunPolicy(func(p *actors.Policy) { p.MinRunTime, p.MaxBackoff = 10*time.Minute, 10*time.Minute }))
+	require.NoError(t, err)
+	require.NoError(t, e.ctl.Kill(aid))
+	e.waitGroupState(0, actors.GroupBackoff)
+	require.NoError(t, e.ctl.ResumeGroup(0))
+	e.waitRunning("wait.0.1", 2)
+	e.waitLog("hr: group 0 restart 1 cut short by the operator: its backoff had 10m0s left")
+	g, _ := e.group(0)
+	assert.Equal(t, 1, g.Restarts, "the restart counted once")
+	e.clk.Advance(10 * time.Minute)
+	pause()
+	assert.Equal(t, 2, e.actor("wait.0.1").Gen, "the worker gave up: no second start")
+	assert.ErrorIs(t, e.ctl.ResumeGroup(0), actors.ErrGroupBusy)
+}
+
+// A policy function that panics (a user's bug) refuses the program at
+// Register, or the Run, with one error: never a crash (SV28-5).
+func TestPolicyFunctionPanics(t *testing.T) {
+	e := newEnv(t)
+	boom := func(*actors.Policy) { panic("policy bug") }
+	err := e.progs.Register("pol", func(ctx *actors.Context) error { return nil }, "", actors.WithPolicy(boom))
+	assert.EqualError(t, err, `program "pol": actors: bad config: policy function panicked: policy bug`)
+	assert.NotContains(t, e.progs.Names(), "pol")
+	_, err = e.ctl.Run(3, "wait", nil, actors.RunPolicy(boom))
+	assert.EqualError(t, err, "actors: bad config: policy function panicked: policy bug")
+	_, ok := e.group(3)
+	assert.False(t, ok)
 }

@@ -52,9 +52,10 @@ func (c *Controller) Resume() (int, error) {
 	return n, err
 }
 
-// ResumeGroup restarts group gid that the policy holds (`resume GID`): the
-// hold and the escalation are forgotten, its badness starts from zero, and
-// its direct actors start as after a group restart.
+// ResumeGroup restarts group gid that is held, by its policy or its
+// service (`resume GID`): the hold and the escalation are forgotten, its
+// badness starts from zero, and its direct actors start as after a group
+// restart. A group waiting in its backoff delay starts now instead.
 func (c *Controller) ResumeGroup(gid int) error {
 	if err := c.checkGID(gid); err != nil {
 		return err
@@ -66,8 +67,17 @@ func (c *Controller) ResumeGroup(gid int) error {
 			return ErrShutdown
 		case g == nil:
 			return fmt.Errorf("%w: group %d", ErrNoGroup, gid)
+		case g.state == GroupBackoff:
+			// the operator decides, as for a held group: the restart the
+			// failure counted happens now; the waiting worker gives up
+			left := max(g.resumeAt-c.now(), 0)
+			g.epoch++
+			g.quick = 0
+			p.logf("hr: group %d restart %d cut short by the operator: its backoff had %v left", gid, g.restarts, formatUptime(left))
+			_, errs := c.startGroupLocked(g, p)
+			return errors.Join(errs...)
 		case !g.held || g.state != GroupHeld:
-			return fmt.Errorf("%w: group %d is %s, not held", ErrGroupBusy, gid, g.state)
+			return fmt.Errorf("%w: group %d is %s, not held or in backoff", ErrGroupBusy, gid, g.state)
 		}
 		g.held, g.escalated, g.badness, g.quick = false, false, 0, 0
 		g.heldByService, g.holdWhy = false, ""

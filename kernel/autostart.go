@@ -53,11 +53,13 @@ func (k *system) runAutostart(out io.Writer) {
 	rec, done, err := loadAutostart(k.bank)
 	if err != nil {
 		// without the record a warm boot cannot tell an entry it started
-		// from a new one: start on a cold boot only
-		fmt.Fprintf(out, "autostart: %v: entries start on cold boots only\n", err)
+		// from a new one: nothing now, the next boot tries again; a cold
+		// boot starts them all (no group is in the bank to duplicate)
 		if !k.cold() {
+			fmt.Fprintf(out, "autostart: %v: none started now; tried again at the next boot\n", err)
 			return
 		}
+		fmt.Fprintf(out, "autostart: %v: started without it (a group in the bank is never started twice)\n", err)
 	}
 	if k.start.SafeMode {
 		fmt.Fprintln(out, "autostart: not run in safe mode")

@@ -3,6 +3,8 @@
 package kernel
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +63,10 @@ func TestArunPolicyFlags(t *testing.T) {
 	assert.Equal(t, "error: arun: actors: group busy: group 2 exists with policy 5/1m0s backoff 2s-8s; a policy is given when a group is created",
 		exec(t, "arun -g 2 -badness 1 idle"))
 	assert.Equal(t, `error: GID "-1" is not a number ≥ 0`, exec(t, "arun -g -1 idle"))
+	assert.Equal(t, "error: arun: -badness: a restart policy is a group's (arun -g GID -badness …)", exec(t, "arun -badness 1 idle"))
+	assert.Equal(t, "error: arun: a restart policy needs the group's GID: arun -g GID -badness …", exec(t, "arun -g -badness 3 idle"))
+	assert.Equal(t, "error: arun: policy: actors: bad config: Interval 2562047h0m0s (want 100ms..1h0m0s)", exec(t, "arun -g 4 -interval 2562047h idle"))
+	assert.Equal(t, "error: arun: policy: actors: bad config: MinRunTime 1h0m0s (want 0..10m0s)", exec(t, "arun -g 4 -backoff 1h-1h idle"))
 	assert.Len(t, k.ctl.Groups(), 1, "nothing else started")
 }
 
@@ -90,4 +96,36 @@ func TestAutostartAddedByAnUpgrade(t *testing.T) {
 		names = append(names, a.Name)
 	}
 	assert.Equal(t, []string{"idle.5.1", "idle.6.1"}, names, "group 1 stays dropped; one copy each")
+}
+
+// Without room for the autostart record (SV28-4) a warm boot starts
+// nothing and says the next boot tries again; the next boot with room
+// starts what is new, and never a second copy.
+func TestAutostartWithoutRoomForItsRecord(t *testing.T) {
+	mem := make([]byte, testBank)
+	bootOn(t, mem, Config{Programs: register})
+	assert.Equal(t, "Started aid = 1\n", exec(t, "arun -g 1 idle"))
+	var fill []string
+	for i := 0; ; i++ {
+		name := "F" + strconv.Itoa(i)
+		if strings.HasPrefix(exec(t, "pmm alloc "+name+" 4096"), "error:") {
+			break
+		}
+		fill = append(fill, name)
+	}
+	cfg := Config{Programs: register, Autostart: []Start{{Group: 1, Program: "idle"}, {Group: 2, Program: "idle"}}}
+	restart := func() string {
+		k.recordIntent(bootrec.PathHot, bootrec.SiteAsked, "console restart")
+		require.NoError(t, k.ctl.Shutdown(time.Second))
+		return bootOn(t, mem, cfg).String()
+	}
+	log := restart()
+	assert.Regexp(t, `autostart: no room for the autostart record: .*: none started now; tried again at the next boot\n`, log)
+	assert.NotContains(t, log, "autostart: group")
+	for _, name := range fill {
+		exec(t, "pmm free "+name)
+	}
+	log = restart()
+	assert.Contains(t, log, "autostart: group 1 idle: not started: group 1 is in the bank already\n"+
+		"autostart: group 2 idle: aid ")
 }

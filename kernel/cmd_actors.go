@@ -18,7 +18,7 @@ func (k *system) addActorCommands() {
 	sh.MustAdd(console.Cmd{Name: "aps", Syntax: "[-json]", Help: "list actors and restart groups", MaxArgs: 1, Fn: k.withCtl(k.cmdAps)})
 	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
 	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: k.withCtl(k.cmdPrograms)})
-	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a held group (its policy or its service held it)", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
+	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a held group (its policy or its service held it), or one in backoff now", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
 }
 
 func (k *system) withCtl(fn console.Fn) console.Fn {
@@ -47,6 +47,7 @@ func parseID(what, s string) (int, error) {
 func (k *system) cmdArun(out io.Writer, args []string) error {
 	gid := -1
 	var opts []actors.RunOption
+	explicit := false // a GID follows -g
 	if args[0] == "-g" {
 		if len(args) < 2 {
 			return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
@@ -61,10 +62,14 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 				return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
 			}
 			gid, args = g, args[1:]
+			explicit = true
 		}
 		edit, rest, err := actors.ParsePolicyFlags(args)
 		if err != nil {
 			return fmt.Errorf("arun: %w", err)
+		}
+		if edit != nil && !explicit {
+			return fmt.Errorf("arun: a restart policy needs the group's GID: arun -g GID %s …", args[0])
 		}
 		if len(rest) == 0 {
 			return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
@@ -73,6 +78,9 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 			opts = append(opts, actors.RunPolicy(edit))
 		}
 		args = rest
+	}
+	if f := args[0]; gid == -1 && (f == "-badness" || f == "-interval" || f == "-backoff") {
+		return fmt.Errorf("arun: %s: a restart policy is a group's (arun -g GID %s …)", f, f)
 	}
 	aid, err := k.ctl.Run(gid, args[0], args[1:], opts...)
 	if err != nil {

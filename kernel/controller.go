@@ -29,7 +29,7 @@ func controllerConfig() actors.Config {
 func (k *system) startController() error {
 	progs := &actors.Programs{}
 	if k.register != nil {
-		if err := k.register(progs); err != nil {
+		if err := registerPrograms(k.register, progs); err != nil {
 			return fmt.Errorf("programs: %w", err)
 		}
 	}
@@ -78,4 +78,16 @@ func (k *system) resumeGroups(out io.Writer) {
 
 func (k *system) logf(format string, args ...any) {
 	fmt.Fprintf(&k.out, format+"\n", args...)
+}
+
+// registerPrograms runs the image's Config.Programs, turning a panic in it
+// (a bug in the user's code) into an error: the boot goes on to a console
+// without the controller instead of resetting at every boot.
+func registerPrograms(register func(*actors.Programs) error, progs *actors.Programs) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the Programs function panicked: %v", r)
+		}
+	}()
+	return register(progs)
 }

@@ -194,6 +194,15 @@ func TestConfigProgramsError(t *testing.T) {
 	assert.Contains(t, exec(t, "pmm stat"), "page size 4096")
 }
 
+// A Programs function that panics is an error like any other: no crash.
+func TestConfigProgramsPanics(t *testing.T) {
+	hw = &fakeBoard{bank: make([]byte, testBank)}
+	k = system{restarting: make(chan struct{}), out: console.Log{Fallback: io.Discard}}
+	k.configure(Config{Programs: func(*actors.Programs) error { panic("nil map") }}, io.Discard)
+	require.NoError(t, k.openBank())
+	assert.EqualError(t, k.startController(), "programs: the Programs function panicked: nil map")
+}
+
 // `resume` leaves safe mode in the boot record, once.
 func TestResumeLeavesSafeMode(t *testing.T) {
 	bootOn(t, make([]byte, testBank), Config{Programs: register})

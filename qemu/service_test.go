@@ -3,7 +3,6 @@ package qemu
 import (
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -43,7 +42,7 @@ func TestServiceHoldCallAndPolicy(t *testing.T) {
 	held := func() {
 		t.Helper()
 		assert.Regexp(t, `(?m)^1\s+held-service\s+0/1\s+\d+\s+\d/3\s+0\s+3/10s backoff 1s-5s\s+aid \d+ odometer\.1\.1 held it: held from the console\r?$`, s.run("aps"))
-		assert.Equal(t, "error: odometer@1 is held (held from the console): resume 1", strings.TrimSpace(s.run("odo 1")))
+		assert.Regexp(t, `^error: odometer@1 is held \(held from the console\): resume 1\r?\n`, s.run("odo 1"))
 		assert.Contains(t, s.run("pmm ls"), "ODO@1", "the state is kept")
 	}
 	held()
@@ -59,6 +58,19 @@ func TestServiceHoldCallAndPolicy(t *testing.T) {
 	back, _ := strconv.Atoi(s.expect(`odometer 1: start 3 at (\d+) m`)[1])
 	assert.GreaterOrEqual(t, back, kept, "resumed from its kept state")
 	assert.GreaterOrEqual(t, s.odoIn(1, 3), back)
+
+	// a group waiting in a long backoff is started at once by `resume`;
+	// values beyond the tunables' ranges are refused
+	assert.Contains(t, s.run("arun -g 4 -backoff 1h-1h odometer"), "error: arun: policy: actors: bad config: MinRunTime 1h0m0s (want 0..10m0s)\r\n")
+	assert.Contains(t, s.run("arun -g -badness 3 odometer"), "error: arun: a restart policy needs the group's GID: arun -g GID -badness …\r\n")
+	aid = s.arun("-g 4 -backoff 10m-10m odometer")
+	s.expect(`odometer 4: start 1 at 0 m`)
+	s.run("inject " + itoa(aid) + " panic")
+	s.expect(`hr: group 4 restart 1 \(aid ` + itoa(aid) + ` odometer\.4\.1: panic: odometer: injected panic\) in 10m0s: ran \S+ < minRunTime 10m0s`)
+	assert.Regexp(t, `(?m)^4\s+backoff\s+0/1\s+1\s+1/3\s+0\s+3/10s backoff 10m0s-10m0s \(own\)\s+restart in 10m0s; aid`, s.run("aps"))
+	assert.Contains(t, s.run("resume 4"), "group 4 resumed")
+	s.expect(`hr: group 4 restart 1 cut short by the operator: its backoff had \d+m\d+s left`)
+	s.expect(`odometer 4: start 2 at`)
 }
 
 // Autostart in code (kernel.Config.Autostart, the hr-app-auto image):
