@@ -151,7 +151,8 @@ vet: toolchain
 FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm:FuzzDamageOneRecord ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
 	./kernel/upgrade:FuzzParse ./kernel/upgrade:FuzzParseManifest ./kernel/upgrade:FuzzVerify ./kernel/upgrade:FuzzUnmarshalState \
 	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse \
-	./actors:FuzzMigrate ./actors:FuzzParseDesc
+	./actors:FuzzMigrate ./actors:FuzzParseDesc \
+	./actors:FuzzShowState
 FUZZTIME ?= 30s
 
 fuzz:
@@ -162,7 +163,7 @@ fuzz:
 
 test-host:
 	go test -count=1 $(HOST_PKGS)
-	cd $(APP_TEST) && go test -count=1 -tags v2 .
+	cd $(APP_TEST) && go test -count=1 -tags v2 . && go test -count=1 -tags v3 . && go test -count=1 .
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
 	$(MAKE) fuzz FUZZTIME=2s FUZZ_TARGETS="$(filter-out ./pmm:FuzzOpen,$(FUZZ_TARGETS))"
 
@@ -194,6 +195,11 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST) VERSION=app-test
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v2 APP=$(APP_TEST) VERSION=app-v2 GOTAGS=v2 TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-bad APP=$(APP_TEST) VERSION=app-bad GOTAGS=badstate
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-auto APP=$(APP_TEST) VERSION=app-auto GOTAGS=autostart
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v3 APP=$(APP_TEST) VERSION=app-v3 GOTAGS=v3 TUNABLES=kern.upgradeTrial=8000
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-incompat APP=$(APP_TEST) VERSION=app-incompat GOTAGS=incompat
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-same APP=$(APP_TEST) VERSION=app-same
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-badtype APP=$(APP_TEST) VERSION=app-badtype GOTAGS=badtype
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
@@ -222,7 +228,9 @@ test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
 	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
-	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf \
+	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf HR_APP_AUTO_IMAGE=$(CURDIR)/$(BUILD)/hr-app-auto.elf \
+	HR_APP_V3_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v3.elf HR_APP_INCOMPAT_IMAGE=$(CURDIR)/$(BUILD)/hr-app-incompat.elf \
+	HR_APP_SAME_IMAGE=$(CURDIR)/$(BUILD)/hr-app-same.elf HR_APP_BADTYPE_IMAGE=$(CURDIR)/$(BUILD)/hr-app-badtype.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \

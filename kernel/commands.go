@@ -10,4 +10,5 @@ func (k *system) addCommands() {
 	k.addStatsCommands()
 	k.addUpgradeCommands()
 	k.addClockCommands()
+	k.addStateCommands()
 }

@@ -86,6 +86,7 @@ func bootOn(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
 	k.configure(cfg, log)
 	require.NoError(t, k.openBank())
 	require.NoError(t, k.startController())
+	k.runAutostart(log)
 	k.runStartup(log, !k.cold())
 	if !k.cold() && !k.recs.Record().SafeMode {
 		k.resumeGroups(log)
@@ -196,7 +197,7 @@ func TestConfigProgramsError(t *testing.T) {
 // `resume` leaves safe mode in the boot record, once.
 func TestResumeLeavesSafeMode(t *testing.T) {
 	bootOn(t, make([]byte, testBank), Config{Programs: register})
-	assert.Equal(t, "error: resume: not in safe mode (resume GID restarts a group the policy holds)", exec(t, "resume"))
+	assert.Equal(t, "error: resume: not in safe mode (resume GID restarts a held group)", exec(t, "resume"))
 	k.recs.Update(func(r *bootrec.Record) { r.SafeMode = true })
 	assert.Equal(t, "hr: 0 groups resumed\n", exec(t, "resume"))
 	assert.False(t, k.recs.Record().SafeMode)

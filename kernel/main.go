@@ -6,8 +6,9 @@
 //
 // Boot sequence: bank and boot record -> banner -> wall clock -> mode (normal, or safe
 // when site restarts come too fast) -> fault handler and watchdog ->
-// controller -> startup script (arun -g lines on cold boots only) -> groups
-// resumed (warm boots, not in safe mode) -> console.
+// controller -> autostart (Config.Autostart, each entry once per bank) -> startup
+// script (arun -g lines on cold boots only) -> groups resumed (warm boots,
+// not in safe mode) -> console.
 package kernel
 
 import (
@@ -34,6 +35,13 @@ type Config struct {
 	// Commands are console commands added to the built-in ones; a name
 	// already taken is reported at boot and that command left out.
 	Commands []console.Cmd
+	// Autostart lists the groups started at boot, in order, after the
+	// controller and before the startup script, each once per bank: all
+	// on a cold boot (a new bank); on a warm boot only the entries an
+	// upgrade added, since the others come back from the bank, so none is
+	// started twice (runAutostart; the bank's autostart record lists what
+	// was started). The startup script stays for the operator's additions.
+	Autostart []Start
 }
 
 // system is the system-wide state Main wires together.
@@ -58,6 +66,7 @@ type system struct {
 	register func(*actors.Programs) error
 
 	imageCmds []string // names of Config.Commands in the table
+	autostart []Start  // Config.Autostart
 
 	restarting chan struct{} // closed by the first way down (goDown's latch)
 	// consoleClosers close the consoles at the end of a way down
@@ -95,7 +104,9 @@ func Main(cfg Config) {
 			fmt.Printf("hr: controller: %v\n", err)
 		}
 		k.upgradeCheckPrograms()
+		k.upgradeReleaseHolds()
 		k.startNetwork()
+		k.runAutostart(&k.out)
 		k.runStartup(&k.out, !k.cold())
 		switch {
 		case k.ctl == nil:
@@ -128,6 +139,7 @@ func (k *system) configure(cfg Config, log io.Writer) {
 		}
 	}
 	k.register = cfg.Programs
+	k.autostart = cfg.Autostart
 }
 
 // consoleRetry paces a console session that makes no progress.

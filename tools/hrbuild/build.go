@@ -17,6 +17,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
 	"github.com/hotrestart/tamago-hr/kernel/tunables/tunegen"
 	"github.com/hotrestart/tamago-hr/tools/hotspan/span"
+	"github.com/hotrestart/tamago-hr/tools/statedecl/decl"
 )
 
 const (
@@ -108,6 +109,12 @@ func (b *builder) image() (string, error) {
 	if err := build.Run(); err != nil {
 		return "", fmt.Errorf("building %s in %s: %w", o.Package, o.Dir, err)
 	}
+	// the state types the firmware declares, read from its source with the
+	// build's tags and compiler (tools/statedecl): the running image checks
+	// an upgrade's against its bank before the switch
+	if err := addStateLines(manifestFile, o, gobin, build.Env); err != nil {
+		return "", err
+	}
 	if err := runTool(b.errOut, objcopy, "--add-section", ".hr.manifest="+manifestFile,
 		"--set-section-flags", ".hr.manifest=noload,readonly", elfFile); err != nil {
 		return "", toolMissing(err, objcopy, "binutils-arm-none-eabi")
@@ -119,6 +126,28 @@ func (b *builder) image() (string, error) {
 	fmt.Fprintf(b.out, "hotspan: %s\n", sp)
 	fmt.Fprintf(b.out, "image: %s (%d bytes)\n", shown(elfFile), size(elfFile))
 	return elfFile, nil
+}
+
+// addStateLines appends the manifest lines of the declared state types.
+// go/packages runs the go command it finds on this process's PATH: the
+// build's compiler is put first there.
+func addStateLines(manifestFile string, o *Options, gobin string, env []string) error {
+	if err := os.Setenv("PATH", filepath.Dir(gobin)+string(filepath.ListSeparator)+os.Getenv("PATH")); err != nil {
+		return err
+	}
+	lines, err := decl.Lines(o.Dir, env, o.tags(), o.Package)
+	if err != nil {
+		return fmt.Errorf("statedecl: %w", err)
+	}
+	f, err := os.OpenFile(manifestFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(strings.Join(lines, ""))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // overlay is the -overlay file: the kernel's files the image replaces.
