@@ -12,8 +12,6 @@ import (
 	"github.com/hotrestart/tamago-hr/actors"
 )
 
-const tamagoRoot = "/root/.cache/tamago-go/tamago-go1.26.0"
-
 func tamagoEnv(t *testing.T) []string {
 	t.Helper()
 	root := os.Getenv("TAMAGO_GOROOT")
