@@ -59,9 +59,9 @@ $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
 # board/internal/rxbuf is the one board package that is pure Go.
-HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf ./board/internal/seq
 
-.PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu test-qemu10 build-all vet fuzz bench qemu-install qemu10-install imx imx-tools clean
+.PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu test-qemu10 test-qemu-both build-all vet fuzz bench qemu-install qemu10-install imx imx-tools clean
 
 all: image
 
@@ -95,7 +95,7 @@ HRBUILD_FLAGS = -target $(TARGET) -o $(BUILD) -name $(IMAGE) -version "$(VERSION
 image: toolchain imx-tools
 	@$(HRBUILD) image $(HRBUILD_FLAGS)
 
-# Flashable Mk II image, tamago-example's recipe (tools/hrbuild/imx.go): the
+# Flashable Mk II (or EVK) image, tamago-example's recipe (tools/hrbuild/imx.go): the
 # ELF as a flat binary from 0x80010000 holding every allocated PROGBITS
 # section, then an i.MX boot image whose DCD (tamago's imximage.cfg) sets up
 # clocks and DRAM before the boot ROM loads it, its IVT entry the ELF's. The
@@ -107,8 +107,8 @@ image: toolchain imx-tools
 OBJCOPY := arm-none-eabi-objcopy
 
 ifneq ($(filter imx,$(MAKECMDGOALS)),)
-ifneq ($(TARGET),usbarmory)
-$(error make imx builds the USB armory Mk II image: use TARGET=usbarmory)
+ifeq ($(filter usbarmory mx6ullevk,$(TARGET)),)
+$(error make imx builds the Mk II or EVK image, with tamago's DCD for it: use TARGET=usbarmory or TARGET=mx6ullevk)
 endif
 endif
 
@@ -121,7 +121,8 @@ imx-tools:
 		echo "imx: installing Debian's binutils-arm-none-eabi and u-boot-tools"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils-arm-none-eabi u-boot-tools >/dev/null; }
 
-# The QEMU suite also drives the SSH console with OpenSSH's own client.
+# The QEMU suite also drives the SSH console with OpenSSH's own client and
+# with Ansible's raw module (README "Many boards").
 qemu-install:
 	@command -v qemu-system-arm >/dev/null || { \
 		echo "qemu-system-arm missing: installing Debian's package"; \
@@ -129,6 +130,9 @@ qemu-install:
 	@command -v ssh >/dev/null || { \
 		echo "ssh missing: installing Debian's openssh-client"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null; }
+	@command -v ansible-playbook >/dev/null || { \
+		echo "ansible-playbook missing: installing Debian's ansible-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core >/dev/null; }
 
 qemu: toolchain imx-tools qemu-install
 	@$(HRBUILD) qemu -ssh-port $(SSH_PORT) $(HRBUILD_FLAGS)
@@ -236,7 +240,20 @@ test-qemu: qemu-install
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \
 	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key HR_TOOL_TEST=1 go test -count=1 -timeout 20m -v $(if $(RUN),-run '$(RUN)') ./qemu 2>&1 | tee $(BUILD)/$(QEMU_LOG) | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
-test: qemu-install test-host build-all vet test-qemu
+# CI runs both suites at once (.ci/run: make test TEST_QEMU=test-qemu-both):
+# each keeps one emulator busy at a time, so on two cores both take about the
+# time of one. Their lines are prefixed as they come; the logs stay apart.
+TEST_QEMU ?= test-qemu
+
+test-qemu-both: qemu-install qemu10-install
+	@set -o pipefail; \
+	{ $(MAKE) --no-print-directory test-qemu 2>&1 | sed -u 's/^/[qemu] /'; } & a=$$!; \
+	{ $(MAKE) --no-print-directory test-qemu10 2>&1 | sed -u 's/^/[qemu10] /'; }; b=$$?; \
+	wait $$a; a=$$?; \
+	echo "test-qemu-both: exit $$a on the system's QEMU, $$b on QEMU >= 9.1"; \
+	test $$a -eq 0 && test $$b -eq 0
+
+test: qemu-install test-host build-all vet $(TEST_QEMU)
 
 bench:
 	go test -run='^$$' -bench=. -benchmem ./pmm ./actors

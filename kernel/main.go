@@ -73,9 +73,10 @@ type system struct {
 	// (onConsolesClose)
 	consoleClosers []func(what string)
 
-	groupRestarts0 int  // group restarts the bank counted before this boot
-	recordLost     bool // a warm bank's boot record was damaged: counters start again
-	hotCheckFailed bool // the hot reboot asked for ended in a WDOG1 reset
+	groupRestarts0 int      // group restarts the bank counted before this boot
+	recordLost     bool     // a warm bank's boot record was damaged: counters start again
+	hotCheckFailed bool     // the hot reboot asked for ended in a WDOG1 reset
+	laps           bootLaps // this boot on the board clock (silicon.go)
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -118,11 +119,12 @@ func Main(cfg Config) {
 			k.resumeGroups(&k.out)
 		}
 	}
+	k.laps = readBootLaps(time.Since(k.booted))
 	// the date goes into the log (dmesg), so a previous boot's log says when
 	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
 	k.discardRestartTyping()
-	s := console.NewSerialSession(consoleRW{})
-	k.out.Attach(s.Out())
+	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
+	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }
 

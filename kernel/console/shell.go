@@ -48,6 +48,7 @@ func New() *Shell {
 	s := &Shell{cmds: map[string]*Cmd{}, groups: map[string][]string{}}
 	s.MustAdd(Cmd{Name: "help", Help: "list every command with its syntax", MaxArgs: 0,
 		Fn: func(out io.Writer, _ []string) error { s.Help(out); return nil }})
+	s.addSessionCmds()
 	return s
 }
 
@@ -146,25 +147,6 @@ func Quote(s string) string {
 	return strconv.QuoteToASCII(s) + cut
 }
 
-// Help writes every command, sorted, with its syntax and help line.
-func (s *Shell) Help(out io.Writer) {
-	s.mu.RLock()
-	names := make([]string, 0, len(s.cmds))
-	width := 0
-	for n, c := range s.cmds {
-		names = append(names, n)
-		if w := len(strings.TrimSpace(n + " " + c.Syntax)); w > width {
-			width = w
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		c := s.cmds[n]
-		fmt.Fprintf(out, "%-*s  %s\n", width, strings.TrimSpace(n+" "+c.Syntax), c.Help)
-	}
-	s.mu.RUnlock()
-}
-
 // stripComment cuts line at the first '#' that starts a word.
 func stripComment(line string) string {
 	for i := 0; i < len(line); i++ {
@@ -178,14 +160,15 @@ func stripComment(line string) string {
 // Restrict returns a new shell for a reduced mode: the commands of s that
 // keep accepts, as they are, and every other one answering refuse(name)
 // whatever its arguments, so that a mode has one table (and one help) in
-// place of a guard in each command. help is the new shell's own.
+// place of a guard in each command. help, exit, logout and log are the new
+// shell's own.
 func (s *Shell) Restrict(keep func(name string) bool, refuse func(name string) error) *Shell {
 	r := New()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for name, c := range s.cmds {
-		if name == "help" {
-			continue
+		if _, own := r.cmds[name]; own {
+			continue // help and the session's commands
 		}
 		cc := *c
 		if !keep(name) {

@@ -17,7 +17,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
 	"github.com/hotrestart/tamago-hr/kernel/tunables/tunegen"
 	"github.com/hotrestart/tamago-hr/tools/hotspan/span"
-	"github.com/hotrestart/tamago-hr/tools/statedecl/decl"
+	"github.com/hotrestart/tamago-hr/tools/statedecl"
 )
 
 const (
@@ -109,10 +109,7 @@ func (b *builder) image() (string, error) {
 	if err := build.Run(); err != nil {
 		return "", fmt.Errorf("building %s in %s: %w", o.Package, o.Dir, err)
 	}
-	// the state types the firmware declares, read from its source with the
-	// build's tags and compiler (tools/statedecl): the running image checks
-	// an upgrade's against its bank before the switch
-	if err := addStateLines(manifestFile, o, gobin, build.Env); err != nil {
+	if err := b.declaredStates(manifestFile, gobin, build.Env); err != nil {
 		return "", err
 	}
 	if err := runTool(b.errOut, objcopy, "--add-section", ".hr.manifest="+manifestFile,
@@ -128,26 +125,26 @@ func (b *builder) image() (string, error) {
 	return elfFile, nil
 }
 
-// addStateLines appends the manifest lines of the declared state types.
-// go/packages runs the go command it finds on this process's PATH: the
-// build's compiler is put first there.
-func addStateLines(manifestFile string, o *Options, gobin string, env []string) error {
+// declaredStates adds to the manifest the state types and migrations the
+// firmware declares (tools/statedecl), read from its source with the build's
+// tags and environment, so that a running image can refuse an upgrade whose
+// types cannot take its bank's states (README "Changing your state").
+func (b *builder) declaredStates(manifestFile, gobin string, env []string) error {
+	// go/packages runs the go found on this process's PATH, not env's: the
+	// types must come from tamago-go (GOOS=tamago)
 	if err := os.Setenv("PATH", filepath.Dir(gobin)+string(filepath.ListSeparator)+os.Getenv("PATH")); err != nil {
 		return err
 	}
-	lines, err := decl.Lines(o.Dir, env, o.tags(), o.Package)
+	lines, err := statedecl.Lines(b.o.Dir, env, b.o.tags(), b.o.Package)
 	if err != nil {
-		return fmt.Errorf("statedecl: %w", err)
+		return fmt.Errorf("declared states: %w", err)
 	}
 	f, err := os.OpenFile(manifestFile, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return err
 	}
 	_, err = f.WriteString(strings.Join(lines, ""))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return errors.Join(err, f.Close())
 }
 
 // overlay is the -overlay file: the kernel's files the image replaces.

@@ -34,7 +34,7 @@ func (b *builder) imx(elfFile string) error {
 		return err
 	}
 	defer log.Close()
-	mk := exec.Command("mkimage", "-n", filepath.Join(tamagoDir, "board/usbarmory/mk2/imximage.cfg"),
+	mk := exec.Command("mkimage", "-n", filepath.Join(tamagoDir, "board", dcdBoard[o.Target], "imximage.cfg"),
 		"-T", "imximage", "-e", fmt.Sprintf("%#x", textStart), "-d", binFile, imxFile)
 	mk.Stdout, mk.Stderr = log, b.errOut
 	if err := mk.Run(); err != nil {
@@ -92,3 +92,7 @@ func flatBinary(file string) ([]byte, uint32, error) {
 	}
 	return bin, uint32(f.Entry), nil
 }
+
+// dcdBoard is where tamago keeps each target's DCD (imximage.cfg: clocks and
+// DRAM set up by the boot ROM before it loads the image).
+var dcdBoard = map[string]string{"usbarmory": "usbarmory/mk2", "mx6ullevk": "nxp/mx6ullevk"}

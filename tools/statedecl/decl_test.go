@@ -1,4 +1,4 @@
-package decl
+package statedecl
 
 import (
 	"encoding/hex"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/hotrestart/tamago-hr/actors"
 )
+
+const tamagoRoot = "/root/.cache/tamago-go/tamago-go1.26.0"
 
 func tamagoEnv(t *testing.T) []string {
 	t.Helper()
@@ -42,7 +44,7 @@ type v1 struct {
 // two explicit migrations) are the ones its Go types give at run time.
 func TestMyfirmwareV3(t *testing.T) {
 	env := tamagoEnv(t)
-	d, err := declarations("../../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,v3", ".")
+	d, err := declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,v3", ".")
 	require.NoError(t, err)
 	type v2 struct {
 		Meters uint64
@@ -65,11 +67,11 @@ func TestMyfirmwareV3(t *testing.T) {
 // The default build declares version 1; badstate declares nothing.
 func TestMyfirmwareTags(t *testing.T) {
 	env := tamagoEnv(t)
-	d, err := declarations("../../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit", ".")
+	d, err := declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit", ".")
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]string{"ODO": {hexLayout[v1](t)}}, d.states)
 	assert.Empty(t, d.migs)
-	d, err = declarations("../../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,badstate", ".")
+	d, err = declarations("../../qemu/testdata/myfirmware", env, "mx6ullevk,linkramsize,linkprintk,linkcpuinit,badstate", ".")
 	require.NoError(t, err)
 	assert.Empty(t, d.lines())
 }

@@ -1,6 +1,4 @@
-// Package decl reads the state types a firmware declares and the migrations
-// it registers from its Go source (tools/statedecl, tools/hrbuild).
-package decl
+package statedecl
 
 import (
 	"encoding/hex"
@@ -40,6 +38,18 @@ func (d *decls) lines() []string {
 		out = append(out, fmt.Sprintf("statemig.%d=%s %s\n", i, m[0], m[1]))
 	}
 	return out
+}
+
+// Lines are the manifest lines of the states and migrations the firmware
+// package pkg (in module directory dir, built with tags and env: the
+// tamago-go compiler's, for GOOS=tamago) declares, sorted; an error names
+// the declaration the build cannot record.
+func Lines(dir string, env []string, tags, pkg string) ([]string, error) {
+	d, err := declarations(dir, env, tags, pkg)
+	if err != nil {
+		return nil, err
+	}
+	return d.lines(), nil
 }
 
 // declarations loads pkg and every package of a module it imports whose
@@ -229,15 +239,4 @@ func layoutOf(t types.Type, path string) (*actors.Layout, error) {
 		return l, nil
 	}
 	return nil, fmt.Errorf("%w: %s is %s: a pointer or a reference does not survive a restart", actors.ErrStateType, path, t.Underlying())
-}
-
-// Lines loads pkg in dir (go/packages: env's go on the process's PATH, the
-// build's tags) and returns the manifest lines of what it declares, sorted:
-// state.NAME=<layouts> and statemig.N=<old> <new>.
-func Lines(dir string, env []string, tags, pkg string) ([]string, error) {
-	d, err := declarations(dir, env, tags, pkg)
-	if err != nil {
-		return nil, err
-	}
-	return d.lines(), nil
 }
