@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ type wallClock struct {
 func (k *system) setClock() {
 	w := &k.wall
 	if k.bank != nil {
-		w.load(k.bank)
+		w.load(k.bank, os.Stdout)
 	}
 	rtc, src, err := hw.RTC()
 	if err != nil {
@@ -48,10 +49,13 @@ func (k *system) setClock() {
 	k.booted = k.booted.Add(w.shift)
 }
 
-// load reads the kept correction; a damaged record is reported and taken
-// as none (pmm quarantines it at the next boot), one never written (a
-// `date set` refused after reserving it) as none.
-func (w *wallClock) load(b *pmm.Bank) {
+// load reads the kept correction. A damaged record is reported and taken
+// as none (pmm quarantines it at the next boot); so is one whose other copy
+// is damaged: the copy left may hold an older correction, decades off, and
+// the real-time clock as it is beats a stale one (`date set` writes the
+// damaged copy anew). One never written (a `date set` refused after
+// reserving it) is none. What it reports goes to log.
+func (w *wallClock) load(b *pmm.Bank, log io.Writer) {
 	blk, _, err := b.Lookup(wallclock.BlockName)
 	if errors.Is(err, pmm.ErrNotFound) {
 		return
@@ -65,10 +69,13 @@ func (w *wallClock) load(b *pmm.Bank) {
 		if err == nil {
 			w.delta, err = wallclock.Unmarshal(p)
 		}
+		if err == nil && w.rec.Note() != "" {
+			err = fmt.Errorf("%s: %s, whose correction %s may be an older one", wallclock.BlockName, w.rec.Note(), wallclock.FormatDelta(w.delta))
+		}
 	}
 	if err != nil {
 		w.delta = 0
-		fmt.Printf("hr: clock: correction not read (%v): the real-time clock is taken as it is\n", err)
+		fmt.Fprintf(log, "hr: clock: correction not used (%v): the real-time clock is taken as it is; date set sets the date again\n", err)
 	}
 }
 
@@ -111,7 +118,7 @@ func rawNanotime() int64 { return nanotime() - int64(k.wall.shift) }
 func (k *system) addClockCommands() {
 	sh := k.shell
 	sh.MustAdd(console.Cmd{Name: "date", Help: "the date and time (UTC) and where they come from", Fn: k.cmdDate})
-	sh.MustAdd(console.Cmd{Name: "date set", Syntax: "DATE", Help: "set the clock (2026-12-03T10:00:00Z, or UTC 2026-12-03 10:00:00); the site restarts to apply it",
+	sh.MustAdd(console.Cmd{Name: "date set", Syntax: "DATE", Help: "set the clock (2026-12-03T10:00:00Z, or 2026-12-03 10:00:00 in UTC); the site restarts to apply it",
 		MinArgs: 1, MaxArgs: 2, Fn: k.cmdDateSet})
 }
 

@@ -8,9 +8,10 @@ import (
 
 // noBankCommands are the built-in commands that work without a bank: they
 // touch neither the bank, the boot record nor the controller. restart and
-// shutdown -i 1 boot again (the bank may be usable then); the crash log,
+// shutdown -i 1 boot again (the bank may be usable then); `date set`
+// keeps its correction in the bank and is not among them; the crash log,
 // groups, stats and upgrades live in the bank.
-var noBankCommands = []string{"uptime", "tunables", "version", "gc", "halt", "reset", "reboot", "restart", "shutdown"}
+var noBankCommands = []string{"uptime", "date", "tunables", "version", "gc", "halt", "reset", "reboot", "restart", "shutdown"}
 
 // roomCommands also work when the bank opened but the kernel could not
 // place its own records in it (a full bank whose boot record was

@@ -48,6 +48,8 @@ func TestNoBankModeOnHost(t *testing.T) {
 		assert.Equal(t, "error: "+name+" needs the bank (bank unusable: "+why+")", exec(t, cmd), cmd)
 	}
 	assert.Regexp(t, `^up \d`, exec(t, "uptime"))
+	assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ `, exec(t, "date"))
+	assert.Equal(t, "error: date set needs the bank (bank unusable: "+why+")", exec(t, "date set 2030-01-01"))
 	assert.Equal(t, "hello\n", exec(t, "hello"), "the image's own commands are kept")
 	assert.Contains(t, exec(t, "help"), "stats")
 	assert.Contains(t, exec(t, "help"), "(unavailable in this mode)")

@@ -19,7 +19,7 @@ type floors struct {
 }
 
 // runningSecurity is this image's security version; the build checked it
-// (kernel/tunables/gen), so an error means a hand-made -X.
+// (kernel/tunables/tunegen), so an error means a hand-made -X.
 func runningSecurity() uint32 {
 	v, err := strconv.ParseUint(trusted.Security, 10, 32)
 	if err != nil {

@@ -72,6 +72,10 @@ func TestBuildToolInOwnModule(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(inTree), string(copied), "the copy is the proxy's module")
 
+	manifest, err := os.ReadFile(filepath.Join(user, "build/manifest-userfw.txt"))
+	require.NoError(t, err)
+	assert.Contains(t, string(manifest), "state.ODO=", "the declared state types read from the user's source")
+
 	elfFile := filepath.Join(user, "build/userfw.elf")
 	s := start(t, elfFile)
 	_, _, why := s.banner()

@@ -60,11 +60,19 @@ func TestWorkspaceHelpers(t *testing.T) {
 	assert.Equal(t, "-modcacherw -trimpath", withoutModFlag("-mod=mod -modcacherw --mod=readonly -trimpath"))
 }
 
+const nameRule = "a plain file name: letters, digits, '.', '_', '-', not starting with '.' or '-' (-o is the directory)"
+
 func TestRunRefuses(t *testing.T) {
 	for args, msg := range map[string]string{
 		"build":                       `unknown command "build" (image, imx or qemu)`,
 		"image -target mk3":           `-target must be mx6ullevk or usbarmory, not "mk3"`,
-		"image -name a/b":             `-name "a/b": a name, not a path (-o is the directory)`,
+		"image -name a/b":             `-name "a/b": ` + nameRule,
+		"image -name ..":              `-name "..": ` + nameRule,
+		"image -name .":               `-name ".": ` + nameRule,
+		"image -name .hidden":         `-name ".hidden": ` + nameRule,
+		"image -name=-x":              `-name "-x": ` + nameRule,
+		`image -name a\b`:             `-name "a\\b": ` + nameRule,
+		"image -name fw$1":            `-name "fw$1": ` + nameRule,
 		"image -startup /nonexistent": "-startup /nonexistent: not a readable file",
 		"image a b":                   `one package at most, not ["a" "b"]`,
 		"image -version it's":         `-version "it's": quotes, backslashes and control characters cannot go into the image's version`,

@@ -56,8 +56,8 @@ func (o *Options) resolve() error {
 	if o.Name == "" {
 		o.Name = "hr-" + o.Target
 	}
-	if strings.ContainsAny(o.Name, `/\`) {
-		return fmt.Errorf("-name %q: a name, not a path (-o is the directory)", o.Name)
+	if !plainName(o.Name) {
+		return fmt.Errorf("-name %q: a plain file name: letters, digits, '.', '_', '-', not starting with '.' or '-' (-o is the directory)", o.Name)
 	}
 	for _, p := range []*string{&o.Out, &o.Dir, &o.Startup, &o.AuthorizedKeys, &o.UpgradeKey} {
 		if *p == "" {
@@ -101,3 +101,18 @@ func (o *Options) tags() string {
 }
 
 func (o *Options) file(suffix string) string { return filepath.Join(o.Out, o.Name+suffix) }
+
+// plainName reports whether name is a file name of its own, the base of
+// every output file and of the build's workspace directory: no path, no
+// "." or "..", nothing a shell or flag parser reads otherwise.
+func plainName(name string) bool {
+	if name == "" || name[0] == '.' || name[0] == '-' {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
