@@ -114,6 +114,7 @@ func Main(cfg Config) {
 // then the image's, and keeps the image's programs for the controller.
 func (k *system) configure(cfg Config, log io.Writer) {
 	k.shell = console.New()
+	k.shell.AddSessionCommands()
 	k.addCommands()
 	for _, c := range cfg.Commands {
 		if err := k.shell.Add(c); err != nil {

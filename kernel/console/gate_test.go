@@ -23,6 +23,7 @@ type live struct {
 func startLive(t *testing.T, serial bool) *live {
 	t.Helper()
 	sh, _ := testShell(t)
+	sh.AddSessionCommands()
 	in, keys := io.Pipe()
 	l := &live{t: t, keys: keys, out: &syncBuf{}, done: make(chan error, 1)}
 	rw := struct {
@@ -107,6 +108,7 @@ func TestLogOffAndExit(t *testing.T) {
 // An exec session (no Interactive output) has no log to switch.
 func TestLogRefusedOutsideASession(t *testing.T) {
 	sh, _ := testShell(t)
+	sh.AddSessionCommands()
 	err := sh.Exec(io.Discard, "log off")
 	require.EqualError(t, err, "log: only an interactive session has a log (an exec session shows its command's output only)")
 	assert.ErrorIs(t, sh.Exec(io.Discard, "exit"), ErrExit)
@@ -144,4 +146,13 @@ func TestLogMessageEndsALine(t *testing.T) {
 	l.wait("s\r\nhr> ")
 	l.log("frame2")
 	l.wait("hr> \r\nframe2\r\n")
+}
+
+// A restricted shell (the no-bank mode) keeps the session's commands.
+func TestRestrictKeepsSessionCommands(t *testing.T) {
+	sh, _ := testShell(t)
+	sh.AddSessionCommands()
+	r := sh.Restrict(func(string) bool { return false }, func(name string) error { return fmt.Errorf("%s refused", name) })
+	assert.ErrorIs(t, r.Exec(io.Discard, "exit"), ErrExit)
+	assert.EqualError(t, r.Exec(io.Discard, "aps"), "aps refused")
 }
