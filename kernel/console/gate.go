@@ -15,9 +15,9 @@ import (
 //   - while a command runs, the message is printed as it comes;
 //   - while the prompt waits and nothing is typed on it, the message is
 //     printed below the prompt, which is left alone (no erase, no second
-//     prompt), as a Linux console prints kernel messages; the cursor is
-//     then put back in the prompt's column, so what is typed next lines up
-//     and the line editor's idea of the cursor stays true;
+//     prompt), as a Linux console prints kernel messages; the first key
+//     typed after it puts the cursor back in the prompt's column, so the
+//     line lines up and the line editor's idea of the cursor stays true;
 //   - while a line is being typed, x/term erases it, prints the message
 //     and redraws the prompt and the line: the typist keeps the line.
 //
@@ -37,7 +37,6 @@ type logGate struct {
 	typed     bool       // keys of an unfinished line went to x/term
 	displaced bool       // a message was printed below the current prompt
 	off       bool       // `log off`
-	closed    bool       // the session ended: nothing waits any more
 	prompt    int        // the prompt's width in columns
 }
 
@@ -79,7 +78,6 @@ func (g *logGate) handed(p []byte) {
 
 func (g *logGate) setIdle(idle bool) { g.set(func() { g.idle = idle }) }
 func (g *logGate) setLog(on bool)    { g.set(func() { g.off = !on }) }
-func (g *logGate) close()            { g.set(func() { g.closed = true }) }
 func (g *logGate) setReading(r bool) { g.set(func() { g.reading, g.displaced = r, false }) }
 
 // Write prints one background message (see logGate).
@@ -89,7 +87,7 @@ func (g *logGate) Write(p []byte) (int, error) {
 	// between two lines (x/term about to show its prompt, or a pasted
 	// line still to come out of its buffer) the screen is not settled:
 	// wait until x/term waits for keys, or a line is typed or running
-	for g.reading && !g.typed && !g.idle && !g.closed {
+	for g.reading && !g.typed && !g.idle {
 		g.changed.Wait()
 	}
 	n := len(p)
@@ -101,7 +99,7 @@ func (g *logGate) Write(p []byte) (int, error) {
 	switch {
 	case g.off:
 		return n, nil
-	case g.reading && !g.typed && !g.closed:
+	case g.reading && !g.typed:
 		var b bytes.Buffer
 		if !g.displaced {
 			b.WriteString("\r\n") // below the prompt

@@ -44,7 +44,7 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 				}
 			case req.Type == "window-change" && term != nil:
 				var r ptySize
-				if ssh.Unmarshal(req.Payload, &r) == nil {
+				if ok = ssh.Unmarshal(req.Payload, &r) == nil; ok {
 					term.SetSize(r.size())
 				}
 			case req.Type == "shell" && !started:
