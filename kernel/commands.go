@@ -8,5 +8,8 @@ func (k *system) addCommands() {
 	k.addCrashCommand()
 	k.addBenchCommand()
 	k.addStatsCommands()
+	k.addSelftestCommand()
 	k.addUpgradeCommands()
+	k.addStateCommands()
+	k.addClockCommands()
 }

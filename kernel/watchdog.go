@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
@@ -44,10 +45,10 @@ func (k *system) startWatchdog() {
 // on across the reset. Otherwise it explains why not.
 func watchdogFired() (bool, string) {
 	cause := hw.ResetCause()
-	switch cause {
-	case "watchdog timeout":
+	switch {
+	case strings.HasPrefix(cause, "watchdog timeout"): // silicon appends SRC_SRSR's sources
 		return true, cause
-	case "":
+	case cause == "":
 	default:
 		return false, cause
 	}

@@ -174,6 +174,9 @@ func TestUpgradeRefusals(t *testing.T) {
 	cut := filepath.Join(t.TempDir(), "cut.elf")
 	require.NoError(t, os.WriteFile(cut, elf[:len(elf)-1000], 0o644))
 
+	// the data segment moved by 2 bytes: the copy routine's STM would fault
+	unaligned, at := unalignedCopy(t, elf)
+
 	s := boot(t)
 	s.banner()
 	v1 := s.version()
@@ -185,7 +188,8 @@ func TestUpgradeRefusals(t *testing.T) {
 		"semihost:" + soak:      "error: upgrade refused: incompatible image: pmm.maxBlocks 64, running 30",
 		"semihost:" + image(t):  "error: upgrade refused: the new image has the running version " + v1 + ": build it with another VERSION=",
 		"semihost:/no/such.elf": "error: upgrade: /no/such.elf: cannot open on the host",
-		"nonsense":              `error: usage: upgrade [--drop-ssh] [--drop-signature] semihost:PATH|status|commit, not "nonsense"`,
+		"semihost:" + unaligned: fmt.Sprintf("error: upgrade refused: image does not fit: segment at %#x is not word aligned", at),
+		"nonsense":              `error: usage: upgrade: "nonsense" is not semihost:PATH`,
 	} {
 		out := s.run("upgrade " + arg)
 		var errs []string

@@ -105,6 +105,10 @@ func (img *Image) loadSegments(f *elf.File, area Area) error {
 			return fmt.Errorf("%w: segment at %#x: file size %#x > memory size %#x", ErrNotImage, p.Vaddr, p.Filesz, p.Memsz)
 		case lo < uint64(area.Start) || hi > uint64(area.End):
 			return fmt.Errorf("%w: segment %#x-%#x outside the image area %#x-%#x", ErrLayout, lo, hi, area.Start, area.End)
+		case lo%4 != 0:
+			// the copy routine stores words with STM, MMU off: an unaligned
+			// multiple-word store faults (ARM ARM A3.2.1), mid-switch
+			return fmt.Errorf("%w: segment at %#x is not word aligned", ErrLayout, lo)
 		}
 		if p.Flags&elf.PF_X != 0 && f.Entry >= lo && f.Entry < hi {
 			entryOK = true

@@ -37,6 +37,7 @@ func TestParseRefusals(t *testing.T) {
 		{"bss past the area", func(e *testELF) { e.data, e.bss = 0x9fdff000, 0x1000 }, "image does not fit: segment 0x9fdff000-0x9fe00020 outside the image area 0x80010000-0x9fe00000"},
 		{"entry in data", func(e *testELF) { e.entry = 0x80020000 }, "image does not fit: entry 0x80020000 is not in an executable segment"},
 		{"entry nowhere", func(e *testELF) { e.entry = 0x9000000 }, "image does not fit: entry 0x9000000 is not in an executable segment"},
+		{"data not word aligned", func(e *testELF) { e.data = 0x80020002 }, "image does not fit: segment at 0x80020002 is not word aligned"},
 		{"overlapping segments", func(e *testELF) { e.data = 0x80010020 }, "not a firmware image: segments at 0x80010000 and 0x80010020 overlap"},
 		{"segment past the end of the file", func(e *testELF) { e.textSize = 0x10000 }, "not a firmware image: truncated: 634 bytes, the ELF's headers say 65652"},
 		{"no manifest", func(e *testELF) { e.manifest = nil }, "not a firmware image: no .hr.manifest section (not built by this project's Makefile)"},

@@ -21,5 +21,6 @@ const texNormalNonCacheable = 1 << 12
 func MapBank(start, end uint32) []byte {
 	flags := arm.TTE_AP_001<<10 | texNormalNonCacheable | arm.TTE_SECTION | arm.TTE_EXECUTE_NEVER
 	imx6ul.ARM.ConfigureMMU(start, end, 0, flags)
+	barrier() // the new entries in effect before the first access
 	return unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(start))), int(end-start))
 }

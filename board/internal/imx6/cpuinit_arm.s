@@ -14,10 +14,16 @@
 //     checksum taken at load; a mismatch resets the SoC through WDOG1 (a
 //     fresh load) and leaves BAD in the header for the next boot to report;
 //   - every boot: [runtime.bss, runtime.enoptrbss) is zeroed, so the image
-//     need not carry its BSS as zeroes (the boot ROM loads only the file).
+//     need not carry its BSS as zeroes (the boot ROM loads only the file),
+//     except the range bssSkip, which tools/hotspan sets to a buffer whose
+//     contents are proven not to matter (hotboot.go): with the caches off
+//     each store goes to DRAM, and that buffer alone is 32 MiB.
 //
 // Save area header (hotboot.go): +0 state, +4 span length, +8 span start,
-// +12 checksum, +16 result of the last hot restore; the copy from +32.
+// +12 checksum, +16 result of the last hot restore, +20..+28 watchdog
+// stamp, +32 bytes this boot copied and +36 zeroed with the caches off, +40
+// bytes of BSS left as they were, +52..+60 the hand-over stamp, +64 the
+// counter at cpuinit's entry, +72 at its end; the copy from +128.
 
 #include "go_asm.h"
 #include "textflag.h"
@@ -27,15 +33,20 @@
 #define RESULT_OK   0x594b4f48	// "HOKY": restored and verified
 #define RESULT_BAD  0x21444142	// "BAD!": verification failed, reset
 #define RESULT_SEEN 0x52444142	// "BADR": BAD, reported on the next boot
-#define HDR         32
+#define HDR         128
 #define WDOG1_WCR   0x020bc000	// IMX6ULLRM 59.8.1
-#define WCR_WDA_SRS 0x30
+#define WCR_WDA     0x20
+#define WCR_SRS     0x10
+#define SRS_TRIES   0x100000	// ~1M stores, far more than the reset takes on silicon
 
 TEXT cpuinit(SB),NOSPLIT|NOFRAME,$0
+	WORD	$0xec554f0e			// mrrc p15, 0, r4, r5, c14: CNTPCT at entry
 	// R0 = save area = RamStart + RamSize
 	MOVW	runtime∕goos·RamStart(SB), R0
 	MOVW	runtime∕goos·RamSize(SB), R1
 	ADD	R1, R0
+	MOVW	R4, 64(R0)			// entry stamp (handstamp.go)
+	MOVW	R5, 68(R0)
 	MOVW	·hotSpan(SB), R1		// R1 = span start
 	MOVW	·hotSpan+4(SB), R2
 	MOVW	$const_spanUnset, R3
@@ -61,6 +72,7 @@ TEXT cpuinit(SB),NOSPLIT|NOFRAME,$0
 	// ends in an ordinary boot
 	MOVW	$STATE_SAVED, R3
 	MOVW	R3, 0(R0)
+	MOVW	R2, 32(R0)			// bytes written uncached: the span
 	ADD	$HDR, R0, R4			// R4 = source
 	MOVW	R1, R6				// R6 = destination
 	MOVW	R2, R7
@@ -88,7 +100,14 @@ sumhot:
 	MOVW	R3, 0(R0)			// no hot reboot from this copy again
 	MOVW	$WDOG1_WCR, R4
 	MOVHU	0(R4), R3
-	BIC	$WCR_WDA_SRS, R3		// WDA and SRS low in one store (wdog.go)
+	ORR	$WCR_WDA, R3
+	BIC	$WCR_SRS, R3			// silicon: the SoC reset alone, WDOG_B untouched (seq.WarmResetWCR)
+	MOVW	$SRS_TRIES, R5
+srsreset:
+	MOVH	R3, 0(R4)
+	SUB.S	$1, R5
+	B.NE	srsreset
+	BIC	$WCR_WDA, R3			// still here: QEMU 7.2 resets only on WDA and SRS low in one store
 wdogreset:
 	MOVH	R3, 0(R4)
 	B	wdogreset
@@ -108,6 +127,7 @@ save:
 	MOVW	R6, 16(R0)
 	MOVW	R2, 4(R0)
 	MOVW	R1, 8(R0)
+	MOVW	R2, 32(R0)			// bytes written uncached: the copy
 	ADD	$HDR, R0, R4
 	MOVW	$0, R5
 copy:
@@ -125,32 +145,43 @@ nosave:
 	MOVW	$0, R3
 	MOVW	R3, 0(R0)
 	MOVW	R3, 16(R0)
+	MOVW	R3, 32(R0)
 
 zerobss:
-	// zero [bss, enoptrbss): 32 bytes per store, then words
+	// zero [bss, enoptrbss) but the range hotspan proved needs no zeroing
+	// (bssSkip), used only when it lies within the BSS, in order
 	MOVW	$runtime·bss(SB), R1
 	MOVW	$runtime·enoptrbss(SB), R2
-	MOVW	$0, R3
-	MOVW	$0, R4
-	MOVW	$0, R5
-	MOVW	$0, R6
-	MOVW	$0, R7
-	MOVW	$0, R8
-	MOVW	$0, R9
-	MOVW	$0, R12
-	SUB	$32, R2, R0
-zero32:
-	CMP	R0, R1
-	B.HI	zero4
-	MOVM.IA.W	[R3-R9,R12], (R1)
-	B	zero32
-zero4:
-	CMP	R2, R1
-	B.HS	boot
-	MOVW.P	R3, 4(R1)
-	B	zero4
+	MOVW	·bssSkip(SB), R8
+	MOVW	·bssSkip+4(SB), R9
+	CMP	R1, R8
+	B.LO	noskip
+	CMP	R8, R9
+	B.LO	noskip
+	CMP	R9, R2
+	B.HS	zeroit
+noskip:
+	MOVW	R2, R8
+	MOVW	R2, R9
+zeroit:
+	MOVW	R2, R7				// R7 = enoptrbss
+	MOVW	R8, R2
+	BL	zeroRange<>(SB)			// [bss, skip start)
+	MOVW	R9, R1
+	MOVW	R7, R2
+	BL	zeroRange<>(SB)			// [skip end, enoptrbss)
+	MOVW	$runtime·bss(SB), R1
+	SUB	R1, R8, R3
+	SUB	R9, R7, R4
+	ADD	R4, R3
+	MOVW	R3, 36(R0)			// bytes written uncached: zeroes
+	SUB	R8, R9, R3
+	MOVW	R3, 40(R0)			// bytes left as they were
 
 boot:
+	WORD	$0xec554f0e			// mrrc p15, 0, r4, r5, c14: CNTPCT at the end
+	MOVW	R4, 72(R0)
+	MOVW	R5, 76(R0)
 	// stack at the top of the runtime's RAM, below RamStackOffset
 	MOVW	runtime∕goos·RamStart(SB), R13
 	MOVW	runtime∕goos·RamSize(SB), R1
@@ -175,12 +206,24 @@ system:
 	MOVW	R3, R13
 	B	_rt0_tamago_start(SB)
 
-// func cachesOff(): SCTLR.C and SCTLR.I cleared (ARM ARM B4.1.130), so no
-// new line is allocated while the caches are cleaned for the last time.
-TEXT ·cachesOff(SB),NOSPLIT,$0
-	WORD	$0xf10c01c0			// cpsid if
-	MRC	15, 0, R0, C1, C0, 0
-	BIC	$(1<<2|1<<12), R0
-	MCR	15, 0, R0, C1, C0, 0
-	WORD	$0xf57ff06f			// isb
+// zeroRange zeroes [R1, R2) (words, R1 advanced to R2): 32 bytes per
+// iteration, then words. Clobbers R3-R6; no stack.
+TEXT zeroRange<>(SB),NOSPLIT|NOFRAME,$0
+	MOVW	$0, R3
+	MOVW	$0, R4
+	MOVW	$0, R5
+	MOVW	$0, R6
+zero32:
+	SUB	R1, R2, R12
+	CMP	$32, R12
+	B.LO	zero4
+	MOVM.IA.W	[R3-R6], (R1)
+	MOVM.IA.W	[R3-R6], (R1)
+	B	zero32
+zero4:
+	CMP	R2, R1
+	B.HS	zeroed
+	MOVW.P	R3, 4(R1)
+	B	zero4
+zeroed:
 	RET

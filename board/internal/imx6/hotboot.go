@@ -8,7 +8,7 @@ import (
 
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
-	"github.com/hotrestart/tamago-hr/board/internal/reg"
+	"github.com/hotrestart/tamago-hr/board/internal/seq"
 )
 
 // SaveSize is the hot-reboot save area, which the image must reserve right
@@ -37,6 +37,36 @@ const spanUnset = 0x5053484e // "NHSP"
 // the span is restored: it is never written at run time.
 var hotSpan = [2]uint32{spanUnset, spanUnset}
 
+// bssSkip is [start, end) of a BSS buffer cpuinit leaves as it is, written
+// by tools/hotspan like hotSpan: Go 1.26's crypto/internal/fips140/drbg
+// memory, the entropy source's 32 MiB scratch buffer, which "doesn't care
+// about its contents" (drbg/rand.go: it is in .noptrbss so that programs do
+// "not incur any memory use or initialization penalties", true where pages
+// are mapped lazily, not on bare metal where cpuinit zeroes the BSS with the
+// caches off). spanUnset, or a range outside the BSS, skips nothing.
+var bssSkip = [2]uint32{spanUnset, spanUnset}
+
+// Boot cost words of the save area header (cpuinit_arm.s), and the copy
+// routine's count left by the image that handed over (upgrade.go).
+const (
+	hdrCopied, hdrZeroed, hdrSkipped = 8, 9, 10
+	hdrRoutine, hdrRoutineMagic      = 11, 12
+	routineValid                     = 0x59504f43 // "COPY"
+)
+
+// BootCosts reports the bytes written to DRAM with the caches off: by
+// cpuinit at this boot (the span restored or saved, the BSS zeroed) and by
+// the copy routine of the last upgrade switch into this image.
+func BootCosts() string {
+	sa := saveArea()
+	s := fmt.Sprintf("%d bytes at this boot (copied %d, zeroed %d; %d left unzeroed)",
+		sa[hdrCopied]+sa[hdrZeroed], sa[hdrCopied], sa[hdrZeroed], sa[hdrSkipped])
+	if sa[hdrRoutineMagic] == routineValid {
+		s += fmt.Sprintf("; upgrade copy routine %d bytes", sa[hdrRoutine])
+	}
+	return s
+}
+
 // RestoreReport says what cpuinit did with the writable data at this boot:
 // "hot boot: N bytes at 0xX restored and verified", "saved N bytes at 0xX", or
 // why hot reboots are off. Failed is true when the previous boot was a hot
@@ -59,18 +89,18 @@ func RestoreReport() (report string, failed bool) {
 	return fmt.Sprintf("saved %d bytes at %#x", n, at), false
 }
 
-// GIC registers (ARM GIC Architecture Specification v2.0, 4.1.2).
-const (
-	GICD_CTLR = imx6ul.GIC_BASE + 0x1000 // 4.3.1 Distributor Control Register
-	GICC_CTLR = imx6ul.GIC_BASE + 0x2000 // 4.4.1 CPU Interface Control Register
-)
+func maskAll()
+func handOff(pc, r0 uint32)
+func barrier()
+func midr() uint32
 
-func cachesOff()
-func jumpMMUOff(pc, r0 uint32)
+// txPolls bounds the wait for the console to drain before a hand-over: a
+// full 32-byte FIFO takes 2.8 ms at 115200 baud, far fewer polls than this.
+const txPolls = 1 << 20
 
-func saveArea() *[8]uint32 {
+func saveArea() *[32]uint32 {
 	_, end := runtime.MemRegion()
-	return (*[8]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
+	return (*[32]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
 }
 
 // ErrNoHotReboot means this boot could not keep the pristine data copy.
@@ -79,43 +109,46 @@ var ErrNoHotReboot = errors.New("hot reboot unavailable: no pristine data copy")
 // HotReboot restarts the image already in memory without a reset: the
 // boot ROM, the DDR controller set-up and the image load are all skipped,
 // and DRAM outside the runtime (the bank) is untouched. quiesce stops the
-// board's bus masters. It returns only when the save area is not usable.
-//
-// Order matters on silicon, where caches and DMA are real: interrupts off at
-// the distributor and the CPU interface, bus masters stopped, the watchdog
-// reloaded, the data cache cleaned with allocation still on, then caches off
-// and cleaned again (no line may survive to be hit when the next boot turns
-// them back on), and only then the MMU off and the jump.
-func HotReboot(quiesce func(), watchdogMs int) error {
+// board's bus masters; uartBase is the console's UART, drained first. It
+// returns only when the save area is not usable.
+func HotReboot(quiesce func(), uartBase uint32, watchdogMs int) error {
 	sa := saveArea()
 	if sa[hdrState] != stateSaved {
 		return ErrNoHotReboot
 	}
 	sa[hdrState] = stateHot
-	handOver(quiesce, watchdogMs)
+	handOver(quiesce, uartBase, watchdogMs)
 	_, _, entry, _ := imageAddrs()
-	jumpMMUOff(entry, 0)
+	handOff(entry, 0)
 	return nil
 }
 
-// handOver readies the board for another boot without a reset: interrupts
-// off at the distributor and the CPU interface, bus masters stopped by
-// quiesce, the watchdog reloaded, the data cache cleaned with allocation
-// still on, then caches off and cleaned again. The caller then jumps with
-// the MMU off (jumpMMUOff).
-func handOver(quiesce func(), watchdogMs int) {
-	reg.Write32(GICD_CTLR, 0)
-	reg.Write32(GICC_CTLR, 0)
+// handOver readies the board for another boot without a reset, in the
+// order silicon needs (Linux _soft_restart, U-Boot cleanup_before_linux):
+// IRQ, FIQ and aborts masked first; every GIC interrupt disabled and its
+// active state cleared (seq.QuiesceGIC); bus masters stopped by quiesce; the
+// console drained (USR2.TXDC), so the last line is not cut; WDOG1, when
+// armed, reloaded with its longest timeout (128 s), since the caches go off
+// next and the next boot's first steps run uncached. The caller then calls
+// handOff, which cleans and turns off the caches and the MMU in assembly.
+func handOver(quiesce func(), uartBase uint32, watchdogMs int) {
+	maskAll()
+	stampHandOver()
+	b := mmio{}
+	seq.QuiesceGIC(b, imx6ul.GIC_BASE)
 	if quiesce != nil {
 		quiesce()
 	}
-	if watchdogMs > 0 {
-		imx6ul.WDOG1.Service(watchdogMs)
+	if uartBase != 0 {
+		seq.WaitTXDone(b, uartBase, txPolls)
 	}
-	imx6ul.ARM.FlushDataCache()
-	cachesOff()
-	imx6ul.ARM.FlushDataCache()
+	if watchdogMs > 0 {
+		seq.ServiceWatchdog(b, imx6ul.WDOG1_BASE, seq.LongestMs)
+	}
 }
+
+// CPU names the core from its MIDR, e.g. "Cortex-A7 r0p5 (MIDR 0x410fc075)".
+func CPU() string { return seq.DecodeMIDR(midr()) }
 
 // bssCanary is a BSS word nothing writes: it reads zero only because
 // cpuinit zeroed the BSS at this boot (tests poison it in RAM before the CPU

@@ -26,12 +26,14 @@ type SoC struct {
 
 // HotReboot restarts the image in memory without a reset; it returns only
 // when that is not possible.
-func (s SoC) HotReboot(watchdogMs int) error { return HotReboot(s.Quiesce, watchdogMs) }
+func (s SoC) HotReboot(watchdogMs int) error {
+	return HotReboot(s.Quiesce, s.UART.Base, watchdogMs)
+}
 
 // BootStaged hands the board over to a staged image through the copy
 // routine at code (see BootStaged); it does not return.
 func (s SoC) BootStaged(watchdogMs int, code, desc uint32) {
-	BootStaged(s.Quiesce, watchdogMs, code, desc)
+	BootStaged(s.Quiesce, s.UART.Base, watchdogMs, code, desc)
 }
 
 // StartConsole starts draining the console's receive FIFO: characters
@@ -109,6 +111,25 @@ func (SoC) SinceWatchdogStamp() (time.Duration, bool) { return SinceWatchdogStam
 
 // WatchdogPeriod is the timeout WDOG1 really runs for a request of ms.
 func (SoC) WatchdogPeriod(ms int) time.Duration { return WatchdogPeriod(ms) }
+
+// BootCosts reports the bytes written with the caches off at this boot.
+func (SoC) BootCosts() string { return BootCosts() }
+
+// SinceHandOver is this boot on the board clock from the previous boot's
+// hand-over (handed false: from the counter's start): to cpuinit, through
+// it, and from its end to now. Read once.
+func (SoC) SinceHandOver() (toEntry, cpuinit, toNow time.Duration, handed bool) {
+	l := SinceHandOver()
+	return l.ToEntry, l.Cpuinit, l.ToNow, l.Handed
+}
+
+// SelfTest runs the board's self-checks (see SelfTest).
+func (SoC) SelfTest(watchdogMs int, line func(name, detail string, err error)) {
+	SelfTest(watchdogMs, line)
+}
+
+// CPU names the core and its revision (MIDR).
+func (SoC) CPU() string { return CPU() }
 
 // RunningImage describes the running image as loaded, for a rollback.
 func (SoC) RunningImage() (uint32, []upgrade.Segment, error) { return RunningImage() }

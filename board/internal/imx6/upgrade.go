@@ -37,7 +37,11 @@ func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
 
 // hdrBytes is where the pristine copy starts in the save area (HDR in
 // cpuinit_arm.s).
-const hdrBytes = 32
+const hdrBytes = 128
+
+// maxDescSegs bounds the segments BootStaged counts in a descriptor
+// (kernel/upgrade stages at most 8).
+const maxDescSegs = 16
 
 // maxRoutine bounds the copy routine's code (routineEnd marks its end).
 const maxRoutine = 512
@@ -50,9 +54,11 @@ const routineEnd = 0xe7f5def0
 // both images (the staging area): it is position independent (branches
 // only, no literal pool) and runs with the MMU and caches off. Called with
 // R0 = a descriptor {entry, n, n × {dst, src, filesz, memsz}} (words,
-// filesz and memsz multiples of 4), it copies each segment, zeroes the rest
-// up to memsz, invalidates the I-cache and branch predictor and jumps to
-// entry.
+// dst, src and filesz multiples of 4: it copies with LDM/STM, and unaligned
+// multiple-word accesses fault with the MMU off), it copies each segment,
+// invalidates the I-cache and branch predictor and jumps to entry. It does
+// not zero [filesz, memsz): that is the BSS, which the new image's cpuinit
+// zeroes at every boot; zeroing it here too would write it twice, uncached.
 func Routine() ([]byte, error) {
 	_, _, _, routine := imageAddrs()
 	code := unsafe.Slice((*uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(routine))), maxRoutine/4)
@@ -69,13 +75,25 @@ func Routine() ([]byte, error) {
 func imageAddrs() (text, enoptrbss, entry, routine uint32)
 
 // BootStaged hands the board over to a staged image: like HotReboot
-// (handOver: interrupts off, bus masters stopped by quiesce, watchdog
-// reloaded, data cache cleaned, caches off; then the MMU off), then the copy routine at code, which
+// (handOver: everything masked, GIC off, bus masters stopped by quiesce,
+// console drained, watchdog reloaded; handOff: caches cleaned and off, MMU
+// off), then the copy routine at code, which
 // the caller has placed outside both images, runs with the descriptor at
 // desc. The save area is left as it is: the new image's cpuinit does not
 // find the hot marker, so it boots as from a load and keeps its own
 // pristine copy. It does not return.
-func BootStaged(quiesce func(), watchdogMs int, code, desc uint32) {
-	handOver(quiesce, watchdogMs)
-	jumpMMUOff(code, desc)
+func BootStaged(quiesce func(), uartBase uint32, watchdogMs int, code, desc uint32) {
+	d := (*[2]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc)))
+	// the count for stats only: a bad descriptor must not make it read far
+	segs := unsafe.Slice((*[4]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc+8))), int(min(d[1], maxDescSegs)))
+	copied := uint32(0)
+	for _, s := range segs {
+		copied += s[2]
+	}
+	sa := saveArea()
+	sa[hdrRoutineMagic] = 0
+	sa[hdrRoutine] = copied
+	sa[hdrRoutineMagic] = routineValid
+	handOver(quiesce, uartBase, watchdogMs)
+	handOff(code, desc)
 }

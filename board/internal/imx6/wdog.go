@@ -13,39 +13,66 @@ import (
 	"github.com/usbarmory/tamago/soc/nxp/wdog" // WDOG register layout (IMX6ULLRM 59.8)
 
 	"github.com/hotrestart/tamago-hr/board/internal/reg"
+	"github.com/hotrestart/tamago-hr/board/internal/seq"
 )
 
-// WarmReset resets the SoC through WDOG1 without touching the PMIC, so DRAM
-// keeps its contents where the silicon allows it. QEMU 7.2 resets only when a
-// single WCR write clears WDA and SRS together (hw/watchdog/wdt_imx2.c);
-// tamago's helpers clear them one at a time, hence one 16-bit store here.
+// resetStatus is SRC_SRSR as this boot found it, read and cleared once at
+// package initialisation (set once, read only after).
+var resetStatus uint32
+
+func init() {
+	// silicon only: QEMU 7.2 models neither SRSR's sources nor the warm
+	// reset, and its SRSR reads the same at every boot
+	if imx6ul.Native {
+		resetStatus = seq.TakeResetStatus(mmio{})
+	}
+	seq.ConfigureWarmReset(mmio{})
+}
+
+// WarmReset resets the SoC through WDOG1's software reset without touching
+// WDOG_B (seq.WarmResetWCR), so DRAM keeps its contents: SRC_SCR, set at
+// boot (seq.ConfigureWarmReset), makes it a warm reset that puts DRAM in
+// self-refresh first. The store repeats until the reset comes, which also
+// covers i.MX6 erratum ERR004346 (SRS must be written twice within one
+// 32 kHz period, Linux imx2_wdt_restart).
 func WarmReset() {
 	addr := uint32(imx6ul.WDOG1_BASE + wdog.WDOGx_WCR)
-	wcr := reg.Read16(addr)
-	wcr &^= 1<<wdog.WCR_WDA | 1<<wdog.WCR_SRS
+	wcr := seq.WarmResetWCR(reg.Read16(addr), imx6ul.Native)
+	stampHandOver()
 	for {
 		reg.Write16(addr, wcr)
 	}
 }
 
-// ResetCause decodes WDOG1 WRSR (59.8.3). QEMU clears it on every reset, so
-// an empty string is the norm there and the bank's breadcrumb decides.
+// ResetCause decodes WDOG1 WRSR (59.8.3), then, on silicon, SRC_SRSR
+// (51.7.3) as found at boot after "; SRC: ". QEMU clears WRSR on every
+// reset and models no SRSR, so an empty string is the norm there and the
+// bank's breadcrumb decides.
 func ResetCause() string {
 	wrsr := reg.Read16(imx6ul.WDOG1_BASE + wdog.WDOGx_WRSR)
+	cause := ""
 	switch {
 	case wrsr&(1<<wdog.WRSR_TOUT) != 0:
-		return "watchdog timeout"
+		cause = "watchdog timeout"
 	case wrsr&(1<<wdog.WRSR_SFTW) != 0:
-		return "software reset"
+		cause = "software reset"
 	case wrsr&(1<<wdog.WRSR_POR) != 0:
-		return "power-on"
+		cause = "power-on"
 	}
-	return ""
+	if src := seq.DecodeSRSR(resetStatus); src != "" {
+		if cause != "" {
+			cause += "; "
+		}
+		cause += "SRC: " + src
+	}
+	return cause
 }
 
-// EnableWatchdog arms WDOG1 with a timeout in ms (0.5 s steps, 59.8.1 WT).
-// Once enabled it cannot be stopped (WDE is write-once), on QEMU too.
-func EnableWatchdog(ms int) { imx6ul.WDOG1.EnableTimeout(ms) }
+// EnableWatchdog arms WDOG1 with a timeout in ms (0.5 s steps, 59.8.1 WT)
+// in one WCR store without WDT, so a timeout resets the SoC (warm) and does
+// not pull WDOG_B (a power cycle on the EVK). Once enabled it cannot be
+// stopped (WDE is write-once), on QEMU too.
+func EnableWatchdog(ms int) { seq.ArmWatchdog(mmio{}, imx6ul.WDOG1_BASE, ms) }
 
 // ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog").
 func ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
@@ -61,12 +88,17 @@ const (
 )
 
 // StampWatchdog records that WDOG1 was serviced now.
-func StampWatchdog() {
+func StampWatchdog() { stampCounter(stampLo, stampHi, stampMagic, stampValid) }
+
+// stampCounter writes the generic timer's count into the save area header
+// words lo and hi, then valid into magic (cleared first, so that a reset
+// between the stores leaves no half stamp).
+func stampCounter(lo, hi, magic int, valid uint32) {
 	sa := saveArea()
 	c := imx6ul.ARM.Counter()
-	sa[stampMagic] = 0
-	sa[stampLo], sa[stampHi] = uint32(c), uint32(c>>32)
-	sa[stampMagic] = stampValid
+	sa[magic] = 0
+	sa[lo], sa[hi] = uint32(c), uint32(c>>32)
+	sa[magic] = valid
 }
 
 // SinceWatchdogStamp returns the time from the last StampWatchdog, of this

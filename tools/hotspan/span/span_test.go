@@ -1,4 +1,4 @@
-package main
+package span
 
 import (
 	"testing"
@@ -78,4 +78,19 @@ func TestLayoutRejects(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.err)
 		})
 	}
+}
+
+func TestSkipIsTheScratchBufferInWholeWords(t *testing.T) {
+	secs, syms := go126()
+	sp, err := Layout(secs, syms)
+	require.NoError(t, err)
+	start, end := Skip(sp, 0x802d7aa2, 32<<20)
+	assert.Equal(t, uint64(0x802d7aa4), start, "start rounded up to a word")
+	assert.Equal(t, uint64(0x802d7aa2+32<<20)&^3, end, "end rounded down")
+	s0, e0 := Skip(sp, 0x802cde00, 0x100)
+	assert.Equal(t, [2]uint64{0, 0}, [2]uint64{s0, e0}, "a buffer that starts below the BSS is zeroed")
+	s0, e0 = Skip(sp, 0x822dfa00, 0x100)
+	assert.Equal(t, [2]uint64{0, 0}, [2]uint64{s0, e0}, "a buffer that ends past the BSS is zeroed")
+	s0, e0 = Skip(sp, 0x802d7aa1, 2)
+	assert.Equal(t, [2]uint64{0, 0}, [2]uint64{s0, e0}, "no whole word: nothing skipped")
 }

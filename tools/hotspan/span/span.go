@@ -1,4 +1,6 @@
-package main
+// Package span finds and checks the hot-reboot span of a linked firmware ELF
+// and writes it into the image (tools/hotspan, tools/hrbuild).
+package span
 
 import (
 	"cmp"
@@ -15,9 +17,25 @@ import (
 // header cpuinit_arm.s keeps before the copy).
 const (
 	saveSize   = 1 << 20
-	saveHeader = 32
+	saveHeader = 128
 	spanSymbol = "github.com/hotrestart/tamago-hr/board/internal/imx6.hotSpan"
+	skipSymbol = "github.com/hotrestart/tamago-hr/board/internal/imx6.bssSkip"
+	// scratchSymbol is the one BSS buffer proven to need no zeroing: Go
+	// 1.26's entropy scratch memory, whose contents the entropy source
+	// "doesn't care about" (crypto/internal/fips140/drbg/rand.go), 32 MiB.
+	scratchSymbol = "crypto/internal/fips140/drbg.memory"
 )
+
+// Skip is the range of the BSS cpuinit leaves unzeroed: the scratch buffer
+// at addr, size bytes, narrowed to whole words; [0, 0) when the image has
+// none or it does not lie within the BSS.
+func Skip(sp Span, addr, size uint64) (start, end uint64) {
+	start, end = (addr+3)&^3, (addr+size)&^3
+	if size == 0 || start < sp.BSS || end > sp.EndBSS || start >= end {
+		return 0, 0
+	}
+	return start, end
+}
 
 // Section is what the layout check needs of an ELF section header.
 type Section struct {
@@ -31,17 +49,20 @@ type Section struct {
 // Span is the writable initialised data [Start, End), End rounded up to a
 // word, and the BSS after it.
 type Span struct {
-	Start, End       uint64
-	BSS, EndBSS      uint64
-	Sections         []string // the writable PROGBITS sections, in address order
-	BSSSections      []string
-	SymbolFileOffset int64 // where hotSpan's two words are in the file
+	Start, End         uint64
+	BSS, EndBSS        uint64
+	Sections           []string // the writable PROGBITS sections, in address order
+	BSSSections        []string
+	SymbolFileOffset   int64  // where hotSpan's two words are in the file
+	SkipStart, SkipEnd uint64 // the BSS cpuinit leaves unzeroed (Skip)
+	SkipFileOffset     int64  // where bssSkip's two words are in the file
 }
 
 func (s Span) String() string {
-	return fmt.Sprintf("span %#x-%#x (%d bytes: %s), bss %#x-%#x (%d bytes: %s)",
+	return fmt.Sprintf("span %#x-%#x (%d bytes: %s), bss %#x-%#x (%d bytes: %s), %d of them not zeroed at boot (%s)",
 		s.Start, s.End, s.End-s.Start, strings.Join(s.Sections, " "),
-		s.BSS, s.EndBSS, s.EndBSS-s.BSS, strings.Join(s.BSSSections, " "))
+		s.BSS, s.EndBSS, s.EndBSS-s.BSS, strings.Join(s.BSSSections, " "),
+		s.SkipEnd-s.SkipStart, scratchSymbol)
 }
 
 // Layout finds the span in the allocated sections and checks it against the
@@ -108,9 +129,9 @@ func Layout(secs []Section, syms map[string]uint64) (Span, error) {
 	return sp, nil
 }
 
-// run reads image, checks its layout and, when patch is set, writes the
+// Apply reads image, checks its layout and, when patch is set, writes the
 // span into hotSpan; then it checks that hotSpan holds the span.
-func run(image string, patch bool) (Span, error) {
+func Apply(image string, patch bool) (Span, error) {
 	f, err := elf.Open(image)
 	if err != nil {
 		return Span{}, err
@@ -129,11 +150,16 @@ func run(image string, patch bool) (Span, error) {
 		return Span{}, err
 	}
 	syms := map[string]uint64{}
-	var spanSym *elf.Symbol
+	var spanSym, skipSym, scratch *elf.Symbol
 	for i, s := range all {
 		syms[s.Name] = s.Value
-		if s.Name == spanSymbol {
+		switch s.Name {
+		case spanSymbol:
 			spanSym = &all[i]
+		case skipSymbol:
+			skipSym = &all[i]
+		case scratchSymbol:
+			scratch = &all[i]
 		}
 	}
 	sp, err := Layout(secs, syms)
@@ -148,14 +174,26 @@ func run(image string, patch bool) (Span, error) {
 		return sp, fmt.Errorf("%s is in %s, not in loaded data", spanSymbol, home.Name)
 	}
 	sp.SymbolFileOffset = int64(home.Offset + spanSym.Value - home.Addr)
+	if skipSym == nil || skipSym.Size != 8 || int(skipSym.Section) >= len(f.Sections) || f.Sections[skipSym.Section].Type != elf.SHT_PROGBITS {
+		return sp, fmt.Errorf("no 8-byte symbol %s in loaded data", skipSymbol)
+	}
+	skipHome := f.Sections[skipSym.Section]
+	sp.SkipFileOffset = int64(skipHome.Offset + skipSym.Value - skipHome.Addr)
+	if scratch != nil {
+		sp.SkipStart, sp.SkipEnd = Skip(sp, scratch.Value, scratch.Size)
+	}
 	f.Close()
 	want := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, uint32(sp.Start)), uint32(sp.End))
+	wantSkip := binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint32(nil, uint32(sp.SkipStart)), uint32(sp.SkipEnd))
 	if patch {
 		w, err := os.OpenFile(image, os.O_WRONLY, 0)
 		if err != nil {
 			return sp, err
 		}
 		_, err = w.WriteAt(want, sp.SymbolFileOffset)
+		if err == nil {
+			_, err = w.WriteAt(wantSkip, sp.SkipFileOffset)
+		}
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
@@ -175,6 +213,13 @@ func run(image string, patch bool) (Span, error) {
 	if string(got) != string(want) {
 		return sp, fmt.Errorf("%s holds %#x-%#x, not the span %#x-%#x (run hotspan without -check after linking)",
 			spanSymbol, binary.LittleEndian.Uint32(got), binary.LittleEndian.Uint32(got[4:]), sp.Start, sp.End)
+	}
+	if _, err := r.ReadAt(got, sp.SkipFileOffset); err != nil {
+		return sp, err
+	}
+	if string(got) != string(wantSkip) {
+		return sp, fmt.Errorf("%s holds %#x-%#x, not %#x-%#x (run hotspan without -check after linking)",
+			skipSymbol, binary.LittleEndian.Uint32(got), binary.LittleEndian.Uint32(got[4:]), sp.SkipStart, sp.SkipEnd)
 	}
 	return sp, nil
 }

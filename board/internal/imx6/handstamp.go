@@ -1,0 +1,53 @@
+package imx6
+
+import (
+	"time"
+
+	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
+)
+
+// Hand-over stamp: the generic timer's count (CNTPCT, ARM ARM B4.1.30) when
+// a boot hands the board over to the next one — hot reboot, upgrade switch,
+// WDOG1 software reset — in the save area header (+52 count, +60 magic),
+// which no reset clears. The next boot reads it once, when ready: the
+// latency of the whole boot on the board clock, which under QEMU -icount
+// counts instructions, not host time. QEMU's counter runs on across a
+// system reset; silicon's restarts at a reset, so there only hot reboots
+// and upgrade switches have a figure.
+const (
+	hdrHandLo, hdrHandHi, hdrHandMagic = 13, 14, 15
+	handValid                          = 0x444e4148 // "HAND"
+	hdrEntryLo, hdrEntryHi             = 16, 17     // cpuinit's entry (cpuinit_arm.s)
+	hdrDoneLo, hdrDoneHi               = 18, 19     // cpuinit's end
+)
+
+// stampHandOver records that this boot hands over now.
+func stampHandOver() { stampCounter(hdrHandLo, hdrHandHi, hdrHandMagic, handValid) }
+
+// Laps is a boot on the board clock: from the previous boot's hand-over
+// (or the counter's start) to cpuinit's entry, through cpuinit, and from
+// cpuinit's end to now.
+type Laps struct {
+	ToEntry, Cpuinit, ToNow time.Duration
+	Handed                  bool // false: from the counter's start
+}
+
+// SinceHandOver returns this boot's laps and consumes the hand-over stamp.
+// Without a usable stamp (a cold start, a watchdog timeout, a counter that
+// restarted) the first lap is from the counter's start.
+func SinceHandOver() Laps {
+	sa := saveArea()
+	now := imx6ul.ARM.Counter()
+	at := func(lo, hi int) uint64 { return uint64(sa[hi])<<32 | uint64(sa[lo]) }
+	then, entry, done := at(hdrHandLo, hdrHandHi), at(hdrEntryLo, hdrEntryHi), at(hdrDoneLo, hdrDoneHi)
+	handed := sa[hdrHandMagic] == handValid && then <= entry
+	sa[hdrHandMagic] = 0
+	if !handed {
+		then = 0
+	}
+	if entry < then || done < entry || now < done {
+		entry, done = now, now // a counter that restarted: one lap
+	}
+	ns := func(d uint64) time.Duration { return time.Duration(float64(d) * imx6ul.ARM.TimerMultiplier) }
+	return Laps{ns(entry - then), ns(done - entry), ns(now - done), handed}
+}
