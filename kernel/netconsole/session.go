@@ -48,10 +48,10 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 					term.SetSize(r.size())
 				}
 			case req.Type == "shell" && !started:
-				live.pty = pty != nil
+				live.pty, live.script = pty != nil, pty == nil
 				if started, ok = true, h.add(live); ok {
 					if pty == nil {
-						go func() { done <- runBatch(ch, sh) }()
+						go func() { done <- runBatch(ch, sh, live.running) }()
 						break
 					}
 					out := newBatchWriter(ch, batchDelay)
@@ -134,14 +134,18 @@ func runShell(s *console.Session, out *batchWriter, sh *console.Shell, attach fu
 // `printf 'aps\nbogus\n' | ssh board` or `ssh board < script`, as sh
 // runs a script: no prompt, no echo, no log, each line run in turn, and
 // the first failing one ends the session with its error on stderr and
-// status 1; status 0 when all ran.
-func runBatch(ch ssh.Channel, sh *console.Shell) uint32 {
+// status 1; status 0 when all ran. running is told each line as it runs,
+// and "" after it.
+func runBatch(ch ssh.Channel, sh *console.Shell, running func(line string)) uint32 {
 	lines := bufio.NewScanner(ch)
 	lines.Buffer(make([]byte, 0, 512), console.MaxLine+1)
 	n := 1
 	for ; lines.Scan(); n++ {
 		line := strings.TrimSuffix(lines.Text(), "\r")
-		if err := sh.Exec(ch, line); err != nil {
+		running(line)
+		err := sh.Exec(ch, line)
+		running("")
+		if err != nil {
 			if errors.Is(err, console.ErrExit) {
 				return 0
 			}
