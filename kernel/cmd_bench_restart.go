@@ -17,6 +17,9 @@ import (
 // as the real controller's do; when the bank has no room, the heap.
 const benchRestartName = "bench.restart"
 
+// benchRestartKey is the deletion key of the benchmark's block.
+const benchRestartKey = "bench"
+
 // cmdBenchRestart measures group restarts on the target with its own
 // controller (restartbench): the real groups are not touched and nothing is
 // logged per restart.
@@ -41,11 +44,15 @@ func (k *system) cmdBenchRestart(out io.Writer, args []string) error {
 		}
 		args = args[2:]
 	}
+	if !k.benchBusy.CompareAndSwap(false, true) {
+		return fmt.Errorf("bench: a bench restart is running (another session's, or one whose client left: it runs to its end)")
+	}
+	defer k.benchBusy.Store(false)
 	if _, _, err := k.bank.Lookup(benchRestartName); err == nil {
 		return fmt.Errorf("bench: block %s exists; free it first", benchRestartName)
 	}
 	where := "in bank block " + benchRestartName
-	mem, err := k.bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), "bench")
+	mem, err := k.bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), benchRestartKey)
 	switch {
 	case errors.Is(err, pmm.ErrNoSpace) || errors.Is(err, pmm.ErrTooManyBlocks):
 		where = "on the heap (no room in the bank)"

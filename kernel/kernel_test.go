@@ -220,3 +220,25 @@ func TestReceiveGivesUpOnAStalledStream(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "elf", string(p[:n]))
 }
+
+// A bench restart's block is not freed under it (a client that left, or
+// another session, cannot hand its pages to a new block it would scribble
+// on); a second bench waits for the first.
+func TestBenchRestartBlockNotFreedWhileRunning(t *testing.T) {
+	bootOn(t, make([]byte, testBank), Config{})
+	done := make(chan string, 1)
+	go func() { done <- exec(t, "bench restart -n 100000") }()
+	require.Eventually(t, func() bool { return k.benchBusy.Load() }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { _, _, err := k.bank.Lookup(benchRestartName); return err == nil }, 5*time.Second, time.Millisecond)
+	assert.Equal(t, `error: pmm free "bench.restart": in use by a running bench restart`, exec(t, "pmm free bench.restart"))
+	assert.Equal(t, `error: pmm freeall "bench": its block bench.restart is in use by a running bench restart`, exec(t, "pmm freeall bench"))
+	assert.Contains(t, exec(t, "bench restart"), "error: bench: a bench restart is running")
+	select {
+	case out := <-done:
+		assert.Contains(t, out, "restart: p50")
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the bench did not end")
+	}
+	assert.False(t, k.benchBusy.Load())
+	assert.Contains(t, exec(t, "pmm free bench.restart"), "error:", "the bench freed its block itself")
+}

@@ -57,13 +57,16 @@ func (g *logGate) set(f func()) {
 	g.changed.Broadcast()
 }
 
-// handed records the keys the filter passed to x/term: the line is typed
-// on unless the last of them ends it.
+// handed records the keys the filter passed to x/term (whole escape
+// sequences, keyFilter): a line is typed once a character or a history
+// key (Up, Down) shows something on it, until its Enter. Keys that show
+// nothing on an empty line (Left, Right, Home, End, Backspace, Delete,
+// Tab, control keys) leave it untyped: the next log line still leaves the
+// prompt alone.
 func (g *logGate) handed(p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	last := p[len(p)-1]
 	g.set(func() {
 		if g.displaced && g.reading {
 			// x/term echoes where it believes the cursor is, in the
@@ -72,8 +75,31 @@ func (g *logGate) handed(p []byte) {
 			g.raw.Write([]byte(strings.Repeat(" ", g.prompt)))
 			g.displaced = false
 		}
-		g.typed = last != cr && last != lf
+		g.typed = typesOn(g.typed, p)
 	})
+}
+
+// typesOn tells whether the line is typed after keys p, typed before them.
+func typesOn(typed bool, p []byte) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == cr || c == lf:
+			typed = false
+		case c == esc:
+			j := i + 1
+			if j < len(p) && p[j] == '[' {
+				for j++; j < len(p) && (p[j] < 0x40 || p[j] > 0x7e); j++ {
+				}
+			}
+			if j < len(p) && (p[j] == 'A' || p[j] == 'B') {
+				typed = true // history: a line recalled
+			}
+			i = j
+		case c >= 0x20 && c != del:
+			typed = true
+		}
+	}
+	return typed
 }
 
 func (g *logGate) setIdle(idle bool) { g.set(func() { g.idle = idle }) }
