@@ -66,14 +66,7 @@ func TestTerminalStdinIsNotAStream(t *testing.T) {
 			return err
 		}})
 	})
-	sess, err := ts.login(t).NewSession()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}))
-	var out strings.Builder
-	sess.Stdout, sess.Stderr = &out, &out
-	stdin, err := sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.Start("slurp"))
+	sess, stdin, out := startOnPty(t, ts.login(t), "slurp")
 	stdin.Write([]byte{0x03})
 	stdin.Close() // a command that took the byte as data would end here with status 0
 	var exit *ssh.ExitError
@@ -95,15 +88,8 @@ func TestExecInterrupted(t *testing.T) {
 	})
 	c := ts.login(t)
 
-	sess, err := c.NewSession()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}))
-	var out strings.Builder
-	sess.Stdout, sess.Stderr = &out, &out
-	stdin, err := sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.Start("long"))
-	_, err = stdin.Write([]byte("x\x03"))
+	sess, stdin, out := startOnPty(t, c, "long")
+	_, err := stdin.Write([]byte("x\x03"))
 	require.NoError(t, err)
 	ended := make(chan error, 1)
 	go func() { ended <- sess.Wait() }()
@@ -127,4 +113,19 @@ func TestExecInterrupted(t *testing.T) {
 	case <-time.After(wait):
 		t.Fatal("the command was not told its client left")
 	}
+}
+
+// startOnPty starts cmd as an exec with a terminal (ssh -t): its keys go
+// to stdin, its output (stdout and stderr) to out.
+func startOnPty(t *testing.T, c *ssh.Client, cmd string) (*ssh.Session, io.WriteCloser, *strings.Builder) {
+	t.Helper()
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	require.NoError(t, sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}))
+	out := &strings.Builder{}
+	sess.Stdout, sess.Stderr = out, out
+	stdin, err := sess.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, sess.Start(cmd))
+	return sess, stdin, out
 }
