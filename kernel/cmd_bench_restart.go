@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -16,6 +17,40 @@ import (
 // so that its records live in the bank's memory type (Normal non-cacheable)
 // as the real controller's do; when the bank has no room, the heap.
 const benchRestartName = "bench.restart"
+
+// benchRestartKey is the deletion key of the benchmark's block.
+const benchRestartKey = "bench"
+
+// benchStep is how many restarts run between two looks at the session
+// (a few tens of ms on the board).
+const benchStep = 1000
+
+// errBenchInterrupted ends a bench whose session was interrupted.
+var errBenchInterrupted = errors.New("interrupted (the client left or typed Ctrl-C)")
+
+// benchInSteps runs o.Restarts restarts benchStep at a time, and stops
+// between two steps once stop is ready: a client that leaves, or types
+// Ctrl-C, does not leave a bench running on the board for minutes.
+func benchInSteps(o restartbench.Options, stop <-chan struct{}) (restartbench.Result, error) {
+	var all restartbench.Result
+	for done := 0; done < o.Restarts; {
+		select {
+		case <-stop:
+			return all, fmt.Errorf("%w after %d restarts", errBenchInterrupted, done)
+		default:
+		}
+		step := o
+		step.Restarts = min(o.Restarts-done, benchStep)
+		res, err := restartbench.Run(step)
+		if err != nil {
+			return all, err
+		}
+		all.Samples = append(all.Samples, res.Samples...)
+		done += step.Restarts
+	}
+	slices.Sort(all.Samples)
+	return all, nil
+}
 
 // cmdBenchRestart measures group restarts on the target with its own
 // controller (restartbench): the real groups are not touched and nothing is
@@ -41,11 +76,15 @@ func (k *system) cmdBenchRestart(out io.Writer, args []string) error {
 		}
 		args = args[2:]
 	}
+	if !k.benchBusy.CompareAndSwap(false, true) {
+		return fmt.Errorf("bench: a bench restart is running (another session's, or one whose client left: it runs to its end)")
+	}
+	defer k.benchBusy.Store(false)
 	if _, _, err := k.bank.Lookup(benchRestartName); err == nil {
 		return fmt.Errorf("bench: block %s exists; free it first", benchRestartName)
 	}
 	where := "in bank block " + benchRestartName
-	mem, err := k.bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), "bench")
+	mem, err := k.bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), benchRestartKey)
 	switch {
 	case errors.Is(err, pmm.ErrNoSpace) || errors.Is(err, pmm.ErrTooManyBlocks):
 		where = "on the heap (no room in the bank)"
@@ -57,7 +96,7 @@ func (k *system) cmdBenchRestart(out io.Writer, args []string) error {
 	fmt.Fprintf(out, "bench: group restart of %d actors, %d other groups, %d restarts, records %s\n",
 		restartbench.Size, o.Others, o.Restarts, where)
 	o.Mem = mem
-	res, err := restartbench.Run(o)
+	res, err := benchInSteps(o, console.InterruptOf(out))
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}

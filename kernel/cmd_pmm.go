@@ -119,6 +119,9 @@ func (k *system) cmdPmmAlloc(out io.Writer, args []string) error {
 // cmdPmmFree goes through the controller, which refuses a block a live
 // group's key tags or a running actor has mapped.
 func (k *system) cmdPmmFree(out io.Writer, args []string) error {
+	if args[0] == benchRestartName && k.benchBusy.Load() {
+		return fmt.Errorf("pmm free %s: in use by a running bench restart", console.Quote(args[0]))
+	}
 	free := k.bank.Free
 	if k.ctl != nil {
 		free = k.ctl.FreeBlock
@@ -131,6 +134,9 @@ func (k *system) cmdPmmFree(out io.Writer, args []string) error {
 }
 
 func (k *system) cmdPmmFreeAll(out io.Writer, args []string) error {
+	if args[0] == benchRestartKey && k.benchBusy.Load() {
+		return fmt.Errorf("pmm freeall %s: its block %s is in use by a running bench restart", console.Quote(args[0]), benchRestartName)
+	}
 	freeAll := k.bank.FreeAll
 	if k.ctl != nil {
 		freeAll = k.ctl.FreeKey

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
@@ -77,6 +78,9 @@ type system struct {
 	recordLost     bool     // a warm bank's boot record was damaged: counters start again
 	hotCheckFailed bool     // the hot reboot asked for ended in a WDOG1 reset
 	laps           bootLaps // this boot on the board clock (silicon.go)
+	// benchBusy is set while a bench restart runs on its block: the
+	// block is not freed under it (cmdPmmFree)
+	benchBusy atomic.Bool
 }
 
 var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
@@ -132,6 +136,7 @@ func Main(cfg Config) {
 // then the image's, and keeps the image's programs for the controller.
 func (k *system) configure(cfg Config, log io.Writer) {
 	k.shell = console.New()
+	k.shell.AddSessionCommands()
 	k.addCommands()
 	for _, c := range cfg.Commands {
 		if err := k.shell.Add(c); err != nil {

@@ -163,6 +163,15 @@ func TestOpenSSHShellHabits(t *testing.T) {
 	a.send("uptime")
 	a.expect(`up \d`)
 	assert.NotContains(t, a.transcript(), "logged in")
+	// keys that type nothing (Left, Backspace, Home, Tab) leave the prompt
+	// alone for the next log line too (hostile finding B-1)
+	a.stdin.Write([]byte("\x1b[D\x7f\x1b[1~\t"))
+	require.NoError(t, s.Send("arun echo after-stray-keys"))
+	a.expect(`after-stray-keys\r\n`)
+	a.send("uptime")
+	answer := a.expect(`(?s)(.*?)` + prompt)[1]
+	assert.Regexp(t, `up \d`, answer)
+	assert.NotContains(t, answer, "\x1b[4D", "no prompt erased and drawn again")
 	a.send("exit")
 	assert.Equal(t, 0, a.wait())
 
@@ -231,13 +240,44 @@ func TestOpenSSHScriptWhileActorsPrint(t *testing.T) {
 	o.expect("seen-after-log-on")
 	assert.NotContains(t, o.transcript(), "unseen-after-log-off")
 	// Home and End as tmux, screen, PuTTY and the Linux console send them
-	o.shell.stdin.Write([]byte("ptim[1~u[4~e"))
+	o.shell.stdin.Write([]byte("ptim\x1b[1~u\x1b[4~e\r"))
 	o.expect(`up \d`)
-	require.NoError(t, s.SendRaw([]byte("ptim[7~u[8~e"))) // rxvt's
+	require.NoError(t, s.SendRaw([]byte("ptim\x1b[7~u\x1b[8~e\r"))) // rxvt's
 	s.expect(`up \d`)
 	s.run("uptime")
 	s.expect(prompt)
 	script("UART", func(line string) { require.NoError(t, s.Send(line)) }, s.expect, func(tag string) { o.send("arun echo " + tag) })
 	o.send("exit")
 	assert.Equal(t, 0, o.wait())
+}
+
+// A long command whose OpenSSH client goes away (killed, or Ctrl-C on a
+// terminal) stops on the board, and its bench block is not freed under it
+// meanwhile (hostile finding B-2).
+func TestOpenSSHLongCommandStopsWithItsClient(t *testing.T) {
+	s, port := sshBoot(t)
+	for _, how := range []string{"kill", "ctrl-c"} {
+		args := []string{"bench restart -n 100000"}
+		if how == "ctrl-c" {
+			args = []string{"-tt", args[0]}
+		}
+		o := startOpenSSH(t, port, args...)
+		o.expect(`bench: group restart of \d+ actors`)
+		code, out := openssh(t, port, timeout, "pmm free bench.restart")
+		assert.Equal(t, 1, code, out)
+		assert.Contains(t, out, `error: pmm free "bench.restart": in use by a running bench restart`)
+		if how == "kill" {
+			require.NoError(t, o.cmd.Process.Kill())
+		} else {
+			o.stdin.Write([]byte{0x03})
+			assert.Equal(t, 1, o.wait(), o.transcript())
+			o.expect(`error: bench: interrupted \(the client left or typed Ctrl-C\) after \d+ restarts`)
+		}
+		// the bench ends on the board: a new one may run
+		require.Eventually(t, func() bool {
+			code, _ := openssh(t, port, timeout, "bench restart -n 1")
+			return code == 0
+		}, timeout, settle, how)
+	}
+	assert.Regexp(t, `^up \d`, s.run("uptime"))
 }

@@ -15,9 +15,9 @@ import (
 //   - while a command runs, the message is printed as it comes;
 //   - while the prompt waits and nothing is typed on it, the message is
 //     printed below the prompt, which is left alone (no erase, no second
-//     prompt), as a Linux console prints kernel messages; the cursor is
-//     then put back in the prompt's column, so what is typed next lines up
-//     and the line editor's idea of the cursor stays true;
+//     prompt), as a Linux console prints kernel messages; the first key
+//     typed after it puts the cursor back in the prompt's column, so the
+//     line lines up and the line editor's idea of the cursor stays true;
 //   - while a line is being typed, x/term erases it, prints the message
 //     and redraws the prompt and the line: the typist keeps the line.
 //
@@ -37,7 +37,6 @@ type logGate struct {
 	typed     bool       // keys of an unfinished line went to x/term
 	displaced bool       // a message was printed below the current prompt
 	off       bool       // `log off`
-	closed    bool       // the session ended: nothing waits any more
 	prompt    int        // the prompt's width in columns
 }
 
@@ -58,13 +57,16 @@ func (g *logGate) set(f func()) {
 	g.changed.Broadcast()
 }
 
-// handed records the keys the filter passed to x/term: the line is typed
-// on unless the last of them ends it.
+// handed records the keys the filter passed to x/term (whole escape
+// sequences, keyFilter): a line is typed once a character or a history
+// key (Up, Down) shows something on it, until its Enter. Keys that show
+// nothing on an empty line (Left, Right, Home, End, Backspace, Delete,
+// Tab, control keys) leave it untyped: the next log line still leaves the
+// prompt alone.
 func (g *logGate) handed(p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	last := p[len(p)-1]
 	g.set(func() {
 		if g.displaced && g.reading {
 			// x/term echoes where it believes the cursor is, in the
@@ -73,13 +75,35 @@ func (g *logGate) handed(p []byte) {
 			g.raw.Write([]byte(strings.Repeat(" ", g.prompt)))
 			g.displaced = false
 		}
-		g.typed = last != cr && last != lf
+		g.typed = typesOn(g.typed, p)
 	})
+}
+
+// typesOn tells whether the line is typed after keys p, typed before them.
+func typesOn(typed bool, p []byte) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case c == cr || c == lf:
+			typed = false
+		case c == esc:
+			j := i + 1
+			if j < len(p) && p[j] == '[' {
+				for j++; j < len(p) && (p[j] < 0x40 || p[j] > 0x7e); j++ {
+				}
+			}
+			if j < len(p) && (p[j] == 'A' || p[j] == 'B') {
+				typed = true // history: a line recalled
+			}
+			i = j
+		case c >= 0x20 && c != del:
+			typed = true
+		}
+	}
+	return typed
 }
 
 func (g *logGate) setIdle(idle bool) { g.set(func() { g.idle = idle }) }
 func (g *logGate) setLog(on bool)    { g.set(func() { g.off = !on }) }
-func (g *logGate) close()            { g.set(func() { g.closed = true }) }
 func (g *logGate) setReading(r bool) { g.set(func() { g.reading, g.displaced = r, false }) }
 
 // Write prints one background message (see logGate).
@@ -89,7 +113,7 @@ func (g *logGate) Write(p []byte) (int, error) {
 	// between two lines (x/term about to show its prompt, or a pasted
 	// line still to come out of its buffer) the screen is not settled:
 	// wait until x/term waits for keys, or a line is typed or running
-	for g.reading && !g.typed && !g.idle && !g.closed {
+	for g.reading && !g.typed && !g.idle {
 		g.changed.Wait()
 	}
 	n := len(p)
@@ -101,7 +125,7 @@ func (g *logGate) Write(p []byte) (int, error) {
 	switch {
 	case g.off:
 		return n, nil
-	case g.reading && !g.typed && !g.closed:
+	case g.reading && !g.typed:
 		var b bytes.Buffer
 		if !g.displaced {
 			b.WriteString("\r\n") // below the prompt

@@ -23,6 +23,7 @@ type live struct {
 func startLive(t *testing.T, serial bool) *live {
 	t.Helper()
 	sh, _ := testShell(t)
+	sh.AddSessionCommands()
 	in, keys := io.Pipe()
 	l := &live{t: t, keys: keys, out: &syncBuf{}, done: make(chan error, 1)}
 	rw := struct {
@@ -107,6 +108,7 @@ func TestLogOffAndExit(t *testing.T) {
 // An exec session (no Interactive output) has no log to switch.
 func TestLogRefusedOutsideASession(t *testing.T) {
 	sh, _ := testShell(t)
+	sh.AddSessionCommands()
 	err := sh.Exec(io.Discard, "log off")
 	require.EqualError(t, err, "log: only an interactive session has a log (an exec session shows its command's output only)")
 	assert.ErrorIs(t, sh.Exec(io.Discard, "exit"), ErrExit)
@@ -144,4 +146,40 @@ func TestLogMessageEndsALine(t *testing.T) {
 	l.wait("s\r\nhr> ")
 	l.log("frame2")
 	l.wait("hr> \r\nframe2\r\n")
+}
+
+// A restricted shell (the no-bank mode) keeps the session's commands.
+func TestRestrictKeepsSessionCommands(t *testing.T) {
+	sh, _ := testShell(t)
+	sh.AddSessionCommands()
+	r := sh.Restrict(func(string) bool { return false }, func(name string) error { return fmt.Errorf("%s refused", name) })
+	assert.ErrorIs(t, r.Exec(io.Discard, "exit"), ErrExit)
+	assert.EqualError(t, r.Exec(io.Discard, "aps"), "aps refused")
+}
+
+// Keys that show nothing on an empty line (Left, Home in its three forms,
+// Backspace, Tab) leave it empty: a log line still leaves the prompt
+// alone. A character, or a line recalled from history, makes it typed.
+func TestKeysThatTypeNothingLeaveThePromptAlone(t *testing.T) {
+	l := startLive(t, false)
+	l.typed("\x1b[D\x7f\x1b[H\x1b[1~\t\x1b[3~")
+	l.log("tick\n")
+	l.wait("tick\r\n")
+	assert.Equal(t, 1, strings.Count(l.out.String(), Prompt), "no prompt drawn again: %q", l.out.String())
+	l.typed("aps\r")
+	l.wait("hr> ")
+	l.typed("\x1b[A") // aps again, from history
+	l.wait("aps")
+	l.log("tock\n")
+	l.wait("tock\r\nhr> aps")
+
+	for _, tc := range []struct {
+		keys  string
+		typed bool
+	}{
+		{"", false}, {"a", true}, {"a\r", false}, {"\x1b[D\x1b[C\x1b[F\x1b[4~\x7f\x08\t\x01", false},
+		{"\x1b[A", true}, {"\x1b[1;5B", true}, {"é", true}, {"x\x03", true},
+	} {
+		assert.Equal(t, tc.typed, typesOn(false, []byte(tc.keys)), "%q", tc.keys)
+	}
 }

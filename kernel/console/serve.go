@@ -15,7 +15,7 @@ const Prompt = "hr> "
 var ErrExit = errors.New("session ends")
 
 // Session is one interactive console on rw. Out is safe to write from any
-// goroutine while the session waits for input: x/term redraws the prompt.
+// goroutine, whatever the session is doing (logGate).
 type Session struct {
 	t      *term.Terminal
 	keys   *keyFilter

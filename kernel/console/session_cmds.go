@@ -6,11 +6,15 @@ import (
 	"io"
 )
 
-// addSessionCmds registers the commands that act on the session that runs
-// them: `exit` and `logout` end it, as in a shell; `log off|on` stops and
-// resumes its background messages (what actors print, the controller's
-// lines), so that a script reads only its commands' answers.
-func (s *Shell) addSessionCmds() {
+// sessionCmds are the names AddSessionCommands registers.
+var sessionCmds = map[string]bool{"exit": true, "logout": true, "log": true}
+
+// AddSessionCommands registers the commands that act on the session that
+// runs them: `exit` and `logout` end it, as in a shell; `log off|on` stops
+// and resumes its background messages (what actors print, the controller's
+// lines), so that a script reads only its commands' answers. A restricted
+// shell (Restrict) keeps them.
+func (s *Shell) AddSessionCommands() {
 	end := func(out io.Writer, _ []string) error {
 		if i, ok := out.(Interactive); ok && i.Serial() {
 			return errors.New("the serial console has no session to end")

@@ -48,7 +48,6 @@ func New() *Shell {
 	s := &Shell{cmds: map[string]*Cmd{}, groups: map[string][]string{}}
 	s.MustAdd(Cmd{Name: "help", Help: "list every command with its syntax", MaxArgs: 0,
 		Fn: func(out io.Writer, _ []string) error { s.Help(out); return nil }})
-	s.addSessionCmds()
 	return s
 }
 
@@ -160,18 +159,18 @@ func stripComment(line string) string {
 // Restrict returns a new shell for a reduced mode: the commands of s that
 // keep accepts, as they are, and every other one answering refuse(name)
 // whatever its arguments, so that a mode has one table (and one help) in
-// place of a guard in each command. help, exit, logout and log are the new
-// shell's own.
+// place of a guard in each command. help is the new shell's own; the
+// session's commands (AddSessionCommands) are kept in every mode.
 func (s *Shell) Restrict(keep func(name string) bool, refuse func(name string) error) *Shell {
 	r := New()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for name, c := range s.cmds {
-		if _, own := r.cmds[name]; own {
-			continue // help and the session's commands
+		if name == "help" {
+			continue
 		}
 		cc := *c
-		if !keep(name) {
+		if !keep(name) && !sessionCmds[name] {
 			cc.Syntax, cc.MinArgs, cc.MaxArgs = "", 0, -1
 			cc.Help = "(unavailable in this mode) " + c.Help
 			cc.Fn = func(io.Writer, []string) error { return refuse(name) }

@@ -1,9 +1,11 @@
 package netconsole
 
 import (
+	"errors"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,18 +66,66 @@ func TestTerminalStdinIsNotAStream(t *testing.T) {
 			return err
 		}})
 	})
-	sess, err := ts.login(t).NewSession()
-	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}))
-	var out strings.Builder
-	sess.Stdout, sess.Stderr = &out, &out
-	stdin, err := sess.StdinPipe()
-	require.NoError(t, err)
-	require.NoError(t, sess.Start("slurp"))
+	sess, stdin, out := startOnPty(t, ts.login(t), "slurp")
 	stdin.Write([]byte{0x03})
 	stdin.Close() // a command that took the byte as data would end here with status 0
 	var exit *ssh.ExitError
 	require.ErrorAs(t, sess.Wait(), &exit)
 	assert.Equal(t, 1, exit.ExitStatus())
 	assert.Equal(t, "error: "+ErrTerminalStdin.Error()+"\r\n", out.String())
+}
+
+// An exec'd command learns that it should stop (console.Interrupter): its
+// client typed Ctrl-C on a terminal, or closed the session.
+func TestExecInterrupted(t *testing.T) {
+	stopped := make(chan struct{}, 2)
+	ts := startServer(t, func(c *Config) {
+		c.Shell.MustAdd(console.Cmd{Name: "long", Fn: func(out io.Writer, _ []string) error {
+			<-console.InterruptOf(out)
+			stopped <- struct{}{}
+			return errors.New("stopped")
+		}})
+	})
+	c := ts.login(t)
+
+	sess, stdin, out := startOnPty(t, c, "long")
+	_, err := stdin.Write([]byte("x\x03"))
+	require.NoError(t, err)
+	ended := make(chan error, 1)
+	go func() { ended <- sess.Wait() }()
+	select {
+	case err = <-ended:
+	case <-time.After(wait):
+		t.Fatal("Ctrl-C did not stop the command")
+	}
+	var exit *ssh.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 1, exit.ExitStatus())
+	assert.Equal(t, "error: stopped\r\n", out.String())
+	<-stopped
+
+	sess, err = c.NewSession()
+	require.NoError(t, err)
+	require.NoError(t, sess.Start("long"))
+	require.NoError(t, sess.Close()) // the client leaves
+	select {
+	case <-stopped:
+	case <-time.After(wait):
+		t.Fatal("the command was not told its client left")
+	}
+}
+
+// startOnPty starts cmd as an exec with a terminal (ssh -t): its keys go
+// to stdin, its output (stdout and stderr) to out.
+func startOnPty(t *testing.T, c *ssh.Client, cmd string) (*ssh.Session, io.WriteCloser, *strings.Builder) {
+	t.Helper()
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	require.NoError(t, sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}))
+	out := &strings.Builder{}
+	sess.Stdout, sess.Stderr = out, out
+	stdin, err := sess.StdinPipe()
+	require.NoError(t, err)
+	require.NoError(t, sess.Start(cmd))
+	return sess, stdin, out
 }

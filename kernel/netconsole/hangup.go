@@ -3,6 +3,7 @@ package netconsole
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -20,6 +21,9 @@ import (
 // whose command is the one going down (Config.GoesDown) gets 0, its
 // command's status; an exec interrupted in the middle of another command
 // gets the signal HUP, as a process would; a shell gets 0, a clean logout.
+// A script (a shell without a terminal) counts as an exec of the line it
+// runs: 0 when that line goes down, else HUP, since its other lines will
+// not run.
 // Nothing is accepted afterwards.
 type Hangup struct {
 	mu     sync.Mutex
@@ -30,11 +34,16 @@ type Hangup struct {
 
 // liveSession is one running shell or exec session.
 type liveSession struct {
-	ch   ssh.Channel
-	pty  bool
-	exec string // the exec's command line; "" for a shell
-	once sync.Once
+	ch     ssh.Channel
+	pty    bool
+	exec   string                 // the exec's command line; "" for a shell
+	script bool                   // a shell without a terminal, run as a script (runBatch)
+	line   atomic.Pointer[string] // the script's line running now, if any
+	once   sync.Once
 }
+
+// running records the line a script runs now ("" between lines).
+func (s *liveSession) running(line string) { s.line.Store(&line) }
 
 // NewHangup returns an empty registry.
 func NewHangup() *Hangup {
@@ -123,11 +132,15 @@ func (s *liveSession) hangup(line string, goesDown func(string) bool) {
 		if s.pty {
 			msg = strings.ReplaceAll(msg, "\n", "\r\n")
 		}
+		cmd := s.exec
+		if p := s.line.Load(); s.script && p != nil {
+			cmd = *p
+		}
 		switch {
-		case s.exec == "":
+		case s.exec == "" && !s.script:
 			s.ch.Write([]byte("\r\n" + msg))
 			s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
-		case goesDown != nil && goesDown(s.exec):
+		case goesDown != nil && goesDown(cmd):
 			s.ch.Stderr().Write([]byte(msg))
 			s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
 		default:

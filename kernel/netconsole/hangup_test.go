@@ -85,3 +85,47 @@ func TestHangupEndsEverySession(t *testing.T) {
 	_, err = c.NewSession()
 	assert.Error(t, err, "the connection is closed")
 }
+
+// A script piped into a shell (no terminal) is an exec of the line it
+// runs when the board goes down: 0 when that line is the one that goes
+// down, HUP when someone else's restart cuts it.
+func TestHangupEndsAScript(t *testing.T) {
+	for _, tc := range []struct {
+		script string
+		signal string // "" for exit status 0
+	}{
+		{"echo a\nrestart\necho never\n", ""},
+		{"echo a\nslow job\necho never\n", "HUP"},
+	} {
+		h := NewHangup()
+		running := make(chan struct{}, 1)
+		ts := startServer(t, func(c *Config) {
+			c.Hangup = h
+			block := func(io.Writer, []string) error {
+				running <- struct{}{}
+				select {}
+			}
+			require.NoError(t, c.Shell.Add(console.Cmd{Name: "restart", Help: "goes down", Fn: block, MaxArgs: -1}))
+			require.NoError(t, c.Shell.Add(console.Cmd{Name: "slow", Help: "takes long", Fn: block, MaxArgs: -1}))
+		})
+		s, err := ts.login(t).NewSession()
+		require.NoError(t, err)
+		var stdout, stderr strings.Builder
+		s.Stdin, s.Stdout, s.Stderr = strings.NewReader(tc.script), &stdout, &stderr
+		require.NoError(t, s.Shell())
+		<-running
+		h.Close("hr: site restart: console restart; this session ends", func(cmd string) bool {
+			return strings.HasPrefix(cmd, "restart")
+		})
+		err = s.Wait()
+		assert.Equal(t, "a\n", stdout.String(), tc.script)
+		assert.Equal(t, "hr: site restart: console restart; this session ends\n", stderr.String(), tc.script)
+		if tc.signal == "" {
+			assert.NoError(t, err, tc.script)
+			continue
+		}
+		var exit *ssh.ExitError
+		require.ErrorAs(t, err, &exit, tc.script)
+		assert.Equal(t, tc.signal, exit.Signal())
+	}
+}

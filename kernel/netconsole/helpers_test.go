@@ -33,6 +33,7 @@ func testSigner(t *testing.T, tag byte) ssh.Signer {
 // testShell has `echo` besides the built-in `help`.
 func testShell(t *testing.T) *console.Shell {
 	sh := console.New()
+	sh.AddSessionCommands()
 	require.NoError(t, sh.Add(console.Cmd{Name: "echo", Syntax: "WORDS…", Help: "print the words", MaxArgs: -1,
 		Fn: func(out io.Writer, args []string) error {
 			_, err := fmt.Fprintln(out, strings.Join(args, " "))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 
@@ -26,6 +27,8 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 	defer h.drop(live)
 
 	done := make(chan uint32, 1)
+	stop := newInterrupt() // the client left, or typed Ctrl-C on a pty exec
+	defer stop.fire()
 	started := false
 	var pty *ptySize          // the pty request's size; nil: no terminal
 	var term *console.Session // the interactive shell, once started
@@ -44,14 +47,14 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 				}
 			case req.Type == "window-change" && term != nil:
 				var r ptySize
-				if ssh.Unmarshal(req.Payload, &r) == nil {
+				if ok = ssh.Unmarshal(req.Payload, &r) == nil; ok {
 					term.SetSize(r.size())
 				}
 			case req.Type == "shell" && !started:
-				live.pty = pty != nil
+				live.pty, live.script = pty != nil, pty == nil
 				if started, ok = true, h.add(live); ok {
 					if pty == nil {
-						go func() { done <- runBatch(ch, sh) }()
+						go func() { done <- runBatch(ch, sh, live.running) }()
 						break
 					}
 					out := newBatchWriter(ch, batchDelay)
@@ -67,7 +70,7 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 				if ssh.Unmarshal(req.Payload, &cmd) == nil {
 					live.pty, live.exec = pty != nil, cmd.Command
 					if started, ok = true, h.add(live); ok {
-						go func() { done <- runExec(ch, sh, cmd.Command, pty != nil) }()
+						go func() { done <- runExec(ch, sh, cmd.Command, pty != nil, stop) }()
 					}
 				}
 			}
@@ -134,14 +137,18 @@ func runShell(s *console.Session, out *batchWriter, sh *console.Shell, attach fu
 // `printf 'aps\nbogus\n' | ssh board` or `ssh board < script`, as sh
 // runs a script: no prompt, no echo, no log, each line run in turn, and
 // the first failing one ends the session with its error on stderr and
-// status 1; status 0 when all ran.
-func runBatch(ch ssh.Channel, sh *console.Shell) uint32 {
+// status 1; status 0 when all ran. running is told each line as it runs,
+// and "" after it.
+func runBatch(ch ssh.Channel, sh *console.Shell, running func(line string)) uint32 {
 	lines := bufio.NewScanner(ch)
 	lines.Buffer(make([]byte, 0, 512), console.MaxLine+1)
 	n := 1
 	for ; lines.Scan(); n++ {
 		line := strings.TrimSuffix(lines.Text(), "\r")
-		if err := sh.Exec(ch, line); err != nil {
+		running(line)
+		err := sh.Exec(ch, line)
+		running("")
+		if err != nil {
 			if errors.Is(err, console.ErrExit) {
 				return 0
 			}
@@ -161,7 +168,7 @@ func runBatch(ch ssh.Channel, sh *console.Shell) uint32 {
 
 // runExec runs one line, as `ssh host 'pmm ls'` expects: output on stdout,
 // an error on stderr and exit status 1.
-func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool) uint32 {
+func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool, stop *interrupt) uint32 {
 	var out, errOut io.Writer = ch, ch.Stderr()
 	if pty {
 		// The client's terminal is raw: a bare \n would not return
@@ -171,8 +178,9 @@ func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool) uint32 {
 	var in io.Reader = ch
 	if pty {
 		in = ttyStdin{}
+		go stop.onCtrlC(ch)
 	}
-	if err := sh.Exec(execOut{out, in}, line); err != nil && !errors.Is(err, console.ErrExit) {
+	if err := sh.Exec(execOut{out, in, stop.c}, line); err != nil && !errors.Is(err, console.ErrExit) {
 		fmt.Fprintf(errOut, "error: %v\n", err)
 		return 1
 	}
@@ -183,10 +191,40 @@ func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool) uint32 {
 // is the command's standard input (console.StdinWriter).
 type execOut struct {
 	io.Writer
-	in io.Reader
+	in   io.Reader
+	stop <-chan struct{}
 }
 
-func (e execOut) Stdin() io.Reader { return e.in }
+func (e execOut) Stdin() io.Reader             { return e.in }
+func (e execOut) Interrupted() <-chan struct{} { return e.stop }
+
+// interrupt is closed once: the exec's client closed its channel (or its
+// connection), or typed Ctrl-C on its terminal (console.Interrupter).
+type interrupt struct {
+	c    chan struct{}
+	once sync.Once
+}
+
+func newInterrupt() *interrupt { return &interrupt{c: make(chan struct{})} }
+
+func (i *interrupt) fire() { i.once.Do(func() { close(i.c) }) }
+
+// onCtrlC reads a pty exec's keys (nothing else reads them: its stdin is
+// refused as a stream) and fires at the first Ctrl-C, as a terminal's
+// interrupt key signals a process.
+func (i *interrupt) onCtrlC(r io.Reader) {
+	buf := make([]byte, 64)
+	for {
+		n, err := r.Read(buf)
+		if bytes.IndexByte(buf[:n], 0x03) >= 0 {
+			i.fire()
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
 
 // ErrTerminalStdin refuses a stream read from a terminal: with `ssh -t`
 // the client sends keystrokes (a Ctrl-C is a byte like any other), never
