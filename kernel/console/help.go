@@ -48,7 +48,9 @@ func writeHelp(out io.Writer, cmds []Cmd) {
 	indent := strings.Repeat(" ", width+2)
 	for _, c := range cmds {
 		u := c.Usage()
-		lines := wrap(c.Help, Columns-len(indent))
+		// one column short of Columns: a full line on a terminal without
+		// a pending wrap (no xenl) would add a blank line
+		lines := wrap(c.Help, Columns-1-len(indent))
 		if utf8.RuneCountInString(u) > width {
 			fmt.Fprintln(out, u)
 		} else if len(lines) > 0 {
