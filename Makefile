@@ -10,6 +10,7 @@
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
 #   make VERSION=v2 UPGRADE_KEY=minisign.pub   image version; only images signed with that key upgrade it
 #   make SECURITY_VERSION=3   security version: a board refuses upgrades below the highest it committed
+#   go run ./tools/hrbuild image|imx|qemu …   the build itself, which image, imx and qemu run (a user's module: go tool hrbuild)
 
 TARGET   ?= mx6ullevk
 TUNABLES ?=
@@ -30,7 +31,6 @@ IMAGE    ?= hr-$(TARGET)
 # applies) or a package path of this module. The default is the built-in
 # image with the examples.
 APP      ?= ./kernel/image
-ELF      := $(BUILD)/$(IMAGE).elf
 APP_DIR   = $(if $(wildcard $(APP)/*.go),$(abspath $(APP)))
 
 SHELL := /bin/bash
@@ -40,12 +40,7 @@ export GOTOOLCHAIN := local
 # go.mod ("index out of range" in modfile, seen once in ~15 builds); -p 2
 # keeps two compiles running.
 GOENV      := GOOS=tamago GOARCH=arm GOARM=7 GOOSPKG=github.com/usbarmory/tamago GOMAXPROCS=1
-TEXT_START := 0x80010000
-VERSION_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Version
-SECURITY_VAR := github.com/hotrestart/tamago-hr/kernel/upgrade/trusted.Security
 # GOTAGS: more build tags for the firmware (qemu/testdata/myfirmware's v2).
-comma      := ,
-TAGS       := $(TARGET),linkramsize,linkprintk,linkcpuinit$(addprefix $(comma),$(GOTAGS))
 TOOLCHAIN  := tamago-go1.26.0
 STATICCHECK := v0.6.1
 TAMAGO_ROOT = $${XDG_CACHE_HOME:-$$HOME/.cache}/tamago-go/$(TOOLCHAIN)
@@ -55,20 +50,11 @@ TAMAGO     = $$(go tool -n github.com/usbarmory/tamago/cmd/tamago)
 # The host port QEMU forwards to the EVK's SSH console (10.0.0.1:22).
 SSH_PORT ?= 2222
 
-QEMU_BASE := qemu-system-arm -machine mcimx6ul-evk -cpu cortex-a7 -m 512M -nographic -monitor none -semihosting
-# With a key built in, the EVK's first ENET is on QEMU's user-mode network
-# (no root needed): the host is 10.0.0.2, as on the Mk II's USB link, and
-# only 127.0.0.1:$(SSH_PORT) reaches the board.
-QEMU_NET := -net none
-ifneq ($(and $(AUTHORIZED_KEYS),$(filter mx6ullevk,$(TARGET))),)
-QEMU_NET := -net nic,model=imx.enet,netdev=net0 \
-	-netdev user,id=net0,net=10.0.0.0/24,host=10.0.0.2,hostfwd=tcp:127.0.0.1:$(SSH_PORT)-10.0.0.1:22
-endif
-ifeq ($(TARGET),usbarmory)
-QEMU_SERIAL := -serial null -serial stdio
-else ifeq ($(TARGET),mx6ullevk)
-QEMU_SERIAL := -serial stdio -serial null
-else
+# tools/hrbuild/qemu.go has the QEMU command line: with a key built in, the
+# EVK's first ENET is on QEMU's user-mode network (no root needed), the host
+# 10.0.0.2 as on the Mk II's USB link, and only 127.0.0.1:$(SSH_PORT)
+# reaches the board.
+ifeq ($(filter $(TARGET),mx6ullevk usbarmory),)
 $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
@@ -94,61 +80,40 @@ toolchain:
 		fi; \
 	fi
 
-# The tunables are validated on the host and laid over the committed defaults.
-# The manifest (kernel/upgrade) is written with the values and added to the
-# linked ELF as the non-loaded section .hr.manifest, before tools/hotspan.
-image: toolchain imx-tools
-	@if [ -n "$(AUTHORIZED_KEYS)" ]; then go run ./kernel/netconsole/checkkeys "$(AUTHORIZED_KEYS)"; fi
-	@go run ./kernel/tunables/gen -o $(BUILD)/values-$(IMAGE).go.gen -manifest $(BUILD)/manifest-$(IMAGE).txt \
-		-version "$(VERSION)" -security "$(SECURITY_VERSION)" -board $(TARGET) $(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(if $(AUTHORIZED_KEYS),-ssh-console) $(TUNABLES)
-	@{ printf '{"Replace":{"%s":"%s"' "$(CURDIR)/kernel/tunables/values.go" "$(CURDIR)/$(BUILD)/values-$(IMAGE).go.gen"; \
-	   if [ -n "$(STARTUP)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/startup.rc" "$(abspath $(STARTUP))"; fi; \
-	   if [ -n "$(AUTHORIZED_KEYS)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/authorized_keys" "$(abspath $(AUTHORIZED_KEYS))"; fi; \
-	   if [ -n "$(UPGRADE_KEY)" ]; then printf ',"%s":"%s"' "$(CURDIR)/kernel/upgrade/trusted/upgrade.pub" "$(abspath $(UPGRADE_KEY))"; fi; \
-	   printf '}}\n'; } > $(BUILD)/overlay-$(IMAGE).json
-	tamago=$(TAMAGO) && cd $(or $(APP_DIR),$(CURDIR)) && \
-	$(GOENV) $$tamago build -p 2 -overlay $(CURDIR)/$(BUILD)/overlay-$(IMAGE).json -tags $(TAGS) -trimpath \
-		-ldflags "-T $(TEXT_START) -R 0x1000 -X '$(VERSION_VAR)=$(VERSION)' -X '$(SECURITY_VAR)=$(SECURITY_VERSION)'" -o $(CURDIR)/$(ELF) $(if $(APP_DIR),.,$(APP))
-	@$(OBJCOPY) --add-section .hr.manifest=$(BUILD)/manifest-$(IMAGE).txt --set-section-flags .hr.manifest=noload,readonly $(ELF)
-	@go run ./tools/hotspan $(ELF)
-	@echo "image: $(ELF) ($$(stat -c %s $(ELF)) bytes)"
+# The build is tools/hrbuild, the same program a user's own module runs as
+# `go tool hrbuild` (README "Write your own service"): the tunables are
+# validated on the host and laid over the committed defaults (with the
+# startup script, authorized keys and upgrade key: -overlay); the manifest
+# (kernel/upgrade) is added to the linked ELF as the non-loaded section
+# .hr.manifest, before tools/hotspan's span is written into it.
+HRBUILD = go run ./tools/hrbuild
+HRBUILD_FLAGS = -target $(TARGET) -o $(BUILD) -name $(IMAGE) -version "$(VERSION)" -security "$(SECURITY_VERSION)" \
+	$(if $(UPGRADE_KEY),-upgrade-key "$(UPGRADE_KEY)") $(if $(AUTHORIZED_KEYS),-authorized-keys "$(AUTHORIZED_KEYS)") \
+	$(if $(STARTUP),-startup "$(STARTUP)") $(if $(GOTAGS),-tags "$(GOTAGS)") -tunables "$(TUNABLES)" \
+	-C $(or $(APP_DIR),$(CURDIR)) $(if $(APP_DIR),.,$(APP))
 
-# Flashable Mk II (or EVK) image, tamago-example's recipe: the ELF as a flat binary
-# from TEXT_START holding every allocated PROGBITS section, then an i.MX boot
-# image whose DCD (tamago's imximage.cfg) sets up clocks and DRAM before the
-# boot ROM loads it. The BSS is not shipped: the image's own cpuinit zeroes
-# it at every boot (board/internal/imx6/cpuinit_arm.s), so 32 MiB of zeroes
-# stay out of the file. The sections are taken from the ELF rather than
-# listed, since a fixed list silently drops new ones: Go 1.26 keeps
-# runtime.firstmoduledata in .go.module. mkimage's -e is the load address of
-# the binary's first byte; the IVT entry field (offset 4) is then patched
-# with the ELF entry point (e_entry, offset 24: _rt0_arm_tamago).
-IMX     := $(BUILD)/$(IMAGE).imx
-IMX_BIN := $(BUILD)/$(IMAGE).bin
+image: toolchain imx-tools
+	@$(HRBUILD) image $(HRBUILD_FLAGS)
+
+# Flashable Mk II image, tamago-example's recipe (tools/hrbuild/imx.go): the
+# ELF as a flat binary from 0x80010000 holding every allocated PROGBITS
+# section, then an i.MX boot image whose DCD (tamago's imximage.cfg) sets up
+# clocks and DRAM before the boot ROM loads it, its IVT entry the ELF's. The
+# BSS is not shipped: the image's own cpuinit zeroes it at every boot
+# (board/internal/imx6/cpuinit_arm.s), so 32 MiB of zeroes stay out of the
+# file. The sections are taken from the ELF rather than listed, since a
+# fixed list silently drops new ones: Go 1.26 keeps runtime.firstmoduledata
+# in .go.module.
 OBJCOPY := arm-none-eabi-objcopy
-IMX_SECTIONS = readelf -SW $(ELF) | sed -n 's/^ *\[ *[0-9]*\] //p' | \
-	awk '$$2 == "PROGBITS" && $$7 ~ /A/ {print $$1, $$2, $$3, $$5}'
 
 ifneq ($(filter imx,$(MAKECMDGOALS)),)
-ifeq ($(filter usbarmory mx6ullevk,$(TARGET)),)
-$(error make imx builds the Mk II or EVK image, with tamago's DCD for it: use TARGET=usbarmory or TARGET=mx6ullevk)
+ifneq ($(TARGET),usbarmory)
+$(error make imx builds the USB armory Mk II image: use TARGET=usbarmory)
 endif
 endif
 
-imx: image imx-tools
-	@set -e; args=; first=; end=0; \
-	while read -r name type addr size; do \
-		args="$$args -j $$name"; \
-		first=$${first:-$$addr}; \
-		if (( 0x$$addr + 0x$$size > end )); then end=$$(( 0x$$addr + 0x$$size )); fi; \
-	done < <($(IMX_SECTIONS)); \
-	if (( 0x$$first != $(TEXT_START) )); then echo "imx: first section at 0x$$first, not $(TEXT_START)" >&2; exit 1; fi; \
-	$(OBJCOPY) $$args $(ELF) -O binary $(IMX_BIN); \
-	if (( $$(stat -c %s $(IMX_BIN)) != end - $(TEXT_START) )); then echo "imx: $(IMX_BIN) does not span the image" >&2; exit 1; fi
-	mkimage -n "$$(go list -m -f '{{.Dir}}' github.com/usbarmory/tamago)/board/$(if $(filter mx6ullevk,$(TARGET)),nxp/mx6ullevk,usbarmory/mk2)/imximage.cfg" \
-		-T imximage -e $(TEXT_START) -d $(IMX_BIN) $(IMX) >$(BUILD)/$(IMAGE).mkimage.log
-	dd if=$(ELF) of=$(IMX) bs=1 count=4 skip=24 seek=4 conv=notrunc status=none
-	@echo "imx: $(IMX) ($$(stat -c %s $(IMX)) bytes; $(IMX_BIN) $$(stat -c %s $(IMX_BIN)) bytes; entry $$(readelf -h $(ELF) | awk '/Entry point/ {print $$4}'))"
+imx: toolchain imx-tools
+	@$(HRBUILD) imx $(HRBUILD_FLAGS)
 
 # Debian's objcopy has no ARM ELF support; mkimage is in u-boot-tools.
 imx-tools:
@@ -165,13 +130,11 @@ qemu-install:
 		echo "ssh missing: installing Debian's openssh-client"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null; }
 
-qemu: image qemu-install
-	@if [ "$(QEMU_NET)" != "-net none" ]; then \
-		echo "ssh: ssh -p $(SSH_PORT) -i $(patsubst %.pub,%,$(AUTHORIZED_KEYS)) root@127.0.0.1   (QEMU forwards it to 10.0.0.1:22)"; fi
-	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -kernel $(ELF)
+qemu: toolchain imx-tools qemu-install
+	@$(HRBUILD) qemu -ssh-port $(SSH_PORT) $(HRBUILD_FLAGS)
 
-qemu-gdb: image qemu-install
-	$(QEMU_BASE) $(QEMU_NET) $(QEMU_SERIAL) -S -s -kernel $(ELF)
+qemu-gdb: toolchain imx-tools qemu-install
+	@$(HRBUILD) qemu -gdb -ssh-port $(SSH_PORT) $(HRBUILD_FLAGS)
 
 vet: toolchain
 	go vet $(HOST_PKGS) ./qemu
@@ -188,7 +151,8 @@ vet: toolchain
 FUZZ_TARGETS := ./pmm:FuzzOpen ./pmm:FuzzDamageOneRecord ./pmm/record:FuzzLoad ./kernel/bootrec:FuzzDecode ./kernel/crashlog:FuzzAttach \
 	./kernel/upgrade:FuzzParse ./kernel/upgrade:FuzzParseManifest ./kernel/upgrade:FuzzVerify ./kernel/upgrade:FuzzUnmarshalState \
 	./kernel/console:FuzzSession ./kernel/console:FuzzExec ./kernel/netconsole:FuzzExecRequest ./kernel/tunables:FuzzParse \
-	./actors:FuzzMigrate ./actors:FuzzParseDesc
+	./actors:FuzzMigrate ./actors:FuzzParseDesc \
+	./actors:FuzzShowState
 FUZZTIME ?= 30s
 
 fuzz:
@@ -199,7 +163,7 @@ fuzz:
 
 test-host:
 	go test -count=1 $(HOST_PKGS)
-	cd $(APP_TEST) && go test -count=1 -tags v2 .
+	cd $(APP_TEST) && go test -count=1 -tags v2 . && go test -count=1 -tags v3 . && go test -count=1 .
 	go test -count=1 -run='^$$' -fuzz=FuzzOpen -fuzztime=15s ./pmm
 	$(MAKE) fuzz FUZZTIME=2s FUZZ_TARGETS="$(filter-out ./pmm:FuzzOpen,$(FUZZ_TARGETS))"
 
@@ -231,6 +195,11 @@ build-all:
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app APP=$(APP_TEST) VERSION=app-test
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v2 APP=$(APP_TEST) VERSION=app-v2 GOTAGS=v2 TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-bad APP=$(APP_TEST) VERSION=app-bad GOTAGS=badstate
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-auto APP=$(APP_TEST) VERSION=app-auto GOTAGS=autostart
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-v3 APP=$(APP_TEST) VERSION=app-v3 GOTAGS=v3 TUNABLES=kern.upgradeTrial=8000
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-incompat APP=$(APP_TEST) VERSION=app-incompat GOTAGS=incompat
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-same APP=$(APP_TEST) VERSION=app-same
+	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-app-badtype APP=$(APP_TEST) VERSION=app-badtype GOTAGS=badtype
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2 VERSION=v2-test STARTUP=qemu/testdata/upgrade/v2.rc TUNABLES=kern.upgradeTrial=8000
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-bad VERSION=v2-bad STARTUP=qemu/testdata/upgrade/crashloop.rc
 	$(MAKE) image TARGET=mx6ullevk IMAGE=hr-v2-panic VERSION=v2-panic STARTUP=qemu/testdata/upgrade/panic.rc
@@ -259,11 +228,13 @@ test-qemu: qemu-install
 	HR_IMAGE=$(CURDIR)/$(BUILD)/hr-mx6ullevk.elf HR_TEST_IMAGE=$(CURDIR)/$(BUILD)/hr-test.elf \
 	HR_MK2_IMAGE=$(CURDIR)/$(BUILD)/hr-usbarmory.elf HR_IMX=$(CURDIR)/$(BUILD)/hr-usbarmory.imx \
 	HR_SOAK_IMAGE=$(CURDIR)/$(BUILD)/hr-soak.elf HR_APP_IMAGE=$(CURDIR)/$(BUILD)/hr-app.elf \
-	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf \
+	HR_APP_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v2.elf HR_APP_BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-app-bad.elf HR_APP_AUTO_IMAGE=$(CURDIR)/$(BUILD)/hr-app-auto.elf \
+	HR_APP_V3_IMAGE=$(CURDIR)/$(BUILD)/hr-app-v3.elf HR_APP_INCOMPAT_IMAGE=$(CURDIR)/$(BUILD)/hr-app-incompat.elf \
+	HR_APP_SAME_IMAGE=$(CURDIR)/$(BUILD)/hr-app-same.elf HR_APP_BADTYPE_IMAGE=$(CURDIR)/$(BUILD)/hr-app-badtype.elf \
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \
-	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key go test -count=1 -timeout 20m -v $(if $(RUN),-run '$(RUN)') ./qemu 2>&1 | tee $(BUILD)/$(QEMU_LOG) | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
+	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key HR_TOOL_TEST=1 go test -count=1 -timeout 20m -v $(if $(RUN),-run '$(RUN)') ./qemu 2>&1 | tee $(BUILD)/$(QEMU_LOG) | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 test: qemu-install test-host build-all vet test-qemu
 

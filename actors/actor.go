@@ -68,6 +68,7 @@ func (x *Context) call() (o outcome) {
 //   - told to stop (its group restarts or is killed, or shutdown): nothing,
 //     whatever it returned;
 //   - ordinary actor: logged, never restarted;
+//   - Hold() was called: the group is held, its blocks kept (hold.go);
 //   - Exit() was called: clean; when every member of the group has
 //     terminated cleanly, the group terminates;
 //   - otherwise (panic, error, nil without Exit, Goexit): abnormal, the
@@ -79,6 +80,9 @@ func (c *Controller) exited(x *Context, o outcome) {
 	m := x.m
 	if m != nil && m.cur == x {
 		m.cur = nil
+	}
+	if len(c.calls) > 0 {
+		c.dropCallsLocked(x)
 	}
 	if x.stopping && !o.panicked {
 		// The common end, in every group restart: nothing to log or
@@ -114,6 +118,8 @@ func (c *Controller) exitedLocked(x *Context, m *member, o outcome, p *post) {
 		default:
 			p.logf("hr: aid %d %s exited", x.aid, x.name)
 		}
+	case x.hold.Load() != nil:
+		c.holdServiceLocked(m.g, x, *x.hold.Load(), o, p)
 	case x.clean.Load():
 		if o.panicked || o.err != nil {
 			p.logf("hr: aid %d %s: %s after Exit(): counted as clean", x.aid, x.name, o.cause())

@@ -15,6 +15,9 @@ import (
 // blank for an ordinary actor, so a script reading "AID … GROUP" as numbers
 // sees exactly the running restartable actors. The group table's fifth
 // column (BADNESS, "b/max") is never a plain number, for the same reason.
+// POLICY is the group's restart policy (Policy.String), marked "(own)"
+// when it is not the tunables; a held group's LAST FAILURE says who holds
+// it and why.
 func WriteAPS(w io.Writer, actors []ActorInfo, groups []GroupInfo) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "AID\tGEN\tNAME\tPROGRAM\tGROUP\tKIND\tSTATE\tRESTARTS\tUPTIME\tARGS")
@@ -35,14 +38,18 @@ func WriteAPS(w io.Writer, actors []ActorInfo, groups []GroupInfo) {
 	}
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "GROUP\tSTATE\tRUNNING\tRESTARTS\tBADNESS\tBLOCKED\tLAST FAILURE")
+	fmt.Fprintln(tw, "GROUP\tSTATE\tRUNNING\tRESTARTS\tBADNESS\tBLOCKED\tPOLICY\tLAST FAILURE")
 	for _, g := range groups {
 		last := orDash(g.LastFailure)
 		if g.State == GroupBackoff {
 			last = fmt.Sprintf("restart in %v; %s", formatUptime(g.Backoff), last)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%d/%d\t%d\t%s\n", g.GID, g.State, g.Running, g.Members,
-			g.Restarts, g.Badness, g.MaxBadness, g.Blocked, last)
+		pol := g.Policy.String()
+		if g.OwnPolicy {
+			pol += " (own)"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%d/%d\t%d\t%s\t%s\n", g.GID, g.State, g.Running, g.Members,
+			g.Restarts, g.Badness, g.MaxBadness, g.Blocked, pol, last)
 	}
 	tw.Flush()
 }

@@ -28,11 +28,12 @@ type Context struct {
 	prog    Program
 	started time.Duration // controller uptime at start
 
-	stop     chan struct{}       // closed when the actor must stop (Done)
-	finished chan struct{}       // closed once its end has been handled
-	faults   chan string         // injected fault kinds, capacity 1
-	clean    atomic.Bool         // Exit was called
-	mapped   map[string]struct{} // guarded by c.mu: blocks allocated or retrieved by this incarnation
+	stop     chan struct{}          // closed when the actor must stop (Done)
+	finished chan struct{}          // closed once its end has been handled
+	faults   chan string            // injected fault kinds, capacity 1
+	clean    atomic.Bool            // Exit was called
+	hold     atomic.Pointer[string] // Hold was called: its reason
+	mapped   map[string]struct{}    // guarded by c.mu: blocks allocated or retrieved by this incarnation
 	hb       heartbeat
 
 	stopping bool // guarded by c.mu: stop is closed

@@ -87,12 +87,14 @@ type Controller struct {
 	leaseEnd AID // aids below it may be handed out without writing the controller record
 	recLease AID // highest lease end found in the group and actor records (New)
 
-	live       map[AID]*Context   // every running incarnation, ordinary ones included
-	groups     []*group           // by gid; nil when unused
-	names      map[string]*member // registered restartable names
-	registered int                // members, corrupt records included (hrCtrl.maxActors)
-	states     map[string]stater  // typed states loaded this boot, by bank name (Load); lazily made
-	stateErrs  map[int]stateErr   // by gid: the last failed Load of this boot, until a Load of that name works; lazily made
+	live       map[AID]*Context      // every running incarnation, ordinary ones included
+	groups     []*group              // by gid; nil when unused
+	names      map[string]*member    // registered restartable names
+	registered int                   // members, corrupt records included (hrCtrl.maxActors)
+	states     map[string]stater     // typed states loaded this boot, by bank name (Load); lazily made
+	stateErrs  map[int]stateErr      // by gid: the last failed Load of this boot, until a Load of that name works; lazily made
+	calls      map[string]*callEntry // served names (Serve, Call); lazily made
+	callWake   chan struct{}         // closed when a name is served or a server's group changes (Call waits on it); lazily made
 }
 
 // group is one restart group, in memory and in its group record.
@@ -115,6 +117,16 @@ type group struct {
 	// clock); a further escalation within the probation holds the group.
 	escalated   bool
 	escalatedAt time.Duration
+	// heldByService, holdWhy: the hold is its service's (Context.Hold),
+	// with the reason it gave; otherwise the policy's. Persisted.
+	heldByService bool
+	holdWhy       string
+	// policy: its own restart policy (nil: the controller's tunables).
+	// Persisted; fixed when the group is created.
+	policy *Policy
+	// served: the names its members serve (Serve), at most maxServed.
+	// Persisted, so that calls know them across a site restart.
+	served []string
 	// fair: New gave it a fair start after its escalation; Resume starts it
 	// after a backoff delay.
 	fair bool
@@ -277,7 +289,8 @@ func (g *group) persist() {
 	// at most 33 bytes plus a last failure bounded by maxLastFailure.
 	_ = g.rec.Write(groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
 		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
-		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure}.encode())
+		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure,
+		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encode())
 }
 
 // lease is the controller's aid lease end, 0 before the group is attached.

@@ -38,7 +38,26 @@
 //
 // # Termination
 //
-// A program ends cleanly with `return ctx.Exit()` (HR_EXIT_HDL + exit).
+// A restartable actor ends in one of three ways, each named:
+//
+//   - done: `return ctx.Exit()` (HR_EXIT_HDL + exit). Once every member is
+//     done the group ends and its state (every block with its group key)
+//     is freed, as in ChorusOS.
+//   - failed: an error, a panic, or any abnormal termination below. The
+//     group restarts, per its restart policy.
+//   - hold: `return ctx.Hold(reason)`. The group stops for good and keeps
+//     every block; aps shows it held-service with the reason, it stays held
+//     across site restarts, and the operator decides: `resume GID`
+//     (ResumeGroup) starts it again from its blocks, `akill -g GID`
+//     (KillGroup) frees them. Nothing is charged to the policy. It is the
+//     end for what a restart cannot mend and the state must survive: a
+//     state this version cannot load (ErrStateMismatch, ErrStateCorrupt), a
+//     bank with no room. A Hold wins over an Exit in one incarnation.
+//
+// The kernel releases a service's hold on the boot that rolls an upgrade
+// back (ReleaseServiceHold, for the groups its trial watched): the hold was
+// the new version's judgement of a state the old one wrote.
+//
 // Abnormal terminations of a restartable actor are: a panic (recovered, its
 // stack logged; CPU faults arrive as panics, see the kernel), an error
 // returned, nil returned without Exit (a premature exit), runtime.Goexit,
@@ -155,10 +174,39 @@
 // actors/statetest lets a service's own tests check its migrations on the
 // host.
 //
+// A program declares its states where it is registered
+// (WithState[T](name)): Register checks T then, so a type the bank cannot
+// keep refuses that program at boot, naming the field, instead of a
+// restart loop (statetest.Check and CheckPrograms run the same check in a
+// service's go test). The build records the declared layouts and the
+// explicit migrations in the image's manifest (tools/statedecl), and a
+// running image tries every state of its bank against the new image's
+// layouts before an upgrade's switch (CheckBlock), refusing the upgrade,
+// naming the field, when one cannot be taken. ShowState prints a state by
+// field from its block alone (the console's `state show`). Str16, Map16 and
+// their larger kin hold strings and small maps in fixed-size state.
+//
 // An ordinary actor (`arun` without -g) has no group key and no group
 // blocks (AllocateGroup is ErrNotRestartable), so nothing it leaves behind
 // can be mistaken for a restartable actor's state; the hello example keeps
 // no block at all when it runs as one.
+//
+// # Calls
+//
+// An actor serves a name with Serve[Req, Rep](ctx, name), receives
+// *Request values on the channel it returns, in its own loop (its state
+// keeps one writer), and answers each with Reply. Anyone with the
+// Controller (kernel.Controller() in a console command, on the serial
+// console and over SSH) or a Context calls it with Call[Req, Rep](from,
+// name, req, timeout), as gen_server:call. The name is registered for the
+// serving incarnation's lifetime: gone when it stops, there again when it
+// restarts and serves; the group record keeps the names its members serve
+// (at most 8), so they are known across site restarts. A call to a
+// restarting server waits up to its timeout (on the controller's clock); a
+// call to a held server fails at once, `odometer@1 is held (policy):
+// resume 1` (ErrHeld); to a name nobody serves, ErrNoService; a server
+// that ends before replying (a crash) fails the call at once
+// (ErrCallFailed); other types than the server's, ErrCallType.
 //
 // # Group termination and kill
 //
@@ -172,6 +220,16 @@
 // never freed by the controller.
 //
 // # Restart policy
+//
+// Each group has a policy (Policy: MaxBadness, Interval, MinRunTime,
+// MaxBackoff). By default it is the controller's Config, i.e. the ChorusOS
+// tunables hrCtrl.maxBadness and hrCtrl.interval and the backoff tunables;
+// a group gets its own when it is created, from its program
+// (Programs.Register with WithPolicy) and then Run's RunPolicy (`arun -g
+// GID -badness N -interval D -backoff MIN-MAX`, ParsePolicyFlags). Its own
+// policy is kept in its group record, so it survives site restarts and
+// upgrades; aps shows every group's (POLICY, "(own)" when not the
+// tunables). Below, MaxBadness and Interval are the group's.
 //
 // The ChorusOS tunables hrCtrl.maxBadness and hrCtrl.interval are public but
 // their rule is not; this controller defines it per group, as a windowed

@@ -54,6 +54,7 @@ const (
 	GroupBackoff     GroupState = "backoff"      // a restart waits for its backoff delay
 	GroupHeld        GroupState = "held"         // reopened from the bank, not resumed yet
 	GroupHeldPolicy  GroupState = "held-policy"  // escalated again within its probation: waits for `resume GID` or `akill -g`
+	GroupHeldService GroupState = "held-service" // its service called Context.Hold: waits for `resume GID` or `akill -g`, blocks kept
 	GroupKilling     GroupState = "killing"      // akill -g in progress
 	GroupSiteRestart GroupState = "site-restart" // escalated; waits for the site restart
 )
@@ -85,6 +86,9 @@ type GroupInfo struct {
 	Badness, MaxBadness               int           // badness as decayed now, and the limit
 	Backoff                           time.Duration // left of the restart delay, in backoff
 	LastFailure                       string
+	Hold                              string // why it is held: "policy", or the reason its service gave Hold ("" when not held)
+	Policy                            Policy // its restart policy (its own, or the tunables)
+	OwnPolicy                         bool   // Policy is the group's own (arun flags, WithPolicy), not the tunables
 	StateError                        string // the last Load of a state that failed this boot ("" once it works again)
 }
 
@@ -138,11 +142,15 @@ func (c *Controller) Groups() []GroupInfo {
 		if g == nil {
 			continue
 		}
+		cfg := g.cfg()
 		gi := GroupInfo{GID: g.gid, State: g.state, Members: len(g.members), Restarts: g.restarts,
-			Badness: decayed(g.badness, g.failedAt, c.pnow(), c.cfg.Interval), MaxBadness: c.cfg.MaxBadness,
-			LastFailure: g.lastFailure, StateError: c.stateErrs[g.gid].text}
+			Badness: decayed(g.badness, g.failedAt, c.pnow(), cfg.Interval), MaxBadness: cfg.MaxBadness,
+			LastFailure: g.lastFailure, Policy: policyOf(cfg), OwnPolicy: g.policy != nil, StateError: c.stateErrs[g.gid].text}
 		if g.held && g.state == GroupHeld {
-			gi.State = GroupHeldPolicy
+			gi.State, gi.Hold = GroupHeldPolicy, "policy"
+			if g.heldByService {
+				gi.State, gi.Hold = GroupHeldService, g.holdWhy
+			}
 		}
 		if g.state == GroupBackoff {
 			gi.Backoff = max(g.resumeAt-now, 0)

@@ -192,6 +192,8 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		g.restarts, g.badness, g.failedAt = gr.restarts, gr.badness, time.Duration(gr.failedAt)
 		g.held, g.escalated, g.escalatedAt = gr.held, gr.escalated, time.Duration(gr.escalatedAt)
 		g.lastFailure = gr.lastFailure
+		g.heldByService, g.holdWhy, g.policy = gr.heldByService, gr.holdWhy, gr.policy
+		c.reopenCallsLocked(g, gr.served)
 	} else {
 		g.failedAt = c.pnow()
 	}
@@ -199,8 +201,8 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 	// its badness is set just under the limit and Resume starts it after a
 	// backoff delay, so one more failure is a group restart, not another
 	// site restart at once.
-	if g.escalated && !g.held && g.badness > c.cfg.MaxBadness {
-		fair := max(c.cfg.MaxBadness-1, 0)
+	if g.escalated && !g.held && g.badness > g.cfg().MaxBadness {
+		fair := max(g.cfg().MaxBadness-1, 0)
 		p.logf("hr: group %d caused the site restart: fair start, badness %d -> %d, started after a backoff", gid, g.badness, fair)
 		g.badness, g.fair = fair, true
 		g.persist()
@@ -220,10 +222,10 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 	}
 	held := ""
 	if g.held {
-		held = fmt.Sprintf("; held by the policy (resume %d restarts it)", gid)
+		held = fmt.Sprintf("; held by %s (resume %d restarts it)", g.holder(), gid)
 	}
 	p.logf("hr: group %d: members %d (direct %d), restarts %d, badness %d%s", gid, len(g.members), direct, g.restarts,
-		decayed(g.badness, g.failedAt, c.pnow(), c.cfg.Interval), held)
+		decayed(g.badness, g.failedAt, c.pnow(), g.cfg().Interval), held)
 }
 
 // openMember reads one actor record; nil when the record was never written

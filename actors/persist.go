@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -75,6 +76,16 @@ type groupRec struct {
 	escalatedAt int64
 	leaseEnd    AID
 	lastFailure string
+	// heldBy, holdWhy: who holds it when held ("" policy, else the
+	// service, with the reason its Context.Hold gave).
+	heldByService bool
+	holdWhy       string
+	// policy: the group's own restart policy (arun flags, WithPolicy);
+	// nil when it follows the controller's tunables.
+	policy *Policy
+	// served: the names its members serve calls under (Serve), so that a
+	// call after a site restart knows them before they serve again
+	served []string
 }
 
 // maxLastFailure bounds the last failure text kept in a group record.
@@ -93,6 +104,12 @@ func (r groupRec) encode() []byte {
 	if r.escalated {
 		flags |= 4
 	}
+	if r.heldByService {
+		flags |= 8
+	}
+	if r.policy != nil {
+		flags |= 16
+	}
 	e.u8(flags)
 	e.u32(uint32(r.badness))
 	e.u64(uint64(r.failedAt))
@@ -100,6 +117,18 @@ func (r groupRec) encode() []byte {
 	e.u64(uint64(r.escalatedAt))
 	e.u32(uint32(r.leaseEnd))
 	e.str(truncate(r.lastFailure, maxLastFailure))
+	// appended by the hold and per-group policy (issue #28): earlier
+	// images stop reading before them
+	e.str(truncate(r.holdWhy, maxLastFailure))
+	var pol Policy
+	if r.policy != nil {
+		pol = *r.policy
+	}
+	e.u32(uint32(pol.MaxBadness))
+	e.u64(uint64(pol.Interval))
+	e.u64(uint64(pol.MinRunTime))
+	e.u64(uint64(pol.MaxBackoff))
+	e.strs(r.served)
 	return e.b
 }
 
@@ -108,6 +137,7 @@ func decodeGroup(p []byte) (groupRec, error) {
 	r := groupRec{gid: int(d.u16())}
 	flags := d.u8()
 	r.killed, r.held, r.escalated = flags&1 != 0, flags&2 != 0, flags&4 != 0
+	r.heldByService = flags&8 != 0
 	r.badness = int(d.u32())
 	r.failedAt = int64(d.u64())
 	r.restarts = int(d.u32())
@@ -115,6 +145,18 @@ func decodeGroup(p []byte) (groupRec, error) {
 		r.escalatedAt = int64(d.u64())
 		r.leaseEnd = AID(d.u32())
 		r.lastFailure = d.str()
+	}
+	if len(d.b) > 0 && d.err == nil { // records of images before issue #28 end here
+		r.holdWhy = d.str()
+		pol := Policy{MaxBadness: int(d.u32()), Interval: time.Duration(d.u64()),
+			MinRunTime: time.Duration(d.u64()), MaxBackoff: time.Duration(d.u64())}
+		if flags&16 != 0 && d.err == nil {
+			if err := pol.Validate(); err != nil {
+				return r, err
+			}
+			r.policy = &pol
+		}
+		r.served = d.strs()
 	}
 	return r, d.err
 }

@@ -163,7 +163,8 @@ func TestPolicyFairStartThenHoldsTheGroup(t *testing.T) {
 	e.reboot()
 	g, _ := e.group(0)
 	assert.Equal(t, actors.GroupInfo{GID: 0, State: actors.GroupHeld, Members: 1, Direct: 1, Restarts: 3, Badness: 2,
-		MaxBadness: 3, LastFailure: "aid " + itoa(aid) + " wait.0.1: killed by akill"}, g, "fair start; last failure kept")
+		MaxBadness: 3, LastFailure: "aid " + itoa(aid) + " wait.0.1: killed by akill",
+		Policy: actors.Policy{MaxBadness: 3, Interval: 10 * time.Second, MaxBackoff: 5 * time.Second}}, g, "fair start; last failure kept")
 	n, err := e.ctl.Resume()
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)

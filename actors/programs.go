@@ -35,8 +35,11 @@ type Programs struct {
 }
 
 type program struct {
-	run  Program
-	help string
+	run     Program
+	help    string
+	policy  PolicyEdit  // WithPolicy; nil: the tunables
+	states  []declState // WithState
+	refused error       // a declaration found wrong (WithState): every start fails with it
 }
 
 // ProgramOption declares more about a program at Register: what it keeps
@@ -96,6 +99,9 @@ func (p *Programs) lookup(name string) (Program, error) {
 		p.mu.RLock()
 		prog, ok := p.m[name]
 		p.mu.RUnlock()
+		if ok && prog.refused != nil {
+			return nil, fmt.Errorf("%w: %s: %w", ErrProgramRefused, name, prog.refused)
+		}
 		if ok {
 			return prog.run, nil
 		}

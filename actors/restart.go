@@ -19,19 +19,20 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 		return
 	}
 	now, t := c.now(), c.pnow()
+	cfg := g.cfg()
 	if g.bootFailures == 0 {
-		g.carried = decayed(g.badness, g.failedAt, t, c.cfg.Interval)
+		g.carried = decayed(g.badness, g.failedAt, t, cfg.Interval)
 	}
 	g.bootFailures++
-	nb, escalate := charge(g.badness, g.failedAt, t, c.cfg)
+	nb, escalate := charge(g.badness, g.failedAt, t, cfg)
 	g.badness, g.failedAt = nb, t
 	who := fmt.Sprintf("aid %d %s: %s", x.aid, x.name, cause)
 	g.lastFailure = who
 	g.epoch++
 	victims := c.stopGroupLocked(g)
 	if escalate {
-		reason := policyReason(g, c.cfg)
-		if g.escalated && t-g.escalatedAt < probation(c.cfg) {
+		reason := policyReason(g, cfg)
+		if g.escalated && t-g.escalatedAt < probation(cfg) {
 			c.holdLocked(g, victims, who, reason, t-g.escalatedAt, p)
 			return
 		}
@@ -45,12 +46,12 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	g.restarts++
 	g.persist()
 	ran := now - x.started
-	delay, quick := backoff(ran, g.quick, c.cfg)
+	delay, quick := backoff(ran, g.quick, cfg)
 	g.quick = quick
 	g.state = GroupStopping
 	note := ""
 	if delay > 0 {
-		note = fmt.Sprintf(" in %v: ran %v < minRunTime %v", delay, ran, c.cfg.MinRunTime)
+		note = fmt.Sprintf(" in %v: ran %v < minRunTime %v", delay, ran, cfg.MinRunTime)
 	}
 	p.logf("hr: group %d restart %d (%s)%s", g.gid, g.restarts, who, note)
 	epoch := g.epoch
@@ -65,10 +66,17 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 // members still get StopTimeout to return; one that does not makes the
 // group inconsistent, which only a site restart ends.
 func (c *Controller) holdLocked(g *group, victims []*Context, who, reason string, since time.Duration, p *post) {
-	g.state, g.held = GroupHeld, true
+	g.state, g.held, g.heldByService, g.holdWhy = GroupHeld, true, false, ""
 	g.persist()
 	p.logf("hr: group %d held (%s): %s, %v after the site restart it caused; `resume %d` restarts it, `akill -g %d` drops it",
 		g.gid, who, reason, since.Round(time.Millisecond), g.gid, g.gid)
+	c.awaitHeld(g, victims, p)
+}
+
+// awaitHeld gives the members of a group just held StopTimeout to return;
+// one that does not makes the group inconsistent.
+func (c *Controller) awaitHeld(g *group, victims []*Context, p *post) {
+	c.callsChangedLocked()
 	epoch := g.epoch
 	p.fns = append(p.fns, func() {
 		lag := c.awaitStop(victims, c.cfg.StopTimeout)

@@ -31,7 +31,7 @@ func (c *Controller) Resume() (int, error) {
 			g.persist()
 			if g.fair {
 				g.fair = false
-				delay, quick := backoff(0, 0, c.cfg)
+				delay, quick := backoff(0, 0, g.cfg())
 				if delay > 0 {
 					g.quick, g.state, g.resumeAt = quick, GroupBackoff, c.now()+delay
 					p.logf("hr: group %d restart %d (site restart) in %v: fair start", g.gid, g.restarts, delay)
@@ -67,9 +67,10 @@ func (c *Controller) ResumeGroup(gid int) error {
 		case g == nil:
 			return fmt.Errorf("%w: group %d", ErrNoGroup, gid)
 		case !g.held || g.state != GroupHeld:
-			return fmt.Errorf("%w: group %d is %s, not held by the policy", ErrGroupBusy, gid, g.state)
+			return fmt.Errorf("%w: group %d is %s, not held", ErrGroupBusy, gid, g.state)
 		}
 		g.held, g.escalated, g.badness, g.quick = false, false, 0, 0
+		g.heldByService, g.holdWhy = false, ""
 		g.restarts++
 		g.persist()
 		p.logf("hr: group %d restart %d (resumed by the operator)", gid, g.restarts)

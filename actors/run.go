@@ -13,16 +13,27 @@ import (
 // never restarted; gid 0 … MaxGroups-1 registers a direct restartable
 // actor in that group (`arun -g`), creating the group when it is new. The
 // name is generated ("<program>.<gid>.<n>"). On any error nothing is left
-// behind: no record, no group, no registration.
-func (c *Controller) Run(gid int, program string, args []string) (AID, error) {
+// behind: no record, no group, no registration. A group Run creates takes
+// its restart policy from the program (WithPolicy) and opts (RunPolicy).
+func (c *Controller) Run(gid int, program string, args []string, opts ...RunOption) (AID, error) {
 	prog, err := c.progs.lookup(program)
 	if err != nil {
 		return 0, err
+	}
+	var o runOpts
+	for _, opt := range opts {
+		opt(&o)
 	}
 	if gid != -1 {
 		if err := c.checkGID(gid); err != nil {
 			return 0, err
 		}
+	} else if len(o.policy) > 0 {
+		return 0, fmt.Errorf("%w: a restart policy is for a group (arun -g)", ErrBadGroup)
+	}
+	pol, err := c.groupPolicy(program, o)
+	if err != nil {
+		return 0, err
 	}
 	var aid AID
 	err = c.locked(func(p *post) error {
@@ -40,7 +51,10 @@ func (c *Controller) Run(gid int, program string, args []string) (AID, error) {
 			aid = a
 			return nil
 		}
-		x, err := c.runDirectLocked(gid, program, args, p)
+		if g := c.groups[gid]; g != nil && len(o.policy) > 0 {
+			return fmt.Errorf("%w: group %d exists with policy %v; a policy is given when a group is created", ErrGroupBusy, gid, policyOf(g.cfg()))
+		}
+		x, err := c.runDirectLocked(gid, program, args, pol, p)
 		if err != nil {
 			return err
 		}
@@ -50,7 +64,7 @@ func (c *Controller) Run(gid int, program string, args []string) (AID, error) {
 	return aid, err
 }
 
-func (c *Controller) runDirectLocked(gid int, program string, args []string, p *post) (*Context, error) {
+func (c *Controller) runDirectLocked(gid int, program string, args []string, pol *Policy, p *post) (*Context, error) {
 	g := c.groups[gid]
 	if g != nil && g.state != GroupRunning {
 		return nil, fmt.Errorf("%w: group %d is %s", ErrGroupBusy, gid, g.state)
@@ -68,7 +82,7 @@ func (c *Controller) runDirectLocked(gid int, program string, args []string, p *
 	newGroup := g == nil
 	if newGroup {
 		var err error
-		if g, err = c.createGroupLocked(gid); err != nil {
+		if g, err = c.createGroupLocked(gid, pol); err != nil {
 			return nil, err
 		}
 	}
@@ -91,14 +105,14 @@ func (c *Controller) generateName(program string, gid int) string {
 }
 
 // createGroupLocked creates group gid and its record.
-func (c *Controller) createGroupLocked(gid int) (*group, error) {
+func (c *Controller) createGroupLocked(gid int, pol *Policy) (*group, error) {
 	key := GroupKey(gid)
 	blk, err := c.bank.AllocateAs(pmm.System, key, recordSize, key)
 	if err != nil {
 		return nil, fmt.Errorf("no room for the record of group %d: %w", gid, err)
 	}
 	g := &group{c: c, gid: gid, key: key, state: GroupRunning, cancel: make(chan struct{}), failedAt: c.pnow(),
-		rec: record.New(blk, kindGroup)}
+		rec: record.New(blk, kindGroup), policy: pol}
 	g.persist()
 	c.groups[gid] = g
 	return g, nil

@@ -223,7 +223,7 @@ func TestWriteAPS(t *testing.T) {
 	assert.Regexp(t, itoa(p)+`\s+1\s+parent\.1\.1\s+parent\s+1\s+direct\s+running\s+0\s+12s\s+once kid wait\n`, out)
 	assert.Regexp(t, itoa(k)+`\s+1\s+kid\s+wait\s+1\s+indirect\s+running\s+0\s+12s\s+\n`, out)
 	assert.Regexp(t, itoa(o)+`\s+1\s+wait\s+wait\s+ordinary\s+running\s+0\s+12s\s+arg1 arg2\n`, out)
-	assert.Regexp(t, `GROUP\s+STATE\s+RUNNING\s+RESTARTS\s+BADNESS\s+BLOCKED\s+LAST FAILURE\n1\s+running\s+2/2\s+0\s+0/3\s+0\s+-\n`, out)
+	assert.Regexp(t, `GROUP\s+STATE\s+RUNNING\s+RESTARTS\s+BADNESS\s+BLOCKED\s+POLICY\s+LAST FAILURE\n1\s+running\s+2/2\s+0\s+0/3\s+0\s+3/10s no backoff\s+-\n`, out)
 	// as the QEMU tests read it: rows whose AID and GROUP are numbers
 	assert.Equal(t, []int{int(p), int(k)}, groupAids(out, 1))
 
@@ -235,7 +235,7 @@ func TestWriteAPS(t *testing.T) {
 	out = buf.String()
 	assert.Regexp(t, `-\s+1\s+kid\s+wait\s+1\s+indirect\s+blocked\s+0\s+-`, out)
 	assert.Len(t, groupAids(out, 1), 1)
-	assert.Regexp(t, `1\s+running\s+1/2\s+1\s+1/3\s+1\s+aid \d+ parent.1.1: killed by akill`, out)
+	assert.Regexp(t, `1\s+running\s+1/2\s+1\s+1/3\s+1\s+3/10s no backoff\s+aid \d+ parent.1.1: killed by akill`, out)
 }
 
 // groupAids parses aps rows the way the kernel's QEMU tests do.

@@ -126,6 +126,10 @@ func Load[T any](ctx *Context, name string) (*Persistent[T], error) {
 	if err != nil {
 		return nil, err
 	}
+	if d, ok := ctx.c.progs.declared(ctx.program, name); ok && (d.fp != st.fp || d.size != st.size) {
+		return nil, fmt.Errorf("%w: state %s: program %s declared it as %s (%s), Load asks for %s (%s)",
+			ErrStateMismatch, full, ctx.program, d.name, d, st.name, st)
+	}
 	blk, err := ctx.AllocateGroup(name, record.BlockSize(st.header()+st.size))
 	if errors.Is(err, pmm.ErrSizeMismatch) { // a smaller block of an earlier layout: openState says whether it fits
 		blk, err = ctx.AllocateGroup(name, 1)

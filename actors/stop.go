@@ -18,6 +18,7 @@ func (c *Controller) stopLocked(x *Context) {
 
 // stopGroupLocked tells every running member of g to stop and returns them.
 func (c *Controller) stopGroupLocked(g *group) []*Context {
+	c.callsChangedLocked()
 	var xs []*Context
 	for _, m := range g.members {
 		if m.cur != nil {
@@ -171,6 +172,7 @@ func (c *Controller) removeGroupLocked(g *group, p *post) int {
 		p.logf("hr: group %d: freeing its blocks: %v", g.gid, err)
 	}
 	c.forgetStatesLocked()
+	c.dropGroupCallsLocked(g.gid)
 	for _, m := range g.members {
 		if c.names[m.name] == m {
 			delete(c.names, m.name)
@@ -191,6 +193,7 @@ func (c *Controller) Shutdown(timeout time.Duration) error {
 	var victims []*Context
 	_ = c.locked(func(p *post) error {
 		c.closing = true
+		c.callsChangedLocked()
 		for _, g := range c.groups {
 			if g == nil {
 				continue

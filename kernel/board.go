@@ -22,6 +22,7 @@ type Board interface {
 	Watchdog
 	Network
 	Upgrader
+	Clock
 
 	// Bank maps the persistent bank and returns its physical address and
 	// its pmm.rambankSize bytes (whole 4 KiB pages). No boot or reset of
@@ -105,6 +106,21 @@ type Upgrader interface {
 	// ReadHostFile reads a file of the emulator's host (semihosting) in
 	// chunks, at most max bytes; an error on silicon.
 	ReadHostFile(path string, max, chunk int, progress func(done, total int)) ([]byte, error)
+}
+
+// Clock is the board's real-time clock and the runtime's clock
+// (kernel/wallclock: how the kernel sets the wall clock from them).
+type Clock interface {
+	// RTC reads the real-time clock and names its source: under QEMU the
+	// host's clock (semihosting SYS_TIME, whole seconds), on silicon the
+	// SNVS secure real-time counter.
+	RTC() (t time.Time, source string, err error)
+	// SetRTC sets the real-time clock to t (whole seconds); an error where
+	// the board cannot (under QEMU the clock is the host's).
+	SetRTC(t time.Time) error
+	// SetTime sets the runtime's clock, which time.Now and every timer
+	// read, to ns since the Unix epoch.
+	SetTime(ns int64)
 }
 
 // Network is the board's network link for the SSH console.

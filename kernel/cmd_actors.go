@@ -13,12 +13,12 @@ import (
 
 func (k *system) addActorCommands() {
 	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
+	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without; -g GID -badness N -interval D -backoff MIN-MAX|0 PROGRAM: a new group's own restart policy", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
 	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
 	sh.MustAdd(console.Cmd{Name: "aps", Help: "list actors and restart groups", Fn: k.withCtl(k.cmdAps)})
 	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
 	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: k.withCtl(k.cmdPrograms)})
-	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a group the policy holds", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
+	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a held group (its policy or its service held it)", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
 }
 
 func (k *system) withCtl(fn console.Fn) console.Fn {
@@ -41,15 +41,18 @@ func parseID(what, s string) (int, error) {
 
 // cmdArun is `arun [-g [GID]] PROGRAM ARGS…`. As in C_INIT, -g without a
 // GID runs in group 0: after -g a word that starts with a digit is the GID
-// (program names never do), anything else is the program.
+// (program names never do), anything else is the program. The policy
+// flags follow the GID (actors.ParsePolicyFlags); they set a new group's
+// own restart policy.
 func (k *system) cmdArun(out io.Writer, args []string) error {
 	gid := -1
+	var opts []actors.RunOption
 	if args[0] == "-g" {
 		if len(args) < 2 {
 			return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
 		}
 		gid, args = 0, args[1:]
-		if c := args[0][0]; c >= '0' && c <= '9' || c == '-' {
+		if a := args[0]; a[0] >= '0' && a[0] <= '9' || len(a) > 1 && a[0] == '-' && a[1] >= '0' && a[1] <= '9' {
 			g, err := parseID("GID", args[0])
 			if err != nil {
 				return err
@@ -59,12 +62,28 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 			}
 			gid, args = g, args[1:]
 		}
+		edit, rest, err := actors.ParsePolicyFlags(args)
+		if err != nil {
+			return fmt.Errorf("arun: %w", err)
+		}
+		if len(rest) == 0 {
+			return fmt.Errorf("%w: arun [-g [GID]] PROGRAM [ARGS…]", console.ErrUsage)
+		}
+		if edit != nil {
+			opts = append(opts, actors.RunPolicy(edit))
+		}
+		args = rest
 	}
-	aid, err := k.ctl.Run(gid, args[0], args[1:])
+	aid, err := k.ctl.Run(gid, args[0], args[1:], opts...)
 	if err != nil {
 		return fmt.Errorf("arun: %w", err)
 	}
 	fmt.Fprintf(out, "Started aid = %d\n", aid)
+	if _, exec := out.(console.StdinWriter); exec {
+		// `ssh board 'arun …'` returns as the actor starts: say where
+		// what it prints goes
+		fmt.Fprintln(out, "its output goes to the console log: the UART, interactive sessions (ssh -t board), dmesg now")
+	}
 	return nil
 }
 
@@ -134,7 +153,7 @@ func (k *system) cmdResume(out io.Writer, args []string) error {
 		return nil
 	}
 	if !k.recs.Record().SafeMode {
-		return errors.New("resume: not in safe mode (resume GID restarts a group the policy holds)")
+		return errors.New("resume: not in safe mode (resume GID restarts a held group)")
 	}
 	k.recs.Update(func(r *bootrec.Record) { r.SafeMode = false })
 	k.resumeGroups(out)

@@ -39,6 +39,7 @@ func (k *system) cmdStats(out io.Writer, _ []string) error {
 	fmt.Fprintf(out, "goroutines: %d\n", runtime.NumGoroutine())
 	fmt.Fprintf(out, "stack in use: %d bytes\n", m.StackInuse)
 	fmt.Fprintf(out, "uptime: %v\n", (time.Duration(uptimeMs()) * time.Millisecond))
+	fmt.Fprintf(out, "date: %s\n", k.wall.describe())
 	hw.ConsoleStats(out)
 	groups := 0
 	if k.ctl != nil {

@@ -10,4 +10,6 @@ func (k *system) addCommands() {
 	k.addStatsCommands()
 	k.addSelftestCommand()
 	k.addUpgradeCommands()
+	k.addStateCommands()
+	k.addClockCommands()
 }

@@ -33,6 +33,9 @@ func (k *system) startController() error {
 			return fmt.Errorf("programs: %w", err)
 		}
 	}
+	for _, r := range progs.Refused() { // a wrong state type: that program never starts (actors.WithState)
+		k.logf("hr: program %s; it is refused: every start of it fails", r)
+	}
 	ctl, err := actors.New(k.bank, controllerConfig(), progs, actors.Deps{
 		Clock:       actors.RealClock{},
 		RunTime:     ms(int64(persistentClock())),

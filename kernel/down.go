@@ -148,7 +148,7 @@ func (k *system) handOver(d down) error {
 		k.flushLog()
 		hw.WarmReset()
 	case handStaged:
-		up.stage.Stamp(nanotime())
+		up.stage.Stamp(rawNanotime())
 		hw.BootStaged(int(tunables.WatchdogTimeout), d.copyAddr, d.desc)
 	case handWarm:
 		hw.WarmReset()

@@ -95,10 +95,13 @@ func faultPanic() {
 
 // faultHandler replaces arm.DefaultExceptionHandler; it runs on g0.
 func faultHandler(off int) {
+	frame := (*[frameWords]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(spUsr()-frameWords*4)))
+	if off == arm.SUPERVISOR && noSemihostingHost(frame) {
+		return
+	}
 	if off != arm.DATA_ABORT && off != arm.UNDEFINED && off != arm.PREFETCH_ABORT {
 		fatalException(off, 0, 0, "unexpected exception")
 	}
-	frame := (*[frameWords]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(spUsr()-frameWords*4)))
 	pc := frame[framePC]
 	dfar, ifar := faultAddress()
 	addr := dfar
@@ -123,6 +126,24 @@ func faultHandler(off int) {
 		frame[frameR11] = pc
 	}
 	frame[framePC] = faultTrampolineAddr()
+}
+
+// semihostingSVC is the A32 semihosting trap, svc 0x123456 (ARM DUI 0471),
+// which board/internal/imx6 issues.
+const semihostingSVC = 0xef123456
+
+// noSemihostingHost answers a semihosting call that reached the SVC vector,
+// so no emulator took it (QEMU without -semihosting): the call returns -1,
+// as a failed one does, instead of the fault resetting the board at every
+// boot (the wall clock asks the host's time at boot). For an SVC the frame's
+// return address is the instruction after the svc.
+func noSemihostingHost(frame *[frameWords]uint32) bool {
+	pc := frame[framePC]
+	if pc < 4 || pc&3 != 0 || runtime.FuncForPC(uintptr(pc-4)) == nil || *(*uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(pc-4))) != semihostingSVC {
+		return false
+	}
+	frame[0] = 0xffffffff // r0: -1
+	return true
 }
 
 // inRuntime reports PCs where a panic could find runtime locks held. The

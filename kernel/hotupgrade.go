@@ -86,7 +86,7 @@ func (k *system) upgradeBoot() {
 	// the stamp is this image's only if the switch entered it: after a
 	// reset that reloaded the flashed image it spans the reset
 	if ns, ok := up.stage.TakeStamp(); ok && up.state.Phase == upgrade.Trial && up.state.To == trusted.Version && !k.start.Reset {
-		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(nanotime()-ns)/1e6)
+		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(rawNanotime()-ns)/1e6)
 	}
 	before := up.state.Marshal()
 	rollBack := up.state.OnBoot(upgrade.Boot{
@@ -263,10 +263,29 @@ func (k *system) groupHealth() []upgrade.Health {
 	if k.ctl == nil {
 		return nil
 	}
+	// a member whose program this image refused (actors.WithState: a state
+	// type the bank cannot keep) never starts, though its group is running
+	refused := map[int]string{}
+	if k.progs != nil {
+		why := map[string]string{}
+		for _, r := range k.progs.Refused() {
+			name, reason, _ := strings.Cut(r, ": ")
+			why[name] = reason
+		}
+		for _, a := range k.ctl.Actors() {
+			if r, ok := why[a.Program]; ok && a.Group >= 0 && refused[a.Group] == "" {
+				refused[a.Group] = "program " + a.Program + " refused: " + r
+			}
+		}
+	}
 	var out []upgrade.Health
 	for _, g := range k.ctl.Groups() {
-		out = append(out, upgrade.Health{GID: g.GID, State: string(g.State),
-			Held: g.State == actors.GroupHeldPolicy, StateError: g.StateError})
+		h := upgrade.Health{GID: g.GID, State: string(g.State),
+			Held: g.Hold != "", StateError: g.StateError}
+		if h.StateError == "" {
+			h.StateError = refused[g.GID]
+		}
+		out = append(out, h)
 	}
 	return out
 }
@@ -323,6 +342,11 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 	}
 	if k.bank == nil || k.recs == nil {
 		return errors.New("no bank: nothing would survive the upgrade")
+	}
+	if k.ctl != nil {
+		if err := checkUpgradeStates(k.bank, k.ctl.Actors(), img.Manifest); err != nil {
+			return err
+		}
 	}
 	// before anything is staged or stops: a trial the bank cannot keep has
 	// no rollback

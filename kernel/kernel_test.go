@@ -64,6 +64,11 @@ func (*fakeBoard) ReadHostFile(string, int, int, func(int, int)) ([]byte, error)
 	return nil, errors.New("no host file on the host")
 }
 func (*fakeBoard) NetStats(io.Writer) error { return errors.New("no link") }
+func (*fakeBoard) RTC() (time.Time, string, error) {
+	return time.Date(2026, 12, 3, 7, 0, 0, 0, time.UTC), "fake clock", nil
+}
+func (*fakeBoard) SetRTC(time.Time) error { return errors.New("not settable") }
+func (*fakeBoard) SetTime(int64)          {}
 func (*fakeBoard) Listen(netip.Prefix, net.HardwareAddr, net.HardwareAddr, uint16) (net.Listener, string, error) {
 	return nil, "", errors.New("no network on the host")
 }
@@ -81,6 +86,7 @@ func bootOn(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
 	k.configure(cfg, log)
 	require.NoError(t, k.openBank())
 	require.NoError(t, k.startController())
+	k.runAutostart(log)
 	k.runStartup(log, !k.cold())
 	if !k.cold() && !k.recs.Record().SafeMode {
 		k.resumeGroups(log)
@@ -191,7 +197,7 @@ func TestConfigProgramsError(t *testing.T) {
 // `resume` leaves safe mode in the boot record, once.
 func TestResumeLeavesSafeMode(t *testing.T) {
 	bootOn(t, make([]byte, testBank), Config{Programs: register})
-	assert.Equal(t, "error: resume: not in safe mode (resume GID restarts a group the policy holds)", exec(t, "resume"))
+	assert.Equal(t, "error: resume: not in safe mode (resume GID restarts a held group)", exec(t, "resume"))
 	k.recs.Update(func(r *bootrec.Record) { r.SafeMode = true })
 	assert.Equal(t, "hr: 0 groups resumed\n", exec(t, "resume"))
 	assert.False(t, k.recs.Record().SafeMode)

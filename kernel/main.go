@@ -4,10 +4,11 @@
 // groups and serves the console. The board is chosen at build time by a tag
 // (mx6ullevk or usbarmory, see README.md), never by the image.
 //
-// Boot sequence: bank and boot record -> banner -> mode (normal, or safe
+// Boot sequence: bank and boot record -> banner -> wall clock -> mode (normal, or safe
 // when site restarts come too fast) -> fault handler and watchdog ->
-// controller -> startup script (arun -g lines on cold boots only) -> groups
-// resumed (warm boots, not in safe mode) -> console.
+// controller -> autostart (Config.Autostart, each entry once per bank) -> startup
+// script (arun -g lines on cold boots only) -> groups resumed (warm boots,
+// not in safe mode) -> console.
 package kernel
 
 import (
@@ -21,6 +22,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -33,6 +35,13 @@ type Config struct {
 	// Commands are console commands added to the built-in ones; a name
 	// already taken is reported at boot and that command left out.
 	Commands []console.Cmd
+	// Autostart lists the groups started at boot, in order, after the
+	// controller and before the startup script, each once per bank: all
+	// on a cold boot (a new bank); on a warm boot only the entries an
+	// upgrade added, since the others come back from the bank, so none is
+	// started twice (runAutostart; the bank's autostart record lists what
+	// was started). The startup script stays for the operator's additions.
+	Autostart []Start
 }
 
 // system is the system-wide state Main wires together.
@@ -46,6 +55,7 @@ type system struct {
 	prevLog  crashlog.Log
 	booted   time.Time
 	clock0   uint64        // persistent clock at this boot's start
+	wall     wallClock     // the wall clock: RTC and kept correction (clock.go)
 	start    bootrec.Start // how this boot came about (bootrec.Record.Begin)
 
 	shell *console.Shell
@@ -56,6 +66,7 @@ type system struct {
 	register func(*actors.Programs) error
 
 	imageCmds []string // names of Config.Commands in the table
+	autostart []Start  // Config.Autostart
 
 	restarting chan struct{} // closed by the first way down (goDown's latch)
 	// consoleClosers close the consoles at the end of a way down
@@ -80,7 +91,9 @@ func Main(cfg Config) {
 	k.configure(cfg, os.Stdout)
 	k.bootChecks()
 
-	if err := k.openBank(); err != nil {
+	err := k.openBank()
+	k.setClock()
+	if err != nil {
 		// Without a bank there is nothing to keep: say so and offer the
 		// console's commands that need no bank.
 		k.enterNoBank(err, os.Stdout)
@@ -92,7 +105,9 @@ func Main(cfg Config) {
 			fmt.Printf("hr: controller: %v\n", err)
 		}
 		k.upgradeCheckPrograms()
+		k.upgradeReleaseHolds()
 		k.startNetwork()
+		k.runAutostart(&k.out)
 		k.runStartup(&k.out, !k.cold())
 		switch {
 		case k.ctl == nil:
@@ -105,10 +120,11 @@ func Main(cfg Config) {
 		}
 	}
 	k.laps = readBootLaps(time.Since(k.booted))
-	fmt.Printf("hr: ready in %v\n", time.Since(k.booted).Round(time.Millisecond))
+	// the date goes into the log (dmesg), so a previous boot's log says when
+	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
 	k.discardRestartTyping()
-	s := console.NewSerialSession(consoleRW{})
-	k.out.Attach(s.Out())
+	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
+	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }
 
@@ -125,6 +141,7 @@ func (k *system) configure(cfg Config, log io.Writer) {
 		}
 	}
 	k.register = cfg.Programs
+	k.autostart = cfg.Autostart
 }
 
 // consoleRetry paces a console session that makes no progress.

@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"crypto/rand"
+	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -93,9 +94,11 @@ func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 		MaxSessions:    netconsole.DefaultMaxSessions,
 		MaxStartups:    netconsole.DefaultMaxStartups,
 		LoginGrace:     tunables.LoginGrace * time.Millisecond,
-		Log:            k.logf,
-		Attach:         k.out.Attach,
-		Hangup:         netconsole.NewHangup(),
+		// connection events are the operator's, on the UART (and
+		// dmesg): other clients' sessions do not see them
+		Log:    func(format string, args ...any) { fmt.Fprintf(k.out.Serial(), format+"\n", args...) },
+		Attach: k.out.Attach,
+		Hangup: netconsole.NewHangup(),
 	}
 	// every session hears what happens, gets its exit status and is
 	// closed before the board goes down: clients return on their own

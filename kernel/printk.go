@@ -3,6 +3,7 @@ package kernel
 import (
 	_ "unsafe"
 
+	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 )
 
@@ -29,6 +30,11 @@ func printk(c byte) {
 // emit sends one byte to the UART and the log, as is.
 func emit(c byte) {
 	hw.ConsoleTx(c)
+	logByte(c)
+}
+
+// logByte adds one byte to the log.
+func logByte(c byte) {
 	if ring != nil {
 		ring.Put(c)
 	} else if earlyN < len(early) {
@@ -49,12 +55,17 @@ func attachLog(mem []byte) crashlog.Log {
 }
 
 // consoleWriter sends console output (already \r\n terminated by the line
-// editor) to the UART and the crash log, so dmesg holds the transcript too.
-type consoleWriter struct{}
+// editor) to the UART and the crash log, so dmesg holds the transcript
+// too: its text, without the line editor's escape sequences (a redraw is
+// cursor moves and erasures, noise in a log).
+type consoleWriter struct{ plain *console.Plain }
 
-func (consoleWriter) Write(p []byte) (int, error) {
+func (w consoleWriter) Write(p []byte) (int, error) {
 	for _, c := range p {
-		emit(c)
+		hw.ConsoleTx(c)
+		if w.plain.Keep(c) {
+			logByte(c)
+		}
 	}
 	return len(p), nil
 }

@@ -75,7 +75,7 @@ func TestPolicyHoldsTheFailingGroup(t *testing.T) {
 	aid = s.waitAids(5, 1, []int{aid})[0]
 	g6 := s.waitAids(6, 1, nil)
 	aps := s.run("aps")
-	assert.Regexp(t, `(?m)^5\s+running\s+1/1\s+3\s+1/2\s+0\s+aid `+itoa(last)+` idle\.5\.1: killed by akill`, aps,
+	assert.Regexp(t, `(?m)^5\s+running\s+1/1\s+3\s+1/2\s+0\s+2/1m0s no backoff\s+aid `+itoa(last)+` idle\.5\.1: killed by akill`, aps,
 		"restart counter 3 (2 + the site restart's), fair start badness 1, last failure kept")
 
 	s.run("akill " + itoa(aid))

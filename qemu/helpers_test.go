@@ -118,14 +118,14 @@ func (s *session) expect(pattern string) []string {
 func (s *session) run(line string) string {
 	s.t.Helper()
 	require.NoError(s.t, s.Send(line))
-	// from the echo of the line itself up to a prompt that ends the output
-	// so far: actor output redraws the prompt at any time, and a log
-	// replayed by dmesg holds prompts too
-	m, err := s.ExpectSettled(`(?s)`+regexp.QuoteMeta(line)+`\r?\n(.*)`+prompt+`$`, settle, timeout)
+	// from the echo of the line itself up to the last prompt of the output
+	// so far, and the log lines printed below it (kernel/console's
+	// logGate): a log replayed by dmesg holds prompts too
+	m, err := s.ExpectSettled(`(?s)`+regexp.QuoteMeta(line)+`\r?\n(.*)`+prompt+`(\r\n.*\r\n)?$`, settle, timeout)
 	require.NoError(s.t, err)
 	// actor output may have arrived in the same window: leave all of it
 	// expectable, only the echo is consumed
-	s.Unread(len(m[1]) + len(prompt))
+	s.Unread(len(m[1]) + len(prompt) + len(m[2]))
 	return m[1]
 }
 

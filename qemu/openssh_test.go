@@ -3,9 +3,7 @@ package qemu
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -19,21 +17,9 @@ import (
 // that does not return within limit is a failure: it hung.
 func openssh(t *testing.T, port int, limit time.Duration, args ...string) (int, string) {
 	t.Helper()
-	bin, err := exec.LookPath("ssh")
-	if err != nil {
-		t.Skip("no OpenSSH client: make test installs openssh-client")
-	}
-	key := filepath.Join(t.TempDir(), "id")
-	pem, err := os.ReadFile(os.Getenv("HR_SSH_KEY"))
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(key, pem, 0o600)) // ssh refuses a key others can read
+	bin, argv := opensshArgs(t, port, args...)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	base := []string{"-p", strconv.Itoa(port), "-i", key, "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
-		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-		"console@127.0.0.1"}
-	// options first, then the destination, then the remote command
-	argv := append(append(base[:len(base)-1:len(base)-1], args[:len(args)-1]...), base[len(base)-1], args[len(args)-1])
 	cmd := exec.CommandContext(ctx, bin, argv...)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, ctx.Err(), "ssh %v hung: %s", args, out)

@@ -12,6 +12,7 @@ package statetest
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -87,4 +88,30 @@ func ReadWith[T any](b *pmm.Bank, name string, p *actors.Programs) (v T, note st
 		return v, "", err
 	}
 	return s.Get(), note, nil
+}
+
+// Check says whether T can be kept as state in the bank, as Register
+// (actors.WithState) and Load check it on the board: nil, or
+// actors.ErrStateType naming the field that cannot (a string, slice, map
+// or pointer; int, uint or uintptr; an unexported field). Call it from the
+// service's own go test for each of its state types.
+func Check[T any]() error {
+	_, err := actors.StateLayout[T]()
+	return err
+}
+
+// CheckPrograms runs register (what kernel.Config.Programs holds) on a
+// new registry and returns the refusals Register records for it, joined
+// (actors.ErrProgramRefused, naming each program and field), or the
+// error register returns itself: the check of every declared state of an
+// image, on the host.
+func CheckPrograms(register func(*actors.Programs) error) error {
+	var p actors.Programs
+	if err := register(&p); err != nil {
+		return err
+	}
+	if r := p.Refused(); len(r) > 0 {
+		return fmt.Errorf("%w: %s", actors.ErrProgramRefused, strings.Join(r, "; "))
+	}
+	return nil
 }

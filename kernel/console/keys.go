@@ -50,6 +50,10 @@ type lossCounter interface{ Lost() uint64 }
 //     lines run as typed ones; x/term would flag each with
 //     ErrPasteIndicator and an unterminated paste would flag every line
 //     after it.
+//   - Home and End as the Linux console, tmux, screen and PuTTY send
+//     them (ESC [ 1 ~, ESC [ 4 ~) and rxvt (ESC [ 7 ~, ESC [ 8 ~): passed
+//     as ESC [ H and ESC [ F, the only forms x/term knows; it would end
+//     the others at the '~' and do nothing.
 //   - escape sequences: complete CSI sequences (ESC [ … final) ending in a
 //     letter or '~' pass; SS3 cursor keys (ESC O A…D, H, F: arrows in
 //     application mode) pass as their CSI form, other SS3 keys (F1–F4,
@@ -75,8 +79,9 @@ type keyFilter struct {
 	seqBuf  [maxEscape]byte
 	lineN   int // bytes of the current line so far
 	over    bool
-	lost    uint64 // the reader's loss count when last read
-	damaged bool   // the current line lost characters
+	lost    uint64   // the reader's loss count when last read
+	damaged bool     // the current line lost characters
+	gate    *logGate // told when keys go to x/term and when input is awaited; may be nil
 
 	mu      sync.Mutex
 	pending *verdict // set with the synthetic Enter, taken by Serve
@@ -108,6 +113,14 @@ func (f *keyFilter) enter(p []byte, v verdict) int {
 }
 
 func (f *keyFilter) Read(p []byte) (int, error) {
+	n, err := f.read(p)
+	if f.gate != nil {
+		f.gate.handed(p[:n])
+	}
+	return n, err
+}
+
+func (f *keyFilter) read(p []byte) (int, error) {
 	if len(p) < maxEscape {
 		return 0, io.ErrShortBuffer
 	}
@@ -145,7 +158,13 @@ func (f *keyFilter) Read(p []byte) (int, error) {
 		if out > 0 {
 			return out, nil
 		}
+		if f.gate != nil {
+			f.gate.setIdle(true)
+		}
 		m, err := f.r.Read(f.buf[:])
+		if f.gate != nil {
+			f.gate.setIdle(false)
+		}
 		f.raw = f.buf[:m]
 		if lc, ok := f.r.(lossCounter); ok && m > 0 {
 			if n := lc.Lost(); n != f.lost {
@@ -217,6 +236,12 @@ func (f *keyFilter) escape(c byte, p []byte) int {
 	switch {
 	case string(s) == "\x1b[200~" || string(s) == "\x1b[201~":
 		return 0 // paste markers: pasted text is typed text
+	case string(s) == "\x1b[1~" || string(s) == "\x1b[7~":
+		// Home as the Linux console, tmux, screen, PuTTY (1) and rxvt
+		// (7) send it: x/term knows only ESC [ H
+		return copy(p, "\x1b[H")
+	case string(s) == "\x1b[4~" || string(s) == "\x1b[8~":
+		return copy(p, "\x1b[F") // End, likewise
 	case isFinal(c):
 		return copy(p, s)
 	case c >= 0x40 && c <= 0x7e:

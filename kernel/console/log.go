@@ -24,14 +24,21 @@ type Log struct {
 
 type sink struct {
 	w       io.Writer
+	serial  bool // the serial console's: also hears Serial's lines
 	q       chan entry
 	mu      sync.Mutex
 	dropped int
 }
 
 // Attach adds w (a session's output) until detach is called.
-func (l *Log) Attach(w io.Writer) (detach func()) {
-	s := &sink{w: w, q: make(chan entry, logQueue)}
+func (l *Log) Attach(w io.Writer) (detach func()) { return l.attach(w, false) }
+
+// AttachSerial is Attach for the serial console, the board's own log: it
+// also hears what is written to Serial.
+func (l *Log) AttachSerial(w io.Writer) (detach func()) { return l.attach(w, true) }
+
+func (l *Log) attach(w io.Writer, serial bool) (detach func()) {
+	s := &sink{w: w, serial: serial, q: make(chan entry, logQueue)}
 	l.mu.Lock()
 	l.sinks = append(l.sinks, s)
 	l.mu.Unlock()
@@ -53,10 +60,27 @@ func (l *Log) Attach(w io.Writer) (detach func()) {
 }
 
 // Write queues p for every attached session; it never blocks on one.
-func (l *Log) Write(p []byte) (int, error) {
+func (l *Log) Write(p []byte) (int, error) { return l.write(p, false) }
+
+// Serial returns a writer for lines that concern the board's operator
+// only, not every client (another client's login): they go to the serial
+// console (AttachSerial), or to Fallback when it has none.
+func (l *Log) Serial() io.Writer { return serialLog{l} }
+
+type serialLog struct{ l *Log }
+
+func (s serialLog) Write(p []byte) (int, error) { return s.l.write(p, true) }
+
+func (l *Log) write(p []byte, serialOnly bool) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.sinks) == 0 {
+	n := 0
+	for _, s := range l.sinks {
+		if s.serial || !serialOnly {
+			n++
+		}
+	}
+	if n == 0 {
 		if l.Fallback == nil {
 			return len(p), nil
 		}
@@ -64,6 +88,9 @@ func (l *Log) Write(p []byte) (int, error) {
 	}
 	msg := append([]byte(nil), p...)
 	for _, s := range l.sinks {
+		if serialOnly && !s.serial {
+			continue
+		}
 		select {
 		case s.q <- entry{msg: msg}:
 		default:

@@ -131,3 +131,24 @@ func TestFlushBoundedByDeadline(t *testing.T) {
 	assert.False(t, l.Flush(deadline), "a stalled session cannot hold the restart")
 	close(stuck.release)
 }
+
+// Lines for the operator (Serial) reach the serial console only, or the
+// fallback when it is not attached; other lines reach every session.
+func TestSerialLinesReachOnlyTheSerialConsole(t *testing.T) {
+	var fallback, uart, remote syncBuf
+	l := &Log{Fallback: &fallback}
+	fmt.Fprint(l.Serial(), "early login\n")
+	assert.Equal(t, "early login\n", fallback.String())
+
+	detach := l.Attach(&remote)
+	fmt.Fprint(l.Serial(), "login while only a remote session is attached\n")
+	assert.Equal(t, "early login\nlogin while only a remote session is attached\n", fallback.String())
+
+	defer l.AttachSerial(&uart)()
+	fmt.Fprint(l.Serial(), "login\n")
+	fmt.Fprint(l, "actor line\n")
+	require.True(t, l.Flush(time.After(2*time.Second)))
+	assert.Equal(t, "login\nactor line\n", uart.String())
+	assert.Equal(t, "actor line\n", remote.String())
+	detach()
+}

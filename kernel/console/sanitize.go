@@ -49,3 +49,31 @@ func (f *utf8Filter) Read(p []byte) (int, error) {
 		}
 	}
 }
+
+// Plain tells the text of a terminal's output from its escape sequences
+// (ECMA-48: ESC [ parameters final, or ESC and one byte), so that a
+// transcript (the crash log that dmesg shows) keeps what was printed and
+// typed without the line editor's cursor moves and erasures. Feed it every
+// byte in order; the zero value is ready.
+type Plain struct {
+	seq int // bytes of the sequence being skipped: 0 none, 1 ESC, 2+ CSI
+}
+
+// Keep reports whether c is text (true) or part of an escape sequence.
+func (p *Plain) Keep(c byte) bool {
+	switch {
+	case p.seq == 0 && c == esc:
+		p.seq = 1
+	case p.seq == 0:
+		return true
+	case p.seq == 1 && c == '[':
+		p.seq = 2
+	case p.seq == 1:
+		p.seq = 0 // ESC and one byte (ESC 7, ESC M …)
+	case c >= 0x40 && c <= 0x7e, p.seq >= maxEscape:
+		p.seq = 0 // the final byte, or noise too long to be a sequence
+	default:
+		p.seq++ // parameter or intermediate byte
+	}
+	return false
+}

@@ -17,9 +17,11 @@ var ErrExit = errors.New("session ends")
 // Session is one interactive console on rw. Out is safe to write from any
 // goroutine while the session waits for input: x/term redraws the prompt.
 type Session struct {
-	t     *term.Terminal
-	keys  *keyFilter
-	lines int // lines read, refused or interrupted: the session's progress
+	t      *term.Terminal
+	keys   *keyFilter
+	gate   *logGate
+	serial bool
+	lines  int // lines read, refused or interrupted: the session's progress
 }
 
 // NewSession wraps rw in its own line-editing terminal for a network
@@ -36,11 +38,37 @@ func newSession(rw io.ReadWriter, serial bool) *Session {
 		io.Reader
 		io.Writer
 	}{&utf8Filter{r: keys}, rw}
-	return &Session{t: term.NewTerminal(in, Prompt), keys: keys}
+	t := term.NewTerminal(in, Prompt)
+	keys.gate = newLogGate(t, rw, Prompt)
+	return &Session{t: t, keys: keys, gate: keys.gate, serial: serial}
 }
 
-// Out returns the session's output writer (turns \n into \r\n).
-func (ss *Session) Out() io.Writer { return ss.t }
+// Out returns the writer for the session's background messages (the
+// console log; turns \n into \r\n): it leaves an untouched prompt alone
+// and drops everything after `log off` (logGate).
+func (ss *Session) Out() io.Writer { return ss.gate }
+
+// SetSize sets the terminal's size in columns and rows (an SSH client's
+// pty request and window changes), so that long lines wrap and are
+// redrawn where the terminal wraps them. The default is 80 columns.
+func (ss *Session) SetSize(cols, rows int) { ss.t.SetSize(cols, rows) }
+
+// Interactive is what a command's output is in an interactive session,
+// for the commands that act on the session itself (`log`, `exit`).
+type Interactive interface {
+	io.Writer
+	SetLog(on bool) // the session's background messages on or off
+	Serial() bool   // the serial console: no session to end
+}
+
+// cmdOut is a command's output in an interactive session.
+type cmdOut struct {
+	io.Writer
+	ss *Session
+}
+
+func (c cmdOut) SetLog(on bool) { c.ss.gate.setLog(on) }
+func (c cmdOut) Serial() bool   { return c.ss.serial }
 
 // Lines counts the lines this session has consumed (run, refused or
 // interrupted); a caller that serves it again sees whether it progressed.
@@ -59,8 +87,11 @@ var ErrLineLost = errors.New("line not run: characters of it were lost (typed du
 // through sh and reporting errors as one "error: …" line. Ctrl-C discards
 // the line being typed; a line over MaxLine bytes is refused whole.
 func (ss *Session) Serve(sh *Shell) error {
+	defer ss.gate.setReading(false)
 	for {
+		ss.gate.setReading(true)
 		line, err := ss.t.ReadLine()
+		ss.gate.setReading(false)
 		if v := ss.keys.take(); v != nil {
 			ss.lines++
 			switch {
@@ -78,7 +109,7 @@ func (ss *Session) Serve(sh *Shell) error {
 			return err
 		}
 		ss.lines++
-		if err := sh.Exec(ss.t, line); err != nil {
+		if err := sh.Exec(cmdOut{ss.t, ss}, line); err != nil {
 			if errors.Is(err, ErrExit) {
 				return nil
 			}

@@ -48,6 +48,7 @@ func New() *Shell {
 	s := &Shell{cmds: map[string]*Cmd{}, groups: map[string][]string{}}
 	s.MustAdd(Cmd{Name: "help", Help: "list every command with its syntax", MaxArgs: 0,
 		Fn: func(out io.Writer, _ []string) error { s.Help(out); return nil }})
+	s.addSessionCmds()
 	return s
 }
 
@@ -178,14 +179,15 @@ func stripComment(line string) string {
 // Restrict returns a new shell for a reduced mode: the commands of s that
 // keep accepts, as they are, and every other one answering refuse(name)
 // whatever its arguments, so that a mode has one table (and one help) in
-// place of a guard in each command. help is the new shell's own.
+// place of a guard in each command. help, exit, logout and log are the new
+// shell's own.
 func (s *Shell) Restrict(keep func(name string) bool, refuse func(name string) error) *Shell {
 	r := New()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for name, c := range s.cmds {
-		if name == "help" {
-			continue
+		if _, own := r.cmds[name]; own {
+			continue // help and the session's commands
 		}
 		cc := *c
 		if !keep(name) {

@@ -19,9 +19,9 @@ const (
 
 // spareConns is how many logged-in connections beyond MaxSessions may stay
 // open, so that a client arriving at a full console is told "busy" instead
-// of seeing its connection drop; past that, a connection is closed as soon
-// as it logs in, so that not even key holders can exhaust the board's
-// memory.
+// of seeing its connection drop; past that, a connection is told the same
+// as it asks for its session and closed at once (server.refuse), so that
+// not even key holders can exhaust the board's memory.
 const spareConns = 2
 
 // Config is what Serve needs. Shell, HostKey and at least one authorized key

@@ -8,6 +8,12 @@
 // no "none". A server with no authorized key refuses to start rather than
 // run open.
 //
+// A session with a terminal (pty-req) is an interactive console sized to
+// it (window-change followed); a shell without one runs its input as a
+// script that stops at the first failing line; an exec runs one line
+// (session.go). Clients past the limits are told "console busy" as they
+// ask for a session (server.go).
+//
 // Facing the network (issue 27): only modern algorithms are offered
 // (algorithms.go); connections that have not logged in have their own budget
 // and a grace time, and a newcomer evicts an idle one instead of being

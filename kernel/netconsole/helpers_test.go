@@ -122,6 +122,12 @@ type shell struct {
 
 func openShell(t *testing.T, c *ssh.Client) (*shell, error) {
 	t.Helper()
+	return openShellSized(t, c, 80, 24)
+}
+
+// openShellSized opens a shell on a terminal of cols columns and rows rows.
+func openShellSized(t *testing.T, c *ssh.Client, cols, rows int) (*shell, error) {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		return nil, err
@@ -131,7 +137,7 @@ func openShell(t *testing.T, c *ssh.Client) (*shell, error) {
 	require.NoError(t, err)
 	stdout, err := sess.StdoutPipe()
 	require.NoError(t, err)
-	require.NoError(t, sess.RequestPty("xterm", 24, 80, ssh.TerminalModes{}))
+	require.NoError(t, sess.RequestPty("xterm", rows, cols, ssh.TerminalModes{}))
 	require.NoError(t, sess.Shell())
 	go func() {
 		buf := make([]byte, 4096)

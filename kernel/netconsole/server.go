@@ -17,6 +17,7 @@ type server struct {
 	waiting  *startups     // connections not logged in yet
 	conns    chan struct{} // one token per logged-in connection
 	sessions chan struct{} // one token per running session
+	refusing chan struct{} // one token per connection being refused (refuse)
 }
 
 // Serve accepts SSH connections on l until l fails (for instance because it
@@ -36,6 +37,7 @@ func Serve(l net.Listener, cfg Config) error {
 		waiting:  newStartups(cfg.MaxStartups, cfg.speakWithin),
 		conns:    make(chan struct{}, cfg.MaxSessions+spareConns),
 		sessions: make(chan struct{}, cfg.MaxSessions),
+		refusing: make(chan struct{}, cfg.MaxStartups),
 	}
 	cfg.Log("ssh: serving the console on %s (%d sessions, %d waiting for login at most, %v to log in)",
 		l.Addr(), cfg.MaxSessions, cfg.MaxStartups, cfg.LoginGrace)
@@ -78,8 +80,8 @@ func (s *server) serveConn(c *startup) {
 	case s.conns <- struct{}{}:
 		defer func() { <-s.conns }()
 	default:
-		s.cfg.Log("ssh: %s: %q logged in, but %d connections are open already: closed", c.from, sc.User(), cap(s.conns))
-		sc.Close()
+		s.cfg.Log("ssh: %s: %q logged in, but %d connections are open already: refused", c.from, sc.User(), cap(s.conns))
+		s.refuse(sc, chans, reqs)
 		return
 	}
 	s.cfg.Log("ssh: %s: %q logged in with %s", c.from, sc.User(), sc.Permissions.Extensions["fp"])
@@ -89,6 +91,40 @@ func (s *server) serveConn(c *startup) {
 		s.openChannel(nc)
 	}
 	s.cfg.Log("ssh: %s: closed", c.from)
+}
+
+// refuseWithin is how long a connection refused after its login may take
+// to ask for its session, which is then refused with the reason.
+const refuseWithin = 2 * time.Second
+
+// refuse tells a logged-in connection the console is busy, as the client
+// asks for its session (OpenSSH prints "channel 0: open failed: resource
+// shortage: console busy: …"), then closes it. At most MaxStartups are
+// told at a time; past that, one is closed at once, so that refusals cost
+// the board bounded memory.
+func (s *server) refuse(sc *ssh.ServerConn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) {
+	defer sc.Close()
+	select {
+	case s.refusing <- struct{}{}:
+		defer func() { <-s.refusing }()
+	default:
+		return
+	}
+	go ssh.DiscardRequests(reqs)
+	t := time.NewTimer(refuseWithin)
+	defer t.Stop()
+	select {
+	case nc, ok := <-chans:
+		if ok {
+			nc.Reject(ssh.ResourceShortage, s.busy())
+		}
+	case <-t.C:
+	}
+}
+
+// busy is the reason a client is refused a session.
+func (s *server) busy() string {
+	return fmt.Sprintf("console busy: all %d sessions in use, try again later", s.cfg.MaxSessions)
 }
 
 // openChannel accepts a session channel if a session slot is free; a full
@@ -101,7 +137,7 @@ func (s *server) openChannel(nc ssh.NewChannel) {
 	select {
 	case s.sessions <- struct{}{}:
 	default:
-		nc.Reject(ssh.ResourceShortage, fmt.Sprintf("console busy: all %d sessions in use, try again later", s.cfg.MaxSessions))
+		nc.Reject(ssh.ResourceShortage, s.busy())
 		return
 	}
 	ch, reqs, err := nc.Accept()

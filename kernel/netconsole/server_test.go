@@ -143,12 +143,14 @@ func TestSessionLimit(t *testing.T) {
 	_, err = openShell(t, ts.login(t))
 	require.True(t, isOpenChannelError(err, ssh.ResourceShortage), "got %v", err)
 
-	// Logged-in connections past the spare ones are closed at once.
+	// Logged-in connections past the spare ones are told the same, and
+	// closed.
 	fifth, err := ts.dial(t, ssh.PublicKeys(ts.user))
-	if err == nil {
-		_, err = fifth.NewSession()
-	}
-	require.Error(t, err)
+	require.NoError(t, err)
+	_, err = fifth.NewSession()
+	require.True(t, isOpenChannelError(err, ssh.ResourceShortage), "got %v", err)
+	assert.Contains(t, err.Error(), "console busy: all 2 sessions in use")
+	assert.Error(t, fifth.Wait(), "and closed")
 
 	// A slot freed is a slot usable again.
 	a.end(t)

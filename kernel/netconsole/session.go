@@ -1,10 +1,12 @@
 package netconsole
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"golang.org/x/crypto/ssh"
 
@@ -12,7 +14,8 @@ import (
 )
 
 // serveSession answers one session channel's requests (RFC 4254 §6): it
-// accepts "pty-req", starts one "shell" or one "exec", and once that ends
+// accepts "pty-req" (its size is the terminal's) and "window-change",
+// starts one "shell" or one "exec", and once that ends
 // sends "exit-status" and closes the channel. Requests keep being answered
 // while the shell runs, because an unread request channel stalls the whole
 // SSH connection.
@@ -23,7 +26,9 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 	defer h.drop(live)
 
 	done := make(chan uint32, 1)
-	started, pty := false, false
+	started := false
+	var pty *ptySize          // the pty request's size; nil: no terminal
+	var term *console.Session // the interactive shell, once started
 	for {
 		select {
 		case req, ok := <-reqs:
@@ -33,18 +38,36 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 			ok = false
 			switch {
 			case req.Type == "pty-req":
-				pty, ok = true, true
+				var r ptyRequest
+				if ok = ssh.Unmarshal(req.Payload, &r) == nil; ok {
+					pty = &ptySize{Cols: r.Cols, Rows: r.Rows}
+				}
+			case req.Type == "window-change" && term != nil:
+				var r ptySize
+				if ssh.Unmarshal(req.Payload, &r) == nil {
+					term.SetSize(r.size())
+				}
 			case req.Type == "shell" && !started:
-				live.pty = pty
+				live.pty = pty != nil
 				if started, ok = true, h.add(live); ok {
-					go func() { done <- runShell(ch, sh, attach) }()
+					if pty == nil {
+						go func() { done <- runBatch(ch, sh) }()
+						break
+					}
+					out := newBatchWriter(ch, batchDelay)
+					term = console.NewSession(struct {
+						io.Reader
+						io.Writer
+					}{ch, out})
+					term.SetSize(pty.size())
+					go func() { done <- runShell(term, out, sh, attach) }()
 				}
 			case req.Type == "exec" && !started:
 				var cmd struct{ Command string }
 				if ssh.Unmarshal(req.Payload, &cmd) == nil {
-					live.pty, live.exec = pty, cmd.Command
+					live.pty, live.exec = pty != nil, cmd.Command
 					if started, ok = true, h.add(live); ok {
-						go func() { done <- runExec(ch, sh, cmd.Command, pty) }()
+						go func() { done <- runExec(ch, sh, cmd.Command, pty != nil) }()
 					}
 				}
 			}
@@ -60,19 +83,77 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 	}
 }
 
-// runShell is an interactive console with its own line editor, subscribed
-// to the console log when attach is set.
-func runShell(ch ssh.Channel, sh *console.Shell, attach func(io.Writer) func()) uint32 {
-	out := newBatchWriter(ch, batchDelay)
+// ptyRequest is a "pty-req" payload (RFC 4254 §6.2).
+type ptyRequest struct {
+	Term       string
+	Cols, Rows uint32
+	WidthPx    uint32
+	HeightPx   uint32
+	Modes      string
+}
+
+// ptySize is a terminal's size in characters; as a "window-change"
+// payload (RFC 4254 §6.7) the pixel sizes follow, ignored.
+type ptySize struct {
+	Cols, Rows uint32
+	Rest       []byte `ssh:"rest"`
+}
+
+// size is the terminal's size for x/term: a 0 (the client does not say)
+// or an absurd value gives the defaults, 80 columns by 24 rows.
+func (p ptySize) size() (cols, rows int) {
+	cols, rows = 80, 24
+	if p.Cols > 0 && p.Cols <= maxTermSize {
+		cols = int(p.Cols)
+	}
+	if p.Rows > 0 && p.Rows <= maxTermSize {
+		rows = int(p.Rows)
+	}
+	return cols, rows
+}
+
+// maxTermSize bounds a terminal's columns and rows: x/term allocates per
+// column when it redraws.
+const maxTermSize = 1000
+
+// runShell serves an interactive console (its own line editor, on a
+// terminal) with output out, subscribed to the console log when attach
+// is set.
+func runShell(s *console.Session, out *batchWriter, sh *console.Shell, attach func(io.Writer) func()) uint32 {
 	defer out.Flush()
-	s := console.NewSession(struct {
-		io.Reader
-		io.Writer
-	}{ch, out})
 	if attach != nil {
 		defer attach(s.Out())()
 	}
 	if err := s.Serve(sh); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// runBatch serves a shell session without a terminal, the input of
+// `printf 'aps\nbogus\n' | ssh board` or `ssh board < script`, as sh
+// runs a script: no prompt, no echo, no log, each line run in turn, and
+// the first failing one ends the session with its error on stderr and
+// status 1; status 0 when all ran.
+func runBatch(ch ssh.Channel, sh *console.Shell) uint32 {
+	lines := bufio.NewScanner(ch)
+	lines.Buffer(make([]byte, 0, 512), console.MaxLine+1)
+	n := 1
+	for ; lines.Scan(); n++ {
+		line := strings.TrimSuffix(lines.Text(), "\r")
+		if err := sh.Exec(ch, line); err != nil {
+			if errors.Is(err, console.ErrExit) {
+				return 0
+			}
+			fmt.Fprintf(ch.Stderr(), "error: line %d: %v\n", n, err)
+			return 1
+		}
+	}
+	if err := lines.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = fmt.Errorf("%w (at most %d bytes)", console.ErrLineTooLong, console.MaxLine)
+		}
+		fmt.Fprintf(ch.Stderr(), "error: line %d: %v\n", n, err)
 		return 1
 	}
 	return 0
@@ -87,7 +168,11 @@ func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool) uint32 {
 		// the cursor to the left margin.
 		out, errOut = crlfWriter{ch}, crlfWriter{ch.Stderr()}
 	}
-	if err := sh.Exec(execOut{out, ch}, line); err != nil && !errors.Is(err, console.ErrExit) {
+	var in io.Reader = ch
+	if pty {
+		in = ttyStdin{}
+	}
+	if err := sh.Exec(execOut{out, in}, line); err != nil && !errors.Is(err, console.ErrExit) {
 		fmt.Fprintf(errOut, "error: %v\n", err)
 		return 1
 	}
@@ -102,6 +187,16 @@ type execOut struct {
 }
 
 func (e execOut) Stdin() io.Reader { return e.in }
+
+// ErrTerminalStdin refuses a stream read from a terminal: with `ssh -t`
+// the client sends keystrokes (a Ctrl-C is a byte like any other), never
+// an image, so a command that reads a stream stops at once.
+var ErrTerminalStdin = errors.New("standard input is a terminal (ssh -t), not a file: run it without -t, e.g. ssh board upgrade < image.elf")
+
+// ttyStdin is an exec session's input when it has a terminal.
+type ttyStdin struct{}
+
+func (ttyStdin) Read([]byte) (int, error) { return 0, ErrTerminalStdin }
 
 // crlfWriter turns \n into \r\n.
 type crlfWriter struct{ w io.Writer }

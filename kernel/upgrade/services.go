@@ -14,7 +14,7 @@ const MaxGroups = 64
 type Health struct {
 	GID        int
 	State      string // the controller's group state ("running", "held-policy", …)
-	Held       bool   // its restart policy holds it: it will not come back by itself
+	Held       bool   // its restart policy or its service (held-service) holds it: it will not come back by itself
 	StateError string // its last state Load failed with this ("" if none, or it worked since)
 }
 
@@ -38,6 +38,8 @@ func (s *State) Services(health []Health, atEnd bool) (failed bool) {
 		switch {
 		case i >= 0 && h.StateError != "":
 			why = fmt.Sprintf("group %d cannot load its state: %s", gid, lastBytes(h.StateError, maxStateWhy))
+		case i >= 0 && h.Held && h.State == "held-service":
+			why = fmt.Sprintf("group %d is held by its service", gid)
 		case i >= 0 && h.Held:
 			why = fmt.Sprintf("group %d is held by its restart policy", gid)
 		case atEnd && i < 0:

@@ -27,6 +27,8 @@ func TestTrialJudgesServices(t *testing.T) {
 		{"restarting during the trial", []Health{{GID: 1, State: "backoff"}, {GID: 2, State: "running"}}, false, ""},
 		{"held", []Health{{GID: 1, State: "running"}, {GID: 2, State: "held-policy", Held: true}}, false,
 			"group 2 is held by its restart policy"},
+		{"held by its service", []Health{{GID: 1, State: "running"}, {GID: 2, State: "held-service", Held: true}}, false,
+			"group 2 is held by its service"},
 		{"state", []Health{{GID: 1, State: "backoff", StateError: "actors: state of another type: …"}, {GID: 2, State: "running"}}, false,
 			"group 1 cannot load its state: actors: state of another type: …"},
 		{"not running at the end", []Health{{GID: 1, State: "backoff"}, {GID: 2, State: "running"}}, true,

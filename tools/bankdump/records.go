@@ -15,6 +15,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 	"github.com/hotrestart/tamago-hr/pmm/record"
 )
@@ -47,6 +48,8 @@ func describe(name string, blk []byte) (string, bool) {
 		return upgradeState(blk), true
 	case upgrade.SecurityBlock:
 		return securityFloor(blk), true
+	case wallclock.BlockName:
+		return clockCorrection(blk), true
 	case netconsole.HostKeyBlock:
 		pub, err := netconsole.StoredHostKey(blk)
 		if err != nil {
@@ -55,6 +58,18 @@ func describe(name string, blk []byte) (string, bool) {
 		return "ssh host key: present, " + pub.Type() + " " + ssh.FingerprintSHA256(pub), true
 	}
 	return actors.DescribeRecord(name, blk)
+}
+
+func clockCorrection(blk []byte) string {
+	_, p, err := record.Load(blk, wallclock.Kind)
+	if err != nil {
+		return err.Error()
+	}
+	d, err := wallclock.Unmarshal(p)
+	if err != nil {
+		return err.Error()
+	}
+	return "clock correction: " + wallclock.FormatDelta(d)
 }
 
 func upgradeState(blk []byte) string {

@@ -20,6 +20,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+
+	"github.com/hotrestart/tamago-hr/tools/hotspan/span"
 )
 
 func main() {
@@ -33,7 +35,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	sp, err := run(flag.Arg(0), !*check)
+	sp, err := span.Apply(flag.Arg(0), !*check)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hotspan:", err)
 		os.Exit(1)

@@ -1,8 +1,10 @@
-// Command gen validates a tunables request and writes the values.go that the
-// Makefile overlays on kernel/tunables, so a bad name or value fails the build
-// with one clear line. With -manifest it also writes the image's upgrade
-// manifest (kernel/upgrade), which the Makefile adds to the linked ELF as
-// its .hr.manifest section.
+// Command gen validates a tunables request and writes the values.go that an
+// image's build overlays on kernel/tunables, so a bad name or value fails the
+// build with one clear line. With -manifest it also writes the image's
+// upgrade manifest (kernel/upgrade), which the build adds to the linked ELF
+// as its .hr.manifest section. tools/hrbuild, which the Makefile runs, does
+// the same through kernel/tunables/tunegen; this command is for a build by
+// hand.
 //
 //	go run ./kernel/tunables/gen -o build/values.go 'pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'
 //	go run ./kernel/tunables/gen -o build/values.go -manifest build/manifest -version v2 -security 1 -board mx6ullevk
@@ -15,10 +17,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
-	"github.com/hotrestart/tamago-hr/kernel/upgrade"
-	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/kernel/tunables/tunegen"
 )
 
 func main() {
@@ -39,37 +38,25 @@ func main() {
 		}
 		spec = string(b) + "\n" + spec
 	}
-	vals, err := tunables.Parse(spec)
+	vals, err := tunegen.Values(spec)
 	if err != nil {
 		fail(err)
 	}
-	if err := tunables.Check(vals, geometryCheck); err != nil {
-		fail(err)
-	}
 	if *key != "" {
-		text, err := os.ReadFile(*key)
-		if err == nil {
-			_, err = upgrade.ParsePublicKey(text)
-		}
-		if err != nil {
-			fail(fmt.Errorf("UPGRADE_KEY: %v", err))
+		if err := tunegen.CheckKey(*key); err != nil {
+			fail(err)
 		}
 	}
 	if *manifest != "" {
-		m := upgrade.NewManifest(*version, *board, pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
-		m[upgrade.KeySecurity] = *security
-		m.SetProtections(upgrade.Protections{SSHConsole: *sshConsole, SignedUpgrades: *key != ""})
-		if _, err := upgrade.ParseManifest(m.Marshal()); err != nil {
-			fail(err)
+		m, err := tunegen.Manifest(tunegen.Image{Version: *version, Security: *security, Board: *board, UpgradeKey: *key, SSHConsole: *sshConsole}, vals)
+		if err == nil {
+			err = os.WriteFile(*manifest, m, 0o644)
 		}
-		if _, err := m.Security(); err != nil {
-			fail(fmt.Errorf("SECURITY_VERSION: %v", err))
-		}
-		if err := os.WriteFile(*manifest, m.Marshal(), 0o644); err != nil {
+		if err != nil {
 			fail(err)
 		}
 	}
-	src := Generate(vals)
+	src := tunegen.Generate(vals)
 	if *out == "" {
 		os.Stdout.Write(src)
 		return
@@ -77,10 +64,6 @@ func main() {
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		fail(err)
 	}
-}
-
-func geometryCheck(size, blocks int) error {
-	return pmm.Geometry{Size: size, MaxBlocks: blocks}.Validate()
 }
 
 func fail(err error) {

@@ -20,7 +20,9 @@ require (
 	gvisor.dev/gvisor v0.0.0-20240909175600-91fb8ad18db5 // indirect
 )
 
-// Built inside the tamago-hr checkout (qemu/testdata/myfirmware); a project
-// of your own points at its checkout, or drops this line and requires a
-// released version.
+// This template is built inside the tamago-hr checkout (make build-all, the
+// QEMU suite) against the working tree, hence the replace. A module of your
+// own needs none: it requires a version of tamago-hr and builds with
+// `go get -tool github.com/hotrestart/tamago-hr/tools/hrbuild` and
+// `go tool hrbuild image` (README "Write your own service").
 replace github.com/hotrestart/tamago-hr => ../../..

@@ -2,7 +2,11 @@
 
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hotrestart/tamago-hr/actors"
+)
 
 // odoState, version 2 (built with `-tags v2`; the Makefile's hr-app-v2
 // image): Trips is added. A bank written by version 1 is migrated by field
@@ -19,3 +23,10 @@ func onStart(s *odoState) string {
 	s.Trips++
 	return fmt.Sprintf(", trip %d", s.Trips)
 }
+
+func odometerState(*actors.Programs) ([]actors.ProgramOption, error) {
+	return []actors.ProgramOption{actors.WithState[odoState]("ODO")}, nil
+}
+
+func (s odoState) meters() uint64 { return s.Meters }
+func (s *odoState) add(m uint64)  { s.Meters += m }

@@ -1,4 +1,4 @@
-package main
+package tunegen
 
 import (
 	"flag"
@@ -24,5 +24,5 @@ func TestCommittedValuesAreDefaults(t *testing.T) {
 	}
 	got, err := os.ReadFile("../values.go")
 	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got), "run: go test ./kernel/tunables/gen -update")
+	assert.Equal(t, string(want), string(got), "run: go test ./kernel/tunables/tunegen -update")
 }

@@ -1,4 +1,7 @@
-package main
+// Package tunegen makes the files an image's build lays over the kernel:
+// the tunables' values.go and the upgrade manifest (kernel/tunables/gen,
+// tools/hrbuild).
+package tunegen
 
 import (
 	"fmt"

@@ -1,4 +1,6 @@
-package main
+// Package span finds and checks the hot-reboot span of a linked firmware ELF
+// and writes it into the image (tools/hotspan, tools/hrbuild).
+package span
 
 import (
 	"cmp"
@@ -127,9 +129,9 @@ func Layout(secs []Section, syms map[string]uint64) (Span, error) {
 	return sp, nil
 }
 
-// run reads image, checks its layout and, when patch is set, writes the
+// Apply reads image, checks its layout and, when patch is set, writes the
 // span into hotSpan; then it checks that hotSpan holds the span.
-func run(image string, patch bool) (Span, error) {
+func Apply(image string, patch bool) (Span, error) {
 	f, err := elf.Open(image)
 	if err != nil {
 		return Span{}, err

@@ -1,0 +1,186 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/wallclock"
+	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
+)
+
+// wallClock is the wall clock of this boot (kernel/wallclock): the board's
+// RTC plus the correction `date set` kept in the bank.
+type wallClock struct {
+	source string         // the RTC's, for `date`; "" when the board has none
+	err    error          // why there is no RTC
+	delta  time.Duration  // the kept correction: wall clock minus RTC
+	rec    *record.Record // nil until a correction is first kept
+	// shift is how far setting the clock moved the runtime's clock at this
+	// boot; rawNanotime takes it off again.
+	shift time.Duration
+}
+
+// setClock sets the runtime's clock to the wall clock, once, early in the
+// boot (after the bank opens, before the watchdog, the controller and the
+// network read it). Time read before is moved with it: this boot's start,
+// so the uptime and the run-time clock do not jump.
+func (k *system) setClock() {
+	w := &k.wall
+	if k.bank != nil {
+		w.load(k.bank)
+	}
+	rtc, src, err := hw.RTC()
+	if err != nil {
+		w.err = err
+		fmt.Printf("hr: clock: no real-time clock (%v): time.Now counts from 1970\n", err)
+		return
+	}
+	w.source = src
+	before := time.Now()
+	hw.SetTime(rtc.Add(w.delta).UnixNano())
+	w.shift = time.Since(before) // monotonic: the jump, plus the nanoseconds between
+	k.booted = k.booted.Add(w.shift)
+}
+
+// load reads the kept correction; a damaged record is reported and taken
+// as none (pmm quarantines it at the next boot), one never written (a
+// `date set` refused after reserving it) as none.
+func (w *wallClock) load(b *pmm.Bank) {
+	blk, _, err := b.Lookup(wallclock.BlockName)
+	if errors.Is(err, pmm.ErrNotFound) {
+		return
+	}
+	if err == nil {
+		var p []byte
+		w.rec, p, err = record.Load(blk, wallclock.Kind)
+		if errors.Is(err, record.ErrEmpty) {
+			return
+		}
+		if err == nil {
+			w.delta, err = wallclock.Unmarshal(p)
+		}
+	}
+	if err != nil {
+		w.delta = 0
+		fmt.Printf("hr: clock: correction not read (%v): the real-time clock is taken as it is\n", err)
+	}
+}
+
+// reserve allocates the correction's block if there is none yet: before a
+// way down, which allocates nothing in the bank (down.go).
+func (w *wallClock) reserve(b *pmm.Bank) error {
+	if w.rec != nil {
+		return nil
+	}
+	blk, err := b.AllocateAs(pmm.System, wallclock.BlockName, record.BlockSize(wallclock.PayloadSize), wallclock.BlockKey)
+	if err != nil {
+		return fmt.Errorf("no room in the bank for the clock correction %s: %w", wallclock.BlockName, err)
+	}
+	w.rec, _, _ = record.Load(blk, wallclock.Kind)
+	return nil
+}
+
+// keep writes delta as the kept correction; a reset in the middle keeps
+// the previous one. With no block reserved only 0 can be kept (nothing to
+// write).
+func (w *wallClock) keep(delta time.Duration) error {
+	if w.rec == nil {
+		if delta == 0 {
+			return nil
+		}
+		return fmt.Errorf("no block reserved for the clock correction %s", wallclock.BlockName)
+	}
+	if err := w.rec.Write(wallclock.Marshal(delta)); err != nil {
+		return err
+	}
+	w.delta = delta
+	return nil
+}
+
+// rawNanotime is the runtime's monotonic clock as the system counter gives
+// it, without this boot's setting of the clock: what two images (an
+// upgrade's stamp) compare.
+func rawNanotime() int64 { return nanotime() - int64(k.wall.shift) }
+
+func (k *system) addClockCommands() {
+	sh := k.shell
+	sh.MustAdd(console.Cmd{Name: "date", Help: "the date and time (UTC) and where they come from", Fn: k.cmdDate})
+	sh.MustAdd(console.Cmd{Name: "date set", Syntax: "DATE", Help: "set the clock (2026-12-03T10:00:00Z, or UTC 2026-12-03 10:00:00); the site restarts to apply it",
+		MinArgs: 1, MaxArgs: 2, Fn: k.cmdDateSet})
+}
+
+// describe is `date`'s line.
+func (w *wallClock) describe() string {
+	if w.source == "" {
+		return fmt.Sprintf("%s (no real-time clock: %v)", wallclock.Format(time.Now()), w.err)
+	}
+	return fmt.Sprintf("%s (%s, correction %s)", wallclock.Format(time.Now()), w.source, wallclock.FormatDelta(w.delta))
+}
+
+func (k *system) cmdDate(out io.Writer, _ []string) error {
+	fmt.Fprintln(out, k.wall.describe())
+	return nil
+}
+
+// cmdDateSet sets the date through a site restart, which sets the
+// runtime's clock before anything reads it (kernel/wallclock). The date
+// goes, once the request is taken and the actors stopped, into the RTC
+// where the board can set it (silicon: the SNVS counter), else into the
+// correction kept in the bank (its block reserved first: a way down
+// allocates nothing). A refused request (another restart under way)
+// changes nothing.
+func (k *system) cmdDateSet(out io.Writer, args []string) error {
+	if fromScript(out) {
+		return errors.New("date set: not from the startup script (it would restart the site at every boot)")
+	}
+	t, err := wallclock.Parse(strings.Join(args, " "))
+	if err != nil {
+		return fmt.Errorf("date set: %w", err)
+	}
+	if k.bank == nil {
+		return errors.New("date set: needs the bank")
+	}
+	asked := time.Now()
+	rtc, _, err := hw.RTC()
+	if err != nil {
+		return fmt.Errorf("date set: the real-time clock cannot be read: %v", err)
+	}
+	delta := t.Sub(rtc)
+	settable := !hw.Emulated() // under QEMU the RTC is the host's clock
+	how := "written to the real-time clock"
+	if !settable {
+		if err := k.wall.reserve(k.bank); err != nil {
+			return fmt.Errorf("date set: %w; the clock is unchanged", err)
+		}
+		how = "correction " + wallclock.FormatDelta(delta)
+	}
+	fmt.Fprintf(out, "date: clock set to %s (%s); the site restarts so that every timer runs on it\n", wallclock.Format(t), how)
+	return k.goDown(down{hand: handHot, kind: bootrec.SiteAsked, why: "console date set", say: "site restart: console date set",
+		afterStop: func() { k.applyDate(t.Add(time.Since(asked)), delta, settable) }})
+}
+
+// applyDate keeps the date asked for, now t: in the RTC when settable (and
+// the correction back to 0), else as the correction delta. It runs inside
+// the way down: an error is printed, and the clock is then unchanged.
+func (k *system) applyDate(t time.Time, delta time.Duration, settable bool) {
+	if settable {
+		err := hw.SetRTC(t)
+		if err == nil {
+			delta = 0
+		} else if k.wall.rec == nil {
+			fmt.Fprintf(&k.out, "hr: date set: %v; the clock is unchanged\n", err)
+			return
+		} else {
+			fmt.Fprintf(&k.out, "hr: date set: %v; kept as a correction instead\n", err)
+		}
+	}
+	if err := k.wall.keep(delta); err != nil {
+		fmt.Fprintf(&k.out, "hr: date set: %v; the clock is unchanged\n", err)
+	}
+}

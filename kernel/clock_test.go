@@ -1,0 +1,86 @@
+//go:build !tamago
+
+package kernel
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/kernel/wallclock"
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// TestClockCorrectionKept: a correction kept in one boot is read by the
+// next on the same bank; none is allocated while none is needed; a full
+// bank refuses to reserve it; a reserved block never written reads as none.
+func TestClockCorrectionKept(t *testing.T) {
+	mem := make([]byte, testBank)
+	b, _, err := pmm.Open(mem, pmm.Geometry{Size: len(mem), MaxBlocks: 8})
+	require.NoError(t, err)
+
+	var w wallClock
+	require.NoError(t, w.keep(0))
+	require.EqualError(t, w.keep(time.Hour), "no block reserved for the clock correction __SYS.clock")
+	_, _, err = b.Lookup(wallclock.BlockName)
+	require.ErrorIs(t, err, pmm.ErrNotFound, "no block for a correction of 0")
+
+	require.NoError(t, w.reserve(b))
+	var empty wallClock
+	empty.load(b)
+	assert.Equal(t, time.Duration(0), empty.delta, "reserved, never written")
+	assert.NotNil(t, empty.rec)
+
+	require.NoError(t, w.keep(90*time.Minute))
+	var next wallClock
+	next.load(b)
+	assert.Equal(t, 90*time.Minute, next.delta)
+	require.NoError(t, next.reserve(b), "already there")
+	require.NoError(t, next.keep(-time.Hour))
+	var third wallClock
+	third.load(b)
+	assert.Equal(t, -time.Hour, third.delta)
+
+	full, _, err := pmm.Open(make([]byte, testBank), pmm.Geometry{Size: testBank, MaxBlocks: 4})
+	require.NoError(t, err)
+	for i := 0; ; i++ {
+		if _, err := full.Allocate(string(rune('a'+i)), 16, "k"); err != nil {
+			break
+		}
+	}
+	var w2 wallClock
+	require.ErrorContains(t, w2.reserve(full), "no room in the bank for the clock correction __SYS.clock: pmm: too many blocks")
+	assert.Nil(t, w2.rec)
+}
+
+// TestDateCommands: `date` names the source and the correction; `date set`
+// refuses bad dates and the startup script with one line each.
+func TestDateCommands(t *testing.T) {
+	bootOn(t, make([]byte, testBank), Config{})
+	k.wall = wallClock{source: "fake clock", delta: time.Hour}
+	assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(fake clock, correction \+1h0m0s\)\n$`, exec(t, "date"))
+	assert.Equal(t, `error: date set: date "yesterday" not understood: give RFC 3339 (2026-12-03T10:00:00Z) or a UTC date and time (2026-12-03 10:00:00)`, exec(t, "date set yesterday"))
+	assert.Equal(t, "error: date set: date 1999-01-01 out of range (2000-01-01 … 2106-01-01)", exec(t, "date set 1999-01-01"))
+	err := k.shell.Exec(scriptOut{io.Discard}, "date set 2026-12-03")
+	require.EqualError(t, err, "date set: not from the startup script (it would restart the site at every boot)")
+	assert.Equal(t, time.Hour, k.wall.delta, "nothing kept")
+}
+
+// TestDateSetKeepsCorrection: on a board whose RTC is not its own (the
+// fake board's reads 2026-12-03T07:00:00Z), `date set` keeps the
+// difference in the bank inside its way down; a second request, refused
+// because the board is going down, changes nothing.
+func TestDateSetKeepsCorrection(t *testing.T) {
+	bootOn(t, make([]byte, testBank), Config{})
+	assert.Equal(t, "date: clock set to 2026-12-03T09:30:00Z (correction +2h30m0s); the site restarts so that every timer runs on it\n",
+		exec(t, "date set 2026-12-03T10:30:00+01:00"))
+	var w wallClock
+	w.load(k.bank)
+	assert.Equal(t, 150*time.Minute, w.delta)
+	assert.Contains(t, exec(t, "date set 2030-01-01"), "error: not run: the board is going down")
+	w.load(k.bank)
+	assert.Equal(t, 150*time.Minute, w.delta, "the refused request kept nothing")
+}

@@ -1,0 +1,48 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/pmm"
+	"github.com/hotrestart/tamago-hr/pmm/record"
+)
+
+func (k *system) addStateCommands() {
+	k.shell.MustAdd(console.Cmd{Name: "state show", Syntax: "NAME@GROUP",
+		Help:    "a group's typed state, field by field, read with the layout its block records (also while the group is held, and after its program is gone)",
+		MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdStateShow)})
+}
+
+// cmdStateShow prints the state block NAME@GROUP from the bank alone: no
+// program needs to run, or to be in this image.
+func (k *system) cmdStateShow(out io.Writer, args []string) error {
+	name := args[0]
+	at := strings.LastIndexByte(name, '@')
+	if at <= 0 {
+		return fmt.Errorf("state show: %q: want NAME@GROUP (pmm ls lists the blocks)", name)
+	}
+	if _, err := strconv.Atoi(name[at+1:]); err != nil {
+		return fmt.Errorf("state show: %q: GROUP is not a number", name)
+	}
+	blk, info, err := k.bank.Lookup(name)
+	if errors.Is(err, pmm.ErrNotFound) {
+		return fmt.Errorf("state show: no block %s in the bank (pmm ls lists the blocks)", name)
+	}
+	if err != nil {
+		return fmt.Errorf("state show: %s: %w", name, err)
+	}
+	fmt.Fprintf(out, "%s (key %s, %d bytes):\n", name, info.Key, info.Pages*pmm.PageSize)
+	switch err := actors.ShowState(out, blk); {
+	case errors.Is(err, record.ErrEmpty):
+		fmt.Fprintln(out, "never committed: a Load starts from the zero value")
+	case err != nil:
+		return fmt.Errorf("state show: %s: %w", name, err)
+	}
+	return nil
+}
