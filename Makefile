@@ -4,7 +4,7 @@
 #   make APP=../myfirmware IMAGE=myfw   build your own firmware (a main package calling kernel.Main)
 #   make qemu                 build and boot it under qemu-system-arm, console on stdio
 #   make test                 host tests, both targets built, QEMU integration tests
-#   make TARGET=usbarmory imx flashable USB armory Mk II image
+#   make TARGET=usbarmory imx flashable USB armory Mk II image (TARGET=mx6ullevk: the EVK's, its own DCD)
 #   make TARGET=usbarmory AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over USB
 #   make qemu AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over the EVK's ENET, on 127.0.0.1:2222 (SSH_PORT)
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
@@ -105,12 +105,6 @@ image: toolchain imx-tools
 # fixed list silently drops new ones: Go 1.26 keeps runtime.firstmoduledata
 # in .go.module.
 OBJCOPY := arm-none-eabi-objcopy
-
-ifneq ($(filter imx,$(MAKECMDGOALS)),)
-ifneq ($(TARGET),usbarmory)
-$(error make imx builds the USB armory Mk II image: use TARGET=usbarmory)
-endif
-endif
 
 imx: toolchain imx-tools
 	@$(HRBUILD) imx $(HRBUILD_FLAGS)

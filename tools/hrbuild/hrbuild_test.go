@@ -63,7 +63,6 @@ func TestWorkspaceHelpers(t *testing.T) {
 func TestRunRefuses(t *testing.T) {
 	for args, msg := range map[string]string{
 		"build":                       `unknown command "build" (image, imx or qemu)`,
-		"imx":                         "imx builds the USB armory Mk II image: use -target usbarmory",
 		"image -target mk3":           `-target must be mx6ullevk or usbarmory, not "mk3"`,
 		"image -name a/b":             `-name "a/b": a name, not a path (-o is the directory)`,
 		"image -startup /nonexistent": "-startup /nonexistent: not a readable file",
@@ -74,4 +73,9 @@ func TestRunRefuses(t *testing.T) {
 		err := run(strings.Fields(args), &out, &out)
 		require.EqualError(t, err, msg, args)
 	}
+}
+
+func TestDCDPerBoard(t *testing.T) {
+	assert.Equal(t, "board/nxp/mx6ullevk/imximage.cfg", dcd("mx6ullevk"))
+	assert.Equal(t, "board/usbarmory/mk2/imximage.cfg", dcd("usbarmory"))
 }

@@ -34,7 +34,7 @@ func (b *builder) imx(elfFile string) error {
 		return err
 	}
 	defer log.Close()
-	mk := exec.Command("mkimage", "-n", filepath.Join(tamagoDir, "board/usbarmory/mk2/imximage.cfg"),
+	mk := exec.Command("mkimage", "-n", filepath.Join(tamagoDir, dcd(o.Target)),
 		"-T", "imximage", "-e", fmt.Sprintf("%#x", textStart), "-d", binFile, imxFile)
 	mk.Stdout, mk.Stderr = log, b.errOut
 	if err := mk.Run(); err != nil {
@@ -53,6 +53,15 @@ func (b *builder) imx(elfFile string) error {
 	}
 	fmt.Fprintf(b.out, "imx: %s (%d bytes; %s %d bytes; entry %#08x)\n", shown(imxFile), len(img), shown(binFile), len(bin), entry)
 	return nil
+}
+
+// dcd is tamago's boot-ROM configuration (DCD: clocks and DRAM) for the
+// board, relative to tamago's module.
+func dcd(target string) string {
+	if target == "mx6ullevk" {
+		return "board/nxp/mx6ullevk/imximage.cfg"
+	}
+	return "board/usbarmory/mk2/imximage.cfg"
 }
 
 // flatBinary lays the ELF's allocated PROGBITS sections out from textStart,

@@ -34,7 +34,7 @@ import (
 const usage = `usage: hrbuild image|imx|qemu [flags] [PACKAGE]
 
   image   build the ELF image OUT/NAME.elf
-  imx     build it and the USB armory Mk II boot image OUT/NAME.imx (-target usbarmory)
+  imx     build it and its i.MX boot image OUT/NAME.imx, with tamago's DCD for -target
   qemu    build it and boot it under qemu-system-arm, console on stdio
 
 PACKAGE is the firmware's main package (default "."), built from -C's module.
@@ -79,10 +79,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "image":
-	case "imx":
-		if o.Target != "usbarmory" {
-			return errors.New("imx builds the USB armory Mk II image: use -target usbarmory")
-		}
+	case "imx": // either board, with tamago's DCD for it
 	case "qemu":
 	default:
 		return fmt.Errorf("unknown command %q (image, imx or qemu)", cmd)
