@@ -4,7 +4,7 @@
 #   make APP=../myfirmware IMAGE=myfw   build your own firmware (a main package calling kernel.Main)
 #   make qemu                 build and boot it under qemu-system-arm, console on stdio
 #   make test                 host tests, both targets built, QEMU integration tests
-#   make TARGET=usbarmory imx flashable USB armory Mk II image (TARGET=mx6ullevk: the EVK's, its own DCD)
+#   make TARGET=usbarmory imx flashable USB armory Mk II image
 #   make TARGET=usbarmory AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over USB
 #   make qemu AUTHORIZED_KEYS=~/.ssh/id_ed25519.pub   SSH console over the EVK's ENET, on 127.0.0.1:2222 (SSH_PORT)
 #   make TUNABLES='pmm.rambankSize=0x400000 hrCtrl.maxBadness=5'   static tunables
@@ -59,7 +59,7 @@ $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
 # board/internal/rxbuf is the one board package that is pure Go.
-HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf ./board/internal/seq
 
 .PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu test-qemu10 build-all vet fuzz bench qemu-install qemu10-install imx imx-tools clean
 
@@ -95,7 +95,7 @@ HRBUILD_FLAGS = -target $(TARGET) -o $(BUILD) -name $(IMAGE) -version "$(VERSION
 image: toolchain imx-tools
 	@$(HRBUILD) image $(HRBUILD_FLAGS)
 
-# Flashable Mk II image, tamago-example's recipe (tools/hrbuild/imx.go): the
+# Flashable Mk II (or EVK) image, tamago-example's recipe (tools/hrbuild/imx.go): the
 # ELF as a flat binary from 0x80010000 holding every allocated PROGBITS
 # section, then an i.MX boot image whose DCD (tamago's imximage.cfg) sets up
 # clocks and DRAM before the boot ROM loads it, its IVT entry the ELF's. The
@@ -106,6 +106,12 @@ image: toolchain imx-tools
 # in .go.module.
 OBJCOPY := arm-none-eabi-objcopy
 
+ifneq ($(filter imx,$(MAKECMDGOALS)),)
+ifeq ($(filter usbarmory mx6ullevk,$(TARGET)),)
+$(error make imx builds the Mk II or EVK image, with tamago's DCD for it: use TARGET=usbarmory or TARGET=mx6ullevk)
+endif
+endif
+
 imx: toolchain imx-tools
 	@$(HRBUILD) imx $(HRBUILD_FLAGS)
 
@@ -115,7 +121,8 @@ imx-tools:
 		echo "imx: installing Debian's binutils-arm-none-eabi and u-boot-tools"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils-arm-none-eabi u-boot-tools >/dev/null; }
 
-# The QEMU suite also drives the SSH console with OpenSSH's own client.
+# The QEMU suite also drives the SSH console with OpenSSH's own client and
+# with Ansible's raw module (README "Many boards").
 qemu-install:
 	@command -v qemu-system-arm >/dev/null || { \
 		echo "qemu-system-arm missing: installing Debian's package"; \
@@ -123,6 +130,9 @@ qemu-install:
 	@command -v ssh >/dev/null || { \
 		echo "ssh missing: installing Debian's openssh-client"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-client >/dev/null; }
+	@command -v ansible-playbook >/dev/null || { \
+		echo "ansible-playbook missing: installing Debian's ansible-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ansible-core >/dev/null; }
 
 qemu: toolchain imx-tools qemu-install
 	@$(HRBUILD) qemu -ssh-port $(SSH_PORT) $(HRBUILD_FLAGS)

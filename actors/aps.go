@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -67,4 +68,78 @@ func formatUptime(d time.Duration) string {
 		return d.Round(100 * time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// APSJSON is `aps -json`: one object on one line, {"actors":[…],"groups":[…]}
+// in aps's order. Field names are stable (README, "Machine-readable
+// listings"); durations are in milliseconds; no list is ever null.
+type APSJSON struct {
+	Actors []ActorJSON `json:"actors"`
+	Groups []GroupJSON `json:"groups"`
+}
+
+// ActorJSON is one actor of APSJSON (ActorInfo).
+type ActorJSON struct {
+	AID      uint64   `json:"aid"` // 0 when no incarnation runs
+	Gen      int      `json:"gen"`
+	Name     string   `json:"name"`
+	Program  string   `json:"program"`
+	Args     []string `json:"args"`
+	Group    int      `json:"group"` // -1 for an ordinary actor
+	Kind     string   `json:"kind"`  // ordinary, direct, indirect
+	State    string   `json:"state"`
+	Restarts int      `json:"restarts"`
+	UptimeMs int64    `json:"uptime_ms"` // of the running incarnation, 0 when none runs
+	Spawner  string   `json:"spawner"`   // indirect actors: the actor that spawned it
+	Note     string   `json:"note"`      // why it failed to start or is not trusted
+}
+
+// GroupJSON is one restart group of APSJSON (GroupInfo).
+type GroupJSON struct {
+	GID         int    `json:"gid"`
+	State       string `json:"state"`
+	Members     int    `json:"members"`
+	Direct      int    `json:"direct"`
+	Running     int    `json:"running"`
+	Blocked     int    `json:"blocked"`
+	Restarts    int    `json:"restarts"`
+	Badness     int    `json:"badness"`
+	MaxBadness  int    `json:"max_badness"`
+	BackoffMs   int64  `json:"backoff_ms"` // left of the restart delay, 0 unless in backoff
+	LastFailure string `json:"last_failure"`
+	StateError  string `json:"state_error"`
+}
+
+// NewAPSJSON converts what WriteAPS lists.
+func NewAPSJSON(actors []ActorInfo, groups []GroupInfo) APSJSON {
+	j := APSJSON{Actors: []ActorJSON{}, Groups: []GroupJSON{}}
+	for _, a := range actors {
+		args := a.Args
+		if args == nil {
+			args = []string{}
+		}
+		var up int64
+		if a.AID != 0 {
+			up = a.Uptime.Milliseconds()
+		}
+		j.Actors = append(j.Actors, ActorJSON{AID: uint64(a.AID), Gen: a.Gen, Name: a.Name, Program: a.Program,
+			Args: args, Group: a.Group, Kind: a.Kind.String(), State: string(a.State), Restarts: a.Restarts,
+			UptimeMs: up, Spawner: a.Spawner, Note: a.Note})
+	}
+	for _, g := range groups {
+		var backoff int64
+		if g.State == GroupBackoff {
+			backoff = g.Backoff.Milliseconds()
+		}
+		j.Groups = append(j.Groups, GroupJSON{GID: g.GID, State: string(g.State), Members: g.Members,
+			Direct: g.Direct, Running: g.Running, Blocked: g.Blocked, Restarts: g.Restarts, Badness: g.Badness,
+			MaxBadness: g.MaxBadness, BackoffMs: backoff, LastFailure: g.LastFailure, StateError: g.StateError})
+	}
+	return j
+}
+
+// Line is j encoded on one line, with its newline.
+func (j APSJSON) Line() ([]byte, error) {
+	b, err := json.Marshal(j)
+	return append(b, '\n'), err
 }

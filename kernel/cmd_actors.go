@@ -15,7 +15,7 @@ func (k *system) addActorCommands() {
 	sh := k.shell
 	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without; -g GID -badness N -interval D -backoff MIN-MAX|0 PROGRAM: a new group's own restart policy", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
 	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
-	sh.MustAdd(console.Cmd{Name: "aps", Help: "list actors and restart groups", Fn: k.withCtl(k.cmdAps)})
+	sh.MustAdd(console.Cmd{Name: "aps", Syntax: "[-json]", Help: "list actors and restart groups", MaxArgs: 1, Fn: k.withCtl(k.cmdAps)})
 	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
 	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: k.withCtl(k.cmdPrograms)})
 	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a held group (its policy or its service held it)", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
@@ -116,7 +116,14 @@ func (k *system) cmdAkill(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *system) cmdAps(out io.Writer, _ []string) error {
+func (k *system) cmdAps(out io.Writer, args []string) error {
+	json, err := jsonFlag("aps", args)
+	if err != nil {
+		return err
+	}
+	if json {
+		return writeLine(out, actors.NewAPSJSON(k.ctl.Actors(), k.ctl.Groups()).Line)
+	}
 	actors.WriteAPS(out, k.ctl.Actors(), k.ctl.Groups())
 	return nil
 }

@@ -18,15 +18,15 @@ const maxDump = 4096
 
 func (k *system) addPmmCommands() {
 	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "pmm ls", Help: "list the bank's blocks", Fn: k.withBank(k.cmdPmmLs)})
+	sh.MustAdd(console.Cmd{Name: "pmm ls", Syntax: "[-json]", Help: "list the bank's blocks", MaxArgs: 1, Fn: k.withBank(k.cmdPmmLs)})
 	sh.MustAdd(console.Cmd{Name: "pmm stat", Help: "pages and blocks used and free, largest free run", Fn: k.withBank(k.cmdPmmStat)})
 	sh.MustAdd(console.Cmd{Name: "pmm alloc", Syntax: "NAME SIZE [KEY]", Help: "allocate or retrieve a block (SIZE in bytes, K/M suffix; KEY default \"console\")", MinArgs: 2, MaxArgs: 3, Fn: k.withBank(k.cmdPmmAlloc)})
 	sh.MustAdd(console.Cmd{Name: "pmm free", Syntax: "NAME", Help: "free one block (not one a running group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFree)})
-	sh.MustAdd(console.Cmd{Name: "pmm freeall", Syntax: "KEY", Help: "free every block with deletion key KEY (none a running group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFreeAll)})
-	sh.MustAdd(console.Cmd{Name: "pmm dump", Syntax: "NAME [BYTES]", Help: fmt.Sprintf("hex dump of a block's start (default 256, at most %d bytes)", maxDump), MinArgs: 1, MaxArgs: 2, Fn: k.withBank(k.cmdPmmDump)})
+	sh.MustAdd(console.Cmd{Name: "pmm freeall", Syntax: "KEY", Help: "free every block of key KEY (none a group uses)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmFreeAll)})
+	sh.MustAdd(console.Cmd{Name: "pmm dump", Syntax: "NAME [BYTES]", Help: fmt.Sprintf("hex dump of a block's start (256 bytes, max %d)", maxDump), MinArgs: 1, MaxArgs: 2, Fn: k.withBank(k.cmdPmmDump)})
 	sh.MustAdd(console.Cmd{Name: "pmm write", Syntax: "NAME TEXT", Help: "write TEXT at the start of a block", MinArgs: 2, MaxArgs: 2, Fn: k.withBank(k.cmdPmmWrite)})
 	sh.MustAdd(console.Cmd{Name: "pmm verify", Help: "check the bank's metadata checksums now", Fn: k.withBank(k.cmdPmmVerify)})
-	sh.MustAdd(console.Cmd{Name: "pmm release", Syntax: "SLOT", Help: "free a damaged record's slot and the pages it withholds (pmm ls shows them)", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmRelease)})
+	sh.MustAdd(console.Cmd{Name: "pmm release", Syntax: "SLOT", Help: "free a damaged record's slot and its withheld pages", MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdPmmRelease)})
 }
 
 // withBank refuses bank commands when the bank could not be opened.
@@ -39,7 +39,14 @@ func (k *system) withBank(fn console.Fn) console.Fn {
 	}
 }
 
-func (k *system) cmdPmmLs(out io.Writer, _ []string) error {
+func (k *system) cmdPmmLs(out io.Writer, args []string) error {
+	json, err := jsonFlag("pmm ls", args)
+	if err != nil {
+		return err
+	}
+	if json {
+		return writeLine(out, newPmmLsJSON(k.bank.Blocks(), k.bank.Quarantined()).Line)
+	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tKEY\tOWNER\tPAGE\tPAGES\tBYTES")
 	for _, b := range k.bank.Blocks() {
@@ -67,7 +74,7 @@ func (k *system) cmdPmmLs(out io.Writer, _ []string) error {
 func (k *system) cmdPmmRelease(out io.Writer, args []string) error {
 	slot, err := strconv.Atoi(args[0])
 	if err != nil {
-		return fmt.Errorf("pmm release: slot %s is not a number (pmm ls shows the quarantined slots)", console.Quote(args[0]))
+		return fmt.Errorf("pmm release: slot %s is not a number (pmm ls shows the slots)", console.Quote(args[0]))
 	}
 	if err := k.bank.Release(slot); err != nil {
 		return fmt.Errorf("pmm release %d: %w", slot, err)

@@ -13,8 +13,8 @@ import (
 // addStatsCommands registers stats and gc: what the runtime holds, so a
 // leak across restarts shows as numbers that grow.
 func (k *system) addStatsCommands() {
-	k.shell.MustAdd(console.Cmd{Name: "stats", Help: "heap, GCs, goroutines, stacks, uptime, restarts, boot checks", Fn: k.cmdStats})
-	k.shell.MustAdd(console.Cmd{Name: "gc", Help: "force a garbage collection now; heap before and after", Fn: k.cmdGC})
+	k.shell.MustAdd(console.Cmd{Name: "stats", Syntax: "[-json]", Help: "heap, GCs, goroutines, stacks, uptime, restarts, boot checks", MaxArgs: 1, Fn: k.cmdStats})
+	k.shell.MustAdd(console.Cmd{Name: "gc", Help: "force a GC now; heap before and after", Fn: k.cmdGC})
 }
 
 // liveHeap is the heap marked live by the last GC, in bytes (0 before the
@@ -30,7 +30,14 @@ func liveHeap() uint64 {
 
 // cmdStats prints one "name: value" line each, sizes in bytes, so tests
 // and people read the same numbers.
-func (k *system) cmdStats(out io.Writer, _ []string) error {
+func (k *system) cmdStats(out io.Writer, args []string) error {
+	json, err := jsonFlag("stats", args)
+	if err != nil {
+		return err
+	}
+	if json {
+		return writeLine(out, k.statsJSON().Line)
+	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	fmt.Fprintf(out, "heap in use: %d bytes\n", m.HeapInuse)
@@ -41,13 +48,7 @@ func (k *system) cmdStats(out io.Writer, _ []string) error {
 	fmt.Fprintf(out, "uptime: %v\n", (time.Duration(uptimeMs()) * time.Millisecond))
 	fmt.Fprintf(out, "date: %s\n", k.wall.describe())
 	hw.ConsoleStats(out)
-	groups := 0
-	if k.ctl != nil {
-		for _, g := range k.ctl.Groups() {
-			groups += g.Restarts
-		}
-	}
-	fmt.Fprintf(out, "group restarts: %d since boot\n", max(groups-k.groupRestarts0, 0))
+	fmt.Fprintf(out, "group restarts: %d since boot\n", k.groupRestarts())
 	fmt.Fprintf(out, "site restarts: %d in the bank's life\n", k.recs.Record().SiteRestarts)
 	restore, _ := hw.RestoreReport()
 	fmt.Fprintf(out, "writable data: %s\n", restore)

@@ -15,8 +15,8 @@ import (
 
 func (k *system) addSystemCommands() {
 	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "bank", Help: "bank address, size, cold/warm state and boot counters", Fn: k.cmdBank})
-	sh.MustAdd(console.Cmd{Name: "restart", Help: "site restart: every group comes back, the bank is kept", Fn: k.cmdRestart})
+	sh.MustAdd(console.Cmd{Name: "bank", Syntax: "[-json]", Help: "bank address, size, cold/warm state, boot counters", MaxArgs: 1, Fn: k.cmdBank})
+	sh.MustAdd(console.Cmd{Name: "restart", Help: "site restart: all groups come back, the bank is kept", Fn: k.cmdRestart})
 	sh.MustAdd(console.Cmd{Name: "shutdown", Syntax: "-i 0|1", Help: "-i 0: stop and reboot cold; -i 1: site restart", MinArgs: 2, MaxArgs: 2, Fn: k.cmdShutdown})
 	sh.MustAdd(console.Cmd{Name: "reboot", Help: "cold reboot: the bank is discarded", Fn: k.cmdReboot})
 	sh.MustAdd(console.Cmd{Name: "reset", Help: "raw warm reset (no shutdown), the bank is kept", Fn: k.cmdReset})
@@ -29,9 +29,16 @@ func (k *system) addSystemCommands() {
 	}})
 }
 
-func (k *system) cmdBank(out io.Writer, _ []string) error {
+func (k *system) cmdBank(out io.Writer, args []string) error {
+	json, err := jsonFlag("bank", args)
+	if err != nil {
+		return err
+	}
 	if k.bank == nil {
 		return fmt.Errorf("no bank")
+	}
+	if json {
+		return writeLine(out, k.bankJSON().Line)
 	}
 	state := "warm"
 	if k.cold() {

@@ -27,10 +27,12 @@ func (k *system) addUpgradeCommands() {
 		return nil
 	}})
 	sh.MustAdd(console.Cmd{Name: "upgrade", Syntax: upgradeSyntax,
-		Help: "boot a new image, keep the bank and the groups (SSH: upgrade < image.elf); --drop-…: accept an image without that protection", MaxArgs: 3, Fn: k.cmdUpgrade})
+		Help: "boot a new image, keep the bank and the groups (over SSH: upgrade < image.elf); --drop-…: accept an image without that protection", MaxArgs: 3, Fn: k.cmdUpgrade})
+	sh.MustAdd(console.Cmd{Name: "upgrade status", Syntax: "[-json]", Help: "running and staged versions, security floor, trial", MaxArgs: 1, Fn: k.cmdUpgradeStatus})
+	sh.MustAdd(console.Cmd{Name: "upgrade commit", Help: "end a trial now: keep the new image", Fn: k.cmdUpgradeCommit})
 }
 
-const upgradeSyntax = "[--drop-ssh] [--drop-signature] semihost:PATH|status|commit"
+const upgradeSyntax = "[--drop-ssh] [--drop-signature] [semihost:PATH]"
 
 // upgradeDrops takes the leading --drop-… flags off args: what the operator
 // agrees that the new image no longer protects (upgrade.Protections).
@@ -43,7 +45,7 @@ func upgradeDrops(args []string) (upgrade.Drops, []string, error) {
 		case "--drop-signature":
 			d.SignedUpgrades = true
 		default:
-			return d, nil, fmt.Errorf("%w: upgrade %s: no flag %s", console.ErrUsage, upgradeSyntax, console.Quote(args[0]))
+			return d, nil, fmt.Errorf("%w: upgrade: no flag %s (--drop-ssh, --drop-signature)", console.ErrUsage, console.Quote(args[0]))
 		}
 		args = args[1:]
 	}
@@ -62,32 +64,11 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 	case len(args) == 0:
 		in, ok := out.(console.StdinWriter)
 		if !ok {
-			return fmt.Errorf("%w: upgrade %s, or over SSH: ssh … upgrade < image.elf", console.ErrUsage, upgradeSyntax)
+			return fmt.Errorf("%w: upgrade semihost:PATH, or over SSH: upgrade < image.elf", console.ErrUsage)
 		}
 		return k.upgradeOnce(out, drops, func() ([]byte, error) { return receive(out, in.Stdin(), receiveLimit()) })
 	}
 	switch arg := args[0]; {
-	case arg == "status":
-		return k.upgradeStatus(out)
-	case arg == "commit":
-		up.mu.Lock()
-		before := up.state
-		err := up.state.Commit()
-		if err == nil {
-			if err = up.save(); err != nil {
-				up.state = before // not kept: the trial goes on
-			} else {
-				up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
-			}
-		}
-		s := up.state
-		up.mu.Unlock()
-		if err != nil {
-			return fmt.Errorf("upgrade: %v", err)
-		}
-		k.settleKept(s.Phase)
-		fmt.Fprintf(out, "upgrade: %s\n", s)
-		return nil
 	case strings.HasPrefix(arg, "semihost:"):
 		return k.upgradeOnce(out, drops, func() ([]byte, error) {
 			path := strings.TrimPrefix(arg, "semihost:")
@@ -103,7 +84,29 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 			})
 		})
 	}
-	return fmt.Errorf("%w: upgrade %s, not %s", console.ErrUsage, upgradeSyntax, console.Quote(args[0]))
+	return fmt.Errorf("%w: upgrade: %s is not semihost:PATH", console.ErrUsage, console.Quote(args[0]))
+}
+
+// cmdUpgradeCommit ends a trial: the new image is the one kept.
+func (k *system) cmdUpgradeCommit(out io.Writer, _ []string) error {
+	up.mu.Lock()
+	before := up.state
+	err := up.state.Commit()
+	if err == nil {
+		if err = up.save(); err != nil {
+			up.state = before // not kept: the trial goes on
+		} else {
+			up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
+		}
+	}
+	s := up.state
+	up.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("upgrade: %v", err)
+	}
+	k.settleKept(s.Phase)
+	fmt.Fprintf(out, "upgrade: %s\n", s)
+	return nil
 }
 
 // receive reads an upgrade stream from in up to its end, at most limit
@@ -189,6 +192,39 @@ func (k *system) upgradeOnce(out io.Writer, drops upgrade.Drops, receive func() 
 		return fmt.Errorf("upgrade refused: %v; %s keeps running", err, trusted.Version)
 	}
 	return nil
+}
+
+// cmdUpgradeStatus is `upgrade status [-json]`.
+func (k *system) cmdUpgradeStatus(out io.Writer, args []string) error {
+	json, err := jsonFlag("upgrade status", args)
+	if err != nil {
+		return err
+	}
+	if json {
+		return k.upgradeStatusJSON(out)
+	}
+	return k.upgradeStatus(out)
+}
+
+// upgradeStatusJSON is upgradeStatus as one JSON object (upgrade.StatusJSON).
+func (k *system) upgradeStatusJSON(out io.Writer) error {
+	up.mu.Lock()
+	s, floor := up.state, up.sec.floor
+	up.mu.Unlock()
+	var health []upgrade.Health
+	if s.Phase == upgrade.Trial {
+		health = k.groupHealth()
+	}
+	j := upgrade.NewStatusJSON(s, s.RunMs(persistentClock()), tunables.UpgradeTrial, health)
+	j.Running, j.Security, j.Floor = trusted.Version, runningSecurity(), floor
+	var err error
+	if j.StagedNew, _, err = up.stage.Load(upgrade.SlotNew); err != nil {
+		j.StagedNewError = err.Error()
+	}
+	if j.StagedPrev, _, err = up.stage.Load(upgrade.SlotPrev); err != nil {
+		j.StagedPrevErr = err.Error()
+	}
+	return writeLine(out, j.Line)
 }
 
 // upgradeStatus prints the running version, the staged ones and the state.

@@ -202,13 +202,15 @@ func TestUpgradeReservesBeforeStop(t *testing.T) {
 // an image only (semihost:PATH, or the SSH stream).
 func TestUpgradeFlags(t *testing.T) {
 	bootOn(t, make([]byte, testBank), Config{Programs: register})
-	const usage = "error: usage: upgrade [--drop-ssh] [--drop-signature] semihost:PATH|status|commit"
+	const usage = "error: usage: upgrade [--drop-ssh] [--drop-signature] [semihost:PATH]"
 	for line, want := range map[string]string{
-		"upgrade --drop-all semihost:/x":                  usage + `: no flag "--drop-all"`,
+		"upgrade --drop-all semihost:/x":                  `error: usage: upgrade: no flag "--drop-all" (--drop-ssh, --drop-signature)`,
+		"upgrade nonsense":                                `error: usage: upgrade: "nonsense" is not semihost:PATH`,
+		"upgrade status -x":                               "error: usage: upgrade status [-json]",
 		"upgrade --drop-ssh status":                       usage,
 		"upgrade --drop-signature commit":                 usage,
 		"upgrade semihost:/x --drop-ssh":                  usage,
-		"upgrade --drop-ssh":                              usage + ", or over SSH: ssh … upgrade < image.elf",
+		"upgrade --drop-ssh":                              "error: usage: upgrade semihost:PATH, or over SSH: upgrade < image.elf",
 		"upgrade --drop-ssh --drop-signature semihost:/x": "error: upgrade: no bank, so no staging area: nothing would survive; unknown keeps running",
 	} {
 		assert.Equal(t, want, exec(t, line), line)

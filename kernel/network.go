@@ -140,8 +140,12 @@ func goesDown(cmd string) bool {
 		return false
 	}
 	switch f[0] {
-	case "restart", "reboot", "reset", "halt", "shutdown", "upgrade", "crash":
+	case "restart", "reboot", "reset", "halt", "shutdown", "crash":
 		return true
+	case "upgrade":
+		// upgrade status and upgrade commit are commands of their own
+		// that never go down
+		return len(f) == 1 || (f[1] != "status" && f[1] != "commit")
 	}
 	return false
 }

@@ -42,7 +42,7 @@ func (s *session) odoOut(out string, start int) int {
 func TestOwnFirmware(t *testing.T) {
 	s := start(t, envImage(t, "HR_APP_IMAGE"))
 	s.banner()
-	assert.Regexp(t, `(?m)^odo \[GID \[hold\|crash\]\]\s+call the running odometer \(of group GID\) for its distance`, s.run("help"))
+	assert.Regexp(t, `(?m)^odo \[GID \[hold\|crash\]\]\s+call\s+the\s+running\s+odometer\s+\(of\s+group\s+GID\)\s+for\s+its\s+distance`, s.run("help"))
 	assert.Contains(t, s.run("odo"), "error: the odometer is not running (arun -g GID odometer)")
 	s.arun("odometer")
 	s.expect(`hr: aid \d+ odometer failed \(not restartable\): actors: not a restartable actor: odometer has no group key`)

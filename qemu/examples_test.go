@@ -63,12 +63,16 @@ func TestExampleMaze(t *testing.T) {
 	s.expect(`group 1 terminated`)
 }
 
-// The drawn maze: ANSI output with walls and the solver's path.
+// The drawn maze: ANSI output with walls and the solver's path; its status
+// line keeps off the prompt.
 func TestExampleMazeDrawn(t *testing.T) {
 	s := boot(t)
 	s.banner()
 	s.arun("-g 1 maze -rate 200 -size 5x3")
 	s.expect(`\x1b\[2J\x1b\[H#{11}`)
+	// a step ends its status line: the cursor rests below the maze, where
+	// the prompt is drawn, not after the status
+	s.expect(`\x1b\[\d+;\d+H[*.]\x1b\[8;1Hstep \d+, restarts 0\x1b\[K\r\n`)
 	s.expect(`maze: solved in \d+ steps, 0 restarts`)
 }
 

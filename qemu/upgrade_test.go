@@ -189,7 +189,7 @@ func TestUpgradeRefusals(t *testing.T) {
 		"semihost:" + image(t):  "error: upgrade refused: the new image has the running version " + v1 + ": build it with another VERSION=",
 		"semihost:/no/such.elf": "error: upgrade: /no/such.elf: cannot open on the host",
 		"semihost:" + unaligned: fmt.Sprintf("error: upgrade refused: image does not fit: segment at %#x is not word aligned", at),
-		"nonsense":              `error: usage: upgrade [--drop-ssh] [--drop-signature] semihost:PATH|status|commit, not "nonsense"`,
+		"nonsense":              `error: usage: upgrade: "nonsense" is not semihost:PATH`,
 	} {
 		out := s.run("upgrade " + arg)
 		var errs []string

@@ -1,6 +1,7 @@
 package examples
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -66,4 +67,16 @@ func TestMazeRegeneratesForOtherArguments(t *testing.T) {
 	solve(m, 20)
 	assert.EqualValues(t, 0, openMaze(blk, 10, 10, 2).steps())
 	assert.EqualValues(t, 0, openMaze(blk, 9, 10, 2).steps())
+}
+
+// A step redraws its cell and the status line and ends it: the cursor
+// rests on the row below the maze, where the prompt goes, after every step.
+func TestMazeStepKeepsTheCursor(t *testing.T) {
+	m := openMaze(make([]byte, mazeBytes(5, 3)), 5, 3, 1)
+	var s strings.Builder
+	m.drawStep(&s, m.step())
+	assert.Equal(t, "\x1b[4;2H*\x1b[8;1Hstep 1, restarts 0\x1b[K\n", s.String())
+	s.Reset()
+	m.draw(&s)
+	assert.True(t, strings.HasSuffix(s.String(), "#\nstep 1, restarts 0\n"), "the status line is the last, and the cursor below it:\n%s", s.String())
 }

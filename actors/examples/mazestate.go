@@ -180,12 +180,16 @@ func (m *maze) draw(s *strings.Builder) {
 	fmt.Fprintf(s, "step %d, restarts %d\n", m.steps(), m.restarts())
 }
 
-// drawStep updates one cell and the status line with cursor moves.
+// drawStep updates one cell and the status line with cursor moves, and
+// ends the status line: the cursor rests at the start of the row below it,
+// where the console's prompt goes, so the status never runs into the
+// prompt or erases it, and each step leaves the cursor on that same row
+// (a console that ends every log message with a newline adds none).
 func (m *maze) drawStep(s *strings.Builder, cell int) {
 	mark := byte('*')
 	if cell < 0 {
 		cell, mark = -cell-1, '.'
 	}
 	x, y := cell%m.w, cell/m.w
-	fmt.Fprintf(s, "\x1b[%d;%dH%c\x1b[%d;1Hstep %d, restarts %d\x1b[K", 2*y+2, 2*x+2, mark, 2*m.h+2, m.steps(), m.restarts())
+	fmt.Fprintf(s, "\x1b[%d;%dH%c\x1b[%d;1Hstep %d, restarts %d\x1b[K\n", 2*y+2, 2*x+2, mark, 2*m.h+2, m.steps(), m.restarts())
 }

@@ -147,25 +147,6 @@ func Quote(s string) string {
 	return strconv.QuoteToASCII(s) + cut
 }
 
-// Help writes every command, sorted, with its syntax and help line.
-func (s *Shell) Help(out io.Writer) {
-	s.mu.RLock()
-	names := make([]string, 0, len(s.cmds))
-	width := 0
-	for n, c := range s.cmds {
-		names = append(names, n)
-		if w := len(strings.TrimSpace(n + " " + c.Syntax)); w > width {
-			width = w
-		}
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		c := s.cmds[n]
-		fmt.Fprintf(out, "%-*s  %s\n", width, strings.TrimSpace(n+" "+c.Syntax), c.Help)
-	}
-	s.mu.RUnlock()
-}
-
 // stripComment cuts line at the first '#' that starts a word.
 func stripComment(line string) string {
 	for i := 0; i < len(line); i++ {

@@ -168,7 +168,7 @@ func TestRestrict(t *testing.T) {
 	assert.EqualError(t, r.Exec(&out, "arun -g 1 x y"), "arun needs the bank")
 	assert.EqualError(t, r.Exec(&out, "nosuch"), `unknown command "nosuch" (try help)`)
 	require.NoError(t, r.Exec(&out, "help"))
-	assert.Equal(t, "aps         list actors\narun        (unavailable in this mode) \nexit        end this session (as logout)\n"+
+	assert.Equal(t, "aps         list actors\narun        (unavailable in this mode)\nexit        end this session (as logout)\n"+
 		"help        list every command with its syntax\nlog off|on  this session's log of actor and system lines\n"+
 		"logout      end this session (as exit)\npmm alloc   (unavailable in this mode) allocate\npmm ls      list blocks\n", out.String())
 	require.NoError(t, sh.Exec(&out, "pmm alloc a 1"), "the full shell is unchanged")

@@ -86,7 +86,7 @@ func Parse(s string) (time.Time, error) {
 		}
 		return t.UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf("date %q not understood: give RFC 3339 (2026-12-03T10:00:00Z) or a UTC date and time (2026-12-03 10:00:00)", s)
+	return time.Time{}, fmt.Errorf("%q: want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)", s)
 }
 
 // Format is how the console prints a date: RFC 3339 in UTC, to the second.

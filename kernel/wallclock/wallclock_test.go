@@ -23,9 +23,9 @@ func TestParse(t *testing.T) {
 
 func TestParseRefuses(t *testing.T) {
 	for s, msg := range map[string]string{
-		"":                     `date "" not understood: give RFC 3339 (2026-12-03T10:00:00Z) or a UTC date and time (2026-12-03 10:00:00)`,
-		"tomorrow":             `date "tomorrow" not understood: give RFC 3339 (2026-12-03T10:00:00Z) or a UTC date and time (2026-12-03 10:00:00)`,
-		"2026-13-03T10:00:00Z": `date "2026-13-03T10:00:00Z" not understood: give RFC 3339 (2026-12-03T10:00:00Z) or a UTC date and time (2026-12-03 10:00:00)`,
+		"":                     `"": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
+		"tomorrow":             `"tomorrow": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
+		"2026-13-03T10:00:00Z": `"2026-13-03T10:00:00Z": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
 		"1999-12-31T23:59:59Z": "date 1999-12-31T23:59:59Z out of range (2000-01-01 … 2106-01-01)",
 		"2106-01-01T00:00:00Z": "date 2106-01-01T00:00:00Z out of range (2000-01-01 … 2106-01-01)",
 		"1970-01-01":           "date 1970-01-01 out of range (2000-01-01 … 2106-01-01)",

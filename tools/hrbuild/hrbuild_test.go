@@ -74,8 +74,3 @@ func TestRunRefuses(t *testing.T) {
 		require.EqualError(t, err, msg, args)
 	}
 }
-
-func TestDCDPerBoard(t *testing.T) {
-	assert.Equal(t, "board/nxp/mx6ullevk/imximage.cfg", dcd("mx6ullevk"))
-	assert.Equal(t, "board/usbarmory/mk2/imximage.cfg", dcd("usbarmory"))
-}

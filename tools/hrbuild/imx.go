@@ -34,7 +34,7 @@ func (b *builder) imx(elfFile string) error {
 		return err
 	}
 	defer log.Close()
-	mk := exec.Command("mkimage", "-n", filepath.Join(tamagoDir, dcd(o.Target)),
+	mk := exec.Command("mkimage", "-n", filepath.Join(tamagoDir, "board", dcdBoard[o.Target], "imximage.cfg"),
 		"-T", "imximage", "-e", fmt.Sprintf("%#x", textStart), "-d", binFile, imxFile)
 	mk.Stdout, mk.Stderr = log, b.errOut
 	if err := mk.Run(); err != nil {
@@ -53,15 +53,6 @@ func (b *builder) imx(elfFile string) error {
 	}
 	fmt.Fprintf(b.out, "imx: %s (%d bytes; %s %d bytes; entry %#08x)\n", shown(imxFile), len(img), shown(binFile), len(bin), entry)
 	return nil
-}
-
-// dcd is tamago's boot-ROM configuration (DCD: clocks and DRAM) for the
-// board, relative to tamago's module.
-func dcd(target string) string {
-	if target == "mx6ullevk" {
-		return "board/nxp/mx6ullevk/imximage.cfg"
-	}
-	return "board/usbarmory/mk2/imximage.cfg"
 }
 
 // flatBinary lays the ELF's allocated PROGBITS sections out from textStart,
@@ -101,3 +92,7 @@ func flatBinary(file string) ([]byte, uint32, error) {
 	}
 	return bin, uint32(f.Entry), nil
 }
+
+// dcdBoard is where tamago keeps each target's DCD (imximage.cfg: clocks and
+// DRAM set up by the boot ROM before it loads the image).
+var dcdBoard = map[string]string{"usbarmory": "usbarmory/mk2", "mx6ullevk": "nxp/mx6ullevk"}

@@ -79,8 +79,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "image":
-	case "imx": // either board, with tamago's DCD for it
-	case "qemu":
+	case "imx", "qemu":
 	default:
 		return fmt.Errorf("unknown command %q (image, imx or qemu)", cmd)
 	}

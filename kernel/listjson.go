@@ -1,0 +1,138 @@
+package kernel
+
+import (
+	"encoding/json"
+	"runtime"
+
+	"github.com/hotrestart/tamago-hr/pmm"
+)
+
+// bankJSON is `bank -json`: one object on one line. Field names are stable
+// (README, "Machine-readable listings"); sizes in bytes, counts since the
+// bank was formatted.
+type bankJSON struct {
+	Addr          uint32 `json:"addr"`
+	Size          int    `json:"size"`
+	PageSize      int    `json:"page_size"`
+	Pages         int    `json:"pages"`
+	FreePages     int    `json:"free_pages"`
+	Blocks        int    `json:"blocks"`
+	MaxBlocks     int    `json:"max_blocks"`
+	State         string `json:"state"`        // cold or warm
+	Reason        string `json:"state_reason"` // why cold or warm
+	Quarantined   int    `json:"quarantined"`  // damaged records
+	LostPages     int    `json:"lost_pages"`   // pages they withhold
+	MetadataError string `json:"metadata_error"`
+	Boots         uint32 `json:"boots"`
+	LastReset     string `json:"last_reset"`
+	SiteRestarts  uint32 `json:"site_restarts"`
+	HotReboots    uint32 `json:"hot_reboots"`
+	WarmResets    uint32 `json:"warm_resets"`
+	Unexpected    uint32 `json:"unexpected_resets"`
+}
+
+func (j bankJSON) Line() ([]byte, error) { return jsonLine(j) }
+
+// bankJSON is what cmdBank prints, as values.
+func (k *system) bankJSON() bankJSON {
+	state := "warm"
+	if k.cold() {
+		state = "cold"
+	}
+	r := k.recs.Record()
+	st := k.bank.Stats()
+	j := bankJSON{Addr: k.bankAddr, Size: k.bankSize, PageSize: pmm.PageSize, Pages: st.Pages,
+		FreePages: st.FreePages, Blocks: st.Blocks, MaxBlocks: st.MaxBlocks, State: state,
+		Reason: k.bankRep.Reason, Quarantined: st.Quarantined, LostPages: st.LostPages,
+		Boots: r.Boots, LastReset: k.start.Reason, SiteRestarts: r.SiteRestarts,
+		HotReboots: r.HotReboots, WarmResets: r.WarmResets, Unexpected: r.Watchdogs}
+	if err := k.bank.Verify(); err != nil {
+		j.MetadataError = err.Error()
+	}
+	return j
+}
+
+// statsJSON is `stats -json`: one object on one line; sizes in bytes, times
+// in milliseconds. The board's console counters (stats' uart lines) are
+// not in it.
+type statsJSON struct {
+	HeapInuse     uint64 `json:"heap_inuse"`
+	HeapLive      uint64 `json:"heap_live"` // marked live by the last GC
+	GCs           uint32 `json:"gcs"`
+	Goroutines    int    `json:"goroutines"`
+	StackInuse    uint64 `json:"stack_inuse"`
+	UptimeMs      int64  `json:"uptime_ms"`
+	GroupRestarts int    `json:"group_restarts"` // since this boot
+	SiteRestarts  uint32 `json:"site_restarts"`  // in the bank's life
+	WritableData  string `json:"writable_data"`  // the hot boot's restore report
+	BSSCanary     uint32 `json:"bss_canary"`     // 0 when the BSS was zeroed
+}
+
+func (j statsJSON) Line() ([]byte, error) { return jsonLine(j) }
+
+func (k *system) statsJSON() statsJSON {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	restore, _ := hw.RestoreReport()
+	return statsJSON{HeapInuse: m.HeapInuse, HeapLive: liveHeap(), GCs: m.NumGC,
+		Goroutines: runtime.NumGoroutine(), StackInuse: m.StackInuse, UptimeMs: int64(uptimeMs()),
+		GroupRestarts: k.groupRestarts(), SiteRestarts: k.recs.Record().SiteRestarts,
+		WritableData: restore, BSSCanary: hw.BSSCanary()}
+}
+
+// groupRestarts counts the group restarts since this boot.
+func (k *system) groupRestarts() int {
+	groups := 0
+	if k.ctl != nil {
+		for _, g := range k.ctl.Groups() {
+			groups += g.Restarts
+		}
+	}
+	return max(groups-k.groupRestarts0, 0)
+}
+
+// jsonLine encodes v on one line, with its newline.
+func jsonLine(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	return append(b, '\n'), err
+}
+
+// pmmLsJSON is `pmm ls -json`: one object on one line, the blocks in
+// `pmm ls`'s order and the damaged records withheld; sizes in bytes.
+type pmmLsJSON struct {
+	Blocks      []pmmBlockJSON       `json:"blocks"`
+	Quarantined []pmmQuarantinedJSON `json:"quarantined"`
+}
+
+type pmmBlockJSON struct {
+	Name      string `json:"name"`
+	Key       string `json:"key"`   // deletion key
+	Owner     string `json:"owner"` // user or system
+	FirstPage int    `json:"first_page"`
+	Pages     int    `json:"pages"`
+	Bytes     int    `json:"bytes"`
+}
+
+type pmmQuarantinedJSON struct {
+	Slot      int    `json:"slot"` // for pmm release SLOT
+	Name      string `json:"name"` // as read, unverified; "" when unreadable
+	FirstPage int    `json:"first_page"`
+	Pages     int    `json:"pages"` // withheld
+	Bytes     int    `json:"bytes"`
+	Why       string `json:"why"` // the check that failed
+}
+
+func (j pmmLsJSON) Line() ([]byte, error) { return jsonLine(j) }
+
+func newPmmLsJSON(blocks []pmm.BlockInfo, damaged []pmm.Quarantined) pmmLsJSON {
+	j := pmmLsJSON{Blocks: []pmmBlockJSON{}, Quarantined: []pmmQuarantinedJSON{}}
+	for _, b := range blocks {
+		j.Blocks = append(j.Blocks, pmmBlockJSON{Name: b.Name, Key: b.Key, Owner: b.Owner.String(),
+			FirstPage: b.FirstPage, Pages: b.Pages, Bytes: b.Pages * pmm.PageSize})
+	}
+	for _, q := range damaged {
+		j.Quarantined = append(j.Quarantined, pmmQuarantinedJSON{Slot: q.Slot, Name: q.Name,
+			FirstPage: q.FirstPage, Pages: q.Pages, Bytes: q.Pages * pmm.PageSize, Why: q.Why})
+	}
+	return j
+}
