@@ -158,12 +158,27 @@ save:
 	MOVW	R2, 32(R0)			// bytes written uncached: the copy
 	ADD	$HDR, R0, R4
 	MOVW	$0, R5
-copy:
+	// copy and sum, 16 bytes per load/store, then words
+copy16:
+	CMP	$16, R2
+	B.LO	copy4
+	MOVM.IA.W	(R1), [R3,R6,R7,R8]
+	MOVM.IA.W	[R3,R6,R7,R8], (R4)
+	ADD	R5@>31, R3, R5
+	ADD	R5@>31, R6, R5
+	ADD	R5@>31, R7, R5
+	ADD	R5@>31, R8, R5
+	SUB	$16, R2
+	B	copy16
+copy4:
+	CMP	$0, R2
+	B.EQ	copied
 	MOVW.P	4(R1), R3
 	MOVW.P	R3, 4(R4)
 	ADD	R5@>31, R3, R5
-	SUB.S	$4, R2
-	B.GT	copy
+	SUB	$4, R2
+	B	copy4
+copied:
 	MOVW	R5, 12(R0)
 	MOVW	$STATE_SAVED, R3
 	MOVW	R3, 0(R0)
