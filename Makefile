@@ -61,7 +61,7 @@ endif
 # board/internal/rxbuf is the one board package that is pure Go.
 HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf ./board/internal/seq
 
-.PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu test-qemu10 build-all vet fuzz bench qemu-install qemu10-install imx imx-tools clean
+.PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu test-qemu10 test-qemu-both build-all vet fuzz bench qemu-install qemu10-install imx imx-tools clean
 
 all: image
 
@@ -240,7 +240,20 @@ test-qemu: qemu-install
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \
 	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key HR_TOOL_TEST=1 go test -count=1 -timeout 20m -v $(if $(RUN),-run '$(RUN)') ./qemu 2>&1 | tee $(BUILD)/$(QEMU_LOG) | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
-test: qemu-install test-host build-all vet test-qemu
+# CI runs both suites at once (.ci/run: make test TEST_QEMU=test-qemu-both):
+# each keeps one emulator busy at a time, so on two cores both take about the
+# time of one. Their lines are prefixed as they come; the logs stay apart.
+TEST_QEMU ?= test-qemu
+
+test-qemu-both: qemu-install qemu10-install
+	@set -o pipefail; \
+	{ $(MAKE) --no-print-directory test-qemu 2>&1 | sed -u 's/^/[qemu] /'; } & a=$$!; \
+	{ $(MAKE) --no-print-directory test-qemu10 2>&1 | sed -u 's/^/[qemu10] /'; }; b=$$?; \
+	wait $$a; a=$$?; \
+	echo "test-qemu-both: exit $$a on the system's QEMU, $$b on QEMU >= 9.1"; \
+	test $$a -eq 0 && test $$b -eq 0
+
+test: qemu-install test-host build-all vet $(TEST_QEMU)
 
 bench:
 	go test -run='^$$' -bench=. -benchmem ./pmm ./actors
