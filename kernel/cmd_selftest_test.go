@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
 // selfTestBoard is the fake board with a self-test that reports what it is
@@ -27,6 +29,7 @@ func TestSelftestLinesAndCounts(t *testing.T) {
 	var out bytes.Buffer
 	err := k.shell.Exec(&out, "selftest")
 	require.EqualError(t, err, "selftest: 1 of 2 checks failed")
+	require.ErrorIs(t, k.shell.Exec(&bytes.Buffer{}, "selftest now"), console.ErrUsage)
 	assert.Equal(t, "pass bank: 3 blocks, checksums verified\nFAIL board: this board has no self-test\nselftest: 1 passed, 1 failed\n", out.String())
 
 	hw = selfTestBoard{hw.(*fakeBoard), []error{nil, errors.New("broken")}}

@@ -12,23 +12,23 @@ import (
 
 // bootLaps is this boot on the board clock: from the previous boot's hand
 // over (or the counter's start, fromCounter) to ready, split at cpuinit's
-// entry and end and at main. Zero where the board has no such clock.
+// entry and end, at the board package's init and at main. Zero where the board has no such clock.
 type bootLaps struct {
-	toReady, toEntry, cpuinit, mainToReady time.Duration
-	fromCounter                            bool
+	toReady, toEntry, cpuinit, toInit, mainToReady time.Duration
+	fromCounter                                    bool
 }
 
 // readBootLaps asks the board for the laps (once: it consumes the stamp);
 // sinceMain is the runtime's time from main to now.
 func readBootLaps(sinceMain time.Duration) bootLaps {
 	h, ok := any(hw).(interface {
-		SinceHandOver() (toEntry, cpuinit, toNow time.Duration, handed bool)
+		SinceHandOver() (toEntry, cpuinit, toInit, toNow time.Duration, handed bool)
 	})
 	if !ok {
 		return bootLaps{}
 	}
-	e, c, n, handed := h.SinceHandOver()
-	return bootLaps{toReady: e + c + n, toEntry: e, cpuinit: c, mainToReady: sinceMain, fromCounter: !handed}
+	e, c, i, n, handed := h.SinceHandOver()
+	return bootLaps{toReady: e + c + i + n, toEntry: e, cpuinit: c, toInit: i, mainToReady: sinceMain, fromCounter: !handed}
 }
 
 // printCPU prints the core and its revision at boot: the revision decides
@@ -50,9 +50,9 @@ func (l bootLaps) writeSiliconStats(out io.Writer) {
 		if l.fromCounter {
 			from = "counter start"
 		}
-		fmt.Fprintf(out, "to ready: %d µs from the %s (board clock): %d to cpuinit, %d in it, %d to main, %d from main\n",
-			l.toReady.Microseconds(), from, l.toEntry.Microseconds(), l.cpuinit.Microseconds(),
-			(l.toReady - l.toEntry - l.cpuinit - l.mainToReady).Microseconds(), l.mainToReady.Microseconds())
+		fmt.Fprintf(out, "to ready: %d µs from the %s (board clock): %d to cpuinit, %d in it, %d to the board's init, %d to main, %d from main\n",
+			l.toReady.Microseconds(), from, l.toEntry.Microseconds(), l.cpuinit.Microseconds(), l.toInit.Microseconds(),
+			(l.toReady - l.toEntry - l.cpuinit - l.toInit - l.mainToReady).Microseconds(), l.mainToReady.Microseconds())
 	}
 	if c, ok := any(hw).(interface{ BootCosts() string }); ok {
 		fmt.Fprintf(out, "written with caches off: %s\n", c.BootCosts())

@@ -76,21 +76,49 @@ TEXT cpuinit(SB),NOSPLIT|NOFRAME,$0
 	ADD	$HDR, R0, R4			// R4 = source
 	MOVW	R1, R6				// R6 = destination
 	MOVW	R2, R7
-restore:
+	// 32 bytes per iteration (the caches are off: fewer, longer accesses),
+	// then words
+restore32:
+	CMP	$32, R7
+	B.LO	restore4
+	MOVM.IA.W	(R4), [R3,R5,R8,R9]
+	MOVM.IA.W	[R3,R5,R8,R9], (R6)
+	MOVM.IA.W	(R4), [R3,R5,R8,R9]
+	MOVM.IA.W	[R3,R5,R8,R9], (R6)
+	SUB	$32, R7
+	B	restore32
+restore4:
+	CMP	$0, R7
+	B.EQ	check
 	MOVW.P	4(R4), R3
 	MOVW.P	R3, 4(R6)
-	SUB.S	$4, R7
-	B.GT	restore
+	SUB	$4, R7
+	B	restore4
 
-	// check what is now in place, not the copy: sum [R1, R1+R2)
+check:
+	// check what is now in place, not the copy: sum [R1, R1+R2), word by
+	// word in order (sum = ror(sum, 31) + word), 16 bytes per load
 	MOVW	R1, R6
 	MOVW	R2, R7
 	MOVW	$0, R5
-sumhot:
+sumhot16:
+	CMP	$16, R7
+	B.LO	sumhot4
+	MOVM.IA.W	(R6), [R3,R4,R8,R9]
+	ADD	R5@>31, R3, R5
+	ADD	R5@>31, R4, R5
+	ADD	R5@>31, R8, R5
+	ADD	R5@>31, R9, R5
+	SUB	$16, R7
+	B	sumhot16
+sumhot4:
+	CMP	$0, R7
+	B.EQ	summed
 	MOVW.P	4(R6), R3
-	ADD	R5@>31, R3, R5			// sum = ror(sum, 31) + word
-	SUB.S	$4, R7
-	B.GT	sumhot
+	ADD	R5@>31, R3, R5
+	SUB	$4, R7
+	B	sumhot4
+summed:
 	MOVW	12(R0), R3
 	CMP	R3, R5
 	B.EQ	restored
@@ -130,12 +158,27 @@ save:
 	MOVW	R2, 32(R0)			// bytes written uncached: the copy
 	ADD	$HDR, R0, R4
 	MOVW	$0, R5
-copy:
+	// copy and sum, 16 bytes per load/store, then words
+copy16:
+	CMP	$16, R2
+	B.LO	copy4
+	MOVM.IA.W	(R1), [R3,R6,R7,R8]
+	MOVM.IA.W	[R3,R6,R7,R8], (R4)
+	ADD	R5@>31, R3, R5
+	ADD	R5@>31, R6, R5
+	ADD	R5@>31, R7, R5
+	ADD	R5@>31, R8, R5
+	SUB	$16, R2
+	B	copy16
+copy4:
+	CMP	$0, R2
+	B.EQ	copied
 	MOVW.P	4(R1), R3
 	MOVW.P	R3, 4(R4)
 	ADD	R5@>31, R3, R5
-	SUB.S	$4, R2
-	B.GT	copy
+	SUB	$4, R2
+	B	copy4
+copied:
 	MOVW	R5, 12(R0)
 	MOVW	$STATE_SAVED, R3
 	MOVW	R3, 0(R0)

@@ -19,17 +19,27 @@ const (
 	handValid                          = 0x444e4148 // "HAND"
 	hdrEntryLo, hdrEntryHi             = 16, 17     // cpuinit's entry (cpuinit_arm.s)
 	hdrDoneLo, hdrDoneHi               = 18, 19     // cpuinit's end
+	hdrInitLo, hdrInitHi               = 20, 21     // this package's init (stampInit)
 )
 
 // stampHandOver records that this boot hands over now.
 func stampHandOver() { stampCounter(hdrHandLo, hdrHandHi, hdrHandMagic, handValid) }
 
+// stampInit records the counter when this package is initialised: after the
+// Go runtime's start, tamago's hardware initialisation and the packages this
+// one imports, before the rest (the kernel's, the network stack's).
+func stampInit() {
+	sa := saveArea()
+	c := imx6ul.ARM.Counter()
+	sa[hdrInitLo], sa[hdrInitHi] = uint32(c), uint32(c>>32)
+}
+
 // Laps is a boot on the board clock: from the previous boot's hand-over
-// (or the counter's start) to cpuinit's entry, through cpuinit, and from
-// cpuinit's end to now.
+// (or the counter's start) to cpuinit's entry, through cpuinit, from its
+// end to this package's init, and from there to now.
 type Laps struct {
-	ToEntry, Cpuinit, ToNow time.Duration
-	Handed                  bool // false: from the counter's start
+	ToEntry, Cpuinit, ToInit, ToNow time.Duration
+	Handed                          bool // false: from the counter's start
 }
 
 // SinceHandOver returns this boot's laps and consumes the hand-over stamp.
@@ -39,15 +49,15 @@ func SinceHandOver() Laps {
 	sa := saveArea()
 	now := imx6ul.ARM.Counter()
 	at := func(lo, hi int) uint64 { return uint64(sa[hi])<<32 | uint64(sa[lo]) }
-	then, entry, done := at(hdrHandLo, hdrHandHi), at(hdrEntryLo, hdrEntryHi), at(hdrDoneLo, hdrDoneHi)
+	then, entry, done, init := at(hdrHandLo, hdrHandHi), at(hdrEntryLo, hdrEntryHi), at(hdrDoneLo, hdrDoneHi), at(hdrInitLo, hdrInitHi)
 	handed := sa[hdrHandMagic] == handValid && then <= entry
 	sa[hdrHandMagic] = 0
 	if !handed {
 		then = 0
 	}
-	if entry < then || done < entry || now < done {
-		entry, done = now, now // a counter that restarted: one lap
+	if entry < then || done < entry || init < done || now < init {
+		entry, done, init = now, now, now // a counter that restarted: one lap
 	}
 	ns := func(d uint64) time.Duration { return time.Duration(float64(d) * imx6ul.ARM.TimerMultiplier) }
-	return Laps{ns(entry - then), ns(done - entry), ns(now - done), handed}
+	return Laps{ns(entry - then), ns(done - entry), ns(init - done), ns(now - init), handed}
 }

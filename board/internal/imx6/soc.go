@@ -117,10 +117,11 @@ func (SoC) BootCosts() string { return BootCosts() }
 
 // SinceHandOver is this boot on the board clock from the previous boot's
 // hand-over (handed false: from the counter's start): to cpuinit, through
-// it, and from its end to now. Read once.
-func (SoC) SinceHandOver() (toEntry, cpuinit, toNow time.Duration, handed bool) {
+// it, from its end to the board package's init, and from there to now.
+// Read once.
+func (SoC) SinceHandOver() (toEntry, cpuinit, toInit, toNow time.Duration, handed bool) {
 	l := SinceHandOver()
-	return l.ToEntry, l.Cpuinit, l.ToNow, l.Handed
+	return l.ToEntry, l.Cpuinit, l.ToInit, l.ToNow, l.Handed
 }
 
 // SelfTest runs the board's self-checks (see SelfTest).

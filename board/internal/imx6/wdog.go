@@ -21,6 +21,7 @@ import (
 var resetStatus uint32
 
 func init() {
+	stampInit()
 	// silicon only: QEMU 7.2 models neither SRSR's sources nor the warm
 	// reset, and its SRSR reads the same at every boot
 	if imx6ul.Native {
