@@ -240,7 +240,7 @@ test-qemu: qemu-install
 	HR_SSH_IMAGE=$(CURDIR)/$(BUILD)/hr-ssh.elf HR_SSH_KEY=$(CURDIR)/$(SSH_TEST_KEY) \
 	HR_V2_IMAGE=$(CURDIR)/$(BUILD)/hr-v2.elf HR_SEC1_IMAGE=$(CURDIR)/$(BUILD)/hr-sec1.elf HR_V2BAD_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-bad.elf \
 	HR_V2PANIC_IMAGE=$(CURDIR)/$(BUILD)/hr-v2-panic.elf HR_LOOP_IMAGE=$(CURDIR)/$(BUILD)/hr-loop.elf \
-	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key HR_TOOL_TEST=1 go test -count=1 -timeout 20m -v $(if $(RUN),-run '$(RUN)') ./qemu 2>&1 | tee $(BUILD)/$(QEMU_LOG) | grep -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
+	HR_UPGRADE_KEY=$(CURDIR)/$(UPGRADE_TEST_KEY).key HR_TOOL_TEST=1 go test -count=1 -timeout 20m -v $(if $(RUN),-run '$(RUN)') ./qemu 2>&1 | tee $(BUILD)/$(QEMU_LOG) | grep --line-buffered -E '^(--- |PASS|FAIL|ok|panic)|_test\.go:[0-9]+: ' ; test $${PIPESTATUS[0]} -eq 0
 
 # CI runs both suites at once (.ci/run: make test TEST_QEMU=test-qemu-both):
 # each keeps one emulator busy at a time, so on two cores both take about the
