@@ -161,6 +161,13 @@ type member struct {
 	cur     *Context // the running incarnation, nil when none
 	lastAID AID
 	failed  string // why the last start failed, for aps
+
+	// run: its program, once found (Programs only grows and a program's
+	// code never changes), so a restart does not look it up by name.
+	run Program
+	// enc: its last encoded record, reused by the next write (Write copies
+	// it into the block); guarded by c.mu.
+	enc []byte
 }
 
 // New reopens the controller's records in the bank (its system blocks, all
@@ -304,7 +311,8 @@ func (g *group) lease() AID {
 func (m *member) persist() error {
 	r := actorRec{id: m.id, leaseEnd: m.g.lease(), gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
 		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
-	if err := m.rec.Write(r.encode()); err != nil {
+	m.enc = r.encodeTo(m.enc[:0])
+	if err := m.rec.Write(m.enc); err != nil {
 		return fmt.Errorf("%w: %v", ErrTooLong, err) // checkArgs bounds every record first
 	}
 	return nil

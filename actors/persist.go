@@ -189,8 +189,12 @@ type actorRec struct {
 	args     []string
 }
 
-func (r *actorRec) encode() []byte {
-	var e encoder
+func (r *actorRec) encode() []byte { return r.encodeTo(nil) }
+
+// encodeTo encodes r into buf's storage (appending from buf[:0]), so that a
+// member's restarts reuse one buffer.
+func (r *actorRec) encodeTo(buf []byte) []byte {
+	e := encoder{b: buf[:0:cap(buf)]}
 	e.u32(uint32(r.id))
 	e.u16(uint16(r.gid))
 	e.u8(uint8(r.kind))

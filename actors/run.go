@@ -151,12 +151,17 @@ func (c *Controller) registerAndStartLocked(g *group, name, program string, args
 // flag cleared, record written before the goroutine starts. aid 0 takes a
 // new aid.
 func (c *Controller) startMemberLocked(m *member, aid AID, p *post) (*Context, error) {
-	prog, err := c.progs.lookup(m.program)
-	if err != nil {
-		m.failed = err.Error()
-		return nil, err
+	prog := m.run
+	if prog == nil {
+		var err error
+		if prog, err = c.progs.lookup(m.program); err != nil {
+			m.failed = err.Error()
+			return nil, err
+		}
+		m.run = prog
 	}
 	if aid == 0 {
+		var err error
 		if aid, err = c.newAID(); err != nil {
 			return nil, err
 		}
