@@ -313,7 +313,13 @@ func (m *member) persist() error {
 		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
 	m.enc = r.encodeTo(m.enc[:0])
 	if err := m.rec.Write(m.enc); err != nil {
-		return fmt.Errorf("%w: %v", ErrTooLong, err) // checkArgs bounds every record first
+		return tooLong(err) // checkArgs bounds every record first
 	}
 	return nil
 }
+
+// tooLong wraps a record write's error; out of line so that persist's
+// frame, on the restart worker's small stack, stays small.
+//
+//go:noinline
+func tooLong(err error) error { return fmt.Errorf("%w: %v", ErrTooLong, err) }
