@@ -45,9 +45,10 @@ type Context struct {
 	faultsOnce sync.Once
 }
 
-func (c *Controller) newContext(aid AID, prog Program, name, program string, args []string, m *member) *Context {
+// newContext makes an incarnation that starts at started (controller uptime).
+func (c *Controller) newContext(aid AID, prog Program, name, program string, args []string, m *member, started time.Duration) *Context {
 	x := &Context{c: c, aid: aid, name: name, program: program, args: slices.Clone(args), gen: 1, m: m,
-		prog: prog, started: c.now(), stop: make(chan struct{}), finished: make(chan struct{})}
+		prog: prog, started: started, stop: make(chan struct{}), finished: make(chan struct{})}
 	if m != nil {
 		x.gen = m.gen
 	}

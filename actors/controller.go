@@ -165,8 +165,8 @@ type member struct {
 	// run: its program, once found (Programs only grows and a program's
 	// code never changes), so a restart does not look it up by name.
 	run Program
-	// enc: its last encoded record, reused by the next write (Write copies
-	// it into the block); guarded by c.mu.
+	// enc: its record as last written this boot (Write copies it into the
+	// block), patched by the next write; guarded by c.mu.
 	enc []byte
 }
 
@@ -311,7 +311,14 @@ func (g *group) lease() AID {
 func (m *member) persist() error {
 	r := actorRec{id: m.id, leaseEnd: m.g.lease(), gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
 		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
-	m.enc = r.encodeTo(m.enc[:0])
+	if len(m.enc) > 0 {
+		// After its first write of this boot only a member's clean flag,
+		// generation and lease end change: the same bytes as encodeTo,
+		// without encoding the names and arguments again at every restart.
+		r.patch(m.enc)
+	} else {
+		m.enc = r.encodeTo(nil)
+	}
 	if err := m.rec.Write(m.enc); err != nil {
 		return tooLong(err) // checkArgs bounds every record first
 	}

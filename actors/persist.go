@@ -191,8 +191,7 @@ type actorRec struct {
 
 func (r *actorRec) encode() []byte { return r.encodeTo(nil) }
 
-// encodeTo encodes r into buf's storage (appending from buf[:0]), so that a
-// member's restarts reuse one buffer.
+// encodeTo encodes r into buf's storage (appending from buf[:0]).
 func (r *actorRec) encodeTo(buf []byte) []byte {
 	e := encoder{b: buf[:0:cap(buf)]}
 	e.u32(uint32(r.id))
@@ -210,6 +209,26 @@ func (r *actorRec) encodeTo(buf []byte) []byte {
 	e.strs(r.args)
 	e.u32(uint32(r.leaseEnd))
 	return e.b
+}
+
+// Offsets in an encoded actor record of the fields patch rewrites: the
+// clean flag and generation follow id (4), gid (2) and kind (1); the lease
+// end is last.
+const (
+	actorCleanAt = 7
+	actorGenAt   = 8
+)
+
+// patch rewrites in b, an encoding of a record that differs from r at most
+// in its clean flag, generation and lease end, those three fields: b is
+// then r.encode().
+func (r *actorRec) patch(b []byte) {
+	b[actorCleanAt] = 0
+	if r.clean {
+		b[actorCleanAt] = 1
+	}
+	le.PutUint32(b[actorGenAt:], uint32(r.gen))
+	le.PutUint32(b[len(b)-4:], uint32(r.leaseEnd))
 }
 
 func decodeActor(p []byte) (*actorRec, error) {

@@ -3,6 +3,7 @@ package actors
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,8 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	if g.state != GroupRunning {
 		return
 	}
-	now, t := c.now(), c.pnow()
+	now := c.now()
+	t := c.runBase + now // c.pnow(), without a second clock read
 	cfg := g.cfg()
 	if g.bootFailures == 0 {
 		g.carried = decayed(g.badness, g.failedAt, t, cfg.Interval)
@@ -164,6 +166,8 @@ func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) strin
 func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 	var errs []error
 	var started []*Context // for the log line, when there is a log
+	now := c.now()
+	p.starts = slices.Grow(p.starts, len(g.members)) // one allocation, not one per doubling
 	n := 0
 	for _, m := range g.members {
 		if m.corrupt != "" || m.cur != nil {
@@ -176,7 +180,7 @@ func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 			}
 			continue
 		}
-		x, err := c.startMemberLocked(m, 0, p)
+		x, err := c.startMemberLocked(m, 0, now, p)
 		if err != nil {
 			errs = append(errs, startFailed(g, m, err, p))
 			continue
