@@ -142,6 +142,8 @@ type group struct {
 	epoch  uint64        // bumped by every failure and kill: a stale restart worker gives up
 	cancel chan struct{} // closed when the group goes or the controller shuts down
 	closed bool          // cancel is closed
+
+	enc []byte // its record as last encoded, the next encoding's buffer (Write copies it)
 }
 
 // member is a registered restartable actor: its record, in memory.
@@ -294,10 +296,11 @@ func (g *group) persist() {
 	}
 	// A record write only fails on an oversized payload; a group record is
 	// at most 33 bytes plus a last failure bounded by maxLastFailure.
-	_ = g.rec.Write(groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
+	g.enc = groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
 		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
 		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure,
-		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encode())
+		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encodeTo(g.enc)
+	_ = g.rec.Write(g.enc)
 }
 
 // lease is the controller's aid lease end, 0 before the group is attached.

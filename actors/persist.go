@@ -91,8 +91,11 @@ type groupRec struct {
 // maxLastFailure bounds the last failure text kept in a group record.
 const maxLastFailure = 200
 
-func (r groupRec) encode() []byte {
-	var e encoder
+func (r groupRec) encode() []byte { return r.encodeTo(nil) }
+
+// encodeTo encodes r into buf's storage (appending from buf[:0]).
+func (r groupRec) encodeTo(buf []byte) []byte {
+	e := encoder{b: buf[:0:cap(buf)]}
 	e.u16(uint16(r.gid))
 	var flags uint8
 	if r.killed {
