@@ -146,6 +146,9 @@ func (c *Controller) allocate(x *Context, name string, size int, key string, gro
 		return nil, err
 	}
 	if !x.ended {
+		if x.mapped == nil {
+			x.mapped = make(map[string]struct{})
+		}
 		x.mapped[name] = struct{}{}
 	}
 	return blk, nil

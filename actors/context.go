@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,21 +31,24 @@ type Context struct {
 
 	stop     chan struct{}          // closed when the actor must stop (Done)
 	finished chan struct{}          // closed once its end has been handled
-	faults   chan string            // injected fault kinds, capacity 1
+	faults   chan string            // injected fault kinds, capacity 1; made by faultsOnce
 	clean    atomic.Bool            // Exit was called
 	hold     atomic.Pointer[string] // Hold was called: its reason
-	mapped   map[string]struct{}    // guarded by c.mu: blocks allocated or retrieved by this incarnation
+	mapped   map[string]struct{}    // guarded by c.mu: blocks allocated or retrieved by this incarnation; nil until the first
 	hb       heartbeat
 
 	stopping bool // guarded by c.mu: stop is closed
 	ended    bool // guarded by c.mu: the goroutine has returned
+
+	// faults is made on first use (Faults, Inject): most incarnations
+	// never see one, and a group restart makes a Context per member.
+	faultsOnce sync.Once
 }
 
-func (c *Controller) newContext(aid AID, prog Program, name, program string, args []string, m *member) *Context {
+// newContext makes an incarnation that starts at started (controller uptime).
+func (c *Controller) newContext(aid AID, prog Program, name, program string, args []string, m *member, started time.Duration) *Context {
 	x := &Context{c: c, aid: aid, name: name, program: program, args: slices.Clone(args), gen: 1, m: m,
-		prog: prog, started: c.now(), stop: make(chan struct{}), finished: make(chan struct{}),
-		faults: make(chan string, 1), mapped: make(map[string]struct{})}
-	x.hb.kick = make(chan struct{}, 1)
+		prog: prog, started: started, stop: make(chan struct{}), finished: make(chan struct{})}
 	if m != nil {
 		x.gen = m.gen
 	}
@@ -192,4 +196,10 @@ func (x *Context) Exit() error {
 
 // Faults delivers the kinds requested with Controller.Inject; test and
 // example programs select on it and misbehave on purpose.
-func (x *Context) Faults() <-chan string { return x.faults }
+func (x *Context) Faults() <-chan string { return x.faultCh() }
+
+// faultCh is the faults channel, made on first use.
+func (x *Context) faultCh() chan string {
+	x.faultsOnce.Do(func() { x.faults = make(chan string, 1) })
+	return x.faults
+}

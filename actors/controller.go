@@ -142,6 +142,8 @@ type group struct {
 	epoch  uint64        // bumped by every failure and kill: a stale restart worker gives up
 	cancel chan struct{} // closed when the group goes or the controller shuts down
 	closed bool          // cancel is closed
+
+	enc []byte // its record as last encoded, the next encoding's buffer (Write copies it)
 }
 
 // member is a registered restartable actor: its record, in memory.
@@ -161,6 +163,13 @@ type member struct {
 	cur     *Context // the running incarnation, nil when none
 	lastAID AID
 	failed  string // why the last start failed, for aps
+
+	// run: its program, once found (Programs only grows and a program's
+	// code never changes), so a restart does not look it up by name.
+	run Program
+	// enc: its record as last written this boot (Write copies it into the
+	// block), patched by the next write; guarded by c.mu.
+	enc []byte
 }
 
 // New reopens the controller's records in the bank (its system blocks, all
@@ -287,10 +296,11 @@ func (g *group) persist() {
 	}
 	// A record write only fails on an oversized payload; a group record is
 	// at most 33 bytes plus a last failure bounded by maxLastFailure.
-	_ = g.rec.Write(groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
+	g.enc = groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
 		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
 		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure,
-		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encode())
+		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encodeTo(g.enc)
+	_ = g.rec.Write(g.enc)
 }
 
 // lease is the controller's aid lease end, 0 before the group is attached.
@@ -304,8 +314,22 @@ func (g *group) lease() AID {
 func (m *member) persist() error {
 	r := actorRec{id: m.id, leaseEnd: m.g.lease(), gid: m.g.gid, kind: m.kind, clean: m.clean, gen: m.gen,
 		name: m.name, program: m.program, spawner: m.spawner, args: m.args}
-	if err := m.rec.Write(r.encode()); err != nil {
-		return fmt.Errorf("%w: %v", ErrTooLong, err) // checkArgs bounds every record first
+	if len(m.enc) > 0 {
+		// After its first write of this boot only a member's clean flag,
+		// generation and lease end change: the same bytes as encodeTo,
+		// without encoding the names and arguments again at every restart.
+		r.patch(m.enc)
+	} else {
+		m.enc = r.encodeTo(nil)
+	}
+	if err := m.rec.Write(m.enc); err != nil {
+		return tooLong(err) // checkArgs bounds every record first
 	}
 	return nil
 }
+
+// tooLong wraps a record write's error; out of line so that persist's
+// frame, on the restart worker's small stack, stays small.
+//
+//go:noinline
+func tooLong(err error) error { return fmt.Errorf("%w: %v", ErrTooLong, err) }

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -15,7 +16,8 @@ type heartbeat struct {
 	period   atomic.Int64  // ns; 0 is off
 	deadline atomic.Int64  // controller uptime, ns
 	started  atomic.Bool   // the watchdog goroutine runs
-	kick     chan struct{} // capacity 1: the period changed
+	kick     chan struct{} // capacity 1: the period changed; made by once
+	once     sync.Once     // makes kick at the first SetHeartbeat: most actors never arm one
 }
 
 // SetHeartbeat arms (d > 0) or disarms (d <= 0) the heartbeat: from now
@@ -24,6 +26,7 @@ type heartbeat struct {
 // stopped).
 func (x *Context) SetHeartbeat(d time.Duration) {
 	d = max(d, 0)
+	x.hb.once.Do(func() { x.hb.kick = make(chan struct{}, 1) })
 	x.hb.deadline.Store(int64(x.c.now() + d))
 	x.hb.period.Store(int64(d))
 	if d > 0 && x.hb.started.CompareAndSwap(false, true) {

@@ -30,7 +30,7 @@ func (c *Controller) Inject(aid AID, kind string) error {
 		return err
 	}
 	select {
-	case x.faults <- kind:
+	case x.faultCh() <- kind:
 		return nil
 	default:
 		return fmt.Errorf("%w: aid %d", ErrFaultPending, aid)

@@ -91,8 +91,11 @@ type groupRec struct {
 // maxLastFailure bounds the last failure text kept in a group record.
 const maxLastFailure = 200
 
-func (r groupRec) encode() []byte {
-	var e encoder
+func (r groupRec) encode() []byte { return r.encodeTo(nil) }
+
+// encodeTo encodes r into buf's storage (appending from buf[:0]).
+func (r groupRec) encodeTo(buf []byte) []byte {
+	e := encoder{b: buf[:0:cap(buf)]}
 	e.u16(uint16(r.gid))
 	var flags uint8
 	if r.killed {
@@ -189,8 +192,11 @@ type actorRec struct {
 	args     []string
 }
 
-func (r *actorRec) encode() []byte {
-	var e encoder
+func (r *actorRec) encode() []byte { return r.encodeTo(nil) }
+
+// encodeTo encodes r into buf's storage (appending from buf[:0]).
+func (r *actorRec) encodeTo(buf []byte) []byte {
+	e := encoder{b: buf[:0:cap(buf)]}
 	e.u32(uint32(r.id))
 	e.u16(uint16(r.gid))
 	e.u8(uint8(r.kind))
@@ -206,6 +212,26 @@ func (r *actorRec) encode() []byte {
 	e.strs(r.args)
 	e.u32(uint32(r.leaseEnd))
 	return e.b
+}
+
+// Offsets in an encoded actor record of the fields patch rewrites: the
+// clean flag and generation follow id (4), gid (2) and kind (1); the lease
+// end is last.
+const (
+	actorCleanAt = 7
+	actorGenAt   = 8
+)
+
+// patch rewrites in b, an encoding of a record that differs from r at most
+// in its clean flag, generation and lease end, those three fields: b is
+// then r.encode().
+func (r *actorRec) patch(b []byte) {
+	b[actorCleanAt] = 0
+	if r.clean {
+		b[actorCleanAt] = 1
+	}
+	le.PutUint32(b[actorGenAt:], uint32(r.gen))
+	le.PutUint32(b[len(b)-4:], uint32(r.leaseEnd))
 }
 
 func decodeActor(p []byte) (*actorRec, error) {

@@ -3,6 +3,8 @@ package actors
 import (
 	"fmt"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -18,7 +20,8 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	if g.state != GroupRunning {
 		return
 	}
-	now, t := c.now(), c.pnow()
+	now := c.now()
+	t := c.runBase + now // c.pnow(), without a second clock read
 	cfg := g.cfg()
 	if g.bootFailures == 0 {
 		g.carried = decayed(g.badness, g.failedAt, t, cfg.Interval)
@@ -26,7 +29,8 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	g.bootFailures++
 	nb, escalate := charge(g.badness, g.failedAt, t, cfg)
 	g.badness, g.failedAt = nb, t
-	who := fmt.Sprintf("aid %d %s: %s", x.aid, x.name, cause)
+	// "aid N NAME: CAUSE", without fmt: it is on every restart's path
+	who := "aid " + strconv.FormatUint(uint64(x.aid), 10) + " " + x.name + ": " + cause
 	g.lastFailure = who
 	g.epoch++
 	victims := c.stopGroupLocked(g)
@@ -49,11 +53,13 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	delay, quick := backoff(ran, g.quick, cfg)
 	g.quick = quick
 	g.state = GroupStopping
-	note := ""
-	if delay > 0 {
-		note = fmt.Sprintf(" in %v: ran %v < minRunTime %v", delay, ran, cfg.MinRunTime)
+	if !p.quiet { // the arguments would be boxed even for no log
+		note := ""
+		if delay > 0 {
+			note = fmt.Sprintf(" in %v: ran %v < minRunTime %v", delay, ran, cfg.MinRunTime)
+		}
+		p.logf("hr: group %d restart %d (%s)%s", g.gid, g.restarts, who, note)
 	}
-	p.logf("hr: group %d restart %d (%s)%s", g.gid, g.restarts, who, note)
 	epoch := g.epoch
 	p.fns = append(p.fns, func() { c.restartGroup(g, epoch, victims, delay) })
 }
@@ -158,8 +164,10 @@ func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) strin
 // and its indirect actors stay blocked until their spawners spawn them.
 // It returns how many direct actors started and why others did not.
 func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
-	var started []string
 	var errs []error
+	var started []*Context // for the log line, when there is a log
+	now := c.now()
+	p.starts = slices.Grow(p.starts, len(g.members)) // one allocation, not one per doubling
 	n := 0
 	for _, m := range g.members {
 		if m.corrupt != "" || m.cur != nil {
@@ -172,20 +180,41 @@ func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 			}
 			continue
 		}
-		x, err := c.startMemberLocked(m, 0, p)
+		x, err := c.startMemberLocked(m, 0, now, p)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("group %d: %s: %w", g.gid, m.name, err))
-			p.logf("hr: group %d: cannot start %s: %v", g.gid, m.name, err)
+			errs = append(errs, startFailed(g, m, err, p))
 			continue
 		}
 		n++
 		if !p.quiet {
-			started = append(started, fmt.Sprintf("%s aid %d", m.name, x.aid))
+			started = append(started, x)
 		}
 	}
 	g.state = GroupRunning
 	if len(started) > 0 {
-		p.logf("hr: group %d running: %s", g.gid, strings.Join(started, ", "))
+		logRunning(g, started, p)
 	}
 	return n, errs
+}
+
+// startFailed logs and returns why m did not start. Kept out of
+// startGroupLocked, as logRunning, so that the restart worker's frames stay
+// small: a fresh goroutine's stack is 2 KiB, and growing it (a copy) cost
+// a restart as much as writing all its records.
+//
+//go:noinline
+func startFailed(g *group, m *member, err error, p *post) error {
+	p.logf("hr: group %d: cannot start %s: %v", g.gid, m.name, err)
+	return fmt.Errorf("group %d: %s: %w", g.gid, m.name, err)
+}
+
+// logRunning logs the members of g just started.
+//
+//go:noinline
+func logRunning(g *group, xs []*Context, p *post) {
+	started := make([]string, len(xs))
+	for i, x := range xs {
+		started[i] = fmt.Sprintf("%s aid %d", x.name, x.aid)
+	}
+	p.logf("hr: group %d running: %s", g.gid, strings.Join(started, ", "))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/hotrestart/tamago-hr/pmm"
 	"github.com/hotrestart/tamago-hr/pmm/record"
@@ -45,7 +46,7 @@ func (c *Controller) Run(gid int, program string, args []string, opts ...RunOpti
 			if err != nil {
 				return err
 			}
-			x := c.newContext(a, prog, program, program, args, nil)
+			x := c.newContext(a, prog, program, program, args, nil, c.now())
 			c.live[a] = x
 			p.starts = append(p.starts, x)
 			aid = a
@@ -136,7 +137,7 @@ func (c *Controller) registerAndStartLocked(g *group, name, program string, args
 	g.members = append(g.members, m)
 	c.names[name] = m
 	c.registered++
-	x, err := c.startMemberLocked(m, id, p)
+	x, err := c.startMemberLocked(m, id, c.now(), p)
 	if err != nil {
 		g.members = g.members[:len(g.members)-1]
 		delete(c.names, name)
@@ -149,14 +150,20 @@ func (c *Controller) registerAndStartLocked(g *group, name, program string, args
 
 // startMemberLocked starts a new incarnation of m: next generation, clean
 // flag cleared, record written before the goroutine starts. aid 0 takes a
-// new aid.
-func (c *Controller) startMemberLocked(m *member, aid AID, p *post) (*Context, error) {
-	prog, err := c.progs.lookup(m.program)
-	if err != nil {
-		m.failed = err.Error()
-		return nil, err
+// new aid; now is the controller's uptime (the caller reads the clock once
+// for a whole group: a read costs half a µs under QEMU -icount).
+func (c *Controller) startMemberLocked(m *member, aid AID, now time.Duration, p *post) (*Context, error) {
+	prog := m.run
+	if prog == nil {
+		var err error
+		if prog, err = c.progs.lookup(m.program); err != nil {
+			m.failed = err.Error()
+			return nil, err
+		}
+		m.run = prog
 	}
 	if aid == 0 {
+		var err error
 		if aid, err = c.newAID(); err != nil {
 			return nil, err
 		}
@@ -167,7 +174,7 @@ func (c *Controller) startMemberLocked(m *member, aid AID, p *post) (*Context, e
 		m.gen--
 		return nil, err
 	}
-	x := c.newContext(aid, prog, m.name, m.program, m.args, m)
+	x := c.newContext(aid, prog, m.name, m.program, m.args, m, now)
 	m.cur, m.lastAID, m.failed = x, aid, ""
 	c.live[aid] = x
 	p.starts = append(p.starts, x)

@@ -32,7 +32,7 @@ func (c *Controller) spawn(x *Context, name, program string, args []string) (AID
 				aid = m.cur.aid
 				return fmt.Errorf("%w: %s is aid %d", ErrRunning, name, aid)
 			}
-			nx, err := c.startMemberLocked(m, 0, p)
+			nx, err := c.startMemberLocked(m, 0, c.now(), p)
 			if err != nil {
 				return err
 			}

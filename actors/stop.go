@@ -19,7 +19,7 @@ func (c *Controller) stopLocked(x *Context) {
 // stopGroupLocked tells every running member of g to stop and returns them.
 func (c *Controller) stopGroupLocked(g *group) []*Context {
 	c.callsChangedLocked()
-	var xs []*Context
+	xs := make([]*Context, 0, len(g.members))
 	for _, m := range g.members {
 		if m.cur != nil {
 			c.stopLocked(m.cur)
