@@ -34,6 +34,9 @@ var (
 	// ErrGroupBusy: the group is restarting, being killed, escalated or held
 	// (not resumed), so it takes no new member now.
 	ErrGroupBusy = errors.New("actors: group busy")
+	// ErrUnrunnable: a group has nothing that could start, every record
+	// of its members being untrusted (kept as corrupt): resume refuses it.
+	ErrUnrunnable = errors.New("actors: nothing in the group can run")
 	// ErrNameTaken: the name is registered in another group, or is a direct
 	// actor's, or an image program's name is registered twice.
 	ErrNameTaken = errors.New("actors: name taken")

@@ -122,3 +122,24 @@ func TestHoldReasonOneLine(t *testing.T) {
 	g, _ := e.group(1)
 	assert.Equal(t, "bad state S", g.Hold)
 }
+
+// A held group whose only record has no valid copy is not resumed: it
+// would show running with nothing able to run (its calls time out). The
+// error names the record and the way out.
+func TestResumeRefusesGroupWithNothingTrusted(t *testing.T) {
+	e := newEnv(t)
+	aid := e.run(3, "cmd")
+	e.do("cmd.3.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Hold("for the test") })
+	e.waitGroupState(3, actors.GroupHeldService)
+	require.NoError(t, e.shutdown())
+	_, newest, oldest := recordCopies(t, e.bank, "__SYS.hr.a"+itoa(aid))
+	newest[13] ^= 1
+	oldest[0] = 0x55
+	e.open()
+	err := e.ctl.ResumeGroup(3)
+	require.ErrorIs(t, err, actors.ErrUnrunnable)
+	assert.Regexp(t, `^actors: nothing in the group can run: group 3: the record of aid `+itoa(aid)+` is not trusted \(actor record: no valid copy: .*\); akill -g 3 frees it$`, err.Error())
+	g, _ := e.group(3)
+	assert.Equal(t, actors.GroupHeldService, g.State, "still held")
+	require.NoError(t, e.ctl.KillGroup(3))
+}

@@ -3,6 +3,7 @@ package actors
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Resume starts every group reopened from the bank (held) again, after a
@@ -67,6 +68,9 @@ func (c *Controller) ResumeGroup(gid int) error {
 			return ErrShutdown
 		case g == nil:
 			return fmt.Errorf("%w: group %d", ErrNoGroup, gid)
+		case g.unrunnable() != "":
+			// resumed, it would show running with nothing running
+			return fmt.Errorf("%w: group %d: %s; akill -g %d frees it", ErrUnrunnable, gid, g.unrunnable(), gid)
 		case g.state == GroupBackoff:
 			// the operator decides, as for a held group: the restart the
 			// failure counted happens now; the waiting worker gives up
@@ -87,4 +91,17 @@ func (c *Controller) ResumeGroup(gid int) error {
 		_, errs := c.startGroupLocked(g, p)
 		return errors.Join(errs...)
 	})
+}
+
+// unrunnable says why group g has nothing that could start ("" when a
+// direct member can): every member it has is kept as corrupt (open.go).
+func (g *group) unrunnable() string {
+	var why []string
+	for _, m := range g.members {
+		if m.corrupt == "" {
+			return ""
+		}
+		why = append(why, fmt.Sprintf("the record of aid %d is not trusted (%s)", m.id, m.corrupt))
+	}
+	return strings.Join(why, "; ")
 }
