@@ -23,6 +23,9 @@ func installExitHook() {
 // recordFatal is recordIntent on the exception and fatal-error paths.
 func (k *system) recordFatal(why string) {
 	if k.recs != nil {
-		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, persistentClock())
+		// a line half typed on the UART: the next boot refuses its rest,
+		// as after any way down (discardRestartTyping)
+		cut := k.serial != nil && k.serial.HalfLine()
+		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, persistentClock(), cut)
 	}
 }

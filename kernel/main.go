@@ -60,9 +60,12 @@ type system struct {
 	start    bootrec.Start // how this boot came about (bootrec.Record.Begin)
 
 	shell *console.Shell
-	out   console.Log // what actors and the controller print, to every session
-	ctl   *actors.Controller
-	progs *actors.Programs
+	// serial is the UART session once it serves (the fault path asks it
+	// whether a line is half typed)
+	serial *console.Session
+	out    console.Log // what actors and the controller print, to every session
+	ctl    *actors.Controller
+	progs  *actors.Programs
 	// register fills progs (Config.Programs)
 	register func(*actors.Programs) error
 
@@ -128,6 +131,7 @@ func Main(cfg Config) {
 	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
 	k.discardRestartTyping()
 	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
+	k.serial = s
 	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }

@@ -358,3 +358,22 @@ func TestRestartInputRebootDuringEscalation(t *testing.T) {
 	assert.Equal(t, 2, n, why)
 	assert.Contains(t, s.run("pmm dump keep 6"), "|before|")
 }
+
+// A line half typed on the UART when the kernel itself faults (`crash nil`
+// from an SSH session: the fault handler restarts the site, no way down
+// runs): the rest of it, typed on the new boot, is refused whole, not run
+// as a command of its own (hostile round 2, C7).
+func TestLineCutByKernelFaultRefused(t *testing.T) {
+	s, port := sshBoot(t)
+	c := dial(t, port)
+	require.NoError(t, s.SendRaw([]byte("pmm alloc HA")))
+	s.expect(`pmm alloc HA`) // echoed: the line editor holds it
+	sess, err := c.NewSession()
+	require.NoError(t, err)
+	require.NoError(t, sess.Start("crash nil"))
+	s.expect(`hr: warm boot 2`)
+	s.expect(prompt)
+	require.NoError(t, s.Send("LF 1K"))
+	s.expect(`error: line not run: characters of it were lost`)
+	assert.NotContains(t, s.Transcript(), "unknown command")
+}

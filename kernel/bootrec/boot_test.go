@@ -215,12 +215,12 @@ func TestIntendFatalDoesNotWait(t *testing.T) {
 	mem := make([]byte, 64*pmm.PageSize)
 	s, _, _ := Open(bank(t, mem))
 	s.mu.Lock() // a goroutine the fault interrupted mid-update
-	s.IntendFatal(PathWarm, SiteAuto, "fatal runtime error", 42)
+	s.IntendFatal(PathWarm, SiteAuto, "fatal runtime error", 42, true)
 	_, got, err := Open(bank(t, mem))
 	require.NoError(t, err)
 	assert.True(t, got.Pending && got.Site)
 	assert.Equal(t, "fatal runtime error", got.Intent)
 	assert.Equal(t, uint64(42), got.Restarts[0])
 	s.mu.Unlock()
-	assert.Zero(t, testing.AllocsPerRun(100, func() { s.IntendFatal(PathWarm, SiteAuto, "x", 1) }))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { s.IntendFatal(PathWarm, SiteAuto, "x", 1, false) }))
 }

@@ -164,11 +164,13 @@ func (s *Store) Intend(path Path, kind ResetKind, why string, clock uint64) {
 // IntendFatal is Intend for the exception and fatal-error paths, which run
 // on g0 and reset right after: it never waits for the lock (a holder was
 // interrupted by the fault and never runs again) and does not allocate.
-func (s *Store) IntendFatal(path Path, kind ResetKind, why string, clock uint64) {
+// lineCut records a console line half typed when the fault came (LineCut).
+func (s *Store) IntendFatal(path Path, kind ResetKind, why string, clock uint64, lineCut bool) {
 	if s.mu.TryLock() {
 		defer s.mu.Unlock()
 	}
 	s.r.Intend(path, kind, why, clock)
+	s.r.LineCut = lineCut
 	s.save()
 }
 

@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // MaxLine is the longest line the console accepts, in bytes: x/term keeps
@@ -77,7 +78,8 @@ type keyFilter struct {
 	buf     [256]byte
 	seq     []byte // escape sequence being collected
 	seqBuf  [maxEscape]byte
-	lineN   int // bytes of the current line so far
+	lineN   int         // bytes of the current line so far
+	half    atomic.Bool // lineN > 0 as of the last Read, for HalfLine
 	over    bool
 	lost    uint64   // the reader's loss count when last read
 	damaged bool     // the current line lost characters
@@ -114,6 +116,7 @@ func (f *keyFilter) enter(p []byte, v verdict) int {
 
 func (f *keyFilter) Read(p []byte) (int, error) {
 	n, err := f.read(p)
+	f.half.Store(f.lineN > 0)
 	if f.gate != nil {
 		f.gate.handed(p[:n])
 	}
