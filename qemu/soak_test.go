@@ -64,7 +64,10 @@ func TestSoakGroupAndSiteRestarts(t *testing.T) {
 	live0, g0 := s.runtimeStats()
 	stat0 := s.run("pmm stat")
 	for g := 1; g <= groups; g++ {
-		s.arun(fmt.Sprintf("-g %d chaos %d", g, failures))
+		// the groups started first log without a pause: wait for the
+		// answer, not for the output to settle
+		require.NoError(t, s.Send(fmt.Sprintf("arun -g %d chaos %d", g, failures)))
+		s.expect(`Started aid = \d+`)
 	}
 	check := func(when string) {
 		live, gs := s.runtimeStats()
