@@ -39,6 +39,7 @@ type Context struct {
 
 	stopping bool // guarded by c.mu: stop is closed
 	ended    bool // guarded by c.mu: the goroutine has returned
+	reuse    bool // set under c.mu before it starts: it runs on its member's parked goroutine
 
 	// faults is made on first use (Faults, Inject): most incarnations
 	// never see one, and a group restart makes a Context per member.

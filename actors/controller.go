@@ -170,6 +170,10 @@ type member struct {
 	// enc: its record as last written this boot (Write copies it into the
 	// block), patched by the next write; guarded by c.mu.
 	enc []byte
+	// parked: the goroutine of its last incarnation, stopped by a group
+	// restart, waits on park for the next one (restart.go); guarded by c.mu.
+	parked bool
+	park   chan *Context // capacity 1; made on first use
 }
 
 // New reopens the controller's records in the bank (its system blocks, all
@@ -248,7 +252,11 @@ func (c *Controller) flush(p *post) {
 		c.logf("%s", l)
 	}
 	for _, x := range p.starts {
-		go c.runActor(x)
+		if x.reuse {
+			x.m.park <- x // the goroutine parked for it; never blocks (capacity 1, one sender)
+		} else {
+			go c.runActor(x)
+		}
 	}
 	for _, fn := range p.fns {
 		go fn()

@@ -111,17 +111,22 @@ func (c *Controller) restartGroup(g *group, epoch uint64, victims []*Context, de
 	lag := c.awaitStop(victims, c.cfg.StopTimeout)
 	p := c.post()
 	c.mu.Lock()
+	// The members' goroutines parked for their next incarnation (exited)
+	// are handed it by startGroupLocked; on any other way on, they end.
 	if g.epoch != epoch || c.closing {
+		unparkLocked(g)
 		c.mu.Unlock()
 		return
 	}
 	if len(lag) > 0 {
+		unparkLocked(g)
 		c.inconsistentLocked(g, lag, &p)
 		c.mu.Unlock()
 		c.flush(&p)
 		return
 	}
 	if delay > 0 {
+		unparkLocked(g)
 		g.state = GroupBackoff
 		g.resumeAt = c.now() + delay
 		cancel := g.cancel
@@ -140,6 +145,7 @@ func (c *Controller) restartGroup(g *group, epoch uint64, victims []*Context, de
 		}
 	}
 	c.startGroupLocked(g, &p)
+	unparkLocked(g) // members that did not start
 	c.mu.Unlock()
 	c.flush(&p)
 }
