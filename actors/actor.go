@@ -108,6 +108,12 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 	if len(c.calls) > 0 {
 		c.dropCallsLocked(x)
 	}
+	// the last member of a restart to end goes on with it (stoppedLocked)
+	last := false
+	if m != nil && x.stopping && m.g.toStop > 0 && m.g.state == GroupStopping {
+		m.g.toStop--
+		last = m.g.toStop == 0
+	}
 	if x.stopping && !o.panicked {
 		// The common end, in every group restart: nothing to log or
 		// decide. Kept apart from exitedLocked so that this goroutine's
@@ -117,17 +123,37 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 		if returned && m != nil && m.kind == Direct && m.g.state == GroupStopping {
 			park = m.parkCh()
 		}
+		if last {
+			c.lastEnded(x)
+			return park
+		}
 		c.mu.Unlock()
 		close(x.finished)
 		return park
 	}
 	p := c.post()
 	c.exitedLocked(x, m, o, &p)
+	if last {
+		c.stoppedLocked(m.g, &p)
+	}
 	c.stopLocked(x) // goroutines the program left behind see Done too
 	c.mu.Unlock()
 	close(x.finished)
 	c.flush(&p)
 	return nil
+}
+
+// lastEnded goes on with the restart of x's group, x being the last of its
+// members to end, and unlocks: on this goroutine, its own next incarnation
+// is already in park when exited returns it. Out of line, as the common end.
+//
+//go:noinline
+func (c *Controller) lastEnded(x *Context) {
+	p := c.post()
+	c.stoppedLocked(x.m.g, &p)
+	c.mu.Unlock()
+	close(x.finished)
+	c.flush(&p)
 }
 
 // parkCh marks m's goroutine parked and returns the channel it waits on.

@@ -144,6 +144,15 @@ type group struct {
 	closed bool          // cancel is closed
 
 	enc []byte // its record as last encoded, the next encoding's buffer (Write copies it)
+
+	// A restart in progress (restart.go): toStop of its members have not
+	// ended yet; the last to end starts the group, after delay. lag fires
+	// StopTimeout after the failure (lagAt, controller uptime) if one has
+	// not ended by then.
+	toStop int
+	delay  time.Duration
+	lag    FuncTimer // made at the first restart
+	lagAt  time.Duration
 }
 
 // member is a registered restartable actor: its record, in memory.
@@ -236,6 +245,8 @@ type post struct {
 	starts []*Context
 	fns    []func()
 	sites  []SiteRestartRequest
+	// failed: groups whose restart waits for this post's log (restart.go)
+	failed []failedGroup
 }
 
 // post returns an empty post for this controller.
@@ -260,6 +271,9 @@ func (c *Controller) flush(p *post) {
 	}
 	for _, fn := range p.fns {
 		go fn()
+	}
+	for _, f := range p.failed {
+		c.failureLogged(f)
 	}
 	for _, r := range p.sites {
 		c.logf("hr: site restart requested: group %d: %s", r.Group, r.Reason)

@@ -149,3 +149,28 @@ func TestKillWhileStoppingEndsTheStoppedGoroutines(t *testing.T) {
 	require.NoError(t, <-errc)
 	e.waitFor(func() bool { return !alive(first[1]) }, "goroutine %d ended", first[1])
 }
+
+// The last member of a restart to end starts the group: no timer stays
+// armed once it has; the next restart's StopTimeout counts from its own
+// failure.
+func TestEachRestartWaitsStopTimeoutFromItsFailure(t *testing.T) {
+	e := newEnv(t)
+	w := e.run(0, "wait")
+	e.run(0, "wait")
+	require.NoError(t, e.ctl.Kill(w))
+	w = e.waitRunning("wait.0.1", 2)
+	e.waitRunning("wait.0.2", 2)
+	assert.Zero(t, e.clk.Pending(), "no stop timer left armed")
+	e.clk.Advance(3 * e.cfg.StopTimeout)
+	s := e.run(0, "stubborn")
+	require.NoError(t, e.ctl.Kill(w))
+	require.True(t, e.clk.WaitTimers(1, waitLimit))
+	e.waitFor(func() bool {
+		return e.actor("wait.0.1").State == actors.StateStopped && e.actor("wait.0.2").State == actors.StateStopped
+	}, "both waits stopped")
+	e.clk.Advance(e.cfg.StopTimeout - time.Nanosecond)
+	assert.Empty(t, e.sites.all())
+	e.clk.Advance(time.Nanosecond)
+	e.waitFor(func() bool { return e.sites.len() == 1 }, "site restart request")
+	assert.Equal(t, "member stubborn.0.1 (aid "+itoa(s)+") did not stop within 2s", e.sites.all()[0].Reason)
+}

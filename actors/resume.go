@@ -37,7 +37,7 @@ func (c *Controller) Resume() (int, error) {
 					g.quick, g.state, g.resumeAt = quick, GroupBackoff, c.now()+delay
 					p.logf("hr: group %d restart %d (site restart) in %v: fair start", g.gid, g.restarts, delay)
 					epoch := g.epoch
-					p.fns = append(p.fns, func() { c.restartGroup(g, epoch, nil, delay) })
+					p.fns = append(p.fns, func() { c.restartGroup(g, epoch, delay) })
 					n++
 					continue
 				}

@@ -138,6 +138,7 @@ func (c *Controller) beginKill(gid int) (g *group, victims []*Context, epoch uin
 		g.epoch++
 		epoch = g.epoch
 		g.closeCancel()
+		unparkLocked(g) // stopped by a restart it interrupts
 		g.persist()
 		victims = c.stopGroupLocked(g)
 		return nil
@@ -200,6 +201,7 @@ func (c *Controller) Shutdown(timeout time.Duration) error {
 			}
 			g.epoch++
 			g.closeCancel()
+			unparkLocked(g) // stopped by a restart it interrupts
 			switch g.state {
 			case GroupRunning, GroupStopping, GroupBackoff:
 				g.state = GroupHeld
