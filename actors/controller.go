@@ -149,10 +149,11 @@ type group struct {
 	// ended yet; the last to end starts the group, after delay. lag fires
 	// StopTimeout after the failure (lagAt, controller uptime) if one has
 	// not ended by then.
-	toStop int
-	delay  time.Duration
-	lag    FuncTimer // made at the first restart
-	lagAt  time.Duration
+	toStop  int
+	delay   time.Duration
+	victims []*Context // failLocked's buffer
+	lag     FuncTimer  // made at the first restart
+	lagAt   time.Duration
 }
 
 // member is a registered restartable actor: its record, in memory.
@@ -245,8 +246,10 @@ type post struct {
 	starts []*Context
 	fns    []func()
 	sites  []SiteRestartRequest
-	// failed: groups whose restart waits for this post's log (restart.go)
-	failed []failedGroup
+	// failed: groups whose restart waits for this post's log (restart.go),
+	// in failedBuf for the usual one: no allocation for it
+	failed    []failedGroup
+	failedBuf [1]failedGroup
 }
 
 // post returns an empty post for this controller.

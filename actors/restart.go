@@ -32,11 +32,13 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	who := "aid " + strconv.FormatUint(uint64(x.aid), 10) + " " + x.name + ": " + cause
 	g.lastFailure = who
 	g.epoch++
-	victims := c.stopGroupLocked(g)
+	// into the group's buffer: a restart needs only their number
+	victims := c.stopGroupToLocked(g, g.victims[:0])
+	g.victims = victims[:0]
 	if escalate {
 		reason := policyReason(g, cfg)
 		if g.escalated && t-g.escalatedAt < probation(cfg) {
-			c.holdLocked(g, victims, who, reason, t-g.escalatedAt, p)
+			c.holdLocked(g, slices.Clone(victims), who, reason, t-g.escalatedAt, p)
 			return
 		}
 		g.state = GroupSiteRestart
@@ -76,6 +78,9 @@ type failedGroup struct {
 // failure's controller uptime); none is armed when no member runs.
 func (c *Controller) awaitMembersLocked(g *group, n int, delay, now time.Duration, p *post) {
 	g.toStop, g.delay = n+1, delay
+	if p.failed == nil {
+		p.failed = p.failedBuf[:0]
+	}
 	p.failed = append(p.failed, failedGroup{g, g.epoch})
 	if n == 0 {
 		return

@@ -18,8 +18,12 @@ func (c *Controller) stopLocked(x *Context) {
 
 // stopGroupLocked tells every running member of g to stop and returns them.
 func (c *Controller) stopGroupLocked(g *group) []*Context {
+	return c.stopGroupToLocked(g, make([]*Context, 0, len(g.members)))
+}
+
+// stopGroupToLocked is stopGroupLocked appending to xs.
+func (c *Controller) stopGroupToLocked(g *group, xs []*Context) []*Context {
 	c.callsChangedLocked()
-	xs := make([]*Context, 0, len(g.members))
 	for _, m := range g.members {
 		if m.cur != nil {
 			c.stopLocked(m.cur)
