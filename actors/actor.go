@@ -101,6 +101,7 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 	c.mu.Lock()
 	delete(c.live, x.aid)
 	x.ended = true
+	fin := x.finished // nil when nobody waits for this end: nothing to close
 	m := x.m
 	if m != nil && m.cur == x {
 		m.cur = nil
@@ -124,11 +125,11 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 			park = m.parkCh()
 		}
 		if last {
-			c.lastEnded(x)
+			c.lastEnded(x, fin)
 			return park
 		}
 		c.mu.Unlock()
-		close(x.finished)
+		closeFinished(fin)
 		return park
 	}
 	p := c.post()
@@ -138,9 +139,29 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 	}
 	c.stopLocked(x) // goroutines the program left behind see Done too
 	c.mu.Unlock()
-	close(x.finished)
+	closeFinished(fin)
 	c.flush(&p)
 	return nil
+}
+
+// closeFinished closes an incarnation's finished channel, if one was made.
+func closeFinished(fin chan struct{}) {
+	if fin != nil {
+		close(fin)
+	}
+}
+
+// finishedLocked returns a channel closed once x's end has been handled
+// (already closed if x has ended): made on the first wait, since a
+// restart's members end without anyone waiting for them.
+func (c *Controller) finishedLocked(x *Context) <-chan struct{} {
+	if x.finished == nil {
+		x.finished = make(chan struct{})
+		if x.ended { // exited found none to close
+			close(x.finished)
+		}
+	}
+	return x.finished
 }
 
 // lastEnded goes on with the restart of x's group, x being the last of its
@@ -148,11 +169,11 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 // is already in park when exited returns it. Out of line, as the common end.
 //
 //go:noinline
-func (c *Controller) lastEnded(x *Context) {
+func (c *Controller) lastEnded(x *Context, fin chan struct{}) {
 	p := c.post()
 	c.stoppedLocked(x.m.g, &p)
 	c.mu.Unlock()
-	close(x.finished)
+	closeFinished(fin)
 	c.flush(&p)
 }
 

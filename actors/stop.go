@@ -38,13 +38,15 @@ func (c *Controller) stopGroupToLocked(g *group, xs []*Context) []*Context {
 // already ended.
 func (c *Controller) awaitStop(xs []*Context, d time.Duration) []*Context {
 	var pending []*Context
+	var fins []<-chan struct{}
+	c.mu.Lock()
 	for _, x := range xs {
-		select {
-		case <-x.finished:
-		default:
+		if !x.ended {
 			pending = append(pending, x)
+			fins = append(fins, c.finishedLocked(x))
 		}
 	}
+	c.mu.Unlock()
 	if len(pending) == 0 {
 		return nil
 	}
@@ -52,17 +54,17 @@ func (c *Controller) awaitStop(xs []*Context, d time.Duration) []*Context {
 	defer t.Stop()
 	var lag []*Context
 	expired := false
-	for _, x := range pending {
+	for i, x := range pending {
 		if !expired {
 			select {
-			case <-x.finished:
+			case <-fins[i]:
 				continue
 			case <-t.C():
 				expired = true
 			}
 		}
 		select {
-		case <-x.finished:
+		case <-fins[i]:
 		default:
 			lag = append(lag, x)
 		}
