@@ -13,8 +13,8 @@ import (
 // running group counts: failures while it is already stopping are part of
 // the same restart. The policy is charged and persisted first, so a reset
 // anywhere later still remembers it; then every member is told to stop and
-// a restart worker takes over (or, over the policy, a site restart is
-// requested).
+// the last of them to end starts the group again (awaitMembersLocked; or,
+// over the policy, a site restart is requested).
 func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	if g.state != GroupRunning {
 		return
