@@ -2,8 +2,10 @@ package actors_test
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/actors/fakeclock"
+	"github.com/hotrestart/tamago-hr/pmm"
 )
 
 // goid is the calling goroutine's id, from the first line of its stack
@@ -173,4 +177,60 @@ func TestEachRestartWaitsStopTimeoutFromItsFailure(t *testing.T) {
 	e.clk.Advance(time.Nanosecond)
 	e.waitFor(func() bool { return e.sites.len() == 1 }, "site restart request")
 	assert.Equal(t, "member stubborn.0.1 (aid "+itoa(s)+") did not stop within 2s", e.sites.all()[0].Reason)
+}
+
+// A group runs again only once its restart's log line is out: the last
+// member to end does not start it while the failure is still being logged.
+func TestGroupRunsAgainOnlyAfterItsRestartLine(t *testing.T) {
+	mem := make([]byte, 256<<10)
+	bank, _, err := pmm.Open(mem, pmm.Geometry{Size: len(mem), MaxBlocks: 32})
+	require.NoError(t, err)
+	progs := &actors.Programs{}
+	require.NoError(t, progs.Register("wait", func(ctx *actors.Context) error {
+		<-ctx.Done()
+		return actors.ErrStopped
+	}, "wait (test)"))
+	logging, gate := make(chan struct{}), make(chan struct{})
+	cfg := actors.DefaultConfig()
+	cfg.MinRunTime = 0
+	ctl, err := actors.New(bank, cfg, progs, actors.Deps{Clock: fakeclock.New(), Log: func(f string, a ...any) {
+		if strings.Contains(fmt.Sprintf(f, a...), "restart 1 (") {
+			close(logging)
+			<-gate
+		}
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ctl.Shutdown(time.Second) })
+	a, err := ctl.Run(0, "wait", nil)
+	require.NoError(t, err)
+	_, err = ctl.Run(0, "wait", nil)
+	require.NoError(t, err)
+	killed := make(chan error, 1)
+	go func() { killed <- ctl.Kill(a) }()
+	<-logging
+	ended := func() bool {
+		for _, ai := range ctl.Actors() {
+			if ai.AID != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	deadline := time.Now().Add(waitLimit)
+	for !ended() {
+		require.True(t, time.Now().Before(deadline), "members never ended")
+		pause()
+	}
+	g := ctl.Groups()
+	require.Len(t, g, 1)
+	assert.Equal(t, actors.GroupStopping, g[0].State, "every member has ended, the restart line is not out")
+	close(gate)
+	require.NoError(t, <-killed)
+	for ctl.Groups()[0].Running != 2 {
+		require.True(t, time.Now().Before(deadline), "not running again")
+		pause()
+	}
+	for _, ai := range ctl.Actors() {
+		assert.Equal(t, 2, ai.Gen, ai.Name)
+	}
 }
