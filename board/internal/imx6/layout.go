@@ -1,6 +1,6 @@
 package imx6
 
-import "github.com/hotrestart/tamago-hr/kernel/tunables"
+import "github.com/hotrestart/tamago-hr/board/tunables"
 
 // The persistent bank sits at the top of DRAM, in its own 1 MiB sections
 // (the MMU maps DRAM in sections, ARM ARM B3.5.1), the hot upgrade's staging
@@ -15,7 +15,7 @@ import "github.com/hotrestart/tamago-hr/kernel/tunables"
 const (
 	mib = 1 << 20
 	// BankSize is pmm.rambankSize in whole 4 KiB pages (bytes).
-	BankSize = (tunables.RambankSize + tunables.PageSize - 1) / tunables.PageSize * tunables.PageSize
+	BankSize = tunables.BankSize
 	// BankReserve is the DRAM the bank takes: BankSize in whole MiB.
 	BankReserve = (BankSize + mib - 1) / mib * mib
 	// StageSize is the hot upgrade's staging area: kern.upgradeArea MiB.

@@ -8,7 +8,7 @@ import (
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 	"github.com/usbarmory/tamago/soc/nxp/uart"
 
-	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+	"github.com/hotrestart/tamago-hr/board/loadable"
 )
 
 // SoC is what every board of this project does the same way on an
@@ -133,7 +133,7 @@ func (SoC) SelfTest(watchdogMs int, line func(name, detail string, err error)) {
 func (SoC) CPU() string { return CPU() }
 
 // RunningImage describes the running image as loaded, for a rollback.
-func (SoC) RunningImage() (uint32, []upgrade.Segment, error) { return RunningImage() }
+func (SoC) RunningImage() (uint32, []loadable.Segment, error) { return RunningImage() }
 
 // CopyRoutine is the position-independent copy routine's code.
 func (SoC) CopyRoutine() ([]byte, error) { return Routine() }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+	"github.com/hotrestart/tamago-hr/board/loadable"
 )
 
 // ErrNoPristine means the running image has no pristine copy of its
@@ -17,7 +17,7 @@ var ErrNoPristine = errors.New("no pristine copy of the running image's data (ho
 // span as they are now (nothing writes them), the writable span from the
 // pristine copy cpuinit keeps in the save area, and the BSS as zeroes. The
 // returned slices alias memory; entry is _rt0_arm_tamago.
-func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
+func RunningImage() (entry uint32, segs []loadable.Segment, err error) {
 	sa := saveArea()
 	if sa[hdrState] != stateSaved || hotSpan[0] == spanUnset {
 		return 0, nil, ErrNoPristine
@@ -29,7 +29,7 @@ func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
 	}
 	ro := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(text))), int(spanStart-text))
 	pristine := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&sa[0]), hdrBytes)), int(spanEnd-spanStart))
-	return entry, []upgrade.Segment{
+	return entry, []loadable.Segment{
 		{Addr: text, Data: ro, MemSize: spanStart - text},
 		{Addr: spanStart, Data: pristine, MemSize: bssEnd - spanStart},
 	}, nil
@@ -38,10 +38,6 @@ func RunningImage() (entry uint32, segs []upgrade.Segment, err error) {
 // hdrBytes is where the pristine copy starts in the save area (HDR in
 // cpuinit_arm.s).
 const hdrBytes = 128
-
-// maxDescSegs bounds the segments BootStaged counts in a descriptor
-// (kernel/upgrade stages at most 8).
-const maxDescSegs = 16
 
 // maxRoutine bounds the copy routine's code (routineEnd marks its end).
 const maxRoutine = 512
@@ -53,9 +49,10 @@ const routineEnd = 0xe7f5def0
 // Routine returns the copy routine's machine code, to be placed outside
 // both images (the staging area): it is position independent (branches
 // only, no literal pool) and runs with the MMU and caches off. Called with
-// R0 = a descriptor {entry, n, n × {dst, src, filesz, memsz}} (words,
-// dst, src and filesz multiples of 4: it copies with LDM/STM, and unaligned
-// multiple-word accesses fault with the MMU off), it copies each segment,
+// R0 = a descriptor (board/loadable: {entry, n, n × {dst, src, filesz,
+// memsz}}, words, dst, src and filesz multiples of 4: it copies with
+// LDM/STM, and unaligned multiple-word accesses fault with the MMU off), it
+// copies each segment,
 // invalidates the I-cache and branch predictor and jumps to entry. It does
 // not zero [filesz, memsz): that is the BSS, which the new image's cpuinit
 // zeroes at every boot; zeroing it here too would write it twice, uncached.
@@ -85,7 +82,7 @@ func imageAddrs() (text, enoptrbss, entry, routine uint32)
 func BootStaged(quiesce func(), uartBase uint32, watchdogMs int, code, desc uint32) {
 	d := (*[2]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc)))
 	// the count for stats only: a bad descriptor must not make it read far
-	segs := unsafe.Slice((*[4]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc+8))), int(min(d[1], maxDescSegs)))
+	segs := unsafe.Slice((*[loadable.DescSegment / 4]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(desc+loadable.DescHeader))), int(min(d[1], loadable.MaxSegments)))
 	copied := uint32(0)
 	for _, s := range segs {
 		copied += s[2]
