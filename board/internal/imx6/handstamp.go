@@ -34,23 +34,18 @@ func stampInit() {
 	sa[hdrInitLo], sa[hdrInitHi] = uint32(c), uint32(c>>32)
 }
 
-// Laps is a boot on the board clock: from the previous boot's hand-over
-// (or the counter's start) to cpuinit's entry, through cpuinit, from its
-// end to this package's init, and from there to now.
-type Laps struct {
-	ToEntry, Cpuinit, ToInit, ToNow time.Duration
-	Handed                          bool // false: from the counter's start
-}
-
-// SinceHandOver returns this boot's laps and consumes the hand-over stamp.
-// Without a usable stamp (a cold start, a watchdog timeout, a counter that
-// restarted) the first lap is from the counter's start.
-func SinceHandOver() Laps {
+// SinceHandOver returns this boot's laps on the board clock: from the
+// previous boot's hand-over to cpuinit's entry, through cpuinit, from its
+// end to this package's init, and from there to now. It consumes the
+// hand-over stamp: read once. Without a usable stamp (a cold start, a
+// watchdog timeout, a counter that restarted) handed is false and the
+// first lap is from the counter's start.
+func (SoC) SinceHandOver() (toEntry, cpuinit, toInit, toNow time.Duration, handed bool) {
 	sa := saveArea()
 	now := imx6ul.ARM.Counter()
 	at := func(lo, hi int) uint64 { return uint64(sa[hi])<<32 | uint64(sa[lo]) }
 	then, entry, done, init := at(hdrHandLo, hdrHandHi), at(hdrEntryLo, hdrEntryHi), at(hdrDoneLo, hdrDoneHi), at(hdrInitLo, hdrInitHi)
-	handed := sa[hdrHandMagic] == handValid && then <= entry
+	handed = sa[hdrHandMagic] == handValid && then <= entry
 	sa[hdrHandMagic] = 0
 	if !handed {
 		then = 0
@@ -59,5 +54,5 @@ func SinceHandOver() Laps {
 		entry, done, init = now, now, now // a counter that restarted: one lap
 	}
 	ns := func(d uint64) time.Duration { return time.Duration(float64(d) * imx6ul.ARM.TimerMultiplier) }
-	return Laps{ns(entry - then), ns(done - entry), ns(init - done), ns(now - init), handed}
+	return ns(entry - then), ns(done - entry), ns(init - done), ns(now - init), handed
 }

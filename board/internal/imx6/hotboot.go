@@ -11,11 +11,6 @@ import (
 	"github.com/hotrestart/tamago-hr/board/internal/seq"
 )
 
-// SaveSize is the hot-reboot save area, which the image must reserve right
-// above the runtime's RAM (runtime/goos.RamStart+RamSize): cpuinit keeps the
-// pristine initialised data there.
-const SaveSize = 1 << 20
-
 // Save area header, see cpuinit_arm.s.
 const (
 	stateHot   = 0x21544f48 // "HOT!"
@@ -57,7 +52,7 @@ const (
 // BootCosts reports the bytes written to DRAM with the caches off: by
 // cpuinit at this boot (the span restored or saved, the BSS zeroed) and by
 // the copy routine of the last upgrade switch into this image.
-func BootCosts() string {
+func (SoC) BootCosts() string {
 	sa := saveArea()
 	s := fmt.Sprintf("%d bytes at this boot (copied %d, zeroed %d; %d left unzeroed)",
 		sa[hdrCopied]+sa[hdrZeroed], sa[hdrCopied], sa[hdrZeroed], sa[hdrSkipped])
@@ -72,7 +67,7 @@ func BootCosts() string {
 // why hot reboots are off. Failed is true when the previous boot was a hot
 // one whose restored data did not match the pristine checksum, so cpuinit
 // reset the SoC through WDOG1 instead.
-func RestoreReport() (report string, failed bool) {
+func (SoC) RestoreReport() (report string, failed bool) {
 	sa := saveArea()
 	if hotSpan[0] == spanUnset {
 		return "off: image not patched by tools/hotspan", false
@@ -108,16 +103,17 @@ var ErrNoHotReboot = errors.New("hot reboot unavailable: no pristine data copy")
 
 // HotReboot restarts the image already in memory without a reset: the
 // boot ROM, the DDR controller set-up and the image load are all skipped,
-// and DRAM outside the runtime (the bank) is untouched. quiesce stops the
-// board's bus masters; uartBase is the console's UART, drained first. It
-// returns only when the save area is not usable.
-func HotReboot(quiesce func(), uartBase uint32, watchdogMs int) error {
+// and DRAM outside the runtime (the bank) is untouched. The board's bus
+// masters are stopped (Quiesce) and the console drained first; WDOG1, if
+// armed, is reloaded for watchdogMs. It returns only when the save area is
+// not usable (ErrNoHotReboot).
+func (s SoC) HotReboot(watchdogMs int) error {
 	sa := saveArea()
 	if sa[hdrState] != stateSaved {
 		return ErrNoHotReboot
 	}
 	sa[hdrState] = stateHot
-	handOver(quiesce, uartBase, watchdogMs)
+	s.handOver(watchdogMs)
 	_, _, entry, _ := imageAddrs()
 	handOff(entry, 0)
 	return nil
@@ -131,29 +127,30 @@ func HotReboot(quiesce func(), uartBase uint32, watchdogMs int) error {
 // armed, reloaded with its longest timeout (128 s), since the caches go off
 // next and the next boot's first steps run uncached. The caller then calls
 // handOff, which cleans and turns off the caches and the MMU in assembly.
-func handOver(quiesce func(), uartBase uint32, watchdogMs int) {
+func (s SoC) handOver(watchdogMs int) {
 	maskAll()
 	stampHandOver()
 	b := mmio{}
 	seq.QuiesceGIC(b, imx6ul.GIC_BASE)
-	if quiesce != nil {
-		quiesce()
+	if s.Quiesce != nil {
+		s.Quiesce()
 	}
-	if uartBase != 0 {
-		seq.WaitTXDone(b, uartBase, txPolls)
+	if s.UART != nil {
+		seq.WaitTXDone(b, s.UART.Base, txPolls)
 	}
 	if watchdogMs > 0 {
 		seq.ServiceWatchdog(b, imx6ul.WDOG1_BASE, seq.LongestMs)
 	}
 }
 
-// CPU names the core from its MIDR, e.g. "Cortex-A7 r0p5 (MIDR 0x410fc075)".
-func CPU() string { return seq.DecodeMIDR(midr()) }
+// CPU names the core and its revision from its MIDR, e.g. "Cortex-A7 r0p5
+// (MIDR 0x410fc075)".
+func (SoC) CPU() string { return seq.DecodeMIDR(midr()) }
 
 // bssCanary is a BSS word nothing writes: it reads zero only because
 // cpuinit zeroed the BSS at this boot (tests poison it in RAM before the CPU
 // starts and expect 0).
 var bssCanary uint32
 
-// BSSCanary returns bssCanary: non-zero means the BSS was not zeroed.
-func BSSCanary() uint32 { return bssCanary }
+// BSSCanary returns bssCanary: non-zero means cpuinit did not zero the BSS.
+func (SoC) BSSCanary() uint32 { return bssCanary }

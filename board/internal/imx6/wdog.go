@@ -36,7 +36,7 @@ func init() {
 // self-refresh first. The store repeats until the reset comes, which also
 // covers i.MX6 erratum ERR004346 (SRS must be written twice within one
 // 32 kHz period, Linux imx2_wdt_restart).
-func WarmReset() {
+func (SoC) WarmReset() {
 	addr := uint32(imx6ul.WDOG1_BASE + wdog.WDOGx_WCR)
 	wcr := seq.WarmResetWCR(reg.Read16(addr), imx6ul.Native)
 	stampHandOver()
@@ -49,7 +49,7 @@ func WarmReset() {
 // (51.7.3) as found at boot after "; SRC: ". QEMU clears WRSR on every
 // reset and models no SRSR, so an empty string is the norm there and the
 // bank's breadcrumb decides.
-func ResetCause() string {
+func (SoC) ResetCause() string {
 	wrsr := reg.Read16(imx6ul.WDOG1_BASE + wdog.WDOGx_WRSR)
 	cause := ""
 	switch {
@@ -73,10 +73,10 @@ func ResetCause() string {
 // in one WCR store without WDT, so a timeout resets the SoC (warm) and does
 // not pull WDOG_B (a power cycle on the EVK). Once enabled it cannot be
 // stopped (WDE is write-once), on QEMU too.
-func EnableWatchdog(ms int) { seq.ArmWatchdog(mmio{}, imx6ul.WDOG1_BASE, ms) }
+func (SoC) EnableWatchdog(ms int) { seq.ArmWatchdog(mmio{}, imx6ul.WDOG1_BASE, ms) }
 
 // ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog").
-func ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
+func (SoC) ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
 
 // Watchdog service stamps: the generic timer's count (CNTPCT, ARM ARM
 // B4.1.30) at the last service, kept in the save area header (+20 count,
@@ -89,7 +89,7 @@ const (
 )
 
 // StampWatchdog records that WDOG1 was serviced now.
-func StampWatchdog() { stampCounter(stampLo, stampHi, stampMagic, stampValid) }
+func (SoC) StampWatchdog() { stampCounter(stampLo, stampHi, stampMagic, stampValid) }
 
 // stampCounter writes the generic timer's count into the save area header
 // words lo and hi, then valid into magic (cleared first, so that a reset
@@ -105,7 +105,7 @@ func stampCounter(lo, hi, magic int, valid uint32) {
 // SinceWatchdogStamp returns the time from the last StampWatchdog, of this
 // boot or an earlier one, to now; false when there is no stamp or the
 // counter did not run on across the reset.
-func SinceWatchdogStamp() (time.Duration, bool) {
+func (SoC) SinceWatchdogStamp() (time.Duration, bool) {
 	sa := saveArea()
 	if sa[stampMagic] != stampValid {
 		return 0, false
@@ -120,6 +120,6 @@ func SinceWatchdogStamp() (time.Duration, bool) {
 
 // WatchdogPeriod is the timeout WDOG1 really runs for a request of ms:
 // WCR.WT counts whole 0.5 s steps (59.8.1), rounding down.
-func WatchdogPeriod(ms int) time.Duration {
+func (SoC) WatchdogPeriod(ms int) time.Duration {
 	return time.Duration(ms/500*500) * time.Millisecond
 }
