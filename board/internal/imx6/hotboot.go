@@ -3,22 +3,10 @@ package imx6
 import (
 	"errors"
 	"fmt"
-	"runtime"
-	"unsafe"
 
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
 	"github.com/hotrestart/tamago-hr/board/internal/seq"
-)
-
-// Save area header, see cpuinit_arm.s.
-const (
-	stateHot   = 0x21544f48 // "HOT!"
-	stateSaved = 0x44564153 // "SAVD"
-	resultOK   = 0x594b4f48 // "HOKY": the last hot boot restored and verified the span
-	resultSeen = 0x52444142 // "BADR": the last hot boot failed its check and reset
-
-	hdrState, hdrLen, hdrStart, hdrSum, hdrResult = 0, 1, 2, 3, 4
 )
 
 // spanUnset marks hotSpan before tools/hotspan patched the ELF.
@@ -41,23 +29,15 @@ var hotSpan = [2]uint32{spanUnset, spanUnset}
 // caches off). spanUnset, or a range outside the BSS, skips nothing.
 var bssSkip = [2]uint32{spanUnset, spanUnset}
 
-// Boot cost words of the save area header (cpuinit_arm.s), and the copy
-// routine's count left by the image that handed over (upgrade.go).
-const (
-	hdrCopied, hdrZeroed, hdrSkipped = 8, 9, 10
-	hdrRoutine, hdrRoutineMagic      = 11, 12
-	routineValid                     = 0x59504f43 // "COPY"
-)
-
 // BootCosts reports the bytes written to DRAM with the caches off: by
 // cpuinit at this boot (the span restored or saved, the BSS zeroed) and by
 // the copy routine of the last upgrade switch into this image.
 func (SoC) BootCosts() string {
 	sa := saveArea()
 	s := fmt.Sprintf("%d bytes at this boot (copied %d, zeroed %d; %d left unzeroed)",
-		sa[hdrCopied]+sa[hdrZeroed], sa[hdrCopied], sa[hdrZeroed], sa[hdrSkipped])
-	if sa[hdrRoutineMagic] == routineValid {
-		s += fmt.Sprintf("; upgrade copy routine %d bytes", sa[hdrRoutine])
+		sa.copied+sa.zeroed, sa.copied, sa.zeroed, sa.skipped)
+	if sa.routineMagic == routineValid {
+		s += fmt.Sprintf("; upgrade copy routine %d bytes", sa.routine)
 	}
 	return s
 }
@@ -72,13 +52,13 @@ func (SoC) RestoreReport() (report string, failed bool) {
 	if hotSpan[0] == spanUnset {
 		return "off: image not patched by tools/hotspan", false
 	}
-	n, at := sa[hdrLen], sa[hdrStart]
+	n, at := sa.length, sa.start
 	switch {
-	case sa[hdrState] != stateSaved:
+	case sa.state != stateSaved:
 		return fmt.Sprintf("off: %d bytes do not fit the %d-byte save area", hotSpan[1]-hotSpan[0], SaveSize), false
-	case sa[hdrResult] == resultOK:
+	case sa.result == resultOK:
 		return fmt.Sprintf("hot boot: %d bytes at %#x restored and verified", n, at), false
-	case sa[hdrResult] == resultSeen:
+	case sa.result == resultSeen:
 		return fmt.Sprintf("saved %d bytes at %#x; the previous hot boot failed its check (WDOG1 reset)", n, at), true
 	}
 	return fmt.Sprintf("saved %d bytes at %#x", n, at), false
@@ -93,11 +73,6 @@ func midr() uint32
 // full 32-byte FIFO takes 2.8 ms at 115200 baud, far fewer polls than this.
 const txPolls = 1 << 20
 
-func saveArea() *[32]uint32 {
-	_, end := runtime.MemRegion()
-	return (*[32]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
-}
-
 // ErrNoHotReboot means this boot could not keep the pristine data copy.
 var ErrNoHotReboot = errors.New("hot reboot unavailable: no pristine data copy")
 
@@ -109,10 +84,10 @@ var ErrNoHotReboot = errors.New("hot reboot unavailable: no pristine data copy")
 // not usable (ErrNoHotReboot).
 func (s SoC) HotReboot(watchdogMs int) error {
 	sa := saveArea()
-	if sa[hdrState] != stateSaved {
+	if sa.state != stateSaved {
 		return ErrNoHotReboot
 	}
-	sa[hdrState] = stateHot
+	sa.state = stateHot
 	s.handOver(watchdogMs)
 	_, _, entry, _ := imageAddrs()
 	handOff(entry, 0)

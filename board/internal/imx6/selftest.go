@@ -56,7 +56,7 @@ func (s SoC) SelfTest(watchdogMs int, line func(name, detail string, err error))
 	line("hot reboot", report, err)
 
 	sa := saveArea()
-	n := sa[hdrCopied] + sa[hdrZeroed]
+	n := sa.copied + sa.zeroed
 	err = nil
 	if n >= maxUncached {
 		err = fmt.Errorf("%d bytes written with caches off at this boot, the bound is %d", n, maxUncached)

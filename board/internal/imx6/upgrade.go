@@ -20,25 +20,21 @@ var ErrNoPristine = errors.New("no pristine copy of the running image's data (ho
 // the running image is staged as the previous one.
 func (SoC) RunningImage() (entry uint32, segs []loadable.Segment, err error) {
 	sa := saveArea()
-	if sa[hdrState] != stateSaved || hotSpan[0] == spanUnset {
+	if sa.state != stateSaved || hotSpan[0] == spanUnset {
 		return 0, nil, ErrNoPristine
 	}
 	text, bssEnd, entry, _ := imageAddrs()
 	spanStart, spanEnd := hotSpan[0], hotSpan[1]
-	if sa[hdrStart] != spanStart || sa[hdrLen] != spanEnd-spanStart {
-		return 0, nil, fmt.Errorf("save area holds %d bytes at %#x, not this image's span", sa[hdrLen], sa[hdrStart])
+	if sa.start != spanStart || sa.length != spanEnd-spanStart {
+		return 0, nil, fmt.Errorf("save area holds %d bytes at %#x, not this image's span", sa.length, sa.start)
 	}
 	ro := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(nil), uintptr(text))), int(spanStart-text))
-	pristine := unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(&sa[0]), hdrBytes)), int(spanEnd-spanStart))
+	pristine := sa.pristine(spanEnd - spanStart)
 	return entry, []loadable.Segment{
 		{Addr: text, Data: ro, MemSize: spanStart - text},
 		{Addr: spanStart, Data: pristine, MemSize: bssEnd - spanStart},
 	}, nil
 }
-
-// hdrBytes is where the pristine copy starts in the save area (HDR in
-// cpuinit_arm.s).
-const hdrBytes = 128
 
 // maxRoutine bounds the copy routine's code (routineEnd marks its end).
 const maxRoutine = 512
@@ -89,9 +85,9 @@ func (s SoC) BootStaged(watchdogMs int, code, desc uint32) {
 		copied += s[2]
 	}
 	sa := saveArea()
-	sa[hdrRoutineMagic] = 0
-	sa[hdrRoutine] = copied
-	sa[hdrRoutineMagic] = routineValid
+	sa.routineMagic = 0
+	sa.routine = copied
+	sa.routineMagic = routineValid
 	s.handOver(watchdogMs)
 	handOff(code, desc)
 }

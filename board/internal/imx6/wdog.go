@@ -78,39 +78,22 @@ func (SoC) EnableWatchdog(ms int) { seq.ArmWatchdog(mmio{}, imx6ul.WDOG1_BASE, m
 // ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog").
 func (SoC) ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
 
-// Watchdog service stamps: the generic timer's count (CNTPCT, ARM ARM
-// B4.1.30) at the last service, kept in the save area header (+20 count,
-// +28 magic), which no reset clears. QEMU's counter runs on across a
-// system reset; where it restarts (silicon) the stamp is later than now and
-// says nothing, and WRSR decides instead.
-const (
-	stampLo, stampHi, stampMagic = 5, 6, 7
-	stampValid                   = 0x54534457 // "WDST"
-)
-
-// StampWatchdog records that WDOG1 was serviced now.
-func (SoC) StampWatchdog() { stampCounter(stampLo, stampHi, stampMagic, stampValid) }
-
-// stampCounter writes the generic timer's count into the save area header
-// words lo and hi, then valid into magic (cleared first, so that a reset
-// between the stores leaves no half stamp).
-func stampCounter(lo, hi, magic int, valid uint32) {
-	sa := saveArea()
-	c := imx6ul.ARM.Counter()
-	sa[magic] = 0
-	sa[lo], sa[hi] = uint32(c), uint32(c>>32)
-	sa[magic] = valid
-}
+// StampWatchdog records that WDOG1 was serviced now: the generic timer's
+// count (CNTPCT, ARM ARM B4.1.30) in the save area header (saveHeader.wdog),
+// which no reset clears. QEMU's counter runs on across a system reset;
+// where it restarts (silicon) the stamp is later than now and says
+// nothing, and WRSR decides instead.
+func (SoC) StampWatchdog() { saveArea().wdog.setNow(stampValid) }
 
 // SinceWatchdogStamp returns the time from the last StampWatchdog, of this
 // boot or an earlier one, to now; false when there is no stamp or the
 // counter did not run on across the reset.
 func (SoC) SinceWatchdogStamp() (time.Duration, bool) {
 	sa := saveArea()
-	if sa[stampMagic] != stampValid {
+	if sa.wdog.magic != stampValid {
 		return 0, false
 	}
-	then := uint64(sa[stampHi])<<32 | uint64(sa[stampLo])
+	then := sa.wdog.at.get()
 	now := imx6ul.ARM.Counter()
 	if now < then || imx6ul.ARM.TimerMultiplier == 0 {
 		return 0, false
