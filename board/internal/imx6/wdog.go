@@ -1,6 +1,11 @@
 // Package imx6 holds what both i.MX6UL/ULL boards share below the board
-// level: the warm reset that keeps DRAM, the reset cause, the semihosting
-// exit used under QEMU, and a correct io.ReadWriter over a tamago UART.
+// level, as the methods of SoC, which each board embeds: the one memory
+// layout (layout.go), the warm reset that keeps DRAM, the reset cause and
+// the watchdog, the hot reboot and its save area (savearea.go), the hot
+// upgrade's staged boot, the semihosting exit and file read used under
+// QEMU, the real-time clock, and a correct io.ReadWriter over a tamago
+// UART. It imports tamago and the leaves board/tunables and board/loadable,
+// never the kernel.
 //
 // Reference: i.MX 6ULL Applications Processor Reference Manual (IMX6ULLRM),
 // Rev. 1, 11/2017, chapter 59 "Watchdog Timer (WDOG)".
