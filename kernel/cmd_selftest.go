@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/console"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // addSelftestCommand registers selftest: the checks a running board can make

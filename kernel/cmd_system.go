@@ -7,9 +7,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	tunedefs "github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -128,7 +129,7 @@ func (k *system) cmdDmesg(out io.Writer, args []string) error {
 
 func (k *system) cmdTunables(out io.Writer, _ []string) error {
 	cur := tunables.Current()
-	for i, d := range tunables.Table {
+	for i, d := range tunedefs.Table {
 		mark := ""
 		if cur[i] != d.Default {
 			mark = " *"

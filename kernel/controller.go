@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 func ms(v int64) time.Duration { return time.Duration(v) * time.Millisecond }

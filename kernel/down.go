@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // handover is how a way down ends: its last step.

@@ -14,9 +14,10 @@ import (
 	"aead.dev/minisign"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	tunedefs "github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -49,7 +50,7 @@ var up upgrades
 func runningManifest() upgrade.Manifest {
 	vals := map[string]int64{}
 	for i, v := range tunables.Current() {
-		vals[tunables.Table[i].Name] = v
+		vals[tunedefs.Table[i].Name] = v
 	}
 	m := upgrade.NewManifest(trusted.Version, hw.Name(), pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
 	m.SetProtections(runningProtections())

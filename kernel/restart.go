@@ -6,8 +6,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // stopAll stops every actor within hrCtrl.stopTimeout before a reset; the

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // A goroutine that spins without yielding starves every other one
