@@ -73,11 +73,11 @@ func (j statsJSON) Line() ([]byte, error) { return jsonLine(j) }
 func (k *system) statsJSON() statsJSON {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	restore, _ := hw.RestoreReport()
+	restore, _ := k.board.RestoreReport()
 	return statsJSON{HeapInuse: m.HeapInuse, HeapLive: liveHeap(), GCs: m.NumGC,
-		Goroutines: runtime.NumGoroutine(), StackInuse: m.StackInuse, UptimeMs: int64(uptimeMs()),
+		Goroutines: runtime.NumGoroutine(), StackInuse: m.StackInuse, UptimeMs: int64(k.uptimeMs()),
 		GroupRestarts: k.groupRestarts(), SiteRestarts: k.recs.Record().SiteRestarts,
-		WritableData: restore, BSSCanary: hw.BSSCanary()}
+		WritableData: restore, BSSCanary: k.board.BSSCanary()}
 }
 
 // groupRestarts counts the group restarts since this boot.
