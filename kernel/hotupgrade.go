@@ -42,8 +42,6 @@ type upgrades struct {
 	sec    floors         // the security version floor (secver.go)
 }
 
-
-
 // runningManifest is the running image's manifest, built from the same
 // constants the build wrote into the image's .hr.manifest.
 func (k *system) runningManifest() upgrade.Manifest {

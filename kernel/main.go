@@ -35,8 +35,8 @@ type Config struct {
 // Config, step by step (boot.go), and what the console commands, the ways
 // down and the watchdog act on.
 type system struct {
-	board Board // the board boot was given
-	up    upgrades
+	board   Board // the board boot was given
+	up      upgrades // the hot upgrade's state (hotupgrade.go)
 	bank    *pmm.Bank
 	bankRep pmm.OpenReport
 	// where the board placed the bank and its size in bytes (Board.Bank)
