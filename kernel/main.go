@@ -35,7 +35,7 @@ type Config struct {
 // Config, step by step (boot.go), and what the console commands, the ways
 // down and the watchdog act on.
 type system struct {
-	board   Board // the board boot was given
+	board   Board    // the board boot was given
 	up      upgrades // the hot upgrade's state (hotupgrade.go)
 	bank    *pmm.Bank
 	bankRep pmm.OpenReport
