@@ -31,12 +31,12 @@ func liveHeap() uint64 {
 // cmdStats prints one "name: value" line each, sizes in bytes, so tests
 // and people read the same numbers.
 func (k *system) cmdStats(out io.Writer, args []string) error {
-	json, err := jsonFlag("stats", args)
+	json, err := console.JSONFlag("stats", args)
 	if err != nil {
 		return err
 	}
 	if json {
-		return writeLine(out, k.statsJSON().Line)
+		return console.WriteLine(out, k.statsJSON().Line)
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)

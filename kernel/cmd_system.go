@@ -30,7 +30,7 @@ func (k *system) addSystemCommands() {
 }
 
 func (k *system) cmdBank(out io.Writer, args []string) error {
-	json, err := jsonFlag("bank", args)
+	json, err := console.JSONFlag("bank", args)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (k *system) cmdBank(out io.Writer, args []string) error {
 		return fmt.Errorf("no bank")
 	}
 	if json {
-		return writeLine(out, k.bankJSON().Line)
+		return console.WriteLine(out, k.bankJSON().Line)
 	}
 	state := "warm"
 	if k.cold() {

@@ -196,7 +196,7 @@ func (k *system) upgradeOnce(out io.Writer, drops upgrade.Drops, receive func() 
 
 // cmdUpgradeStatus is `upgrade status [-json]`.
 func (k *system) cmdUpgradeStatus(out io.Writer, args []string) error {
-	json, err := jsonFlag("upgrade status", args)
+	json, err := console.JSONFlag("upgrade status", args)
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (k *system) upgradeStatusJSON(out io.Writer) error {
 	if j.StagedPrev, _, err = k.up.stage.Load(upgrade.SlotPrev); err != nil {
 		j.StagedPrevErr = err.Error()
 	}
-	return writeLine(out, j.Line)
+	return console.WriteLine(out, j.Line)
 }
 
 // upgradeStatus prints the running version, the staged ones and the state.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hotrestart/tamago-hr/actors"
-	"github.com/hotrestart/tamago-hr/actors/restartbench"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
@@ -232,53 +230,4 @@ func TestReceiveGivesUpOnAStalledStream(t *testing.T) {
 	n, err = readIdle(r2, p, time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, "elf", string(p[:n]))
-}
-
-// A bench restart's block is not freed under it (a client that left, or
-// another session, cannot hand its pages to a new block it would scribble
-// on); a second bench waits for the first.
-func TestBenchRestartBlockNotFreedWhileRunning(t *testing.T) {
-	bootOn(t, make([]byte, testBank), Config{})
-	done := make(chan string, 1)
-	go func() { done <- exec(t, "bench restart -n 100000") }()
-	require.Eventually(t, func() bool { return k.benchBusy.Load() }, 5*time.Second, time.Millisecond)
-	require.Eventually(t, func() bool { _, _, err := k.bank.Lookup(benchRestartName); return err == nil }, 5*time.Second, time.Millisecond)
-	assert.Equal(t, `error: pmm free "bench.restart": in use by a running bench restart`, exec(t, "pmm free bench.restart"))
-	assert.Equal(t, `error: pmm freeall "bench": its block bench.restart is in use by a running bench restart`, exec(t, "pmm freeall bench"))
-	assert.Contains(t, exec(t, "bench restart"), "error: bench: a bench restart is running")
-	select {
-	case out := <-done:
-		assert.Contains(t, out, "restart: p50")
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the bench did not end")
-	}
-	assert.False(t, k.benchBusy.Load())
-	assert.Contains(t, exec(t, "pmm free bench.restart"), "error:", "the bench freed its block itself")
-}
-
-// interrupted is a session output whose client left: console.Interrupter.
-type interrupted struct{ bytes.Buffer }
-
-func (*interrupted) Interrupted() <-chan struct{} {
-	c := make(chan struct{})
-	close(c)
-	return c
-}
-
-// A bench restart stops between its steps once its session is interrupted
-// (an SSH client that left or typed Ctrl-C), and frees its block.
-func TestBenchRestartStopsWhenInterrupted(t *testing.T) {
-	bootOn(t, make([]byte, testBank), Config{})
-	var out interrupted
-	err := k.shell.Exec(&out, "bench restart -n 100000")
-	require.ErrorIs(t, err, errBenchInterrupted)
-	assert.EqualError(t, err, "bench: interrupted (the client left or typed Ctrl-C) after 0 restarts")
-	assert.False(t, k.benchBusy.Load())
-	_, _, lookErr := k.bank.Lookup(benchRestartName)
-	assert.Error(t, lookErr, "its block is freed")
-
-	res, err := benchInSteps(restartbench.Options{Others: 1, Restarts: benchStep + 7}, nil)
-	require.NoError(t, err)
-	assert.Len(t, res.Samples, benchStep+7, "every step's samples")
-	assert.True(t, slices.IsSorted(res.Samples))
 }

@@ -3,7 +3,6 @@ package kernel
 import (
 	"fmt"
 	"io"
-	"sync/atomic"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
@@ -70,9 +69,6 @@ type system struct {
 	groupRestarts0 int      // group restarts the bank counted before this boot
 	recordLost     bool     // a warm bank's boot record was damaged: counters start again
 	laps           bootLaps // this boot on the board clock (silicon.go)
-	// benchBusy is set while a bench restart runs on its block: the
-	// block is not freed under it (cmdPmmFree)
-	benchBusy atomic.Bool
 	// quit stops this system's watchdog service; only the host tests,
 	// which boot many systems in one process, close it
 	quit chan struct{}
