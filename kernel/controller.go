@@ -38,7 +38,7 @@ func (k *system) startController() error {
 	}
 	ctl, err := actors.New(k.bank, controllerConfig(), progs, actors.Deps{
 		Clock:       actors.RealClock{},
-		RunTime:     ms(int64(persistentClock())),
+		RunTime:     ms(int64(k.persistentClock())),
 		SiteRestart: k.onSiteRestartRequest,
 		Log:         k.logf,
 		Console:     &k.out,
