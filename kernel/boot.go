@@ -7,6 +7,7 @@ import (
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -24,7 +25,7 @@ func (k *system) openBank() error {
 	}
 	k.bank, k.bankRep = b, rep
 	if log, err := b.AllocateAs(pmm.System, crashlog.BlockName, tunables.DmesgSize, crashlog.BlockKey); err == nil {
-		k.prevLog = attachLog(log)
+		k.prevLog = trap.AttachLog(log)
 	} else {
 		fmt.Printf("hr: no crash log: %v\n", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -93,8 +94,7 @@ var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{
 func Main(cfg Config) {
 	k.booted = time.Now()
 	hw.StartConsole()
-	installFaultHandler()
-	installExitHook()
+	trap.Install(k.trapHooks())
 	k.configure(cfg, os.Stdout)
 	k.bootChecks()
 

@@ -1,6 +1,6 @@
 //go:build tamago
 
-package kernel
+package trap
 
 import (
 	"fmt"
@@ -11,12 +11,13 @@ import (
 	"github.com/usbarmory/tamago/arm"
 )
 
-// CPU faults in actors become Go panics of the faulting goroutine (see
-// shared/docs/cpu-faults-as-panics.md): the exception handler finds the
-// goroutine's saved registers, and when it is an actor outside the runtime
-// it resumes it in faultTrampoline, which panics with a *Fault. The actor's
-// own recover path then reports an abnormal termination and only its group
-// restarts. Any other fault is recorded in the bank and restarts the site.
+// CPU faults in actors become Go panics of the faulting goroutine (the
+// mechanism and its sources are in the package doc, doc.go): the exception
+// handler finds the goroutine's saved registers, and when it is an actor
+// outside the runtime it resumes it in faultTrampoline, which panics with a
+// *Fault. The actor's own recover path then reports an abnormal termination
+// and only its group restarts. Any other fault is recorded in the bank and
+// restarts the site.
 
 func spUsr() uint32
 func faultAddress() (dfar, ifar uint32)
@@ -44,7 +45,8 @@ func (f *Fault) Error() string {
 // RuntimeError marks it as a runtime error, like a nil dereference on linux.
 func (f *Fault) RuntimeError() {}
 
-// frameWords is what the vector stub pushes below SP_usr: r0-r12, r14.
+// frameWords is what tamago's vector stub (arm/exception.s, EXCEPTION)
+// pushes below SP_usr: r0-r12, r14, with r14 already the faulting PC.
 const (
 	frameWords = 14
 	frameG     = 10 // R10 is g in the Go ARM ABI
@@ -52,13 +54,16 @@ const (
 	framePC    = 13
 )
 
-// actorGs holds the g of every running actor goroutine. Single core and no
-// preemption: a slot is written by one store, read by the handler.
+// actorGs holds the g of every running actor goroutine: the handler must
+// tell an actor from any other goroutine without allocating or locking.
+// Single core and no preemption: a slot is written by one store, read by
+// the handler. 1024 slots (actors beyond that fault as non-actors: a site
+// restart).
 var actorGs [1024]uintptr
 
-// trackActor records (start) or forgets the calling goroutine; it is the
-// controller's OnGoroutine hook.
-func trackActor(start bool) {
+// TrackActor records (start) or forgets the calling goroutine; it is the
+// controller's OnGoroutine hook (actors.Deps).
+func TrackActor(start bool) {
 	gp, _ := runtime.GetG()
 	want, put := uintptr(0), uintptr(gp)
 	if !start {
@@ -93,7 +98,8 @@ func faultPanic() {
 	panic(&f)
 }
 
-// faultHandler replaces arm.DefaultExceptionHandler; it runs on g0.
+// faultHandler replaces arm.DefaultExceptionHandler; it runs on g0, in the
+// exception's mode, IRQs masked.
 func faultHandler(off int) {
 	frame := (*[frameWords]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(spUsr()-frameWords*4)))
 	if off == arm.SUPERVISOR && noSemihostingHost(frame) {
@@ -168,8 +174,10 @@ func fatalException(off int, pc, addr uint32, why string) {
 	print(" addr ")
 	printHex(addr)
 	print("\n")
-	k.recordFatal(why)
-	hw.WarmReset()
+	if hooks.Fatal != nil {
+		hooks.Fatal(why)
+	}
+	hooks.Reset()
 }
 
 // whyBuf holds a fatal fault's reason with its function name: the
@@ -203,6 +211,8 @@ func printHex(v uint32) {
 	}
 }
 
-func installFaultHandler() {
+// installHandlers makes the fault handler and the exit hook live (Install).
+func installHandlers() {
 	arm.SystemExceptionHandler = faultHandler
+	installExitHook()
 }
