@@ -7,7 +7,7 @@
 // CPU exception enters, is turned into a signal or ends in die()). What may
 // run here, and why, is below; the kernel installs what this package needs
 // of it once at boot (Install, Hooks), so this package imports neither the
-// kernel nor a board.
+// kernel nor a board (of the project, only kernel/crashlog, the ring).
 //
 // # How a fault arrives
 //

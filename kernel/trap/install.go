@@ -4,7 +4,7 @@ package trap
 // function is called from exception context or a dying runtime (see the
 // package doc): it must not allocate, must not take a lock that the
 // interrupted goroutine may hold, and must work on the g0 stack with IRQs
-// masked.
+// masked. Tx and Reset are required on the board; Fatal may be nil.
 type Hooks struct {
 	// Tx writes one byte to the console UART, waiting for room in its
 	// FIFO (Board.ConsoleTx).

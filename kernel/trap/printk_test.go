@@ -18,6 +18,11 @@ func fresh(t *testing.T) *bytes.Buffer {
 	return &bytes.Buffer{}
 }
 
+// install installs a UART that keeps what it is sent.
+func install(uart *bytes.Buffer) {
+	Install(Hooks{Tx: func(c byte) { uart.WriteByte(c) }})
+}
+
 func printString(s string) {
 	for i := 0; i < len(s); i++ {
 		Printk(s[i])
@@ -27,7 +32,7 @@ func printString(s string) {
 // What printk sends goes to the UART and the log alike, each \n as \r\n.
 func TestPrintkCRLF(t *testing.T) {
 	uart := fresh(t)
-	Install(Hooks{Tx: func(c byte) { uart.WriteByte(c) }})
+	install(uart)
 	AttachLog(make([]byte, 4096))
 	printString("a\nb\n")
 	assert.Equal(t, "a\r\nb\r\n", uart.String())
@@ -42,7 +47,7 @@ func TestPrintkCRLF(t *testing.T) {
 func TestPrintkBeforeInstall(t *testing.T) {
 	uart := fresh(t)
 	printString("early\n")
-	Install(Hooks{Tx: func(c byte) { uart.WriteByte(c) }})
+	install(uart)
 	assert.Equal(t, "early\r\n", uart.String())
 	printString("late\n")
 	_, ok := Snapshot()
@@ -59,7 +64,7 @@ func TestPrintkBeforeInstall(t *testing.T) {
 // writer sends its own bytes).
 func TestLogOnly(t *testing.T) {
 	uart := fresh(t)
-	Install(Hooks{Tx: func(c byte) { uart.WriteByte(c) }})
+	install(uart)
 	AttachLog(make([]byte, 4096))
 	for _, c := range []byte("typed\r\n") {
 		Log(c)
@@ -75,7 +80,7 @@ func TestPrintkEarlyFull(t *testing.T) {
 	uart := fresh(t)
 	long := strings.Repeat("0123456789abcde\n", 300) // 4800 bytes, 5100 with \r
 	printString(long)
-	Install(Hooks{Tx: func(c byte) { uart.WriteByte(c) }})
+	install(uart)
 	want := strings.ReplaceAll(long, "\n", "\r\n")[:len(early)]
 	assert.Equal(t, want, uart.String())
 	AttachLog(make([]byte, 8192))
