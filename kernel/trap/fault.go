@@ -54,36 +54,11 @@ const (
 	framePC    = 13
 )
 
-// actorGs holds the g of every running actor goroutine: the handler must
-// tell an actor from any other goroutine without allocating or locking.
-// Single core and no preemption: a slot is written by one store, read by
-// the handler. 1024 slots (actors beyond that fault as non-actors: a site
-// restart).
-var actorGs [1024]uintptr
-
 // TrackActor records (start) or forgets the calling goroutine; it is the
 // controller's OnGoroutine hook (actors.Deps).
 func TrackActor(start bool) {
 	gp, _ := runtime.GetG()
-	want, put := uintptr(0), uintptr(gp)
-	if !start {
-		want, put = uintptr(gp), 0
-	}
-	for i := range actorGs {
-		if actorGs[i] == want {
-			actorGs[i] = put
-			return
-		}
-	}
-}
-
-func isActor(g uint32) bool {
-	for _, a := range actorGs {
-		if a != 0 && a == uintptr(g) {
-			return true
-		}
-	}
-	return false
+	track(uintptr(gp), start)
 }
 
 var (
@@ -120,7 +95,7 @@ func faultHandler(off int) {
 	switch {
 	case redirected:
 		fatalException(off, pc, addr, "CPU fault while redirecting a fault")
-	case !isActor(frame[frameG]):
+	case !isActor(uintptr(frame[frameG])):
 		fatalException(off, pc, addr, "CPU fault outside any actor")
 	case inRuntime(pc):
 		fatalException(off, pc, addr, "CPU fault of an actor inside the runtime")
@@ -168,7 +143,7 @@ func inRuntime(pc uint32) bool {
 // exception mode, so it prints with print and never returns.
 // why must be a constant: nothing here may allocate.
 func fatalException(off int, pc, addr uint32, why string) {
-	why = withFunc(why, pc)
+	why = withFunc(why, uintptr(pc))
 	print("hr: fault: ", why, ": ", arm.VectorName(off), " at pc ")
 	printHex(pc)
 	print(" addr ")
@@ -178,37 +153,6 @@ func fatalException(off int, pc, addr uint32, why string) {
 		hooks.Fatal(why)
 	}
 	hooks.Reset()
-}
-
-// whyBuf holds a fatal fault's reason with its function name: the
-// exception path must not allocate, and only one fatal fault ever runs.
-var whyBuf [192]byte
-
-// withFunc appends " in FUNCTION" to why when pc is in Go code, so that a
-// fault outside any actor names where it happened, not only the PC. The
-// name comes from the pclntab (no allocation for non-generic functions).
-func withFunc(why string, pc uint32) string {
-	fn := runtime.FuncForPC(uintptr(pc))
-	if fn == nil {
-		return why
-	}
-	n := copy(whyBuf[:], why)
-	n += copy(whyBuf[n:], " in ")
-	n += copy(whyBuf[n:], fn.Name())
-	return unsafe.String(&whyBuf[0], n)
-}
-
-// printHex prints v as 0x%08x without allocating.
-func printHex(v uint32) {
-	var b [10]byte
-	b[0], b[1] = '0', 'x'
-	for i := 9; i >= 2; i-- {
-		b[i] = "0123456789abcdef"[v&0xf]
-		v >>= 4
-	}
-	for _, c := range b {
-		printk(c)
-	}
 }
 
 // installHandlers makes the fault handler and the exit hook live (Install).
