@@ -75,10 +75,11 @@
 //     or faultTrampoline) or does not return (Hooks.Reset after
 //     Hooks.Fatal).
 //
-// A fault is redirected only when it is an actor's (actorGs, actors.go), its PC is not
-// in the runtime (which may hold the scheduler's or the heap's locks, where
-// a panic would deadlock or corrupt the heap) and no other redirection is in
-// flight (redirected). Every other fault is recorded and restarts the site.
+// A fault is redirected only when it is an actor's (actorGs, actors.go),
+// its PC is not in the runtime (which may hold the scheduler's or the
+// heap's locks, where a panic would deadlock or corrupt the heap) and no
+// other redirection is in flight (redirected). Every other fault is
+// recorded and restarts the site.
 //
 // # Package state
 //
