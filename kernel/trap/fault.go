@@ -31,6 +31,8 @@ type Fault struct {
 	Addr   uint32 // DFAR / IFAR, 0 for an undefined instruction
 }
 
+// Error runs in ordinary context (the actor's recover path, the log), not
+// in the handler: it may allocate.
 func (f *Fault) Error() string {
 	s := fmt.Sprintf("cpu fault: %s at pc %#08x", arm.VectorName(f.Vector), f.PC)
 	if f.Vector != arm.UNDEFINED {
