@@ -8,7 +8,7 @@ import (
 // trapHooks is what the boot installs into kernel/trap before its handlers
 // are live: the board's UART and warm reset, and the boot record.
 func (k *system) trapHooks() trap.Hooks {
-	return trap.Hooks{Tx: hw.ConsoleTx, Fatal: k.recordFatal, Reset: hw.WarmReset}
+	return trap.Hooks{Tx: k.board.ConsoleTx, Fatal: k.recordFatal, Reset: k.board.WarmReset}
 }
 
 // recordFatal is recordIntent on the exception and fatal-error paths
@@ -19,6 +19,6 @@ func (k *system) recordFatal(why string) {
 		// a line half typed on the UART: the next boot refuses its rest,
 		// as after any way down (discardRestartTyping)
 		cut := k.serial != nil && k.serial.HalfLine()
-		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, persistentClock(), cut)
+		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, k.persistentClock(), cut)
 	}
 }
