@@ -8,6 +8,7 @@ import (
 	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
 	"github.com/hotrestart/tamago-hr/pmm"
 	"github.com/hotrestart/tamago-hr/pmm/record"
@@ -25,7 +26,7 @@ func (k *system) openBank(hotCheckFailed bool) error {
 	}
 	k.bank, k.bankRep = b, rep
 	if log, err := b.AllocateAs(pmm.System, crashlog.BlockName, tunables.DmesgSize, crashlog.BlockKey); err == nil {
-		k.prevLog = attachLog(log)
+		k.prevLog = trap.AttachLog(log)
 	} else {
 		fmt.Printf("hr: no crash log: %v\n", err)
 	}

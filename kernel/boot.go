@@ -10,7 +10,8 @@
 // the host tests on a fake one. Each step hands what it found to the next:
 //
 //  1. The board's console starts taking input (type-ahead is kept); the
-//     CPU-fault handler and the runtime exit hook are installed.
+//     CPU-fault handler and the runtime exit hook go live with what they
+//     need of this system (trap.Install, traps.go).
 //  2. The console's command table: the built-in commands, then the image's
 //     (Config.Commands; a name taken is reported and left out).
 //  3. Boot checks (bootChecks): the core, and what cpuinit found — a hot
@@ -53,6 +54,7 @@ import (
 
 	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 )
 
@@ -65,11 +67,9 @@ func boot(b Board, cfg Config, log io.Writer) *system {
 	k := &system{board: b, booted: time.Now(), restarting: make(chan struct{}), quit: make(chan struct{}),
 		out: console.Log{Fallback: log}}
 	current.Store(k)
-	installTrapSystem(k)
 
 	b.StartConsole() // 1
-	installFaultHandler()
-	installExitHook()
+	trap.Install(k.trapHooks())
 	k.configure(cfg, log)                 // 2
 	hotCheckFailed := k.bootChecks()      // 3
 	bankErr := k.openBank(hotCheckFailed) // 4

@@ -10,6 +10,7 @@ import (
 	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 	tunedefs "github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
@@ -106,10 +107,11 @@ func (k *system) cmdDmesg(out io.Writer, args []string) error {
 		if args[0] != "now" {
 			return fmt.Errorf("%w: dmesg [now]", console.ErrUsage)
 		}
-		if ring == nil {
+		now, ok := trap.Snapshot()
+		if !ok {
 			return fmt.Errorf("no crash log")
 		}
-		log = ring.Bytes()
+		log = now
 	}
 	switch {
 	case !log.Found && k.cold():

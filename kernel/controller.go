@@ -8,6 +8,7 @@ import (
 	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 )
 
 func ms(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
@@ -42,7 +43,7 @@ func (k *system) startController() error {
 		SiteRestart: k.onSiteRestartRequest,
 		Log:         k.logf,
 		Console:     &k.out,
-		OnGoroutine: trackActor,
+		OnGoroutine: trap.TrackActor,
 	})
 	if err != nil {
 		return err
