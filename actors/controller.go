@@ -104,44 +104,33 @@ type group struct {
 	key     string
 	rec     *record.Record
 	members []*member // registration order: directs restart in this order
-	state   GroupState
+	// st: where the group is in its life; only to (groupstate.go) moves it.
+	st groupState
 
 	restarts int
 	badness  int
 	failedAt time.Duration // persistent clock of the last failure (policy basis)
-	killed   bool
-	// held: the policy holds the group (it escalated again within its
-	// probation); only ResumeGroup or KillGroup end it. Persisted.
-	held bool
 	// escalated, escalatedAt: it caused a site restart then (persistent
 	// clock); a further escalation within the probation holds the group.
+	// The policy's memory, not a state: a running group may be on probation.
 	escalated   bool
 	escalatedAt time.Duration
-	// heldByService, holdWhy: the hold is its service's (Context.Hold),
-	// with the reason it gave; otherwise the policy's. Persisted.
-	heldByService bool
-	holdWhy       string
 	// policy: its own restart policy (nil: the controller's tunables).
 	// Persisted; fixed when the group is created.
 	policy *Policy
 	// served: the names its members serve (Serve), at most maxServed.
 	// Persisted, so that calls know them across a site restart.
 	served []string
-	// fair: New gave it a fair start after its escalation; Resume starts it
-	// after a backoff delay.
-	fair bool
 	// carried: its badness as this boot found it, at its first failure of
 	// the boot; bootFailures: failures charged this boot. Both only explain
 	// an escalation.
 	carried, bootFailures int
 
-	quick       int           // consecutive failures sooner than MinRunTime (backoff exponent)
-	resumeAt    time.Duration // end of the backoff delay, while state is backoff
+	quick       int // consecutive failures sooner than MinRunTime (backoff exponent)
 	lastFailure string
 
 	epoch  uint64        // bumped by every failure and kill: a stale restart worker gives up
 	cancel chan struct{} // closed when the group goes or the controller shuts down
-	closed bool          // cancel is closed
 
 	enc []byte // its record as last encoded, the next encoding's buffer (Write copies it)
 }
@@ -282,10 +271,11 @@ func (c *Controller) checkGID(gid int) error {
 	return nil
 }
 
-// closeCancel closes the group's cancel channel once.
+// closeCancel closes the group's cancel channel once (with c.mu held).
 func (g *group) closeCancel() {
-	if !g.closed {
-		g.closed = true
+	select {
+	case <-g.cancel:
+	default:
 		close(g.cancel)
 	}
 }
@@ -296,11 +286,18 @@ func (g *group) persist() {
 	}
 	// A record write only fails on an oversized payload; a group record is
 	// at most 33 bytes plus a last failure bounded by maxLastFailure.
-	g.enc = groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
+	g.enc = g.record().encodeTo(g.enc)
+	_ = g.rec.Write(g.enc)
+}
+
+// record is g as its group record holds it. The record's flags are the
+// state's: killed while killing (a reset finishes the kill), held and by
+// whom while held.
+func (g *group) record() groupRec {
+	return groupRec{gid: g.gid, killed: g.st.phase == phaseKilling, held: g.st.held(), escalated: g.escalated,
 		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
 		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure,
-		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encodeTo(g.enc)
-	_ = g.rec.Write(g.enc)
+		heldByService: g.st.phase == phaseHeldService, holdWhy: g.st.why, policy: g.policy, served: g.served}
 }
 
 // lease is the controller's aid lease end, 0 before the group is attached.

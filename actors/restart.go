@@ -17,7 +17,7 @@ import (
 // a restart worker takes over (or, over the policy, a site restart is
 // requested).
 func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
-	if g.state != GroupRunning {
+	if g.st.phase != phaseRunning {
 		return
 	}
 	now := c.now()
@@ -40,7 +40,7 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 			c.holdLocked(g, victims, who, reason, t-g.escalatedAt, p)
 			return
 		}
-		g.state = GroupSiteRestart
+		g.to(groupState{phase: phaseSiteRestart}, p)
 		g.escalated, g.escalatedAt = true, t
 		g.persist()
 		p.logf("hr: group %d failure (%s): %s", g.gid, who, reason)
@@ -52,7 +52,7 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	ran := now - x.started
 	delay, quick := backoff(ran, g.quick, cfg)
 	g.quick = quick
-	g.state = GroupStopping
+	g.to(groupState{phase: phaseStopping}, p)
 	if !p.quiet { // the arguments would be boxed even for no log
 		note := ""
 		if delay > 0 {
@@ -72,7 +72,7 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 // members still get StopTimeout to return; one that does not makes the
 // group inconsistent, which only a site restart ends.
 func (c *Controller) holdLocked(g *group, victims []*Context, who, reason string, since time.Duration, p *post) {
-	g.state, g.held, g.heldByService, g.holdWhy = GroupHeld, true, false, ""
+	g.to(groupState{phase: phaseHeldPolicy}, p)
 	g.persist()
 	p.logf("hr: group %d held (%s): %s, %v after the site restart it caused; `resume %d` restarts it, `akill -g %d` drops it",
 		g.gid, who, reason, since.Round(time.Millisecond), g.gid, g.gid)
@@ -122,8 +122,7 @@ func (c *Controller) restartGroup(g *group, epoch uint64, victims []*Context, de
 		return
 	}
 	if delay > 0 {
-		g.state = GroupBackoff
-		g.resumeAt = c.now() + delay
+		g.to(groupState{phase: phaseBackoff, resumeAt: c.now() + delay}, &p)
 		cancel := g.cancel
 		c.mu.Unlock()
 		t := c.clock.NewTimer(delay)
@@ -139,6 +138,7 @@ func (c *Controller) restartGroup(g *group, epoch uint64, victims []*Context, de
 			return
 		}
 	}
+	g.to(groupState{phase: phaseRunning}, &p)
 	c.startGroupLocked(g, &p)
 	c.mu.Unlock()
 	c.flush(&p)
@@ -147,7 +147,7 @@ func (c *Controller) restartGroup(g *group, epoch uint64, victims []*Context, de
 // inconsistentLocked escalates a group some of whose members did not stop:
 // goroutines cannot be killed, so only a site restart makes it whole again.
 func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) string {
-	g.state = GroupSiteRestart
+	g.to(groupState{phase: phaseSiteRestart}, p)
 	l := lag[0]
 	reason := fmt.Sprintf("member %s (aid %d) did not stop within %v", l.name, l.aid, c.cfg.StopTimeout)
 	if len(lag) > 1 {
@@ -159,7 +159,7 @@ func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) strin
 }
 
 // startGroupLocked starts g's direct actors again (new aid, next
-// generation, original program and arguments) and clears every member's
+// generation, original program and arguments), once g is running, and clears every member's
 // clean flag: the group runs again from its direct actors' entry points,
 // and its indirect actors stay blocked until their spawners spawn them.
 // It returns how many direct actors started and why others did not.
@@ -190,7 +190,6 @@ func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 			started = append(started, x)
 		}
 	}
-	g.state = GroupRunning
 	if len(started) > 0 {
 		logRunning(g, started, p)
 	}

@@ -131,10 +131,10 @@ func (c *Controller) beginKill(gid int) (g *group, victims []*Context, epoch uin
 		if g == nil {
 			return nil
 		}
-		if g.state == GroupKilling {
+		if g.st.phase == phaseKilling {
 			return fmt.Errorf("%w: group %d is already being killed", ErrGroupBusy, gid)
 		}
-		g.state, g.killed = GroupKilling, true
+		g.to(groupState{phase: phaseKilling}, p)
 		g.epoch++
 		epoch = g.epoch
 		g.closeCancel()
@@ -180,6 +180,7 @@ func (c *Controller) removeGroupLocked(g *group, p *post) int {
 	}
 	c.registered -= len(g.members)
 	c.groups[g.gid] = nil
+	g.to(groupState{phase: phaseGone}, p)
 	g.epoch++
 	g.closeCancel()
 	return n
@@ -200,9 +201,9 @@ func (c *Controller) Shutdown(timeout time.Duration) error {
 			}
 			g.epoch++
 			g.closeCancel()
-			switch g.state {
-			case GroupRunning, GroupStopping, GroupBackoff:
-				g.state = GroupHeld
+			switch g.st.phase {
+			case phaseRunning, phaseStopping, phaseBackoff:
+				g.to(groupState{phase: phaseWaiting}, p)
 			}
 		}
 		for _, x := range c.live {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/actors"
 )
 
 // A running group's blocks cannot be freed from the console; two counters
@@ -84,7 +86,7 @@ func TestPolicyHoldsTheFailingGroup(t *testing.T) {
 	s.expect(`hr: group 5 held \(aid ` + itoa(aid) + ` idle\.5\.1: killed by akill\): policy: group 5 badness 3 > maxBadness 2 within 1m0s: 2 failures this boot on top of badness 1 carried over the site restart`)
 	aps = s.run("aps")
 	assert.Regexp(t, `(?m)^5\s+held-policy\s+0/1\s+4\s`, aps)
-	assert.Equal(t, g6, groupAids(aps, 6), "group 6 untouched: no site restart")
+	assert.Equal(t, g6, actors.APSGroupAIDs(aps, 6), "group 6 untouched: no site restart")
 
 	require.NoError(t, s.Send("restart"))
 	s.banner()
