@@ -55,8 +55,14 @@ type Deps struct {
 	// holding its lock, and copes with it returning (tests record). nil only
 	// logs the request.
 	SiteRestart func(SiteRestartRequest)
-	// Log receives the controller's console lines (no trailing newline).
+	// Log receives the controller's console lines (no trailing newline),
+	// and, when Events is nil, every event's line (Event.String).
 	Log func(format string, args ...any)
+	// Events, optional, receives every Event (events.go) in the order they
+	// happened, without the controller's lock held, instead of Log: the
+	// kernel prints them (Event.String), tests assert them. nil: Log gets
+	// their lines.
+	Events func(Event)
 	// Console receives the actors' output (Context.Printf); it must be safe
 	// for concurrent use. nil discards.
 	Console io.Writer
@@ -213,28 +219,65 @@ func (c *Controller) logf(format string, args ...any) {
 	}
 }
 
-// post collects what must happen once the lock is released: log lines,
-// actor goroutines to start, controller goroutines, site restart requests.
+// post collects what must happen once the lock is released: log lines and
+// events, actor goroutines to start, controller goroutines, site restart
+// requests.
 type post struct {
-	quiet  bool // no Log: lines are not even formatted
+	quiet  bool // neither Log nor Events: no line is formatted, no event built
+	noLog  bool // no Log: lines are not formatted
 	logs   []string
+	events []queued
 	starts []*Context
 	fns    []func()
 	sites  []SiteRestartRequest
 }
 
+// queued is an event in a post: it comes before logs[before].
+type queued struct {
+	before int
+	e      Event
+}
+
 // post returns an empty post for this controller.
-func (c *Controller) post() post { return post{quiet: c.deps.Log == nil} }
+func (c *Controller) post() post {
+	return post{quiet: c.deps.Log == nil && c.deps.Events == nil, noLog: c.deps.Log == nil}
+}
 
 func (p *post) logf(format string, args ...any) {
-	if !p.quiet {
+	if !p.noLog {
 		p.logs = append(p.logs, fmt.Sprintf(format, args...))
 	}
 }
 
+// event queues e; callers build it only when !p.quiet.
+func (p *post) event(e Event) {
+	if !p.quiet {
+		p.events = append(p.events, queued{len(p.logs), e})
+	}
+}
+
+// emit delivers e to Events, or its line to Log.
+func (c *Controller) emit(e Event) {
+	if c.deps.Events != nil {
+		c.deps.Events(e)
+		return
+	}
+	if c.deps.Log != nil {
+		c.logf("%s", e.String())
+	}
+}
+
 func (c *Controller) flush(p *post) {
-	for _, l := range p.logs {
+	ev := p.events
+	for i, l := range p.logs {
+		for len(ev) > 0 && ev[0].before == i {
+			c.emit(ev[0].e)
+			ev = ev[1:]
+		}
 		c.logf("%s", l)
+	}
+	for _, q := range ev {
+		c.emit(q.e)
 	}
 	for _, x := range p.starts {
 		go c.runActor(x)

@@ -55,8 +55,9 @@ func (c *Controller) holdServiceLocked(g *group, x *Context, why string, o outco
 	g.to(groupState{phase: phaseHeldService, why: why}, p)
 	g.lastFailure = fmt.Sprintf("aid %d %s held it: %s", x.aid, x.name, why)
 	g.persist()
-	p.logf("hr: group %d held by aid %d %s: %s; its blocks are kept: `resume %d` restarts it, `akill -g %d` frees them",
-		g.gid, x.aid, x.name, why, g.gid, g.gid)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupHeldService, At: c.now(), GID: g.gid, AID: x.aid, Actor: x.name, Reason: why})
+	}
 	c.awaitHeld(g, victims, p)
 }
 

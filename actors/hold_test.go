@@ -29,7 +29,8 @@ func TestHoldKeepsTheGroupAndItsBlocks(t *testing.T) {
 		return true, err
 	})
 	e.waitGroupState(3, actors.GroupHeldService)
-	e.waitLog("hr: group 3 held by aid " + itoa(aid) + " cmd.3.1: state S@3 cannot be loaded; its blocks are kept: `resume 3` restarts it, `akill -g 3` frees them")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupHeldService, At: e.uptime(), GID: 3, AID: aid, Actor: "cmd.3.1",
+		Reason: "state S@3 cannot be loaded"}, e.waitEvent(actors.EventGroupHeldService, 3))
 	g, _ := e.group(3)
 	assert.Equal(t, "state S@3 cannot be loaded", g.Hold)
 	assert.Equal(t, "aid "+itoa(aid)+" cmd.3.1 held it: state S@3 cannot be loaded", g.LastFailure)

@@ -50,7 +50,8 @@ func TestKillGroupFreesExactlyTheGroupBlocks(t *testing.T) {
 	for _, a := range e.ctl.Actors() {
 		assert.Equal(t, 1, a.Group, "group 0's names are unregistered")
 	}
-	e.waitLog("hr: group 0 killed: 3 actors unregistered, 6 blocks freed")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupKilled, At: e.uptime(), GID: 0, Members: 3, Blocks: 6},
+		e.waitEvent(actors.EventGroupKilled, 0))
 	assert.Empty(t, e.sites.all())
 
 	// the names can be registered again, fresh

@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -37,13 +36,15 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	if escalate {
 		reason := policyReason(g, cfg)
 		if g.escalated && t-g.escalatedAt < probation(cfg) {
-			c.holdLocked(g, victims, who, reason, t-g.escalatedAt, p)
+			c.holdLocked(g, x, victims, who, reason, now, t-g.escalatedAt, p)
 			return
 		}
 		g.to(groupState{phase: phaseSiteRestart}, p)
 		g.escalated, g.escalatedAt = true, t
 		g.persist()
-		p.logf("hr: group %d failure (%s): %s", g.gid, who, reason)
+		if !p.quiet {
+			p.event(Event{Kind: EventGroupEscalated, At: now, GID: g.gid, AID: x.aid, Actor: x.name, Cause: who, Reason: reason})
+		}
 		p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: x.name, AID: x.aid, Reason: reason, Kind: SitePolicy})
 		return
 	}
@@ -53,12 +54,9 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	delay, quick := backoff(ran, g.quick, cfg)
 	g.quick = quick
 	g.to(groupState{phase: phaseStopping}, p)
-	if !p.quiet { // the arguments would be boxed even for no log
-		note := ""
-		if delay > 0 {
-			note = fmt.Sprintf(" in %v: ran %v < minRunTime %v", delay, ran, cfg.MinRunTime)
-		}
-		p.logf("hr: group %d restart %d (%s)%s", g.gid, g.restarts, who, note)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupRestarting, At: now, GID: g.gid, Restarts: g.restarts, AID: x.aid, Actor: x.name,
+			Cause: who, Delay: delay, Ran: ran, MinRunTime: cfg.MinRunTime})
 	}
 	epoch := g.epoch
 	p.fns = append(p.fns, func() { c.restartGroup(g, epoch, victims, delay) })
@@ -71,11 +69,12 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 // persisted, so a later site restart does not bring it back either. Its
 // members still get StopTimeout to return; one that does not makes the
 // group inconsistent, which only a site restart ends.
-func (c *Controller) holdLocked(g *group, victims []*Context, who, reason string, since time.Duration, p *post) {
+func (c *Controller) holdLocked(g *group, x *Context, victims []*Context, who, reason string, now, since time.Duration, p *post) {
 	g.to(groupState{phase: phaseHeldPolicy}, p)
 	g.persist()
-	p.logf("hr: group %d held (%s): %s, %v after the site restart it caused; `resume %d` restarts it, `akill -g %d` drops it",
-		g.gid, who, reason, since.Round(time.Millisecond), g.gid, g.gid)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupHeldPolicy, At: now, GID: g.gid, AID: x.aid, Actor: x.name, Cause: who, Reason: reason, Since: since})
+	}
 	c.awaitHeld(g, victims, p)
 }
 
@@ -153,7 +152,9 @@ func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) strin
 	if len(lag) > 1 {
 		reason += fmt.Sprintf(" (and %d more)", len(lag)-1)
 	}
-	p.logf("hr: group %d inconsistent: %s", g.gid, reason)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupInconsistent, At: c.now(), GID: g.gid, AID: l.aid, Actor: l.name, Reason: reason})
+	}
 	p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: l.name, AID: l.aid, Reason: reason, Kind: SiteInconsistent})
 	return reason
 }
@@ -165,7 +166,7 @@ func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) strin
 // It returns how many direct actors started and why others did not.
 func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 	var errs []error
-	var started []*Context // for the log line, when there is a log
+	var started []*Context // for the event, when someone listens
 	now := c.now()
 	p.starts = slices.Grow(p.starts, len(g.members)) // one allocation, not one per doubling
 	n := 0
@@ -191,7 +192,7 @@ func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 		}
 	}
 	if len(started) > 0 {
-		logRunning(g, started, p)
+		logRunning(g, started, now, p)
 	}
 	return n, errs
 }
@@ -207,13 +208,13 @@ func startFailed(g *group, m *member, err error, p *post) error {
 	return fmt.Errorf("group %d: %s: %w", g.gid, m.name, err)
 }
 
-// logRunning logs the members of g just started.
+// logRunning reports the members of g just started.
 //
 //go:noinline
-func logRunning(g *group, xs []*Context, p *post) {
-	started := make([]string, len(xs))
+func logRunning(g *group, xs []*Context, now time.Duration, p *post) {
+	started := make([]StartedActor, len(xs))
 	for i, x := range xs {
-		started[i] = fmt.Sprintf("%s aid %d", x.name, x.aid)
+		started[i] = StartedActor{Name: x.name, AID: x.aid}
 	}
-	p.logf("hr: group %d running: %s", g.gid, strings.Join(started, ", "))
+	p.event(Event{Kind: EventGroupStarted, At: now, GID: g.gid, Started: started})
 }

@@ -38,7 +38,10 @@ func TestRestartKeepsBlocksAndChangesAIDs(t *testing.T) {
 	assert.Equal(t, 1, gi.Restarts)
 	assert.Equal(t, 1, gi.Badness)
 	assert.Equal(t, 1, e.actor("writer.0.1").Restarts)
-	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(w1)+" writer.0.1: killed by akill)"), "%q", e.logs.all())
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupRestarting, At: e.uptime(), GID: 0, Restarts: 1, AID: w1, Actor: "writer.0.1",
+		Cause: "aid " + itoa(w1) + " writer.0.1: killed by akill"}, e.waitEvent(actors.EventGroupRestarting, 0))
+	started := e.waitEvent(actors.EventGroupStarted, 0)
+	assert.Equal(t, []actors.StartedActor{{Name: "writer.0.1", AID: w2}, {Name: "wait.0.1", AID: o2}}, started.Started)
 	assert.ErrorIs(t, e.ctl.Kill(w1), actors.ErrStaleAID)
 	assert.ErrorIs(t, e.ctl.Kill(o1), actors.ErrStaleAID)
 }

@@ -35,7 +35,9 @@ func (c *Controller) Resume() (int, error) {
 				if delay > 0 {
 					g.quick = quick
 					g.to(groupState{phase: phaseBackoff, resumeAt: c.now() + delay}, p)
-					p.logf("hr: group %d restart %d (site restart) in %v: fair start", g.gid, g.restarts, delay)
+					if !p.quiet {
+						p.event(Event{Kind: EventGroupFairStart, At: c.now(), GID: g.gid, Restarts: g.restarts, Delay: delay})
+					}
 					epoch := g.epoch
 					p.fns = append(p.fns, func() { c.restartGroup(g, epoch, nil, delay) })
 					n++
@@ -75,10 +77,11 @@ func (c *Controller) ResumeGroup(gid int) error {
 		case g.st.phase == phaseBackoff:
 			// the operator decides, as for a held group: the restart the
 			// failure counted happens now; the waiting worker gives up
-			left := max(g.st.resumeAt-c.now(), 0)
+			now := c.now()
+			left := max(g.st.resumeAt-now, 0)
 			g.epoch++
 			g.quick = 0
-			p.logf("hr: group %d restart %d cut short by the operator: its backoff had %v left", gid, g.restarts, formatUptime(left))
+			p.event(Event{Kind: EventGroupBackoffCut, At: now, GID: gid, Restarts: g.restarts, Delay: left})
 			g.to(groupState{phase: phaseRunning}, p)
 			_, errs := c.startGroupLocked(g, p)
 			return errors.Join(errs...)
@@ -91,7 +94,7 @@ func (c *Controller) ResumeGroup(gid int) error {
 		g.escalated, g.badness, g.quick = false, 0, 0
 		g.restarts++
 		g.persist()
-		p.logf("hr: group %d restart %d (resumed by the operator)", gid, g.restarts)
+		p.event(Event{Kind: EventGroupResumed, At: c.now(), GID: gid, Restarts: g.restarts})
 		_, errs := c.startGroupLocked(g, p)
 		return errors.Join(errs...)
 	})

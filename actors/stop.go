@@ -158,7 +158,7 @@ func (c *Controller) finishKill(g *group, victims []*Context, epoch uint64) erro
 			return fmt.Errorf("%w: group %d: %s; its blocks are freed at the next boot", ErrNotStopped, gid, reason)
 		}
 		n := c.removeGroupLocked(g, p)
-		p.logf("hr: group %d killed: %d actors unregistered, %d blocks freed", gid, len(g.members), n)
+		p.event(Event{Kind: EventGroupKilled, At: c.now(), GID: gid, Members: len(g.members), Blocks: n})
 		return nil
 	})
 }
