@@ -53,6 +53,21 @@ type groupState struct {
 	resumeAt time.Duration
 }
 
+// reopened is the first state of a group New finds in the bank with a
+// trusted record: held as the record says, or waiting for Resume (New
+// then marks a fair start). A group whose record is not trusted waits.
+// First states are not moves: the other one is running, for a group Run
+// creates.
+func reopened(r groupRec) groupState {
+	switch {
+	case r.held && r.heldByService:
+		return groupState{phase: phaseHeldService, why: r.holdWhy}
+	case r.held:
+		return groupState{phase: phaseHeldPolicy}
+	}
+	return groupState{phase: phaseWaiting}
+}
+
 // groupMoves is the transition table: groupMoves[from] has bit to set when
 // a group may move from phase from to phase to. Each move names who makes it.
 var groupMoves = [numPhases]uint16{

@@ -128,3 +128,12 @@ func TestGroupRecordFromState(t *testing.T) {
 		assert.Equal(t, tc.why, r.holdWhy, "%v", tc.st.phase)
 	}
 }
+
+// A group reopened from the bank is held as its record says, or waits.
+func TestReopenedState(t *testing.T) {
+	assert.Equal(t, groupState{phase: phaseWaiting}, reopened(groupRec{}))
+	assert.Equal(t, groupState{phase: phaseWaiting}, reopened(groupRec{escalated: true}))
+	assert.Equal(t, groupState{phase: phaseHeldPolicy}, reopened(groupRec{held: true}))
+	assert.Equal(t, groupState{phase: phaseHeldService, why: "no room"}, reopened(groupRec{held: true, heldByService: true, holdWhy: "no room"}))
+	assert.Equal(t, groupState{phase: phaseWaiting}, reopened(groupRec{heldByService: true, holdWhy: "stale"}), "held is the flag that holds")
+}

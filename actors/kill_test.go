@@ -109,7 +109,8 @@ func TestMemberIgnoringStopRequestsSiteRestart(t *testing.T) {
 		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s", Kind: actors.SiteInconsistent}, r)
 	e.waitGroupState(0, actors.GroupSiteRestart)
 	assert.Equal(t, actors.StateStopped, e.actor("wait.0.1").State, "not restarted")
-	e.waitLog("hr: group 0 inconsistent: member stubborn.0.1")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupInconsistent, At: e.uptime(), GID: 0, AID: s, Actor: "stubborn.0.1",
+		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s"}, e.waitEvent(actors.EventGroupInconsistent, 0))
 
 	// Shutdown names it too
 	errc := make(chan error, 1)

@@ -193,14 +193,7 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		g.escalated, g.escalatedAt = gr.escalated, time.Duration(gr.escalatedAt)
 		g.lastFailure = gr.lastFailure
 		g.policy = gr.policy
-		// reopened held, as the record says, or waiting for Resume: its
-		// first state of this boot, not a move
-		switch {
-		case gr.held && gr.heldByService:
-			g.st = groupState{phase: phaseHeldService, why: gr.holdWhy}
-		case gr.held:
-			g.st = groupState{phase: phaseHeldPolicy}
-		}
+		g.st = reopened(gr)
 		c.reopenCallsLocked(g, gr.served)
 	} else {
 		g.failedAt = c.pnow()

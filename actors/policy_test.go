@@ -36,6 +36,9 @@ func (e *env) escalatedBecause(aid actors.AID, reason string) {
 	assert.Equal(e.t, aid, r.AID)
 	assert.Equal(e.t, reason, r.Reason)
 	assert.Equal(e.t, actors.SitePolicy, r.Kind)
+	ev := e.waitEvent(actors.EventGroupEscalated, 0)
+	assert.Equal(e.t, actors.Event{Kind: actors.EventGroupEscalated, At: e.uptime(), GID: 0, AID: aid, Actor: "wait.0.1",
+		Cause: "aid " + itoa(aid) + " wait.0.1: killed by akill", Reason: reason}, ev)
 	e.waitGroupState(0, actors.GroupSiteRestart)
 	e.waitFor(func() bool { return e.actor("wait.0.1").State == actors.StateStopped }, "member stopped")
 }
