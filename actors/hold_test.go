@@ -144,3 +144,25 @@ func TestResumeRefusesGroupWithNothingTrusted(t *testing.T) {
 	assert.Equal(t, actors.GroupHeldService, g.State, "still held")
 	require.NoError(t, e.ctl.KillGroup(3))
 }
+
+// `resume GID` forgets the hold in the group record before its members
+// start: a site restart after it brings the group back, not held.
+func TestResumedHoldIsForgottenInTheRecord(t *testing.T) {
+	e := newEnv(t)
+	e.run(3, "cmd")
+	e.do("cmd.3.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Hold("no room") })
+	e.waitGroupState(3, actors.GroupHeldService)
+	require.NoError(t, e.ctl.ResumeGroup(3))
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupResumed, At: e.uptime(), GID: 3, Restarts: 1},
+		e.waitEvent(actors.EventGroupResumed, 3))
+	e.waitRunning("cmd.3.1", 2)
+
+	e.reboot()
+	g, _ := e.group(3)
+	assert.Equal(t, actors.GroupHeld, g.State, "waiting for Resume, not held")
+	assert.Empty(t, g.Hold)
+	n, err := e.ctl.Resume()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	e.waitRunning("cmd.3.1", 3)
+}
