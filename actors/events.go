@@ -2,6 +2,7 @@ package actors
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -51,6 +52,19 @@ const (
 	// actor only a panic is reported, before its group's event.
 	EventActorExited
 )
+
+var eventKindNames = [...]string{EventGroupStarted: "group-started", EventGroupRestarting: "group-restarting",
+	EventGroupFairStart: "group-fair-start", EventGroupBackoffCut: "group-backoff-cut", EventGroupResumed: "group-resumed",
+	EventGroupHeldPolicy: "group-held-policy", EventGroupHeldService: "group-held-service", EventGroupEscalated: "group-escalated",
+	EventGroupInconsistent: "group-inconsistent", EventGroupKilled: "group-killed", EventGroupTerminated: "group-terminated",
+	EventActorExited: "actor-exited"}
+
+func (k EventKind) String() string {
+	if int(k) < len(eventKindNames) && eventKindNames[k] != "" {
+		return eventKindNames[k]
+	}
+	return "event(" + strconv.Itoa(int(k)) + ")"
+}
 
 // Event is what happened to a group or an actor, as the controller
 // reports it to Deps.Events (suture's EventHook, with the controller's
@@ -140,5 +154,5 @@ func (e Event) String() string {
 		}
 		return fmt.Sprintf("hr: aid %d %s exited", e.AID, e.Actor)
 	}
-	return fmt.Sprintf("hr: event %d", e.Kind)
+	return "hr: " + e.Kind.String()
 }

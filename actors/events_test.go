@@ -55,10 +55,13 @@ func TestEventLines(t *testing.T) {
 			"hr: aid 6 oops failed (not restartable): injected error"},
 		{actors.Event{Kind: actors.EventActorExited, GID: -1, AID: 7, Actor: "quit"},
 			"hr: aid 7 quit exited"},
-		{actors.Event{Kind: 200}, "hr: event 200"},
+		{actors.Event{Kind: 200}, "hr: event(200)"},
 	} {
 		assert.Equal(t, tc.line, tc.e.String())
 	}
+	assert.Equal(t, "group-held-service", actors.EventGroupHeldService.String())
+	assert.Equal(t, "actor-exited", actors.EventActorExited.String())
+	assert.Equal(t, "event(0)", actors.EventKind(0).String())
 }
 
 // Without Events, Log gets each event's line, in order with the other

@@ -1,7 +1,7 @@
 package actors
 
 import (
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -38,7 +38,7 @@ func (ph phase) String() string {
 	if ph < numPhases {
 		return phaseNames[ph]
 	}
-	return "phase(" + fmt.Sprint(uint8(ph)) + ")"
+	return "phase(" + strconv.Itoa(int(ph)) + ")"
 }
 
 // groupState is a group's phase with the data that phase needs.

@@ -384,7 +384,7 @@ func (e *env) waitEvent(kind actors.EventKind, gid int) actors.Event {
 			}
 		}
 		return found
-	}, "event %d of group %d", kind, gid)
+	}, "event %v of group %d", kind, gid)
 	return ev
 }
 

@@ -160,9 +160,10 @@ func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) strin
 }
 
 // startGroupLocked starts g's direct actors again (new aid, next
-// generation, original program and arguments), once g is running, and clears every member's
-// clean flag: the group runs again from its direct actors' entry points,
-// and its indirect actors stay blocked until their spawners spawn them.
+// generation, original program and arguments; the caller has moved g to
+// running) and clears every member's clean flag: the group runs again from
+// its direct actors' entry points, and its indirect actors stay blocked
+// until their spawners spawn them.
 // It returns how many direct actors started and why others did not.
 func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 	var errs []error
