@@ -3,7 +3,6 @@ package actors_test
 import (
 	"errors"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -196,16 +195,13 @@ func TestPanicIsRecoveredWithStack(t *testing.T) {
 		return false, nil
 	})
 	e.waitRunning("cmd.0.1", 2)
-	var stack string
-	for _, l := range e.logs.all() {
-		if strings.Contains(l, "hr: aid "+itoa(a)+" cmd.0.1 panic: assignment to entry in nil map") {
-			stack = l
-		}
-	}
-	require.NotEmpty(t, stack, "%q", e.logs.all())
-	assert.Contains(t, stack, "goroutine ")
-	assert.Contains(t, stack, "TestPanicIsRecoveredWithStack", "the stack shows where it panicked")
-	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(a)+" cmd.0.1: panic: assignment to entry in nil map)"))
+	ev := e.waitExit(a)
+	assert.Equal(t, 0, ev.GID)
+	assert.True(t, ev.Panicked)
+	assert.EqualError(t, ev.Panic.(error), "assignment to entry in nil map")
+	assert.Contains(t, string(ev.Stack), "goroutine ")
+	assert.Contains(t, string(ev.Stack), "TestPanicIsRecoveredWithStack", "the stack shows where it panicked")
+	assert.Equal(t, "aid "+itoa(a)+" cmd.0.1: panic: assignment to entry in nil map", e.waitEvent(actors.EventGroupRestarting, 0).Cause)
 }
 
 func TestErrorAndGoexitAreAbnormal(t *testing.T) {
@@ -213,7 +209,7 @@ func TestErrorAndGoexitAreAbnormal(t *testing.T) {
 	a := e.run(0, "cmd")
 	e.do("cmd.0.1", func(*actors.Context) (bool, error) { return true, errors.New("bad state") })
 	e.waitRunning("cmd.0.1", 2)
-	assert.True(t, e.logs.has("(aid "+itoa(a)+" cmd.0.1: error: bad state)"))
+	assert.Equal(t, "aid "+itoa(a)+" cmd.0.1: error: bad state", e.waitEvent(actors.EventGroupRestarting, 0).Cause)
 	e.do("cmd.0.1", func(*actors.Context) (bool, error) { runtime.Goexit(); return false, nil })
 	e.waitRunning("cmd.0.1", 3)
 	e.waitLog("runtime.Goexit")
@@ -254,7 +250,9 @@ func TestHeartbeatMissIsAbnormal(t *testing.T) {
 	assert.Equal(t, 1, e.actor("hb.0.1").Gen)
 	e.clk.Advance(time.Nanosecond)
 	e.waitRunning("hb.0.1", 2)
-	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(a)+" hb.0.1: missed heartbeat (period 1s))"), "%q", e.logs.all())
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupRestarting, At: e.uptime(), GID: 0, Restarts: 1, AID: a, Actor: "hb.0.1",
+		Cause: "aid " + itoa(a) + " hb.0.1: missed heartbeat (period 1s)", Ran: 1900 * time.Millisecond},
+		e.waitEvent(actors.EventGroupRestarting, 0))
 
 	// an ordinary actor that misses its heartbeat is stopped, not restarted
 	o := e.run(-1, "hb", "1s")
