@@ -2,8 +2,6 @@ package qemu
 
 import (
 	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,12 +102,7 @@ func TestInjectHangWithoutHeartbeat(t *testing.T) {
 	s.banner()
 	s.arun("-g 2 spawn 0")
 	s.expect(`child: STEP 1`)
-	var child int
-	for _, line := range strings.Split(s.run("aps"), "\n") {
-		if f := strings.Fields(line); len(f) > 2 && f[2] == "HR_child.2" {
-			child, _ = strconv.Atoi(f[0])
-		}
-	}
+	child := actors.APSAID(s.run("aps"), "HR_child.2")
 	require.NotZero(t, child)
 	s.run("inject " + itoa(child) + " hang")
 	s.expect(`HR_child\.2: injected hang`)
