@@ -58,8 +58,10 @@ ifeq ($(filter $(TARGET),mx6ullevk usbarmory),)
 $(error TARGET must be mx6ullevk or usbarmory, not "$(TARGET)")
 endif
 
-# board/internal/rxbuf is the one board package that is pure Go.
-HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') ./board/internal/rxbuf ./board/internal/seq
+# The board packages that are pure Go (host-tested); the others build only
+# with GOOS=tamago.
+BOARD_HOST_PKGS = ./board/tunables ./board/loadable ./board/internal/rxbuf ./board/internal/seq ./board/internal/ethlink
+HOST_PKGS = $$(go list ./... 2>/dev/null | grep -v -e '/board/' -e '/qemu$$') $(BOARD_HOST_PKGS)
 
 .PHONY: all image toolchain qemu qemu-gdb test test-host test-qemu test-qemu10 test-qemu-both build-all vet fuzz bench qemu-install qemu10-install imx imx-tools clean
 

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 func ms(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
@@ -38,7 +38,7 @@ func (k *system) startController() error {
 	}
 	ctl, err := actors.New(k.bank, controllerConfig(), progs, actors.Deps{
 		Clock:       actors.RealClock{},
-		RunTime:     ms(int64(persistentClock())),
+		RunTime:     ms(int64(k.persistentClock())),
 		SiteRestart: k.onSiteRestartRequest,
 		Log:         k.logf,
 		Events:      func(e actors.Event) { k.logf("%s", e.String()) }, // the console's line for each group event

@@ -15,17 +15,17 @@ import (
 func installExitHook() {
 	goos.Exit = func(code int32) {
 		print("hr: runtime exit ", code, ": site restart\n")
-		k.recordFatal("fatal runtime error")
+		fatalSys.recordFatal("fatal runtime error")
 		hw.WarmReset()
 	}
 }
 
 // recordFatal is recordIntent on the exception and fatal-error paths.
 func (k *system) recordFatal(why string) {
-	if k.recs != nil {
+	if k != nil && k.recs != nil {
 		// a line half typed on the UART: the next boot refuses its rest,
 		// as after any way down (discardRestartTyping)
 		cut := k.serial != nil && k.serial.HalfLine()
-		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, persistentClock(), cut)
+		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, k.persistentClock(), cut)
 	}
 }

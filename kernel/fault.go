@@ -168,7 +168,7 @@ func fatalException(off int, pc, addr uint32, why string) {
 	print(" addr ")
 	printHex(addr)
 	print("\n")
-	k.recordFatal(why)
+	fatalSys.recordFatal(why)
 	hw.WarmReset()
 }
 

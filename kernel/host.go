@@ -7,8 +7,9 @@ package kernel
 // and no runtime exit hook.
 var hw Board
 
-func installFaultHandler() {}
-func installExitHook()     {}
-func trackActor(bool)      {}
+func installFaultHandler()      {}
+func installExitHook()          {}
+func trackActor(bool)           {}
+func installTrapSystem(*system) {}
 
 func undefinedInstruction() { panic("undefined instruction (host build)") }
