@@ -74,7 +74,7 @@ type Deps struct {
 
 // Controller is the hot restart controller (HR_CTRL). All its state is
 // guarded by one mutex, which is never held while actor code, the kernel's
-// SiteRestart or Log run: work that must happen after a state change is
+// SiteRestart, Log or Events run: work that must happen after a state change is
 // collected in a post and done once the lock is released.
 type Controller struct {
 	mu      sync.Mutex

@@ -363,6 +363,18 @@
 // counter and the escalation are the policy's memory, not a phase: a
 // running group may be on probation.
 //
+// # Events
+//
+// What happens to a group (started, restarting, fair start, backoff cut
+// short, resumed, held by the policy or its service, escalated,
+// inconsistent, killed, terminated) and an actor's abnormal end are
+// published as Event values (events.go, in the spirit of suture's
+// EventHook), with the controller's uptime on its injected Clock, to
+// Deps.Events, in order and outside the lock. Event.String is the one
+// wording of their console lines; the kernel prints it, so the console
+// reads as before. Without Events, Log gets the lines; with neither,
+// nothing is built.
+//
 // # Persistent records and sizing
 //
 // Everything the controller persists is a one-page System block named
@@ -402,7 +414,7 @@
 // # Concurrency
 //
 // One mutex guards the controller; it is never held while actor code, the
-// kernel's SiteRestart or Log run. Restarts run on their own goroutine, so
+// kernel's SiteRestart, Log or Events run. Restarts run on their own goroutine, so
 // Kill returns at once; KillGroup and Shutdown wait (bounded) for the
 // actors to return. Nothing in a group restart depends on the number of
 // other groups.
