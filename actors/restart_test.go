@@ -139,7 +139,8 @@ func TestPrematureExitVersusExit(t *testing.T) {
 	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(a)+" cmd.0.1: premature exit (returned without Exit))"), "%q", e.logs.all())
 
 	e.do("cmd.0.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Exit() })
-	e.waitLog("hr: group 0 terminated: every member exited cleanly; 1 names unregistered, 2 blocks freed")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupTerminated, At: e.uptime(), GID: 0, Members: 1, Blocks: 2},
+		e.waitEvent(actors.EventGroupTerminated, 0))
 	assert.Empty(t, e.ctl.Groups())
 	assert.Empty(t, e.ctl.Actors())
 	assert.Equal(t, []string{"__SYS.hr.ctl __SYS.hr.ctl"}, blockNames(e.bank))
@@ -222,7 +223,7 @@ func TestInjectDeliversFaults(t *testing.T) {
 	assert.ErrorIs(t, e.ctl.Inject(999, "panic"), actors.ErrNoActor)
 	require.NoError(t, e.ctl.Inject(a, "panic"))
 	b := e.waitRunning("wait.0.1", 2)
-	e.waitLog("(aid " + itoa(a) + " wait.0.1: panic: injected panic)")
+	assert.Equal(t, "aid "+itoa(a)+" wait.0.1: panic: injected panic", e.waitEvent(actors.EventGroupRestarting, 0).Cause)
 	assert.ErrorIs(t, e.ctl.Inject(a, "error"), actors.ErrStaleAID)
 	require.NoError(t, e.ctl.Inject(b, "exit"))
 	e.waitRunning("wait.0.1", 3)
@@ -281,8 +282,11 @@ func TestBackoffAfterQuickFailures(t *testing.T) {
 		gen++
 		aid = e.waitRunning("wait.0.1", gen)
 	}
-	assert.True(t, e.logs.has("hr: group 0 restart 4 (aid "), "%q", e.logs.all())
-	e.waitLog("in 4s: ran 0s < minRunTime 1s")
+	ev := e.waitEvent(actors.EventGroupRestarting, 0)
+	assert.Equal(t, 4, ev.Restarts)
+	assert.Equal(t, 4*time.Second, ev.Delay)
+	assert.Zero(t, ev.Ran)
+	assert.Equal(t, time.Second, ev.MinRunTime)
 
 	// a member that ran MinRunTime restarts at once and resets the sequence
 	e.clk.Advance(time.Second)

@@ -63,7 +63,7 @@ func TestRunErrors(t *testing.T) {
 func TestOrdinaryActors(t *testing.T) {
 	e := newEnv(t)
 	quit := e.run(-1, "quit")
-	e.waitLog("hr: aid " + itoa(quit) + " quit exited")
+	assert.Equal(t, actors.Event{Kind: actors.EventActorExited, At: e.uptime(), GID: -1, AID: quit, Actor: "quit"}, e.waitExit(quit))
 	oops := e.run(-1, "oops")
 	ev := e.waitExit(oops)
 	assert.Equal(t, "oops", ev.Actor)
@@ -71,7 +71,11 @@ func TestOrdinaryActors(t *testing.T) {
 	assert.False(t, ev.Panicked)
 	assert.EqualError(t, ev.Err, "injected error")
 	boom := e.run(-1, "boom")
-	e.waitLog("hr: aid " + itoa(boom) + " boom panicked (not restartable): boom")
+	ev = e.waitExit(boom)
+	assert.True(t, ev.Panicked)
+	assert.Equal(t, "boom", ev.Panic)
+	assert.NotEmpty(t, ev.Stack)
+	assert.Equal(t, -1, ev.GID)
 	idle := e.run(-1, "idle")
 	e.waitLog("hr: aid " + itoa(idle) + " idle exited")
 
