@@ -220,7 +220,7 @@ func TestPolicyDeterministicErrorHoldsOnlyItsGroup(t *testing.T) {
 	_, err = e.ctl.Resume()
 	require.NoError(t, err)
 	e.waitGroupState(0, actors.GroupHeldPolicy)
-	e.waitLog("hr: group 0 held")
+	e.waitEvent(actors.EventGroupHeldPolicy, 0)
 	assert.Equal(t, 1, e.sites.len())
 	e.waitRunning("wait.1.1", 2)
 	g, _ := e.group(0)

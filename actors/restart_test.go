@@ -169,7 +169,7 @@ func TestGroupTerminationNeedsEveryMember(t *testing.T) {
 	assert.Equal(t, actors.GroupRunning, g.State)
 	assert.Equal(t, 1, g.Running)
 	e.do("cmd.0.2", func(ctx *actors.Context) (bool, error) { return true, ctx.Exit() })
-	e.waitLog("hr: group 0 terminated")
+	e.waitEvent(actors.EventGroupTerminated, 0)
 	_, _, err := e.bank.Lookup("GB@0")
 	assert.ErrorIs(t, err, pmm.ErrNotFound, "group-key blocks freed with the group")
 }

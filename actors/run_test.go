@@ -77,7 +77,7 @@ func TestOrdinaryActors(t *testing.T) {
 	assert.NotEmpty(t, ev.Stack)
 	assert.Equal(t, -1, ev.GID)
 	idle := e.run(-1, "idle")
-	e.waitLog("hr: aid " + itoa(idle) + " idle exited")
+	assert.Equal(t, actors.Event{Kind: actors.EventActorExited, At: e.uptime(), GID: -1, AID: idle, Actor: "idle"}, e.waitExit(idle))
 
 	w := e.run(-1, "wait")
 	a := e.actor("wait")
@@ -156,7 +156,7 @@ func TestSleepUsesTheClockAndStops(t *testing.T) {
 	e.clk.Advance(5*time.Second - time.Nanosecond)
 	assert.Equal(t, actors.StateRunning, e.actor("sleeper.0.1").State)
 	e.clk.Advance(time.Nanosecond)
-	e.waitLog("group 0 terminated")
+	e.waitEvent(actors.EventGroupTerminated, 0)
 
 	e.run(1, "sleeper", "1h")
 	require.True(t, e.clk.WaitTimers(1, waitLimit))
