@@ -102,3 +102,33 @@ func TestEventsWithoutSubscriber(t *testing.T) {
 	want := append(withEvents.all(), ev[0].String(), ev[1].String())
 	assert.Equal(t, want, logOnly.all(), "the events' lines come last here, after the controller's opening lines")
 }
+
+// The subscriber runs outside the controller's lock: it may ask the
+// controller what it likes (here: the group's state as the event leaves
+// it) without a deadlock.
+func TestEventsSubscriberMayCallTheController(t *testing.T) {
+	progs := &actors.Programs{}
+	require.NoError(t, progs.Register("spin", func(ctx *actors.Context) error { <-ctx.Done(); return nil }, ""))
+	bank, _, err := pmm.Open(make([]byte, 256<<10), pmm.Geometry{Size: 256 << 10, MaxBlocks: 32})
+	require.NoError(t, err)
+	var ctl *actors.Controller
+	var seen recorder[actors.GroupState]
+	cfg := actors.DefaultConfig()
+	cfg.MinRunTime = 0
+	ctl, err = actors.New(bank, cfg, progs, actors.Deps{Clock: fakeclock.New(), Events: func(e actors.Event) {
+		for _, g := range ctl.Groups() {
+			seen.add(g.State)
+		}
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ctl.Shutdown(time.Second) })
+	_, err = ctl.Run(0, "spin", nil)
+	require.NoError(t, err)
+	require.NoError(t, ctl.KillGroup(0))
+	assert.Equal(t, []actors.GroupState(nil), seen.all(), "killed: the group is gone when its event is delivered")
+	_, err = ctl.Run(1, "spin", nil)
+	require.NoError(t, err)
+	require.NoError(t, ctl.Kill(ctl.Actors()[0].AID))
+	require.Eventually(t, func() bool { return seen.len() == 2 }, waitLimit, time.Millisecond)
+	assert.Equal(t, []actors.GroupState{actors.GroupStopping, actors.GroupRunning}, seen.all())
+}
