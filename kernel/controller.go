@@ -42,6 +42,7 @@ func (k *system) startController() error {
 		RunTime:     ms(int64(k.persistentClock())),
 		SiteRestart: k.onSiteRestartRequest,
 		Log:         k.logf,
+		Events:      func(e actors.Event) { k.logf("%s", e.String()) }, // the console's line for each group event
 		Console:     &k.out,
 		OnGoroutine: trap.TrackActor,
 	})
