@@ -111,7 +111,7 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 	}
 	// the last member of a restart to end goes on with it (stoppedLocked)
 	last := false
-	if m != nil && x.stopping && m.g.toStop > 0 && m.g.state == GroupStopping {
+	if m != nil && x.stopping && m.g.toStop > 0 && m.g.st.phase == phaseStopping {
 		m.g.toStop--
 		last = m.g.toStop == 0
 	}
@@ -121,7 +121,7 @@ func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context 
 		// frames stay small: a fresh goroutine's stack is 2 KiB, and
 		// growing it (a copy) was a fifth of a restart's cost.
 		var park chan *Context
-		if returned && m != nil && m.kind == Direct && m.g.state == GroupStopping {
+		if returned && m != nil && m.kind == Direct && m.g.st.phase == phaseStopping {
 			park = m.parkCh()
 		}
 		if last {
@@ -206,13 +206,9 @@ func (c *Controller) exitedLocked(x *Context, m *member, o outcome, p *post) {
 			p.logf("hr: aid %d %s panicked while stopping: %v\n%s", x.aid, x.name, o.value, o.stack)
 		}
 	case m == nil:
-		switch {
-		case o.panicked:
-			p.logf("hr: aid %d %s panicked (not restartable): %v\n%s", x.aid, x.name, o.value, o.stack)
-		case o.err != nil:
-			p.logf("hr: aid %d %s failed (not restartable): %v", x.aid, x.name, o.err)
-		default:
-			p.logf("hr: aid %d %s exited", x.aid, x.name)
+		if !p.quiet {
+			p.event(Event{Kind: EventActorExited, At: c.now(), GID: -1, AID: x.aid, Actor: x.name,
+				Panicked: o.panicked, Panic: o.value, Stack: o.stack, Err: o.err})
 		}
 	case x.hold.Load() != nil:
 		c.holdServiceLocked(m.g, x, *x.hold.Load(), o, p)
@@ -224,11 +220,12 @@ func (c *Controller) exitedLocked(x *Context, m *member, o outcome, p *post) {
 		_ = m.persist()
 		if g := m.g; g.allClean() {
 			n := c.removeGroupLocked(g, p)
-			p.logf("hr: group %d terminated: every member exited cleanly; %d names unregistered, %d blocks freed", g.gid, len(g.members), n)
+			p.event(Event{Kind: EventGroupTerminated, At: c.now(), GID: g.gid, Members: len(g.members), Blocks: n})
 		}
 	default:
-		if o.panicked {
-			p.logf("hr: aid %d %s panic: %v\n%s", x.aid, x.name, o.value, o.stack)
+		if o.panicked && !p.quiet {
+			p.event(Event{Kind: EventActorExited, At: c.now(), GID: m.g.gid, AID: x.aid, Actor: x.name,
+				Panicked: true, Panic: o.value, Stack: o.stack})
 		}
 		c.failLocked(m.g, x, o.cause(), p)
 	}

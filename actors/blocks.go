@@ -61,7 +61,7 @@ func (c *Controller) guardLocked(b pmm.BlockInfo, by *Context) error {
 	}
 	if g, ok := c.keyGroup(b.Key); ok && g.gid != gid {
 		return fmt.Errorf("%w: block %s carries the key of group %d, which is %s (akill -g %d frees it)",
-			ErrBlockInUse, b.Name, g.gid, g.state, g.gid)
+			ErrBlockInUse, b.Name, g.gid, g.st.word(), g.gid)
 	}
 	if x := c.mapperLocked(b.Name, by); x != nil {
 		return fmt.Errorf("%w: block %s is mapped by aid %d %s (%s)", ErrBlockInUse, b.Name, x.aid, x.name, groupOf(x))

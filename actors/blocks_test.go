@@ -154,7 +154,8 @@ func TestContextHotRestartCalls(t *testing.T) {
 		assert.ErrorIs(t, ctx.RequestSiteRestart("late"), actors.ErrStopped)
 		return true, actors.ErrStopped
 	})
-	e.waitLog("hr: group 1 killed: 1 actors unregistered, 2 blocks freed")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupKilled, At: e.uptime(), GID: 1, Members: 1, Blocks: 2},
+		e.waitEvent(actors.EventGroupKilled, 1))
 	assert.Empty(t, e.ctl.Groups())
 	assert.Equal(t, 1, e.sites.len())
 }

@@ -220,16 +220,13 @@ func (c *Controller) lookupCallLocked(name string) (*Context, any, <-chan struct
 	switch {
 	case g == nil:
 		return nil, nil, nil, fmt.Errorf("%w: nobody serves %s (its group ended)", ErrNoService, name)
-	case g.held && g.state == GroupHeld:
-		why := "policy"
-		if g.heldByService {
-			why = g.holdWhy
-		}
+	case g.st.held():
+		_, why := g.st.shown()
 		return nil, nil, nil, &callError{fmt.Sprintf("%s is held (%s): resume %d", name, why, g.gid), ErrHeld}
-	case g.state == GroupHeld:
+	case g.st.phase == phaseWaiting:
 		return nil, nil, nil, &callError{fmt.Sprintf("%s is stopped (safe mode): resume", name), ErrHeld}
-	case g.state == GroupKilling || g.state == GroupSiteRestart:
-		return nil, nil, nil, fmt.Errorf("%w: %s: group %d is %s", ErrGroupBusy, name, g.gid, g.state)
+	case g.st.phase == phaseKilling || g.st.phase == phaseSiteRestart:
+		return nil, nil, nil, fmt.Errorf("%w: %s: group %d is %s", ErrGroupBusy, name, g.gid, g.st.word())
 	}
 	if c.callWake == nil {
 		c.callWake = make(chan struct{})
@@ -329,7 +326,7 @@ func (c *Controller) Services() []ServiceInfo {
 			si.AID = e.owner.aid
 		}
 		if g := c.groupOf(e.gid); g != nil {
-			si.Held = g.held && g.state == GroupHeld
+			si.Held = g.st.held()
 		}
 		out = append(out, si)
 	}

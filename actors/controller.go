@@ -55,8 +55,14 @@ type Deps struct {
 	// holding its lock, and copes with it returning (tests record). nil only
 	// logs the request.
 	SiteRestart func(SiteRestartRequest)
-	// Log receives the controller's console lines (no trailing newline).
+	// Log receives the controller's console lines (no trailing newline),
+	// and, when Events is nil, every event's line (Event.String).
 	Log func(format string, args ...any)
+	// Events, optional, receives every Event (events.go) in the order they
+	// happened, without the controller's lock held, instead of Log: the
+	// kernel prints them (Event.String), tests assert them. nil: Log gets
+	// their lines.
+	Events func(Event)
 	// Console receives the actors' output (Context.Printf); it must be safe
 	// for concurrent use. nil discards.
 	Console io.Writer
@@ -68,7 +74,7 @@ type Deps struct {
 
 // Controller is the hot restart controller (HR_CTRL). All its state is
 // guarded by one mutex, which is never held while actor code, the kernel's
-// SiteRestart or Log run: work that must happen after a state change is
+// SiteRestart, Log or Events run: work that must happen after a state change is
 // collected in a post and done once the lock is released.
 type Controller struct {
 	mu      sync.Mutex
@@ -104,44 +110,33 @@ type group struct {
 	key     string
 	rec     *record.Record
 	members []*member // registration order: directs restart in this order
-	state   GroupState
+	// st: where the group is in its life; only to (groupstate.go) moves it.
+	st groupState
 
 	restarts int
 	badness  int
 	failedAt time.Duration // persistent clock of the last failure (policy basis)
-	killed   bool
-	// held: the policy holds the group (it escalated again within its
-	// probation); only ResumeGroup or KillGroup end it. Persisted.
-	held bool
 	// escalated, escalatedAt: it caused a site restart then (persistent
 	// clock); a further escalation within the probation holds the group.
+	// The policy's memory, not a state: a running group may be on probation.
 	escalated   bool
 	escalatedAt time.Duration
-	// heldByService, holdWhy: the hold is its service's (Context.Hold),
-	// with the reason it gave; otherwise the policy's. Persisted.
-	heldByService bool
-	holdWhy       string
 	// policy: its own restart policy (nil: the controller's tunables).
 	// Persisted; fixed when the group is created.
 	policy *Policy
 	// served: the names its members serve (Serve), at most maxServed.
 	// Persisted, so that calls know them across a site restart.
 	served []string
-	// fair: New gave it a fair start after its escalation; Resume starts it
-	// after a backoff delay.
-	fair bool
 	// carried: its badness as this boot found it, at its first failure of
 	// the boot; bootFailures: failures charged this boot. Both only explain
 	// an escalation.
 	carried, bootFailures int
 
-	quick       int           // consecutive failures sooner than MinRunTime (backoff exponent)
-	resumeAt    time.Duration // end of the backoff delay, while state is backoff
+	quick       int // consecutive failures sooner than MinRunTime (backoff exponent)
 	lastFailure string
 
 	epoch  uint64        // bumped by every failure and kill: a stale restart worker gives up
 	cancel chan struct{} // closed when the group goes or the controller shuts down
-	closed bool          // cancel is closed
 
 	enc []byte // its record as last encoded, the next encoding's buffer (Write copies it)
 
@@ -238,11 +233,14 @@ func (c *Controller) logf(format string, args ...any) {
 	}
 }
 
-// post collects what must happen once the lock is released: log lines,
-// actor goroutines to start, controller goroutines, site restart requests.
+// post collects what must happen once the lock is released: log lines and
+// events, actor goroutines to start, controller goroutines, site restart
+// requests.
 type post struct {
-	quiet  bool // no Log: lines are not even formatted
+	quiet  bool // neither Log nor Events: no line is formatted, no event built
+	noLog  bool // no Log: lines are not formatted
 	logs   []string
+	events []queued
 	starts []*Context
 	fns    []func()
 	sites  []SiteRestartRequest
@@ -252,18 +250,52 @@ type post struct {
 	failedBuf [1]failedGroup
 }
 
+// queued is an event in a post: it comes before logs[before].
+type queued struct {
+	before int
+	e      Event
+}
+
 // post returns an empty post for this controller.
-func (c *Controller) post() post { return post{quiet: c.deps.Log == nil} }
+func (c *Controller) post() post {
+	return post{quiet: c.deps.Log == nil && c.deps.Events == nil, noLog: c.deps.Log == nil}
+}
 
 func (p *post) logf(format string, args ...any) {
-	if !p.quiet {
+	if !p.noLog {
 		p.logs = append(p.logs, fmt.Sprintf(format, args...))
 	}
 }
 
+// event queues e; callers build it only when !p.quiet.
+func (p *post) event(e Event) {
+	if !p.quiet {
+		p.events = append(p.events, queued{len(p.logs), e})
+	}
+}
+
+// emit delivers e to Events, or its line to Log.
+func (c *Controller) emit(e Event) {
+	if c.deps.Events != nil {
+		c.deps.Events(e)
+		return
+	}
+	if c.deps.Log != nil {
+		c.logf("%s", e.String())
+	}
+}
+
 func (c *Controller) flush(p *post) {
-	for _, l := range p.logs {
+	ev := p.events
+	for i, l := range p.logs {
+		for len(ev) > 0 && ev[0].before == i {
+			c.emit(ev[0].e)
+			ev = ev[1:]
+		}
 		c.logf("%s", l)
+	}
+	for _, q := range ev {
+		c.emit(q.e)
 	}
 	for _, x := range p.starts {
 		if x.reuse {
@@ -307,10 +339,11 @@ func (c *Controller) checkGID(gid int) error {
 	return nil
 }
 
-// closeCancel closes the group's cancel channel once.
+// closeCancel closes the group's cancel channel once (with c.mu held).
 func (g *group) closeCancel() {
-	if !g.closed {
-		g.closed = true
+	select {
+	case <-g.cancel:
+	default:
 		close(g.cancel)
 	}
 }
@@ -321,11 +354,18 @@ func (g *group) persist() {
 	}
 	// A record write only fails on an oversized payload; a group record is
 	// at most 33 bytes plus a last failure bounded by maxLastFailure.
-	g.enc = groupRec{gid: g.gid, killed: g.killed, held: g.held, escalated: g.escalated,
+	g.enc = g.record().encodeTo(g.enc)
+	_ = g.rec.Write(g.enc)
+}
+
+// record is g as its group record holds it. The record's flags are the
+// state's: killed while killing (a reset finishes the kill), held and by
+// whom while held.
+func (g *group) record() groupRec {
+	return groupRec{gid: g.gid, killed: g.st.phase == phaseKilling, held: g.st.held(), escalated: g.escalated,
 		badness: g.badness, failedAt: int64(g.failedAt), restarts: g.restarts,
 		escalatedAt: int64(g.escalatedAt), leaseEnd: g.lease(), lastFailure: g.lastFailure,
-		heldByService: g.heldByService, holdWhy: g.holdWhy, policy: g.policy, served: g.served}.encodeTo(g.enc)
-	_ = g.rec.Write(g.enc)
+		heldByService: g.st.phase == phaseHeldService, holdWhy: g.st.why, policy: g.policy, served: g.served}
 }
 
 // lease is the controller's aid lease end, 0 before the group is attached.

@@ -320,6 +320,61 @@
 // delay). Defaults: MinRunTime 1 s, MaxBackoff 5 s, StopTimeout 2 s,
 // MaxActors 64, MaxGroups 16.
 //
+// # Group states
+//
+// A group's life is one state machine, in one file (groupstate.go): its
+// phases, the data each needs (a service hold's reason, a fair start, the
+// end of a backoff delay), the table of allowed moves, and group.to, the
+// only way to move, which refuses (and logs) any other. aps shows each
+// phase by its word; the three that wait for someone are "held" (waiting
+// for Resume: reopened from the bank, or shut down), "held-policy" and
+// "held-service".
+//
+//	arun -g ──► running ──failure──► stopping ──► backoff ──┐
+//	              ▲  ▲                  │  (ran < MinRunTime) │
+//	              │  └──────────────────┴─────────────────────┘
+//	              │
+//	  New ──► held ──Resume──► running (or backoff, a fair start)
+//	  New ──► held-policy / held-service ──resume GID──► running
+//
+//	from          to             when (who)
+//	running       stopping       a member failed within the policy (failLocked)
+//	              held-policy    it went over the policy again within its probation (holdLocked)
+//	              held-service   a member returned after Context.Hold (holdServiceLocked)
+//	              site-restart   it went over the policy (failLocked)
+//	              gone           every member exited cleanly (exitedLocked)
+//	stopping      running        the members stopped (restartGroup)
+//	              backoff        the members stopped; the failing one ran < MinRunTime (restartGroup)
+//	              site-restart   a member did not stop within StopTimeout (restartGroup)
+//	backoff       running        the delay ended (restartGroup), or `resume GID` cut it short
+//	held          running        Resume (boot, site restart, leaving safe mode)
+//	              backoff        Resume of a fair start
+//	held-policy   running        `resume GID` (ResumeGroup): hold and escalation forgotten
+//	held-service  running        `resume GID` (ResumeGroup)
+//	              held           an upgrade's rollback released the hold (ReleaseServiceHold)
+//	held-*        site-restart   a member of the hold did not stop (awaitHeld)
+//	killing       gone           every member stopped: its blocks are freed (finishKill)
+//	              site-restart   a member did not stop (finishKill)
+//	any but gone  killing        `akill -g GID` (beginKill; refused while killing)
+//	running, stopping, backoff → held: Shutdown
+//
+// The group record's killed and held flags are the phase's (a reset during
+// a kill finishes it; a hold survives site restarts). Badness, the restart
+// counter and the escalation are the policy's memory, not a phase: a
+// running group may be on probation.
+//
+// # Events
+//
+// What happens to a group (started, restarting, fair start, backoff cut
+// short, resumed, held by the policy or its service, escalated,
+// inconsistent, killed, terminated) and an actor's abnormal end are
+// published as Event values (events.go, in the spirit of suture's
+// EventHook), with the controller's uptime on its injected Clock, to
+// Deps.Events, in order and outside the lock. Event.String is the one
+// wording of their console lines; the kernel prints it, so the console
+// reads as before. Without Events, Log gets the lines; with neither,
+// nothing is built.
+//
 // # Persistent records and sizing
 //
 // Everything the controller persists is a one-page System block named
@@ -359,7 +414,7 @@
 // # Concurrency
 //
 // One mutex guards the controller; it is never held while actor code, the
-// kernel's SiteRestart or Log run. Restarts run on their own goroutine, so
+// kernel's SiteRestart, Log or Events run. Restarts run on their own goroutine, so
 // Kill returns at once; KillGroup and Shutdown wait (bounded) for the
 // actors to return. Nothing in a group restart depends on the number of
 // other groups.

@@ -82,7 +82,9 @@ func TestGroupPolicyBackoff(t *testing.T) {
 	aid, err := e.ctl.Run(0, "wait", nil, actors.RunPolicy(func(p *actors.Policy) { p.MinRunTime, p.MaxBackoff = 2*time.Second, 8*time.Second }))
 	require.NoError(t, err)
 	require.NoError(t, e.ctl.Kill(aid))
-	e.waitLog("hr: group 0 restart 1 (aid " + itoa(aid) + " wait.0.1: killed by akill) in 2s: ran 0s < minRunTime 2s")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupRestarting, At: e.uptime(), GID: 0, Restarts: 1, AID: aid, Actor: "wait.0.1",
+		Cause: "aid " + itoa(aid) + " wait.0.1: killed by akill", Delay: 2 * time.Second, MinRunTime: 2 * time.Second},
+		e.waitEvent(actors.EventGroupRestarting, 0))
 }
 
 func TestParsePolicyFlags(t *testing.T) {
@@ -149,7 +151,8 @@ func TestResumeCutsBackoffShort(t *testing.T) {
 	e.waitGroupState(0, actors.GroupBackoff)
 	require.NoError(t, e.ctl.ResumeGroup(0))
 	e.waitRunning("wait.0.1", 2)
-	e.waitLog("hr: group 0 restart 1 cut short by the operator: its backoff had 10m0s left")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupBackoffCut, At: e.uptime(), GID: 0, Restarts: 1, Delay: 10 * time.Minute},
+		e.waitEvent(actors.EventGroupBackoffCut, 0))
 	g, _ := e.group(0)
 	assert.Equal(t, 1, g.Restarts, "the restart counted once")
 	e.clk.Advance(10 * time.Minute)

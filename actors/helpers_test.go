@@ -32,11 +32,13 @@ type env struct {
 	bank  *pmm.Bank
 	clk   *fakeclock.Clock
 	t0    time.Time // the fake clock at the first boot: the persistent clock's origin
+	base  time.Time // the fake clock at this boot's New: the origin of Event.At
 	cfg   actors.Config
 	progs *actors.Programs
 	ctl   *actors.Controller
 
 	logs    lines
+	events  recorder[actors.Event] // every event; its line is in logs too, as the kernel prints it
 	sites   recorder[actors.SiteRestartRequest]
 	console syncBuffer
 
@@ -86,11 +88,13 @@ func (e *env) open() {
 	bank, _, err := pmm.Open(e.mem, e.geo)
 	require.NoError(e.t, err)
 	e.bank = bank
+	e.base = e.clk.Now()
 	ctl, err := actors.New(bank, e.cfg, e.progs, actors.Deps{
 		Clock:       e.clk,
 		RunTime:     e.clk.Now().Sub(e.t0), // boots follow each other without down time
 		SiteRestart: e.sites.add,
 		Log:         func(f string, a ...any) { e.logs.add(fmt.Sprintf(f, a...)) },
+		Events:      func(ev actors.Event) { e.events.add(ev); e.logs.add(ev.String()) },
 		Console:     &e.console,
 		OnGoroutine: e.hook,
 	})
@@ -366,6 +370,42 @@ func (e *env) waitWrote(name string, g, a int) {
 	want := fmt.Sprintf("%s wrote %d %d\n", name, g, a)
 	e.waitFor(func() bool { return strings.Contains(e.console.String(), want) }, "%q", want)
 }
+
+// waitEvent waits for an event of kind about group gid and returns the
+// latest such.
+func (e *env) waitEvent(kind actors.EventKind, gid int) actors.Event {
+	e.t.Helper()
+	var ev actors.Event
+	e.waitFor(func() bool {
+		found := false
+		for _, x := range e.events.all() {
+			if x.Kind == kind && x.GID == gid {
+				ev, found = x, true
+			}
+		}
+		return found
+	}, "event %v of group %d", kind, gid)
+	return ev
+}
+
+// waitExit waits for the event of actor aid's end.
+func (e *env) waitExit(aid actors.AID) actors.Event {
+	e.t.Helper()
+	var ev actors.Event
+	e.waitFor(func() bool {
+		for _, x := range e.events.all() {
+			if x.Kind == actors.EventActorExited && x.AID == aid {
+				ev = x
+				return true
+			}
+		}
+		return false
+	}, "the end of aid %d", aid)
+	return ev
+}
+
+// uptime is the controller's uptime now: the At of what happens now.
+func (e *env) uptime() time.Duration { return e.clk.Now().Sub(e.base) }
 
 func (e *env) waitLog(sub string) {
 	e.t.Helper()

@@ -44,7 +44,7 @@ func oneLine(s string) string {
 // holdServiceLocked holds g because its member x returned after Hold.
 // Nothing is charged to the policy and nothing is freed.
 func (c *Controller) holdServiceLocked(g *group, x *Context, why string, o outcome, p *post) {
-	if g.state != GroupRunning {
+	if g.st.phase != phaseRunning {
 		return // already stopping for another reason, which wins
 	}
 	if o.panicked {
@@ -52,18 +52,19 @@ func (c *Controller) holdServiceLocked(g *group, x *Context, why string, o outco
 	}
 	g.epoch++
 	victims := c.stopGroupLocked(g)
-	g.state, g.held, g.heldByService, g.holdWhy = GroupHeld, true, true, why
+	g.to(groupState{phase: phaseHeldService, why: why}, p)
 	g.lastFailure = fmt.Sprintf("aid %d %s held it: %s", x.aid, x.name, why)
 	g.persist()
-	p.logf("hr: group %d held by aid %d %s: %s; its blocks are kept: `resume %d` restarts it, `akill -g %d` frees them",
-		g.gid, x.aid, x.name, why, g.gid, g.gid)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupHeldService, At: c.now(), GID: g.gid, AID: x.aid, Actor: x.name, Reason: why})
+	}
 	c.awaitHeld(g, victims, p)
 }
 
 // holder says who holds g, for logs and call errors.
 func (g *group) holder() string {
-	if g.heldByService {
-		return "its service: " + g.holdWhy
+	if g.st.phase == phaseHeldService {
+		return "its service: " + g.st.why
 	}
 	return "the policy"
 }
@@ -80,11 +81,11 @@ func (c *Controller) ReleaseServiceHold(gid int) string {
 			return nil
 		}
 		g := c.groups[gid]
-		if g == nil || !g.held || !g.heldByService || g.state != GroupHeld {
+		if g == nil || g.st.phase != phaseHeldService {
 			return nil
 		}
-		why = g.holdWhy
-		g.held, g.heldByService, g.holdWhy = false, false, ""
+		why = g.st.why
+		g.to(groupState{phase: phaseWaiting}, p)
 		g.persist()
 		return nil
 	})

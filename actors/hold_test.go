@@ -29,7 +29,8 @@ func TestHoldKeepsTheGroupAndItsBlocks(t *testing.T) {
 		return true, err
 	})
 	e.waitGroupState(3, actors.GroupHeldService)
-	e.waitLog("hr: group 3 held by aid " + itoa(aid) + " cmd.3.1: state S@3 cannot be loaded; its blocks are kept: `resume 3` restarts it, `akill -g 3` frees them")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupHeldService, At: e.uptime(), GID: 3, AID: aid, Actor: "cmd.3.1",
+		Reason: "state S@3 cannot be loaded"}, e.waitEvent(actors.EventGroupHeldService, 3))
 	g, _ := e.group(3)
 	assert.Equal(t, "state S@3 cannot be loaded", g.Hold)
 	assert.Equal(t, "aid "+itoa(aid)+" cmd.3.1 held it: state S@3 cannot be loaded", g.LastFailure)
@@ -142,4 +143,26 @@ func TestResumeRefusesGroupWithNothingTrusted(t *testing.T) {
 	g, _ := e.group(3)
 	assert.Equal(t, actors.GroupHeldService, g.State, "still held")
 	require.NoError(t, e.ctl.KillGroup(3))
+}
+
+// `resume GID` forgets the hold in the group record before its members
+// start: a site restart after it brings the group back, not held.
+func TestResumedHoldIsForgottenInTheRecord(t *testing.T) {
+	e := newEnv(t)
+	e.run(3, "cmd")
+	e.do("cmd.3.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Hold("no room") })
+	e.waitGroupState(3, actors.GroupHeldService)
+	require.NoError(t, e.ctl.ResumeGroup(3))
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupResumed, At: e.uptime(), GID: 3, Restarts: 1},
+		e.waitEvent(actors.EventGroupResumed, 3))
+	e.waitRunning("cmd.3.1", 2)
+
+	e.reboot()
+	g, _ := e.group(3)
+	assert.Equal(t, actors.GroupHeld, g.State, "waiting for Resume, not held")
+	assert.Empty(t, g.Hold)
+	n, err := e.ctl.Resume()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	e.waitRunning("cmd.3.1", 3)
 }

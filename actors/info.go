@@ -45,7 +45,8 @@ const (
 	StateCorrupt  State = "corrupt"      // record not trusted; never run; akill -g frees it
 )
 
-// GroupState is a restart group's state.
+// GroupState is a restart group's state as aps shows it (the controller's
+// state machine is in groupstate.go).
 type GroupState string
 
 const (
@@ -143,17 +144,12 @@ func (c *Controller) Groups() []GroupInfo {
 			continue
 		}
 		cfg := g.cfg()
-		gi := GroupInfo{GID: g.gid, State: g.state, Members: len(g.members), Restarts: g.restarts,
+		gi := GroupInfo{GID: g.gid, Members: len(g.members), Restarts: g.restarts,
 			Badness: decayed(g.badness, g.failedAt, c.pnow(), cfg.Interval), MaxBadness: cfg.MaxBadness,
 			LastFailure: g.lastFailure, Policy: policyOf(cfg), OwnPolicy: g.policy != nil, StateError: c.stateErrs[g.gid].text}
-		if g.held && g.state == GroupHeld {
-			gi.State, gi.Hold = GroupHeldPolicy, "policy"
-			if g.heldByService {
-				gi.State, gi.Hold = GroupHeldService, g.holdWhy
-			}
-		}
-		if g.state == GroupBackoff {
-			gi.Backoff = max(g.resumeAt-now, 0)
+		gi.State, gi.Hold = g.st.shown()
+		if g.st.phase == phaseBackoff {
+			gi.Backoff = max(g.st.resumeAt-now, 0)
 		}
 		for _, m := range g.members {
 			if m.kind == Direct {
@@ -183,12 +179,12 @@ func (m *member) state() State {
 	case m.clean:
 		return StateExited
 	}
-	switch m.g.state {
-	case GroupBackoff:
+	switch m.g.st.phase {
+	case phaseBackoff:
 		if m.kind == Direct {
 			return StateBackoff
 		}
-	case GroupRunning:
+	case phaseRunning:
 		if m.kind == Direct {
 			return StateFailed
 		}

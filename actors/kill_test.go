@@ -50,7 +50,8 @@ func TestKillGroupFreesExactlyTheGroupBlocks(t *testing.T) {
 	for _, a := range e.ctl.Actors() {
 		assert.Equal(t, 1, a.Group, "group 0's names are unregistered")
 	}
-	e.waitLog("hr: group 0 killed: 3 actors unregistered, 6 blocks freed")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupKilled, At: e.uptime(), GID: 0, Members: 3, Blocks: 6},
+		e.waitEvent(actors.EventGroupKilled, 0))
 	assert.Empty(t, e.sites.all())
 
 	// the names can be registered again, fresh
@@ -108,7 +109,8 @@ func TestMemberIgnoringStopRequestsSiteRestart(t *testing.T) {
 		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s", Kind: actors.SiteInconsistent}, r)
 	e.waitGroupState(0, actors.GroupSiteRestart)
 	assert.Equal(t, actors.StateStopped, e.actor("wait.0.1").State, "not restarted")
-	e.waitLog("hr: group 0 inconsistent: member stubborn.0.1")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupInconsistent, At: e.uptime(), GID: 0, AID: s, Actor: "stubborn.0.1",
+		Reason: "member stubborn.0.1 (aid " + itoa(s) + ") did not stop within 2s"}, e.waitEvent(actors.EventGroupInconsistent, 0))
 
 	// Shutdown names it too
 	errc := make(chan error, 1)

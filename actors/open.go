@@ -118,7 +118,7 @@ func (c *Controller) openCtl(p *post) error {
 // records (ids sorted, i.e. registration order).
 func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 	key := GroupKey(gid)
-	g := &group{c: c, gid: gid, key: key, state: GroupHeld, cancel: make(chan struct{})}
+	g := &group{c: c, gid: gid, key: key, st: groupState{phase: phaseWaiting}, cancel: make(chan struct{})}
 	var gr groupRec
 	trusted := false
 	if hasRecord {
@@ -190,9 +190,10 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 	}
 	if trusted {
 		g.restarts, g.badness, g.failedAt = gr.restarts, gr.badness, time.Duration(gr.failedAt)
-		g.held, g.escalated, g.escalatedAt = gr.held, gr.escalated, time.Duration(gr.escalatedAt)
+		g.escalated, g.escalatedAt = gr.escalated, time.Duration(gr.escalatedAt)
 		g.lastFailure = gr.lastFailure
-		g.heldByService, g.holdWhy, g.policy = gr.heldByService, gr.holdWhy, gr.policy
+		g.policy = gr.policy
+		g.st = reopened(gr)
 		c.reopenCallsLocked(g, gr.served)
 	} else {
 		g.failedAt = c.pnow()
@@ -201,10 +202,10 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 	// its badness is set just under the limit and Resume starts it after a
 	// backoff delay, so one more failure is a group restart, not another
 	// site restart at once.
-	if g.escalated && !g.held && g.badness > g.cfg().MaxBadness {
+	if g.escalated && !g.st.held() && g.badness > g.cfg().MaxBadness {
 		fair := max(g.cfg().MaxBadness-1, 0)
 		p.logf("hr: group %d caused the site restart: fair start, badness %d -> %d, started after a backoff", gid, g.badness, fair)
-		g.badness, g.fair = fair, true
+		g.badness, g.st.fair = fair, true
 		g.persist()
 	} else if !trusted {
 		g.persist()
@@ -221,7 +222,7 @@ func (c *Controller) openGroup(gid int, hasRecord bool, ids []AID, p *post) {
 		}
 	}
 	held := ""
-	if g.held {
+	if g.st.held() {
 		held = fmt.Sprintf("; held by %s (resume %d restarts it)", g.holder(), gid)
 	}
 	p.logf("hr: group %d: members %d (direct %d), restarts %d, badness %d%s", gid, len(g.members), direct, g.restarts,

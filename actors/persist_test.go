@@ -183,7 +183,7 @@ func TestAllCleanGroupTerminatesAtNew(t *testing.T) {
 	// state a reset between the record write and the SysFreeAll leaves.
 	snap := append([]byte(nil), e.mem...)
 	e.do("cmd.0.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Exit() })
-	e.waitLog("hr: group 0 terminated")
+	e.waitEvent(actors.EventGroupTerminated, 0)
 	require.NoError(t, e.shutdown())
 	copy(e.mem, snap)
 	bank, _, err := pmm.Open(e.mem, e.geo)

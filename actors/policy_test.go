@@ -36,6 +36,9 @@ func (e *env) escalatedBecause(aid actors.AID, reason string) {
 	assert.Equal(e.t, aid, r.AID)
 	assert.Equal(e.t, reason, r.Reason)
 	assert.Equal(e.t, actors.SitePolicy, r.Kind)
+	ev := e.waitEvent(actors.EventGroupEscalated, 0)
+	assert.Equal(e.t, actors.Event{Kind: actors.EventGroupEscalated, At: e.uptime(), GID: 0, AID: aid, Actor: "wait.0.1",
+		Cause: "aid " + itoa(aid) + " wait.0.1: killed by akill", Reason: reason}, ev)
 	e.waitGroupState(0, actors.GroupSiteRestart)
 	e.waitFor(func() bool { return e.actor("wait.0.1").State == actors.StateStopped }, "member stopped")
 }
@@ -178,7 +181,11 @@ func TestPolicyFairStartThenHoldsTheGroup(t *testing.T) {
 
 	require.NoError(t, e.ctl.Kill(aid))
 	e.waitGroupState(0, actors.GroupHeldPolicy)
-	e.waitLog("hr: group 0 held (aid " + itoa(aid) + " wait.0.1: killed by akill): policy: group 0 badness 4 > maxBadness 3 within 10s: 2 failures this boot on top of badness 2 carried over the site restart")
+	// the fake clock has not moved since the escalation: Since is 0
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupHeldPolicy, At: e.uptime(), GID: 0, AID: aid, Actor: "wait.0.1",
+		Cause:  "aid " + itoa(aid) + " wait.0.1: killed by akill",
+		Reason: "policy: group 0 badness 4 > maxBadness 3 within 10s: 2 failures this boot on top of badness 2 carried over the site restart"},
+		e.waitEvent(actors.EventGroupHeldPolicy, 0))
 	assert.Len(t, e.sites.all(), 1, "no second site restart")
 	assert.Equal(t, actors.StateRunning, e.actor("wait.1.1").State, "the other group runs on")
 	assert.Equal(t, other, e.actor("wait.1.1").AID)
@@ -213,7 +220,7 @@ func TestPolicyDeterministicErrorHoldsOnlyItsGroup(t *testing.T) {
 	_, err = e.ctl.Resume()
 	require.NoError(t, err)
 	e.waitGroupState(0, actors.GroupHeldPolicy)
-	e.waitLog("hr: group 0 held")
+	e.waitEvent(actors.EventGroupHeldPolicy, 0)
 	assert.Equal(t, 1, e.sites.len())
 	e.waitRunning("wait.1.1", 2)
 	g, _ := e.group(0)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -16,7 +15,7 @@ import (
 // the last of them to end starts the group again (awaitMembersLocked; or,
 // over the policy, a site restart is requested).
 func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
-	if g.state != GroupRunning {
+	if g.st.phase != phaseRunning {
 		return
 	}
 	now := c.now()
@@ -38,13 +37,15 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	if escalate {
 		reason := policyReason(g, cfg)
 		if g.escalated && t-g.escalatedAt < probation(cfg) {
-			c.holdLocked(g, slices.Clone(victims), who, reason, t-g.escalatedAt, p)
+			c.holdLocked(g, x, slices.Clone(victims), who, reason, now, t-g.escalatedAt, p)
 			return
 		}
-		g.state = GroupSiteRestart
+		g.to(groupState{phase: phaseSiteRestart}, p)
 		g.escalated, g.escalatedAt = true, t
 		g.persist()
-		p.logf("hr: group %d failure (%s): %s", g.gid, who, reason)
+		if !p.quiet {
+			p.event(Event{Kind: EventGroupEscalated, At: now, GID: g.gid, AID: x.aid, Actor: x.name, Cause: who, Reason: reason})
+		}
 		p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: x.name, AID: x.aid, Reason: reason, Kind: SitePolicy})
 		return
 	}
@@ -53,13 +54,10 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	ran := now - x.started
 	delay, quick := backoff(ran, g.quick, cfg)
 	g.quick = quick
-	g.state = GroupStopping
-	if !p.quiet { // the arguments would be boxed even for no log
-		note := ""
-		if delay > 0 {
-			note = fmt.Sprintf(" in %v: ran %v < minRunTime %v", delay, ran, cfg.MinRunTime)
-		}
-		p.logf("hr: group %d restart %d (%s)%s", g.gid, g.restarts, who, note)
+	g.to(groupState{phase: phaseStopping}, p)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupRestarting, At: now, GID: g.gid, Restarts: g.restarts, AID: x.aid, Actor: x.name,
+			Cause: who, Delay: delay, Ran: ran, MinRunTime: cfg.MinRunTime})
 	}
 	c.awaitMembersLocked(g, len(victims), delay, now, p)
 }
@@ -97,7 +95,7 @@ func (c *Controller) awaitMembersLocked(g *group, n int, delay, now time.Duratio
 func (c *Controller) failureLogged(f failedGroup) {
 	p := c.post()
 	c.mu.Lock()
-	if f.g.epoch == f.epoch && f.g.state == GroupStopping && f.g.toStop > 0 {
+	if f.g.epoch == f.epoch && f.g.st.phase == phaseStopping && f.g.toStop > 0 {
 		if f.g.toStop--; f.g.toStop == 0 {
 			c.stoppedLocked(f.g, &p)
 		}
@@ -118,6 +116,7 @@ func (c *Controller) stoppedLocked(g *group, p *post) {
 		p.fns = append(p.fns, func() { c.restartGroup(g, epoch, delay) })
 		return
 	}
+	g.to(groupState{phase: phaseRunning}, p)
 	c.startGroupLocked(g, p)
 	unparkLocked(g) // members that did not start
 }
@@ -128,7 +127,7 @@ func (c *Controller) lagged(g *group) {
 	_ = c.locked(func(p *post) error {
 		// a timer of an earlier restart that fired as it ended finds the
 		// deadline of this one ahead
-		if g.toStop == 0 || g.state != GroupStopping || c.closing || c.now() < g.lagAt {
+		if g.toStop == 0 || g.st.phase != phaseStopping || c.closing || c.now() < g.lagAt {
 			return nil
 		}
 		var lag []*Context
@@ -154,11 +153,12 @@ func (c *Controller) lagged(g *group) {
 // persisted, so a later site restart does not bring it back either. Its
 // members still get StopTimeout to return; one that does not makes the
 // group inconsistent, which only a site restart ends.
-func (c *Controller) holdLocked(g *group, victims []*Context, who, reason string, since time.Duration, p *post) {
-	g.state, g.held, g.heldByService, g.holdWhy = GroupHeld, true, false, ""
+func (c *Controller) holdLocked(g *group, x *Context, victims []*Context, who, reason string, now, since time.Duration, p *post) {
+	g.to(groupState{phase: phaseHeldPolicy}, p)
 	g.persist()
-	p.logf("hr: group %d held (%s): %s, %v after the site restart it caused; `resume %d` restarts it, `akill -g %d` drops it",
-		g.gid, who, reason, since.Round(time.Millisecond), g.gid, g.gid)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupHeldPolicy, At: now, GID: g.gid, AID: x.aid, Actor: x.name, Cause: who, Reason: reason, Since: since})
+	}
 	c.awaitHeld(g, victims, p)
 }
 
@@ -193,8 +193,7 @@ func (c *Controller) restartGroup(g *group, epoch uint64, delay time.Duration) {
 		return
 	}
 	if delay > 0 {
-		g.state = GroupBackoff
-		g.resumeAt = c.now() + delay
+		g.to(groupState{phase: phaseBackoff, resumeAt: c.now() + delay}, &p)
 		cancel := g.cancel
 		c.mu.Unlock()
 		t := c.clock.NewTimer(delay)
@@ -210,6 +209,7 @@ func (c *Controller) restartGroup(g *group, epoch uint64, delay time.Duration) {
 			return
 		}
 	}
+	g.to(groupState{phase: phaseRunning}, &p)
 	c.startGroupLocked(g, &p)
 	c.mu.Unlock()
 	c.flush(&p)
@@ -218,25 +218,28 @@ func (c *Controller) restartGroup(g *group, epoch uint64, delay time.Duration) {
 // inconsistentLocked escalates a group some of whose members did not stop:
 // goroutines cannot be killed, so only a site restart makes it whole again.
 func (c *Controller) inconsistentLocked(g *group, lag []*Context, p *post) string {
-	g.state = GroupSiteRestart
+	g.to(groupState{phase: phaseSiteRestart}, p)
 	l := lag[0]
 	reason := fmt.Sprintf("member %s (aid %d) did not stop within %v", l.name, l.aid, c.cfg.StopTimeout)
 	if len(lag) > 1 {
 		reason += fmt.Sprintf(" (and %d more)", len(lag)-1)
 	}
-	p.logf("hr: group %d inconsistent: %s", g.gid, reason)
+	if !p.quiet {
+		p.event(Event{Kind: EventGroupInconsistent, At: c.now(), GID: g.gid, AID: l.aid, Actor: l.name, Reason: reason})
+	}
 	p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: l.name, AID: l.aid, Reason: reason, Kind: SiteInconsistent})
 	return reason
 }
 
 // startGroupLocked starts g's direct actors again (new aid, next
-// generation, original program and arguments) and clears every member's
-// clean flag: the group runs again from its direct actors' entry points,
-// and its indirect actors stay blocked until their spawners spawn them.
+// generation, original program and arguments; the caller has moved g to
+// running) and clears every member's clean flag: the group runs again from
+// its direct actors' entry points, and its indirect actors stay blocked
+// until their spawners spawn them.
 // It returns how many direct actors started and why others did not.
 func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 	var errs []error
-	var started []*Context // for the log line, when there is a log
+	var started []*Context // for the event, when someone listens
 	now := c.now()
 	p.starts = slices.Grow(p.starts, len(g.members)) // one allocation, not one per doubling
 	n := 0
@@ -261,9 +264,8 @@ func (c *Controller) startGroupLocked(g *group, p *post) (int, []error) {
 			started = append(started, x)
 		}
 	}
-	g.state = GroupRunning
 	if len(started) > 0 {
-		logRunning(g, started, p)
+		logRunning(g, started, now, p)
 	}
 	return n, errs
 }
@@ -279,13 +281,13 @@ func startFailed(g *group, m *member, err error, p *post) error {
 	return fmt.Errorf("group %d: %s: %w", g.gid, m.name, err)
 }
 
-// logRunning logs the members of g just started.
+// logRunning reports the members of g just started.
 //
 //go:noinline
-func logRunning(g *group, xs []*Context, p *post) {
-	started := make([]string, len(xs))
+func logRunning(g *group, xs []*Context, now time.Duration, p *post) {
+	started := make([]StartedActor, len(xs))
 	for i, x := range xs {
-		started[i] = fmt.Sprintf("%s aid %d", x.name, x.aid)
+		started[i] = StartedActor{Name: x.name, AID: x.aid}
 	}
-	p.logf("hr: group %d running: %s", g.gid, strings.Join(started, ", "))
+	p.event(Event{Kind: EventGroupStarted, At: now, GID: g.gid, Started: started})
 }

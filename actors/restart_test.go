@@ -3,7 +3,6 @@ package actors_test
 import (
 	"errors"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +37,10 @@ func TestRestartKeepsBlocksAndChangesAIDs(t *testing.T) {
 	assert.Equal(t, 1, gi.Restarts)
 	assert.Equal(t, 1, gi.Badness)
 	assert.Equal(t, 1, e.actor("writer.0.1").Restarts)
-	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(w1)+" writer.0.1: killed by akill)"), "%q", e.logs.all())
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupRestarting, At: e.uptime(), GID: 0, Restarts: 1, AID: w1, Actor: "writer.0.1",
+		Cause: "aid " + itoa(w1) + " writer.0.1: killed by akill"}, e.waitEvent(actors.EventGroupRestarting, 0))
+	started := e.waitEvent(actors.EventGroupStarted, 0)
+	assert.Equal(t, []actors.StartedActor{{Name: "writer.0.1", AID: w2}, {Name: "wait.0.1", AID: o2}}, started.Started)
 	assert.ErrorIs(t, e.ctl.Kill(w1), actors.ErrStaleAID)
 	assert.ErrorIs(t, e.ctl.Kill(o1), actors.ErrStaleAID)
 }
@@ -137,7 +139,8 @@ func TestPrematureExitVersusExit(t *testing.T) {
 	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(a)+" cmd.0.1: premature exit (returned without Exit))"), "%q", e.logs.all())
 
 	e.do("cmd.0.1", func(ctx *actors.Context) (bool, error) { return true, ctx.Exit() })
-	e.waitLog("hr: group 0 terminated: every member exited cleanly; 1 names unregistered, 2 blocks freed")
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupTerminated, At: e.uptime(), GID: 0, Members: 1, Blocks: 2},
+		e.waitEvent(actors.EventGroupTerminated, 0))
 	assert.Empty(t, e.ctl.Groups())
 	assert.Empty(t, e.ctl.Actors())
 	assert.Equal(t, []string{"__SYS.hr.ctl __SYS.hr.ctl"}, blockNames(e.bank))
@@ -166,7 +169,7 @@ func TestGroupTerminationNeedsEveryMember(t *testing.T) {
 	assert.Equal(t, actors.GroupRunning, g.State)
 	assert.Equal(t, 1, g.Running)
 	e.do("cmd.0.2", func(ctx *actors.Context) (bool, error) { return true, ctx.Exit() })
-	e.waitLog("hr: group 0 terminated")
+	e.waitEvent(actors.EventGroupTerminated, 0)
 	_, _, err := e.bank.Lookup("GB@0")
 	assert.ErrorIs(t, err, pmm.ErrNotFound, "group-key blocks freed with the group")
 }
@@ -193,16 +196,13 @@ func TestPanicIsRecoveredWithStack(t *testing.T) {
 		return false, nil
 	})
 	e.waitRunning("cmd.0.1", 2)
-	var stack string
-	for _, l := range e.logs.all() {
-		if strings.Contains(l, "hr: aid "+itoa(a)+" cmd.0.1 panic: assignment to entry in nil map") {
-			stack = l
-		}
-	}
-	require.NotEmpty(t, stack, "%q", e.logs.all())
-	assert.Contains(t, stack, "goroutine ")
-	assert.Contains(t, stack, "TestPanicIsRecoveredWithStack", "the stack shows where it panicked")
-	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(a)+" cmd.0.1: panic: assignment to entry in nil map)"))
+	ev := e.waitExit(a)
+	assert.Equal(t, 0, ev.GID)
+	assert.True(t, ev.Panicked)
+	assert.EqualError(t, ev.Panic.(error), "assignment to entry in nil map")
+	assert.Contains(t, string(ev.Stack), "goroutine ")
+	assert.Contains(t, string(ev.Stack), "TestPanicIsRecoveredWithStack", "the stack shows where it panicked")
+	assert.Equal(t, "aid "+itoa(a)+" cmd.0.1: panic: assignment to entry in nil map", e.waitEvent(actors.EventGroupRestarting, 0).Cause)
 }
 
 func TestErrorAndGoexitAreAbnormal(t *testing.T) {
@@ -210,7 +210,7 @@ func TestErrorAndGoexitAreAbnormal(t *testing.T) {
 	a := e.run(0, "cmd")
 	e.do("cmd.0.1", func(*actors.Context) (bool, error) { return true, errors.New("bad state") })
 	e.waitRunning("cmd.0.1", 2)
-	assert.True(t, e.logs.has("(aid "+itoa(a)+" cmd.0.1: error: bad state)"))
+	assert.Equal(t, "aid "+itoa(a)+" cmd.0.1: error: bad state", e.waitEvent(actors.EventGroupRestarting, 0).Cause)
 	e.do("cmd.0.1", func(*actors.Context) (bool, error) { runtime.Goexit(); return false, nil })
 	e.waitRunning("cmd.0.1", 3)
 	e.waitLog("runtime.Goexit")
@@ -223,7 +223,7 @@ func TestInjectDeliversFaults(t *testing.T) {
 	assert.ErrorIs(t, e.ctl.Inject(999, "panic"), actors.ErrNoActor)
 	require.NoError(t, e.ctl.Inject(a, "panic"))
 	b := e.waitRunning("wait.0.1", 2)
-	e.waitLog("(aid " + itoa(a) + " wait.0.1: panic: injected panic)")
+	assert.Equal(t, "aid "+itoa(a)+" wait.0.1: panic: injected panic", e.waitEvent(actors.EventGroupRestarting, 0).Cause)
 	assert.ErrorIs(t, e.ctl.Inject(a, "error"), actors.ErrStaleAID)
 	require.NoError(t, e.ctl.Inject(b, "exit"))
 	e.waitRunning("wait.0.1", 3)
@@ -251,7 +251,9 @@ func TestHeartbeatMissIsAbnormal(t *testing.T) {
 	assert.Equal(t, 1, e.actor("hb.0.1").Gen)
 	e.clk.Advance(time.Nanosecond)
 	e.waitRunning("hb.0.1", 2)
-	assert.True(t, e.logs.has("hr: group 0 restart 1 (aid "+itoa(a)+" hb.0.1: missed heartbeat (period 1s))"), "%q", e.logs.all())
+	assert.Equal(t, actors.Event{Kind: actors.EventGroupRestarting, At: e.uptime(), GID: 0, Restarts: 1, AID: a, Actor: "hb.0.1",
+		Cause: "aid " + itoa(a) + " hb.0.1: missed heartbeat (period 1s)", Ran: 1900 * time.Millisecond},
+		e.waitEvent(actors.EventGroupRestarting, 0))
 
 	// an ordinary actor that misses its heartbeat is stopped, not restarted
 	o := e.run(-1, "hb", "1s")
@@ -280,8 +282,11 @@ func TestBackoffAfterQuickFailures(t *testing.T) {
 		gen++
 		aid = e.waitRunning("wait.0.1", gen)
 	}
-	assert.True(t, e.logs.has("hr: group 0 restart 4 (aid "), "%q", e.logs.all())
-	e.waitLog("in 4s: ran 0s < minRunTime 1s")
+	ev := e.waitEvent(actors.EventGroupRestarting, 0)
+	assert.Equal(t, 4, ev.Restarts)
+	assert.Equal(t, 4*time.Second, ev.Delay)
+	assert.Zero(t, ev.Ran)
+	assert.Equal(t, time.Second, ev.MinRunTime)
 
 	// a member that ran MinRunTime restarts at once and resets the sequence
 	e.clk.Advance(time.Second)

@@ -25,23 +25,26 @@ func (c *Controller) Resume() (int, error) {
 		}
 		var errs []error
 		for _, g := range c.groups {
-			if g == nil || g.state != GroupHeld || g.held {
+			if g == nil || g.st.phase != phaseWaiting {
 				continue
 			}
 			g.restarts++
 			g.persist()
-			if g.fair {
-				g.fair = false
+			if g.st.fair {
 				delay, quick := backoff(0, 0, g.cfg())
 				if delay > 0 {
-					g.quick, g.state, g.resumeAt = quick, GroupBackoff, c.now()+delay
-					p.logf("hr: group %d restart %d (site restart) in %v: fair start", g.gid, g.restarts, delay)
+					g.quick = quick
+					g.to(groupState{phase: phaseBackoff, resumeAt: c.now() + delay}, p)
+					if !p.quiet {
+						p.event(Event{Kind: EventGroupFairStart, At: c.now(), GID: g.gid, Restarts: g.restarts, Delay: delay})
+					}
 					epoch := g.epoch
 					p.fns = append(p.fns, func() { c.restartGroup(g, epoch, delay) })
 					n++
 					continue
 				}
 			}
+			g.to(groupState{phase: phaseRunning}, p)
 			started, gerrs := c.startGroupLocked(g, p)
 			errs = append(errs, gerrs...)
 			if started > 0 {
@@ -71,23 +74,27 @@ func (c *Controller) ResumeGroup(gid int) error {
 		case g.unrunnable() != "":
 			// resumed, it would show running with nothing running
 			return fmt.Errorf("%w: group %d: %s; akill -g %d frees it", ErrUnrunnable, gid, g.unrunnable(), gid)
-		case g.state == GroupBackoff:
+		case g.st.phase == phaseBackoff:
 			// the operator decides, as for a held group: the restart the
 			// failure counted happens now; the waiting worker gives up
-			left := max(g.resumeAt-c.now(), 0)
+			now := c.now()
+			left := max(g.st.resumeAt-now, 0)
 			g.epoch++
 			g.quick = 0
-			p.logf("hr: group %d restart %d cut short by the operator: its backoff had %v left", gid, g.restarts, formatUptime(left))
+			p.event(Event{Kind: EventGroupBackoffCut, At: now, GID: gid, Restarts: g.restarts, Delay: left})
+			g.to(groupState{phase: phaseRunning}, p)
 			_, errs := c.startGroupLocked(g, p)
 			return errors.Join(errs...)
-		case !g.held || g.state != GroupHeld:
-			return fmt.Errorf("%w: group %d is %s, not held or in backoff", ErrGroupBusy, gid, g.state)
+		case !g.st.held():
+			return fmt.Errorf("%w: group %d is %s, not held or in backoff", ErrGroupBusy, gid, g.st.word())
 		}
-		g.held, g.escalated, g.badness, g.quick = false, false, 0, 0
-		g.heldByService, g.holdWhy = false, ""
+		// the hold and the escalation are forgotten, in the record before
+		// any member starts
+		g.to(groupState{phase: phaseRunning}, p)
+		g.escalated, g.badness, g.quick = false, 0, 0
 		g.restarts++
 		g.persist()
-		p.logf("hr: group %d restart %d (resumed by the operator)", gid, g.restarts)
+		p.event(Event{Kind: EventGroupResumed, At: c.now(), GID: gid, Restarts: g.restarts})
 		_, errs := c.startGroupLocked(g, p)
 		return errors.Join(errs...)
 	})

@@ -67,8 +67,8 @@ func (c *Controller) Run(gid int, program string, args []string, opts ...RunOpti
 
 func (c *Controller) runDirectLocked(gid int, program string, args []string, pol *Policy, p *post) (*Context, error) {
 	g := c.groups[gid]
-	if g != nil && g.state != GroupRunning {
-		return nil, fmt.Errorf("%w: group %d is %s", ErrGroupBusy, gid, g.state)
+	if g != nil && g.st.phase != phaseRunning {
+		return nil, fmt.Errorf("%w: group %d is %s", ErrGroupBusy, gid, g.st.word())
 	}
 	if c.registered >= c.cfg.MaxActors {
 		return nil, fmt.Errorf("%w: %d registered (hrCtrl.maxActors)", ErrTooManyActors, c.registered)
@@ -112,7 +112,7 @@ func (c *Controller) createGroupLocked(gid int, pol *Policy) (*group, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no room for the record of group %d: %w", gid, err)
 	}
-	g := &group{c: c, gid: gid, key: key, state: GroupRunning, cancel: make(chan struct{}), failedAt: c.pnow(),
+	g := &group{c: c, gid: gid, key: key, st: groupState{phase: phaseRunning}, cancel: make(chan struct{}), failedAt: c.pnow(),
 		rec: record.New(blk, kindGroup), policy: pol}
 	g.persist()
 	c.groups[gid] = g

@@ -63,13 +63,21 @@ func TestRunErrors(t *testing.T) {
 func TestOrdinaryActors(t *testing.T) {
 	e := newEnv(t)
 	quit := e.run(-1, "quit")
-	e.waitLog("hr: aid " + itoa(quit) + " quit exited")
+	assert.Equal(t, actors.Event{Kind: actors.EventActorExited, At: e.uptime(), GID: -1, AID: quit, Actor: "quit"}, e.waitExit(quit))
 	oops := e.run(-1, "oops")
-	e.waitLog("hr: aid " + itoa(oops) + " oops failed (not restartable): injected error")
+	ev := e.waitExit(oops)
+	assert.Equal(t, "oops", ev.Actor)
+	assert.Equal(t, -1, ev.GID)
+	assert.False(t, ev.Panicked)
+	assert.EqualError(t, ev.Err, "injected error")
 	boom := e.run(-1, "boom")
-	e.waitLog("hr: aid " + itoa(boom) + " boom panicked (not restartable): boom")
+	ev = e.waitExit(boom)
+	assert.True(t, ev.Panicked)
+	assert.Equal(t, "boom", ev.Panic)
+	assert.NotEmpty(t, ev.Stack)
+	assert.Equal(t, -1, ev.GID)
 	idle := e.run(-1, "idle")
-	e.waitLog("hr: aid " + itoa(idle) + " idle exited")
+	assert.Equal(t, actors.Event{Kind: actors.EventActorExited, At: e.uptime(), GID: -1, AID: idle, Actor: "idle"}, e.waitExit(idle))
 
 	w := e.run(-1, "wait")
 	a := e.actor("wait")
@@ -148,7 +156,7 @@ func TestSleepUsesTheClockAndStops(t *testing.T) {
 	e.clk.Advance(5*time.Second - time.Nanosecond)
 	assert.Equal(t, actors.StateRunning, e.actor("sleeper.0.1").State)
 	e.clk.Advance(time.Nanosecond)
-	e.waitLog("group 0 terminated")
+	e.waitEvent(actors.EventGroupTerminated, 0)
 
 	e.run(1, "sleeper", "1h")
 	require.True(t, e.clk.WaitTimers(1, waitLimit))
@@ -225,7 +233,7 @@ func TestWriteAPS(t *testing.T) {
 	assert.Regexp(t, itoa(o)+`\s+1\s+wait\s+wait\s+ordinary\s+running\s+0\s+12s\s+arg1 arg2\n`, out)
 	assert.Regexp(t, `GROUP\s+STATE\s+RUNNING\s+RESTARTS\s+BADNESS\s+BLOCKED\s+POLICY\s+LAST FAILURE\n1\s+running\s+2/2\s+0\s+0/3\s+0\s+3/10s no backoff\s+-\n`, out)
 	// as the QEMU tests read it: rows whose AID and GROUP are numbers
-	assert.Equal(t, []int{int(p), int(k)}, groupAids(out, 1))
+	assert.Equal(t, []int{int(p), int(k)}, actors.APSGroupAIDs(out, 1))
 
 	// after a restart in "once" mode the kid is blocked, without an aid
 	require.NoError(t, e.ctl.Kill(p))
@@ -234,25 +242,8 @@ func TestWriteAPS(t *testing.T) {
 	actors.WriteAPS(&buf, e.ctl.Actors(), e.ctl.Groups())
 	out = buf.String()
 	assert.Regexp(t, `-\s+1\s+kid\s+wait\s+1\s+indirect\s+blocked\s+0\s+-`, out)
-	assert.Len(t, groupAids(out, 1), 1)
+	assert.Len(t, actors.APSGroupAIDs(out, 1), 1)
 	assert.Regexp(t, `1\s+running\s+1/2\s+1\s+1/3\s+1\s+3/10s no backoff\s+aid \d+ parent.1.1: killed by akill`, out)
-}
-
-// groupAids parses aps rows the way the kernel's QEMU tests do.
-func groupAids(aps string, gid int) []int {
-	var aids []int
-	for _, line := range strings.Split(aps, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 5 {
-			continue
-		}
-		aid, err1 := strconv.Atoi(f[0])
-		g, err2 := strconv.Atoi(f[4])
-		if err1 == nil && err2 == nil && g == gid {
-			aids = append(aids, aid)
-		}
-	}
-	return aids
 }
 
 func itoa(a actors.AID) string { return strconv.FormatUint(uint64(a), 10) }

@@ -137,10 +137,10 @@ func (c *Controller) beginKill(gid int) (g *group, victims []*Context, epoch uin
 		if g == nil {
 			return nil
 		}
-		if g.state == GroupKilling {
+		if g.st.phase == phaseKilling {
 			return fmt.Errorf("%w: group %d is already being killed", ErrGroupBusy, gid)
 		}
-		g.state, g.killed = GroupKilling, true
+		g.to(groupState{phase: phaseKilling}, p)
 		g.epoch++
 		epoch = g.epoch
 		g.closeCancel()
@@ -165,7 +165,7 @@ func (c *Controller) finishKill(g *group, victims []*Context, epoch uint64) erro
 			return fmt.Errorf("%w: group %d: %s; its blocks are freed at the next boot", ErrNotStopped, gid, reason)
 		}
 		n := c.removeGroupLocked(g, p)
-		p.logf("hr: group %d killed: %d actors unregistered, %d blocks freed", gid, len(g.members), n)
+		p.event(Event{Kind: EventGroupKilled, At: c.now(), GID: gid, Members: len(g.members), Blocks: n})
 		return nil
 	})
 }
@@ -187,6 +187,7 @@ func (c *Controller) removeGroupLocked(g *group, p *post) int {
 	}
 	c.registered -= len(g.members)
 	c.groups[g.gid] = nil
+	g.to(groupState{phase: phaseGone}, p)
 	g.epoch++
 	g.closeCancel()
 	return n
@@ -208,9 +209,9 @@ func (c *Controller) Shutdown(timeout time.Duration) error {
 			g.epoch++
 			g.closeCancel()
 			unparkLocked(g) // stopped by a restart it interrupts
-			switch g.state {
-			case GroupRunning, GroupStopping, GroupBackoff:
-				g.state = GroupHeld
+			switch g.st.phase {
+			case phaseRunning, phaseStopping, phaseBackoff:
+				g.to(groupState{phase: phaseWaiting}, p)
 			}
 		}
 		for _, x := range c.live {

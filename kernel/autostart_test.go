@@ -28,7 +28,7 @@ func TestAutostartOnceAcrossASiteRestart(t *testing.T) {
 		{Group: 1, Program: "idle", Policy: strict}, {Group: 2, Program: "nosuch"}, {Group: 3, Program: "idle", Args: []string{"a"}}}}
 	mem := make([]byte, testBank)
 	log := bootOn(t, mem, cfg)
-	assert.Equal(t, "hr: controller: 0 groups in the bank, 0 restartable actors registered, next aid 1\n"+
+	assert.Equal(t, "hr: controller: 0 groups in the bank, 0 restartable actors registered, next aid 1\n"+noSSH+
 		"autostart: group 1 idle: aid 1\n"+
 		"autostart: group 2 nosuch: error: actors: no such program: \"nosuch\"\n"+
 		"autostart: group 3 idle: aid 2\n"+

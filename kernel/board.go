@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/hotrestart/tamago-hr/kernel/upgrade"
+	"github.com/hotrestart/tamago-hr/board/loadable"
 )
 
 // Board is what the kernel needs of the board it runs on. Each board package
@@ -95,7 +95,7 @@ type Upgrader interface {
 	// RunningImage is the running image as it was loaded, rebuilt from
 	// memory, and its entry point; an error when it cannot be (hot
 	// reboots off: no pristine copy of its data).
-	RunningImage() (entry uint32, segs []upgrade.Segment, err error)
+	RunningImage() (entry uint32, segs []loadable.Segment, err error)
 	// CopyRoutine is the position-independent routine that copies a
 	// staged image into place and enters it (its machine code).
 	CopyRoutine() ([]byte, error)

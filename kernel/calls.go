@@ -11,7 +11,8 @@ import (
 // call its services with actors.Call. It is an error until the controller
 // has started, and for good when the bank is unusable.
 func Controller() (*actors.Controller, error) {
-	if k.ctl == nil {
+	k := current.Load()
+	if k == nil || k.ctl == nil {
 		return nil, errors.New("no controller (bank unusable)")
 	}
 	return k.ctl, nil

@@ -36,7 +36,7 @@ func (k *system) setClock() {
 	if k.bank != nil {
 		w.load(k.bank, os.Stdout)
 	}
-	rtc, src, err := hw.RTC()
+	rtc, src, err := k.board.RTC()
 	if err != nil {
 		w.err = err
 		fmt.Printf("hr: clock: no real-time clock (%v): time.Now counts from 1970\n", err)
@@ -44,7 +44,7 @@ func (k *system) setClock() {
 	}
 	w.source = src
 	before := time.Now()
-	hw.SetTime(rtc.Add(w.delta).UnixNano())
+	k.board.SetTime(rtc.Add(w.delta).UnixNano())
 	w.shift = time.Since(before) // monotonic: the jump, plus the nanoseconds between
 	k.booted = k.booted.Add(w.shift)
 }
@@ -113,7 +113,7 @@ func (w *wallClock) keep(delta time.Duration) error {
 // rawNanotime is the runtime's monotonic clock as the system counter gives
 // it, without this boot's setting of the clock: what two images (an
 // upgrade's stamp) compare.
-func rawNanotime() int64 { return nanotime() - int64(k.wall.shift) }
+func (k *system) rawNanotime() int64 { return nanotime() - int64(k.wall.shift) }
 
 func (k *system) addClockCommands() {
 	sh := k.shell
@@ -154,12 +154,12 @@ func (k *system) cmdDateSet(out io.Writer, args []string) error {
 		return errors.New("date set: needs the bank")
 	}
 	asked := time.Now()
-	rtc, _, err := hw.RTC()
+	rtc, _, err := k.board.RTC()
 	if err != nil {
 		return fmt.Errorf("date set: the real-time clock cannot be read: %v", err)
 	}
 	delta := t.Sub(rtc)
-	settable := !hw.Emulated() // under QEMU the RTC is the host's clock
+	settable := !k.board.Emulated() // under QEMU the RTC is the host's clock
 	how := "written to the real-time clock"
 	if !settable {
 		if err := k.wall.reserve(k.bank); err != nil {
@@ -177,7 +177,7 @@ func (k *system) cmdDateSet(out io.Writer, args []string) error {
 // the way down: an error is printed, and the clock is then unchanged.
 func (k *system) applyDate(t time.Time, delta time.Duration, settable bool) {
 	if settable {
-		err := hw.SetRTC(t)
+		err := k.board.SetRTC(t)
 		if err == nil {
 			delta = 0
 		} else if k.wall.rec == nil {

@@ -6,12 +6,13 @@ import (
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 )
 
 // UndefinedInstruction executes an undefined instruction (ARM ARM A8.8.247
 // UDF): in an actor it becomes a *Fault panic of that actor, which its group
 // restart handles; anywhere else it restarts the site.
-func UndefinedInstruction() { undefinedInstruction() }
+func UndefinedInstruction() { trap.UndefinedInstruction() }
 
 // badSystemPointer is never allocated (page 0 is unmapped).
 var badSystemPointer *[8]uint32
@@ -25,7 +26,7 @@ func (k *system) addCrashCommand() {
 			case "nil":
 				badSystemPointer[1] = 1
 			case "undef":
-				undefinedInstruction()
+				trap.UndefinedInstruction()
 			case "site":
 				return k.siteRestart(bootrec.SiteAuto, "crash site", fromScript(out))
 			}

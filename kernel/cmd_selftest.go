@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/console"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // addSelftestCommand registers selftest: the checks a running board can make
@@ -34,7 +34,7 @@ func (k *system) cmdSelftest(out io.Writer, _ []string) error {
 		fmt.Fprintf(out, "pass %s: %s\n", name, detail)
 	}
 	line("bank", fmt.Sprintf("%d blocks, checksums verified", len(k.bank.Blocks())), k.bank.Verify())
-	if t, ok := any(hw).(selfTester); ok {
+	if t, ok := any(k.board).(selfTester); ok {
 		t.SelfTest(int(tunables.WatchdogTimeout), line)
 	} else {
 		line("board", "", errors.New("this board has no self-test"))

@@ -34,12 +34,12 @@ func TestSelftestLinesAndCounts(t *testing.T) {
 	require.ErrorIs(t, k.shell.Exec(&bytes.Buffer{}, "selftest now"), console.ErrUsage)
 	assert.Equal(t, "pass bank: 3 blocks, checksums verified\nFAIL board: this board has no self-test\nselftest: 1 passed, 1 failed\n", out.String())
 
-	hw = selfTestBoard{hw.(*fakeBoard), []error{nil, errors.New("broken")}}
+	k.board = selfTestBoard{k.board.(*fakeBoard), []error{nil, errors.New("broken")}}
 	out.Reset()
 	require.EqualError(t, k.shell.Exec(&out, "selftest"), "selftest: 1 of 3 checks failed")
 	assert.Equal(t, "pass bank: 3 blocks, checksums verified\npass a: ok\nFAIL b: broken\nselftest: 2 passed, 1 failed\n", out.String())
 
-	hw = selfTestBoard{hw.(selfTestBoard).fakeBoard, []error{nil}}
+	k.board = selfTestBoard{k.board.(selfTestBoard).fakeBoard, []error{nil}}
 	out.Reset()
 	require.NoError(t, k.shell.Exec(&out, "selftest"))
 	assert.Equal(t, "pass bank: 3 blocks, checksums verified\npass a: ok\nselftest: 2 passed, 0 failed\n", out.String())

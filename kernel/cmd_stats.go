@@ -31,12 +31,12 @@ func liveHeap() uint64 {
 // cmdStats prints one "name: value" line each, sizes in bytes, so tests
 // and people read the same numbers.
 func (k *system) cmdStats(out io.Writer, args []string) error {
-	json, err := jsonFlag("stats", args)
+	json, err := console.JSONFlag("stats", args)
 	if err != nil {
 		return err
 	}
 	if json {
-		return writeLine(out, k.statsJSON().Line)
+		return console.WriteLine(out, k.statsJSON().Line)
 	}
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
@@ -45,15 +45,15 @@ func (k *system) cmdStats(out io.Writer, args []string) error {
 	fmt.Fprintf(out, "GCs: %d\n", m.NumGC)
 	fmt.Fprintf(out, "goroutines: %d\n", runtime.NumGoroutine())
 	fmt.Fprintf(out, "stack in use: %d bytes\n", m.StackInuse)
-	fmt.Fprintf(out, "uptime: %v\n", (time.Duration(uptimeMs()) * time.Millisecond))
+	fmt.Fprintf(out, "uptime: %v\n", (time.Duration(k.uptimeMs()) * time.Millisecond))
 	fmt.Fprintf(out, "date: %s\n", k.wall.describe())
-	hw.ConsoleStats(out)
+	k.board.ConsoleStats(out)
 	fmt.Fprintf(out, "group restarts: %d since boot\n", k.groupRestarts())
 	fmt.Fprintf(out, "site restarts: %d in the bank's life\n", k.recs.Record().SiteRestarts)
-	restore, _ := hw.RestoreReport()
+	restore, _ := k.board.RestoreReport()
 	fmt.Fprintf(out, "writable data: %s\n", restore)
-	fmt.Fprintf(out, "bss canary: %#08x\n", hw.BSSCanary())
-	k.laps.writeSiliconStats(out)
+	fmt.Fprintf(out, "bss canary: %#08x\n", k.board.BSSCanary())
+	k.laps.writeSiliconStats(out, k.board)
 	return nil
 }
 
@@ -66,18 +66,4 @@ func (k *system) cmdGC(out io.Writer, _ []string) error {
 	runtime.ReadMemStats(&after)
 	fmt.Fprintf(out, "gc: heap in use %d -> %d bytes, GCs %d\n", before.HeapInuse, after.HeapInuse, after.NumGC)
 	return nil
-}
-
-// bootChecks reports, before anything else runs, what cpuinit found: a hot
-// boot whose restored data failed its check (cpuinit reset the SoC instead)
-// or a BSS that was not zeroed.
-func (k *system) bootChecks() {
-	printCPU()
-	if report, failed := hw.RestoreReport(); failed {
-		k.hotCheckFailed = true
-		fmt.Printf("hr: hot reboot failed its check, WDOG1 reset instead: %s\n", report)
-	}
-	if c := hw.BSSCanary(); c != 0 {
-		fmt.Printf("hr: BSS not zeroed at boot (canary %#08x)\n", c)
-	}
 }

@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
+	tunedefs "github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -24,13 +26,13 @@ func (k *system) addSystemCommands() {
 	sh.MustAdd(console.Cmd{Name: "dmesg", Syntax: "[now]", Help: "log of the previous boot (or of this one)", MaxArgs: 1, Fn: k.cmdDmesg})
 	sh.MustAdd(console.Cmd{Name: "tunables", Help: "static tunables: name, value, default, unit", Fn: k.cmdTunables})
 	sh.MustAdd(console.Cmd{Name: "uptime", Help: "time since this boot", Fn: func(out io.Writer, _ []string) error {
-		fmt.Fprintf(out, "up %v\n", time.Duration(uptimeMs())*time.Millisecond)
+		fmt.Fprintf(out, "up %v\n", time.Duration(k.uptimeMs())*time.Millisecond)
 		return nil
 	}})
 }
 
 func (k *system) cmdBank(out io.Writer, args []string) error {
-	json, err := jsonFlag("bank", args)
+	json, err := console.JSONFlag("bank", args)
 	if err != nil {
 		return err
 	}
@@ -38,7 +40,7 @@ func (k *system) cmdBank(out io.Writer, args []string) error {
 		return fmt.Errorf("no bank")
 	}
 	if json {
-		return writeLine(out, k.bankJSON().Line)
+		return console.WriteLine(out, k.bankJSON().Line)
 	}
 	state := "warm"
 	if k.cold() {
@@ -105,10 +107,11 @@ func (k *system) cmdDmesg(out io.Writer, args []string) error {
 		if args[0] != "now" {
 			return fmt.Errorf("%w: dmesg [now]", console.ErrUsage)
 		}
-		if ring == nil {
+		now, ok := trap.Snapshot()
+		if !ok {
 			return fmt.Errorf("no crash log")
 		}
-		log = ring.Bytes()
+		log = now
 	}
 	switch {
 	case !log.Found && k.cold():
@@ -128,7 +131,7 @@ func (k *system) cmdDmesg(out io.Writer, args []string) error {
 
 func (k *system) cmdTunables(out io.Writer, _ []string) error {
 	cur := tunables.Current()
-	for i, d := range tunables.Table {
+	for i, d := range tunedefs.Table {
 		mark := ""
 		if cur[i] != d.Default {
 			mark = " *"

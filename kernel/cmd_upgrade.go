@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/console"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
 )
@@ -23,7 +23,7 @@ const (
 func (k *system) addUpgradeCommands() {
 	sh := k.shell
 	sh.MustAdd(console.Cmd{Name: "version", Help: "the running image's version and board", Fn: func(out io.Writer, _ []string) error {
-		fmt.Fprintf(out, "%s on %s\n", trusted.Version, hw.Name())
+		fmt.Fprintf(out, "%s on %s\n", trusted.Version, k.board.Name())
 		return nil
 	}})
 	sh.MustAdd(console.Cmd{Name: "upgrade", Syntax: upgradeSyntax,
@@ -66,7 +66,7 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 		if !ok {
 			return fmt.Errorf("%w: upgrade semihost:PATH, or over SSH: upgrade < image.elf", console.ErrUsage)
 		}
-		return k.upgradeOnce(out, drops, func() ([]byte, error) { return receive(out, in.Stdin(), receiveLimit()) })
+		return k.upgradeOnce(out, drops, func() ([]byte, error) { return receive(out, in.Stdin(), k.receiveLimit()) })
 	}
 	switch arg := args[0]; {
 	case strings.HasPrefix(arg, "semihost:"):
@@ -76,7 +76,7 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 				return nil, errors.New("semihost: no path")
 			}
 			next := progressStep
-			return hw.ReadHostFile(path, receiveLimit(), semihostChunk, func(done, total int) {
+			return k.board.ReadHostFile(path, k.receiveLimit(), semihostChunk, func(done, total int) {
 				if done >= next || done == total {
 					fmt.Fprintf(out, "upgrade: %d/%d bytes\n", done, total)
 					next += progressStep
@@ -89,18 +89,18 @@ func (k *system) cmdUpgrade(out io.Writer, args []string) error {
 
 // cmdUpgradeCommit ends a trial: the new image is the one kept.
 func (k *system) cmdUpgradeCommit(out io.Writer, _ []string) error {
-	up.mu.Lock()
-	before := up.state
-	err := up.state.Commit()
+	k.up.mu.Lock()
+	before := k.up.state
+	err := k.up.state.Commit()
 	if err == nil {
-		if err = up.save(); err != nil {
-			up.state = before // not kept: the trial goes on
+		if err = k.up.save(); err != nil {
+			k.up.state = before // not kept: the trial goes on
 		} else {
-			up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
+			k.up.sec.raise(k.bank, upgrade.FloorAtCommit(k.up.sec.floor, runningSecurity()))
 		}
 	}
-	s := up.state
-	up.mu.Unlock()
+	s := k.up.state
+	k.up.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("upgrade: %v", err)
 	}
@@ -166,23 +166,23 @@ func readIdle(in io.Reader, p []byte, idle time.Duration) (int, error) {
 // upgradeOnce receives a stream with receive and upgrades with it; one
 // upgrade at a time. Any error leaves the running image as it was.
 func (k *system) upgradeOnce(out io.Writer, drops upgrade.Drops, receive func() ([]byte, error)) error {
-	if up.stage.Mem == nil {
+	if k.up.stage.Mem == nil {
 		return fmt.Errorf("upgrade: no bank, so no staging area: nothing would survive; %s keeps running", trusted.Version)
 	}
-	up.mu.Lock()
-	if s := up.state; s.Phase == upgrade.Trial {
-		up.mu.Unlock()
+	k.up.mu.Lock()
+	if s := k.up.state; s.Phase == upgrade.Trial {
+		k.up.mu.Unlock()
 		// a rollback goes to the previous slot: upgrading now would make
 		// the unproven version the one to fall back to
 		return fmt.Errorf("upgrade refused: %s is on trial (upgrade commit, or wait for its end); %s keeps running", s.To, trusted.Version)
 	}
-	if up.busy {
-		up.mu.Unlock()
+	if k.up.busy {
+		k.up.mu.Unlock()
 		return errors.New("upgrade: another upgrade is under way")
 	}
-	up.busy = true
-	up.mu.Unlock()
-	defer func() { up.mu.Lock(); up.busy = false; up.mu.Unlock() }()
+	k.up.busy = true
+	k.up.mu.Unlock()
+	defer func() { k.up.mu.Lock(); k.up.busy = false; k.up.mu.Unlock() }()
 	stream, err := receive()
 	if err != nil {
 		return fmt.Errorf("upgrade: %v; %s keeps running", err, trusted.Version)
@@ -196,7 +196,7 @@ func (k *system) upgradeOnce(out io.Writer, drops upgrade.Drops, receive func() 
 
 // cmdUpgradeStatus is `upgrade status [-json]`.
 func (k *system) cmdUpgradeStatus(out io.Writer, args []string) error {
-	json, err := jsonFlag("upgrade status", args)
+	json, err := console.JSONFlag("upgrade status", args)
 	if err != nil {
 		return err
 	}
@@ -208,23 +208,23 @@ func (k *system) cmdUpgradeStatus(out io.Writer, args []string) error {
 
 // upgradeStatusJSON is upgradeStatus as one JSON object (upgrade.StatusJSON).
 func (k *system) upgradeStatusJSON(out io.Writer) error {
-	up.mu.Lock()
-	s, floor := up.state, up.sec.floor
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	s, floor := k.up.state, k.up.sec.floor
+	k.up.mu.Unlock()
 	var health []upgrade.Health
 	if s.Phase == upgrade.Trial {
 		health = k.groupHealth()
 	}
-	j := upgrade.NewStatusJSON(s, s.RunMs(persistentClock()), tunables.UpgradeTrial, health)
+	j := upgrade.NewStatusJSON(s, s.RunMs(k.persistentClock()), tunables.UpgradeTrial, health)
 	j.Running, j.Security, j.Floor = trusted.Version, runningSecurity(), floor
 	var err error
-	if j.StagedNew, _, err = up.stage.Load(upgrade.SlotNew); err != nil {
+	if j.StagedNew, _, err = k.up.stage.Load(upgrade.SlotNew); err != nil {
 		j.StagedNewError = err.Error()
 	}
-	if j.StagedPrev, _, err = up.stage.Load(upgrade.SlotPrev); err != nil {
+	if j.StagedPrev, _, err = k.up.stage.Load(upgrade.SlotPrev); err != nil {
 		j.StagedPrevErr = err.Error()
 	}
-	return writeLine(out, j.Line)
+	return console.WriteLine(out, j.Line)
 }
 
 // upgradeStatus prints the running version, the staged ones and the state.
@@ -234,19 +234,19 @@ func (k *system) upgradeStatus(out io.Writer) error {
 		n    int
 		name string
 	}{{upgrade.SlotNew, "staged new"}, {upgrade.SlotPrev, "staged previous"}} {
-		v, _, err := up.stage.Load(slot.n)
+		v, _, err := k.up.stage.Load(slot.n)
 		if err != nil {
 			v = "(" + err.Error() + ")"
 		}
 		fmt.Fprintf(out, "%s: %s\n", slot.name, v)
 	}
-	up.mu.Lock()
-	s, floor := up.state, up.sec.floor
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	s, floor := k.up.state, k.up.sec.floor
+	k.up.mu.Unlock()
 	fmt.Fprintf(out, "security version: %d; lowest accepted: %d (highest committed on this board)\n", runningSecurity(), floor)
 	fmt.Fprintf(out, "state: %s", s)
 	if s.Phase == upgrade.Trial {
-		fmt.Fprintf(out, ", %d of %d ms", min(s.RunMs(persistentClock()), tunables.UpgradeTrial), tunables.UpgradeTrial)
+		fmt.Fprintf(out, ", %d of %d ms", min(s.RunMs(k.persistentClock()), tunables.UpgradeTrial), tunables.UpgradeTrial)
 	}
 	fmt.Fprintln(out)
 	if s.Phase == upgrade.Trial {

@@ -6,8 +6,9 @@ import (
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	"github.com/hotrestart/tamago-hr/kernel/trap"
 )
 
 func ms(v int64) time.Duration { return time.Duration(v) * time.Millisecond }
@@ -38,11 +39,12 @@ func (k *system) startController() error {
 	}
 	ctl, err := actors.New(k.bank, controllerConfig(), progs, actors.Deps{
 		Clock:       actors.RealClock{},
-		RunTime:     ms(int64(persistentClock())),
+		RunTime:     ms(int64(k.persistentClock())),
 		SiteRestart: k.onSiteRestartRequest,
 		Log:         k.logf,
+		Events:      func(e actors.Event) { k.logf("%s", e.String()) }, // the console's line for each group event
 		Console:     &k.out,
-		OnGoroutine: trackActor,
+		OnGoroutine: trap.TrackActor,
 	})
 	if err != nil {
 		return err

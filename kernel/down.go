@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // handover is how a way down ends: its last step.
@@ -105,7 +105,7 @@ func (k *system) goDown(d down) error {
 		fmt.Fprintf(&k.out, "hr: %s\n", d.say)
 	}
 	if d.hand == handHot {
-		_ = hw.LED("blue", true) // restart in progress; the next boot turns it off
+		_ = k.board.LED("blue", true) // restart in progress; the next boot turns it off
 	}
 	if !d.raw {
 		k.stopAll(d.hand.String())
@@ -122,7 +122,7 @@ func (k *system) goDown(d down) error {
 				// safe mode too: the old one's)
 				r.Restarts = [bootrec.History]uint64{}
 			}
-			r.Intend(d.hand.path(), d.kind, d.why, persistentClock())
+			r.Intend(d.hand.path(), d.kind, d.why, k.persistentClock())
 		})
 	}
 	k.discardTyping()
@@ -141,27 +141,27 @@ func (k *system) goDown(d down) error {
 func (k *system) handOver(d down) error {
 	switch d.hand {
 	case handHot:
-		err := hw.HotReboot(int(tunables.WatchdogTimeout))
+		err := k.board.HotReboot(int(tunables.WatchdogTimeout))
 		// still here: the hot path cannot run, fall back to a warm reset
 		fmt.Fprintf(&k.out, "hr: %v; warm reset instead\n", err)
 		k.updateRecord(func(r *bootrec.Record) { r.Path, r.Intent = bootrec.PathWarm, d.why+" ("+err.Error()+")" })
 		k.flushLog()
-		hw.WarmReset()
+		k.board.WarmReset()
 	case handStaged:
-		up.stage.Stamp(rawNanotime())
-		hw.BootStaged(int(tunables.WatchdogTimeout), d.copyAddr, d.desc)
+		k.up.stage.Stamp(k.rawNanotime())
+		k.board.BootStaged(int(tunables.WatchdogTimeout), d.copyAddr, d.desc)
 	case handWarm:
-		hw.WarmReset()
+		k.board.WarmReset()
 	case handCold:
 		// QEMU keeps RAM across a reset: discard the bank explicitly so
 		// the next boot is cold, as it would be after a power cycle.
 		if k.bank != nil {
-			_, mem := hw.Bank()
+			_, mem := k.board.Bank()
 			clear(mem)
 		}
-		hw.ColdReset()
+		k.board.ColdReset()
 	case handHalt:
-		if !hw.Exit(d.code) {
+		if !k.board.Exit(d.code) {
 			select {} // silicon: nothing to return to
 		}
 	}

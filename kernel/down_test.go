@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
@@ -42,8 +42,8 @@ func (b *resetBoard) BootStaged(_ int, code, desc uint32) { b.calls = append(b.c
 func bootRecording(t *testing.T, mem []byte, cfg Config) (*resetBoard, string) {
 	t.Helper()
 	log := bootOn(t, mem, cfg)
-	b := &resetBoard{fakeBoard: hw.(*fakeBoard)}
-	hw = b
+	b := &resetBoard{fakeBoard: k.board.(*fakeBoard)}
+	k.board = b
 	return b, log.String()
 }
 
@@ -172,8 +172,6 @@ func TestStartupScriptLoopEndsInSafeMode(t *testing.T) {
 func TestUpgradeReservesBeforeStop(t *testing.T) {
 	mem := make([]byte, testBank)
 	b, _ := bootRecording(t, mem, Config{Programs: register})
-	up = upgrades{}
-	t.Cleanup(func() { up = upgrades{} })
 	exec(t, "arun -g 3 idle")
 	for i := 0; ; i++ {
 		if _, err := k.bank.Allocate(fmt.Sprintf("fill%d", i), 1, "k"); err != nil {
@@ -181,18 +179,18 @@ func TestUpgradeReservesBeforeStop(t *testing.T) {
 			break
 		}
 	}
-	err := up.reserve(k.bank)
+	err := k.up.reserve(k.bank)
 	assert.EqualError(t, err, "no room in the bank for the trial state __SYS.upgrade: pmm: too many blocks: all 30 in use")
-	assert.EqualError(t, up.save(), "trial state not kept: __SYS.upgrade was not reserved")
+	assert.EqualError(t, k.up.save(), "trial state not kept: __SYS.upgrade was not reserved")
 	assert.Equal(t, 1, running())
 	assert.Empty(t, b.calls)
 
 	// with room, the block is reserved once and the state is kept
 	require.NoError(t, k.bank.Free("fill0"))
-	require.NoError(t, up.reserve(k.bank))
-	up.state.Begin("v1", "v2", 5)
-	require.NoError(t, up.save())
-	require.NoError(t, up.reserve(k.bank))
+	require.NoError(t, k.up.reserve(k.bank))
+	k.up.state.Begin("v1", "v2", 5)
+	require.NoError(t, k.up.save())
+	require.NoError(t, k.up.reserve(k.bank))
 	var again upgrades
 	require.NoError(t, again.load(k.bank))
 	assert.Equal(t, upgrade.State{Phase: upgrade.Trial, From: "v1", To: "v2", StartMs: 5}, again.state)

@@ -14,9 +14,10 @@ import (
 	"aead.dev/minisign"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
+	tunedefs "github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade/trusted"
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -42,16 +43,14 @@ type upgrades struct {
 	sec    floors         // the security version floor (secver.go)
 }
 
-var up upgrades
-
 // runningManifest is the running image's manifest, built from the same
 // constants the build wrote into the image's .hr.manifest.
-func runningManifest() upgrade.Manifest {
+func (k *system) runningManifest() upgrade.Manifest {
 	vals := map[string]int64{}
 	for i, v := range tunables.Current() {
-		vals[tunables.Table[i].Name] = v
+		vals[tunedefs.Table[i].Name] = v
 	}
-	m := upgrade.NewManifest(trusted.Version, hw.Name(), pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
+	m := upgrade.NewManifest(trusted.Version, k.board.Name(), pmm.LayoutVersion, int(bootrec.Kind.Version), vals)
 	m.SetProtections(runningProtections())
 	return m
 }
@@ -68,13 +67,13 @@ func runningProtections() upgrade.Protections {
 // previous image at once and does not return. Called after the crash-loop
 // breaker decided the mode, before any actor starts.
 func (k *system) upgradeBoot() {
-	addr, mem := hw.Stage()
-	up.stage = upgrade.Stage{Mem: mem, Base: addr}
+	addr, mem := k.board.Stage()
+	k.up.stage = upgrade.Stage{Mem: mem, Base: addr}
 	if len(trusted.PublicKey) > 0 {
-		up.key, up.keyErr = upgrade.ParsePublicKey(trusted.PublicKey)
+		k.up.key, k.up.keyErr = upgrade.ParsePublicKey(trusted.PublicKey)
 	}
-	up.sec.load(k.bank)
-	if err := up.load(k.bank); err != nil {
+	k.up.sec.load(k.bank)
+	if err := k.up.load(k.bank); err != nil {
 		fmt.Printf("hr: upgrade: %v\n", err)
 		// no trial to roll back to: copies kept for one (a reset before
 		// the switch wrote the state) would hold their slots for good
@@ -85,38 +84,38 @@ func (k *system) upgradeBoot() {
 	}
 	// the stamp is this image's only if the switch entered it: after a
 	// reset that reloaded the flashed image it spans the reset
-	if ns, ok := up.stage.TakeStamp(); ok && up.state.Phase == upgrade.Trial && up.state.To == trusted.Version && !k.start.Reset {
-		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(rawNanotime()-ns)/1e6)
+	if ns, ok := k.up.stage.TakeStamp(); ok && k.up.state.Phase == upgrade.Trial && k.up.state.To == trusted.Version && !k.start.Reset {
+		fmt.Printf("hr: upgrade: switched in %.1f ms (board clock: copy and start of this image)\n", float64(k.rawNanotime()-ns)/1e6)
 	}
-	before := up.state.Marshal()
-	rollBack := up.state.OnBoot(upgrade.Boot{
-		ClockMs: persistentClock(), Running: trusted.Version,
+	before := k.up.state.Marshal()
+	rollBack := k.up.state.OnBoot(upgrade.Boot{
+		ClockMs: k.persistentClock(), Running: trusted.Version,
 		Reset: k.start.Reset, AutoSite: k.start.AutoSite, SafeMode: k.recs.Record().SafeMode,
 		RecordLost: k.recordLost,
 	})
-	changed := !bytes.Equal(up.state.Marshal(), before)
+	changed := !bytes.Equal(k.up.state.Marshal(), before)
 	if changed {
-		if err := up.save(); err != nil {
+		if err := k.up.save(); err != nil {
 			fmt.Printf("hr: upgrade: %v\n", err) // the judgement holds for this boot
 		}
 	}
 	// an image on trial raises the floor only when committed, so that
 	// its rollback stays possible
-	up.sec.raise(k.bank, upgrade.FloorAtBoot(up.sec.floor, runningSecurity(),
-		up.state.Phase == upgrade.Trial && up.state.To == trusted.Version))
+	k.up.sec.raise(k.bank, upgrade.FloorAtBoot(k.up.sec.floor, runningSecurity(),
+		k.up.state.Phase == upgrade.Trial && k.up.state.To == trusted.Version))
 	if !rollBack {
-		k.settleKept(up.state.Phase)
+		k.settleKept(k.up.state.Phase)
 	}
 	switch {
 	case rollBack:
-		fmt.Printf("hr: upgrade: %s\n", up.state)
-		err := k.bootStaged(upgrade.SlotPrev, "rollback from "+up.state.To+" to "+up.state.From+": "+up.state.Why)
+		fmt.Printf("hr: upgrade: %s\n", k.up.state)
+		err := k.bootStaged(upgrade.SlotPrev, "rollback from "+k.up.state.To+" to "+k.up.state.From+": "+k.up.state.Why)
 		fmt.Printf("hr: upgrade: rollback impossible: %v; %s keeps running\n", err, trusted.Version)
-	case up.state.Phase == upgrade.Trial:
-		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", up.state, up.state.RunMs(persistentClock()), tunables.UpgradeTrial)
+	case k.up.state.Phase == upgrade.Trial:
+		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", k.up.state, k.up.state.RunMs(k.persistentClock()), tunables.UpgradeTrial)
 		go k.watchTrial()
 	case changed:
-		fmt.Printf("hr: upgrade: %s\n", up.state)
+		fmt.Printf("hr: upgrade: %s\n", k.up.state)
 	}
 }
 
@@ -125,9 +124,9 @@ func (k *system) upgradeBoot() {
 // restart, and a trial with no automatic site restart would commit a
 // version that left them dead. It does not return then.
 func (k *system) upgradeCheckPrograms() {
-	up.mu.Lock()
-	trial := up.state.Phase == upgrade.Trial && up.state.To == trusted.Version
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	trial := k.up.state.Phase == upgrade.Trial && k.up.state.To == trusted.Version
+	k.up.mu.Unlock()
 	if !trial || k.ctl == nil {
 		return
 	}
@@ -144,11 +143,11 @@ func (k *system) upgradeCheckPrograms() {
 	if len(missing) == 0 {
 		return
 	}
-	up.mu.Lock()
-	up.state.Fail(fmt.Sprintf("%s lacks the programs %s that the bank's groups run", trusted.Version, strings.Join(missing, ", ")))
-	err := up.save()
-	s := up.state
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	k.up.state.Fail(fmt.Sprintf("%s lacks the programs %s that the bank's groups run", trusted.Version, strings.Join(missing, ", ")))
+	err := k.up.save()
+	s := k.up.state
+	k.up.mu.Unlock()
 	fmt.Printf("hr: upgrade: %s\n", s)
 	if err != nil {
 		fmt.Printf("hr: upgrade: %v; rolling back regardless\n", err) // the safe direction
@@ -210,18 +209,18 @@ func (k *system) watchTrial() {
 	for {
 		time.Sleep(trialPoll)
 		health := k.groupHealth()
-		up.mu.Lock()
-		atEnd := up.state.RunMs(persistentClock()) >= tunables.UpgradeTrial
-		ended := up.state.Services(health, atEnd) || up.state.Tick(persistentClock(), tunables.UpgradeTrial)
+		k.up.mu.Lock()
+		atEnd := k.up.state.RunMs(k.persistentClock()) >= tunables.UpgradeTrial
+		ended := k.up.state.Services(health, atEnd) || k.up.state.Tick(k.persistentClock(), tunables.UpgradeTrial)
 		var err error
 		if ended {
-			err = up.save()
+			err = k.up.save()
 		}
-		if ended && up.state.Phase == upgrade.Committed {
-			up.sec.raise(k.bank, upgrade.FloorAtCommit(up.sec.floor, runningSecurity()))
+		if ended && k.up.state.Phase == upgrade.Committed {
+			k.up.sec.raise(k.bank, upgrade.FloorAtCommit(k.up.sec.floor, runningSecurity()))
 		}
-		s := up.state
-		up.mu.Unlock()
+		s := k.up.state
+		k.up.mu.Unlock()
 		if err != nil {
 			// the block was reserved before the switch: only a bank
 			// that broke since gets here; the next boot judges again
@@ -303,7 +302,7 @@ func (k *system) runningGroups() []uint16 {
 }
 
 // receiveLimit is the largest upgrade stream taken: a whole staging slot.
-func receiveLimit() int { return up.stage.SlotSize() }
+func (k *system) receiveLimit() int { return k.up.stage.SlotSize() }
 
 // upgradeWith checks a received upgrade stream and, when every check
 // passes, stages it with the running image as the previous one and boots
@@ -311,24 +310,24 @@ func receiveLimit() int { return up.stage.SlotSize() }
 func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, t0 time.Time) error {
 	// from the start of DRAM (the copy runs with the MMU off, and the new
 	// image builds its own vectors and page tables) to the save area
-	start, end := hw.ImageArea()
+	start, end := k.board.ImageArea()
 	img, err := upgrade.Parse(stream, upgrade.Area{Start: start, End: end})
 	if err != nil {
 		return err
 	}
-	running := runningManifest()
+	running := k.runningManifest()
 	if err := img.Manifest.Compatible(running); err != nil {
 		return err
 	}
-	if up.keyErr != nil {
-		return fmt.Errorf("the key built into this image is unusable: %v", up.keyErr)
+	if k.up.keyErr != nil {
+		return fmt.Errorf("the key built into this image is unusable: %v", k.up.keyErr)
 	}
-	if err := img.Verify(up.key); err != nil {
+	if err := img.Verify(k.up.key); err != nil {
 		return err
 	}
-	up.mu.Lock()
-	floor := up.sec.floor
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	floor := k.up.sec.floor
+	k.up.mu.Unlock()
 	if err := img.Manifest.CheckSecurity(floor); err != nil {
 		return err
 	}
@@ -350,20 +349,20 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 	}
 	// before anything is staged or stops: a trial the bank cannot keep has
 	// no rollback
-	up.mu.Lock()
-	err = up.reserve(k.bank)
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	err = k.up.reserve(k.bank)
+	k.up.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	entry, segs, err := hw.RunningImage()
+	entry, segs, err := k.board.RunningImage()
 	if err != nil {
 		return fmt.Errorf("cannot keep %s for a rollback: %v", from, err)
 	}
-	if err := up.stage.Put(upgrade.SlotPrev, from, entry, segs); err != nil {
+	if err := k.up.stage.Put(upgrade.SlotPrev, from, entry, segs); err != nil {
 		return fmt.Errorf("staging %s: %v", from, err)
 	}
-	if err := up.stage.Put(upgrade.SlotNew, to, img.Entry, img.Segments); err != nil {
+	if err := k.up.stage.Put(upgrade.SlotNew, to, img.Entry, img.Segments); err != nil {
 		return fmt.Errorf("staging %s: %v", to, err)
 	}
 	kept, err := actors.ReserveKept(k.bank) // filled by bootStaged once the actors stopped
@@ -372,21 +371,21 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 	}
 	fmt.Fprintf(out, "upgrade: %s checked and staged in %v; %s kept for a rollback, with %d states\n",
 		to, time.Since(t0).Round(time.Millisecond), from, len(kept))
-	up.mu.Lock()
-	before := up.state
-	up.state.Begin(from, to, persistentClock())
-	up.state.Groups = k.runningGroups()
-	err = up.save()
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	before := k.up.state
+	k.up.state.Begin(from, to, k.persistentClock())
+	k.up.state.Groups = k.runningGroups()
+	err = k.up.save()
+	k.up.mu.Unlock()
 	if err == nil {
 		err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to)
 	}
-	up.mu.Lock() // still here: nothing stopped, the previous state holds
-	up.state = before
-	if serr := up.save(); serr != nil {
+	k.up.mu.Lock() // still here: nothing stopped, the previous state holds
+	k.up.state = before
+	if serr := k.up.save(); serr != nil {
 		err = fmt.Errorf("%v; and %v", err, serr)
 	}
-	up.mu.Unlock()
+	k.up.mu.Unlock()
 	_, _ = actors.DropKept(k.bank)
 	return err
 }
@@ -396,15 +395,15 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 // when the slot or the copy routine is unusable, or another way down is
 // under way: before anything stopped.
 func (k *system) bootStaged(slot int, intent string) error {
-	_, desc, err := up.stage.Load(slot)
+	_, desc, err := k.up.stage.Load(slot)
 	if err != nil {
 		return err
 	}
-	code, err := hw.CopyRoutine()
+	code, err := k.board.CopyRoutine()
 	if err != nil {
 		return err
 	}
-	addr, err := up.stage.PutCode(code)
+	addr, err := k.up.stage.PutCode(code)
 	if err != nil {
 		return err
 	}
@@ -419,13 +418,13 @@ func (k *system) bootStaged(slot int, intent string) error {
 // ended on purpose (akill -g): its absence at the trial's end is not the
 // new version's failure.
 func (k *system) trialForget(out io.Writer, gid int) {
-	up.mu.Lock()
-	defer up.mu.Unlock()
-	if !up.state.Forget(gid) {
+	k.up.mu.Lock()
+	defer k.up.mu.Unlock()
+	if !k.up.state.Forget(gid) {
 		return
 	}
-	if err := up.save(); err != nil {
+	if err := k.up.save(); err != nil {
 		fmt.Fprintf(out, "upgrade: %v\n", err)
 	}
-	fmt.Fprintf(out, "upgrade: group %d ended by the operator: no longer judged by %s's trial\n", gid, up.state.To)
+	fmt.Fprintf(out, "upgrade: group %d ended by the operator: no longer judged by %s's trial\n", gid, k.up.state.To)
 }

@@ -8,7 +8,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hotrestart/tamago-hr/actors"
-	"github.com/hotrestart/tamago-hr/actors/restartbench"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
@@ -77,29 +76,38 @@ func (*fakeBoard) Listen(netip.Prefix, net.HardwareAddr, net.HardwareAddr, uint1
 
 const testBank = 64 * pmm.PageSize
 
-// bootOn runs the kernel's boot up to the console on mem, with cfg, and
-// returns the console log: what Main does, minus the hardware and the
-// console loop.
+// k is the system the last host boot returned (bootOn, bootNoBank).
+var k *system
+
+// bootOn runs Main's boot on a fake board whose bank is mem, with cfg,
+// and returns the console log (what reaches the console while no session
+// is attached); k is the running system.
 func bootOn(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
 	t.Helper()
+	log := bootHost(t, mem, cfg)
+	require.NotNil(t, k.recs, "the bank opened")
+	return log
+}
+
+// bootHost boots on mem whatever the bank holds and stops the system's
+// controller and watchdog service when the test ends.
+func bootHost(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
+	t.Helper()
 	log := &bytes.Buffer{}
-	hw = &fakeBoard{bank: mem}
-	k = system{restarting: make(chan struct{}), out: console.Log{Fallback: log}, booted: time.Now()}
-	k.configure(cfg, log)
-	require.NoError(t, k.openBank())
-	require.NoError(t, k.startController())
-	k.runAutostart(log)
-	k.runStartup(log, !k.cold())
-	if !k.cold() && !k.recs.Record().SafeMode {
-		k.resumeGroups(log)
-	}
+	s := boot(&fakeBoard{bank: mem}, cfg, log)
+	k = s
 	t.Cleanup(func() {
-		if k.ctl != nil {
-			_ = k.ctl.Shutdown(time.Second)
+		if s.ctl != nil {
+			_ = s.ctl.Shutdown(time.Second)
 		}
+		close(s.quit)
 	})
 	return log
 }
+
+// noSSH is the boot's line for the network console (step 11) on an image
+// built without an authorized key, as the tests' is.
+const noSSH = "ssh: no authorized key built in; network console off\n"
 
 // exec runs a console line and returns its output, or the error's text.
 func exec(t *testing.T, line string) string {
@@ -149,7 +157,7 @@ func TestStartupScriptOnHost(t *testing.T) {
 	startupScript = "arun -g 2 idle\nnosuch\n"
 	mem := make([]byte, testBank)
 	log := bootOn(t, mem, Config{Programs: register})
-	assert.Equal(t, "hr: controller: 0 groups in the bank, 0 restartable actors registered, next aid 1\n"+
+	assert.Equal(t, "hr: controller: 0 groups in the bank, 0 restartable actors registered, next aid 1\n"+noSSH+
 		"startup:1: arun -g 2 idle\nStarted aid = 1\n"+
 		"startup:2: nosuch\nstartup:2: error: unknown command \"nosuch\" (try help)\n", log.String())
 	k.recordIntent(bootrec.PathHot, bootrec.SiteAsked, "console restart")
@@ -157,7 +165,7 @@ func TestStartupScriptOnHost(t *testing.T) {
 
 	log = bootOn(t, mem, Config{Programs: register})
 	assert.Equal(t, "hr: group 2: members 1 (direct 1), restarts 0, badness 0\n"+
-		"hr: controller: 1 groups in the bank, 1 restartable actors registered, next aid 33\n"+
+		"hr: controller: 1 groups in the bank, 1 restartable actors registered, next aid 33\n"+noSSH+
 		"startup:1: skipped on warm boot: arun -g 2 idle\n"+
 		"startup:2: nosuch\nstartup:2: error: unknown command \"nosuch\" (try help)\n"+
 		"hr: group 2 running: idle.2.1 aid 33\nhr: 1 groups resumed\n", log.String())
@@ -172,14 +180,10 @@ func TestConfigCommandsAndPrograms(t *testing.T) {
 		return err
 	}}
 	taken := console.Cmd{Name: "aps", Help: "shadow", Fn: func(io.Writer, []string) error { return nil }}
-	log := &bytes.Buffer{}
-	hw = &fakeBoard{bank: make([]byte, testBank)}
-	k = system{restarting: make(chan struct{}), out: console.Log{Fallback: log}}
-	k.configure(Config{Programs: register, Commands: []console.Cmd{mine, taken}}, log)
-	assert.Equal(t, "hr: console: command \"aps\" registered twice: left out\n", log.String())
-	require.NoError(t, k.openBank())
-	require.NoError(t, k.startController())
-	t.Cleanup(func() { _ = k.ctl.Shutdown(time.Second) })
+	log := bootOn(t, make([]byte, testBank), Config{Programs: register, Commands: []console.Cmd{mine, taken}})
+	first, _, _ := strings.Cut(log.String(), "\n")
+	assert.Equal(t, "hr: console: command \"aps\" registered twice: left out", first)
+	require.NotNil(t, k.ctl)
 	assert.Equal(t, "hello from the image\n", exec(t, "hello"))
 	assert.Contains(t, exec(t, "aps"), "GROUP", "the built-in aps is kept")
 	assert.Equal(t, "idle       wait until stopped\n", exec(t, "programs"))
@@ -188,20 +192,16 @@ func TestConfigCommandsAndPrograms(t *testing.T) {
 // A Programs function that fails leaves the controller out, says why, and
 // the console still serves the bank.
 func TestConfigProgramsError(t *testing.T) {
-	hw = &fakeBoard{bank: make([]byte, testBank)}
-	k = system{restarting: make(chan struct{}), out: console.Log{Fallback: io.Discard}}
-	k.configure(Config{Programs: func(*actors.Programs) error { return errors.New("bad table") }}, io.Discard)
-	require.NoError(t, k.openBank())
+	bootOn(t, make([]byte, testBank), Config{Programs: func(*actors.Programs) error { return errors.New("bad table") }})
+	assert.Nil(t, k.ctl)
 	assert.EqualError(t, k.startController(), "programs: bad table")
 	assert.Contains(t, exec(t, "pmm stat"), "page size 4096")
 }
 
 // A Programs function that panics is an error like any other: no crash.
 func TestConfigProgramsPanics(t *testing.T) {
-	hw = &fakeBoard{bank: make([]byte, testBank)}
-	k = system{restarting: make(chan struct{}), out: console.Log{Fallback: io.Discard}}
-	k.configure(Config{Programs: func(*actors.Programs) error { panic("nil map") }}, io.Discard)
-	require.NoError(t, k.openBank())
+	bootOn(t, make([]byte, testBank), Config{Programs: func(*actors.Programs) error { panic("nil map") }})
+	assert.Nil(t, k.ctl)
 	assert.EqualError(t, k.startController(), "programs: the Programs function panicked: nil map")
 }
 
@@ -230,53 +230,4 @@ func TestReceiveGivesUpOnAStalledStream(t *testing.T) {
 	n, err = readIdle(r2, p, time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, "elf", string(p[:n]))
-}
-
-// A bench restart's block is not freed under it (a client that left, or
-// another session, cannot hand its pages to a new block it would scribble
-// on); a second bench waits for the first.
-func TestBenchRestartBlockNotFreedWhileRunning(t *testing.T) {
-	bootOn(t, make([]byte, testBank), Config{})
-	done := make(chan string, 1)
-	go func() { done <- exec(t, "bench restart -n 100000") }()
-	require.Eventually(t, func() bool { return k.benchBusy.Load() }, 5*time.Second, time.Millisecond)
-	require.Eventually(t, func() bool { _, _, err := k.bank.Lookup(benchRestartName); return err == nil }, 5*time.Second, time.Millisecond)
-	assert.Equal(t, `error: pmm free "bench.restart": in use by a running bench restart`, exec(t, "pmm free bench.restart"))
-	assert.Equal(t, `error: pmm freeall "bench": its block bench.restart is in use by a running bench restart`, exec(t, "pmm freeall bench"))
-	assert.Contains(t, exec(t, "bench restart"), "error: bench: a bench restart is running")
-	select {
-	case out := <-done:
-		assert.Contains(t, out, "restart: p50")
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the bench did not end")
-	}
-	assert.False(t, k.benchBusy.Load())
-	assert.Contains(t, exec(t, "pmm free bench.restart"), "error:", "the bench freed its block itself")
-}
-
-// interrupted is a session output whose client left: console.Interrupter.
-type interrupted struct{ bytes.Buffer }
-
-func (*interrupted) Interrupted() <-chan struct{} {
-	c := make(chan struct{})
-	close(c)
-	return c
-}
-
-// A bench restart stops between its steps once its session is interrupted
-// (an SSH client that left or typed Ctrl-C), and frees its block.
-func TestBenchRestartStopsWhenInterrupted(t *testing.T) {
-	bootOn(t, make([]byte, testBank), Config{})
-	var out interrupted
-	err := k.shell.Exec(&out, "bench restart -n 100000")
-	require.ErrorIs(t, err, errBenchInterrupted)
-	assert.EqualError(t, err, "bench: interrupted (the client left or typed Ctrl-C) after 0 restarts")
-	assert.False(t, k.benchBusy.Load())
-	_, _, lookErr := k.bank.Lookup(benchRestartName)
-	assert.Error(t, lookErr, "its block is freed")
-
-	res, err := benchInSteps(restartbench.Options{Others: 1, Restarts: benchStep + 7}, nil)
-	require.NoError(t, err)
-	assert.Len(t, res.Samples, benchStep+7, "every step's samples")
-	assert.True(t, slices.IsSorted(res.Samples))
 }

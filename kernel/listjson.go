@@ -1,7 +1,7 @@
 package kernel
 
 import (
-	"encoding/json"
+	"github.com/hotrestart/tamago-hr/kernel/console"
 	"runtime"
 
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -31,7 +31,7 @@ type bankJSON struct {
 	Unexpected    uint32 `json:"unexpected_resets"`
 }
 
-func (j bankJSON) Line() ([]byte, error) { return jsonLine(j) }
+func (j bankJSON) Line() ([]byte, error) { return console.JSONLine(j) }
 
 // bankJSON is what cmdBank prints, as values.
 func (k *system) bankJSON() bankJSON {
@@ -68,16 +68,16 @@ type statsJSON struct {
 	BSSCanary     uint32 `json:"bss_canary"`     // 0 when the BSS was zeroed
 }
 
-func (j statsJSON) Line() ([]byte, error) { return jsonLine(j) }
+func (j statsJSON) Line() ([]byte, error) { return console.JSONLine(j) }
 
 func (k *system) statsJSON() statsJSON {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	restore, _ := hw.RestoreReport()
+	restore, _ := k.board.RestoreReport()
 	return statsJSON{HeapInuse: m.HeapInuse, HeapLive: liveHeap(), GCs: m.NumGC,
-		Goroutines: runtime.NumGoroutine(), StackInuse: m.StackInuse, UptimeMs: int64(uptimeMs()),
+		Goroutines: runtime.NumGoroutine(), StackInuse: m.StackInuse, UptimeMs: int64(k.uptimeMs()),
 		GroupRestarts: k.groupRestarts(), SiteRestarts: k.recs.Record().SiteRestarts,
-		WritableData: restore, BSSCanary: hw.BSSCanary()}
+		WritableData: restore, BSSCanary: k.board.BSSCanary()}
 }
 
 // groupRestarts counts the group restarts since this boot.
@@ -89,50 +89,4 @@ func (k *system) groupRestarts() int {
 		}
 	}
 	return max(groups-k.groupRestarts0, 0)
-}
-
-// jsonLine encodes v on one line, with its newline.
-func jsonLine(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	return append(b, '\n'), err
-}
-
-// pmmLsJSON is `pmm ls -json`: one object on one line, the blocks in
-// `pmm ls`'s order and the damaged records withheld; sizes in bytes.
-type pmmLsJSON struct {
-	Blocks      []pmmBlockJSON       `json:"blocks"`
-	Quarantined []pmmQuarantinedJSON `json:"quarantined"`
-}
-
-type pmmBlockJSON struct {
-	Name      string `json:"name"`
-	Key       string `json:"key"`   // deletion key
-	Owner     string `json:"owner"` // user or system
-	FirstPage int    `json:"first_page"`
-	Pages     int    `json:"pages"`
-	Bytes     int    `json:"bytes"`
-}
-
-type pmmQuarantinedJSON struct {
-	Slot      int    `json:"slot"` // for pmm release SLOT
-	Name      string `json:"name"` // as read, unverified; "" when unreadable
-	FirstPage int    `json:"first_page"`
-	Pages     int    `json:"pages"` // withheld
-	Bytes     int    `json:"bytes"`
-	Why       string `json:"why"` // the check that failed
-}
-
-func (j pmmLsJSON) Line() ([]byte, error) { return jsonLine(j) }
-
-func newPmmLsJSON(blocks []pmm.BlockInfo, damaged []pmm.Quarantined) pmmLsJSON {
-	j := pmmLsJSON{Blocks: []pmmBlockJSON{}, Quarantined: []pmmQuarantinedJSON{}}
-	for _, b := range blocks {
-		j.Blocks = append(j.Blocks, pmmBlockJSON{Name: b.Name, Key: b.Key, Owner: b.Owner.String(),
-			FirstPage: b.FirstPage, Pages: b.Pages, Bytes: b.Pages * pmm.PageSize})
-	}
-	for _, q := range damaged {
-		j.Quarantined = append(j.Quarantined, pmmQuarantinedJSON{Slot: q.Slot, Name: q.Name,
-			FirstPage: q.FirstPage, Pages: q.Pages, Bytes: q.Pages * pmm.PageSize, Why: q.Why})
-	}
-	return j
 }

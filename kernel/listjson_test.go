@@ -4,11 +4,9 @@ package kernel
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"reflect"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -17,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hotrestart/tamago-hr/actors"
+	"github.com/hotrestart/tamago-hr/kernel/command"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
-	"github.com/hotrestart/tamago-hr/pmm"
 )
 
 // `bank -json` on a fresh host bank, byte for byte: the field names are a
@@ -112,26 +110,6 @@ func TestConsoleFitsIn80Columns(t *testing.T) {
 	}
 }
 
-// The pmm ls encoder, byte for byte, and on a host bank.
-func TestPmmLsJSONLine(t *testing.T) {
-	b, err := newPmmLsJSON([]pmm.BlockInfo{{Name: "app", Key: "appkey", Owner: pmm.User, FirstPage: 5, Pages: 2}},
-		[]pmm.Quarantined{{Slot: 3, Name: "kv", FirstPage: 9, Pages: 1, Why: "bad checksum"}}).Line()
-	require.NoError(t, err)
-	assert.Equal(t, `{"blocks":[{"name":"app","key":"appkey","owner":"user","first_page":5,"pages":2,"bytes":8192}],`+
-		`"quarantined":[{"slot":3,"name":"kv","first_page":9,"pages":1,"bytes":4096,"why":"bad checksum"}]}`+"\n", string(b))
-
-	bootOn(t, make([]byte, testBank), Config{Programs: register})
-	require.Equal(t, "allocated app: 2 pages (8192 bytes)\n", exec(t, "pmm alloc app 8000 appkey"))
-	var ls pmmLsJSON
-	require.NoError(t, json.Unmarshal([]byte(exec(t, "pmm ls -json")), &ls))
-	i := slices.IndexFunc(ls.Blocks, func(b pmmBlockJSON) bool { return b.Name == "app" })
-	require.GreaterOrEqual(t, i, 0, "%+v", ls.Blocks)
-	assert.Equal(t, pmmBlockJSON{Name: "app", Key: "appkey", Owner: "user", FirstPage: ls.Blocks[i].FirstPage, Pages: 2, Bytes: 8192}, ls.Blocks[i])
-	assert.Regexp(t, fmt.Sprintf(`(?m)^app +appkey +user +%d +2 +8192$`, ls.Blocks[i].FirstPage), exec(t, "pmm ls"))
-	assert.Equal(t, []pmmQuarantinedJSON{}, ls.Quarantined)
-	assert.Equal(t, "error: usage: pmm ls [-json]", exec(t, "pmm ls -x"))
-}
-
 // jsonFields lists the json names of t's fields and of the structs it
 // holds (in lists too).
 func jsonFields(t reflect.Type) []string {
@@ -156,7 +134,7 @@ func TestListingsJSONDocumented(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
 	for cmd, v := range map[string]any{"aps -json": actors.APSJSON{}, "stats -json": statsJSON{},
-		"bank -json": bankJSON{}, "pmm ls -json": pmmLsJSON{}, "upgrade status -json": upgrade.StatusJSON{}} {
+		"bank -json": bankJSON{}, "pmm ls -json": command.PmmLsJSON{}, "upgrade status -json": upgrade.StatusJSON{}} {
 		m := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(cmd) + "` \\|(.*)\\|$").FindSubmatch(readme)
 		require.NotNil(t, m, "README has no row for %s", cmd)
 		fields := jsonFields(reflect.TypeOf(v))

@@ -1,29 +1,14 @@
-// Package kernel is the firmware as a library: a firmware image's main
-// package calls Main with its programs and console commands, and the kernel
-// opens the persistent bank, reads the boot record, brings back the restart
-// groups and serves the console. The board is chosen at build time by a tag
-// (mx6ullevk or usbarmory, see README.md), never by the image.
-//
-// Boot sequence: bank and boot record -> banner -> wall clock -> mode (normal, or safe
-// when site restarts come too fast) -> fault handler and watchdog ->
-// controller -> autostart (Config.Autostart, each entry once per bank) -> startup
-// script (arun -g lines on cold boots only) -> groups resumed (warm boots,
-// not in safe mode) -> console.
 package kernel
 
 import (
 	"fmt"
 	"io"
-	"os"
-	"sync/atomic"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/actors"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/crashlog"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
-	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -45,8 +30,12 @@ type Config struct {
 	Autostart []Start
 }
 
-// system is the system-wide state Main wires together.
+// system is the running system: what boot builds from the board and the
+// Config, step by step (boot.go), and what the console commands, the ways
+// down and the watchdog act on.
 type system struct {
+	board   Board    // the board boot was given
+	up      upgrades // the hot upgrade's state (hotupgrade.go)
 	bank    *pmm.Bank
 	bankRep pmm.OpenReport
 	// where the board placed the bank and its size in bytes (Board.Bank)
@@ -79,57 +68,21 @@ type system struct {
 
 	groupRestarts0 int      // group restarts the bank counted before this boot
 	recordLost     bool     // a warm bank's boot record was damaged: counters start again
-	hotCheckFailed bool     // the hot reboot asked for ended in a WDOG1 reset
 	laps           bootLaps // this boot on the board clock (silicon.go)
-	// benchBusy is set while a bench restart runs on its block: the
-	// block is not freed under it (cmdPmmFree)
-	benchBusy atomic.Bool
+	// quit stops this system's watchdog service; only the host tests,
+	// which boot many systems in one process, close it
+	quit chan struct{}
 }
 
-var k = system{restarting: make(chan struct{}), out: console.Log{Fallback: crlf{}}}
-
-// Main boots the firmware with cfg and serves the serial console; it never
-// returns. It must be called once, from the image's main function.
+// Main boots the firmware with cfg on the board the build tag selected and
+// serves the serial console; it never returns. It must be called once,
+// from the image's main function.
 func Main(cfg Config) {
-	k.booted = time.Now()
-	hw.StartConsole()
-	installFaultHandler()
-	installExitHook()
-	k.configure(cfg, os.Stdout)
-	k.bootChecks()
+	boot(hw, cfg, crlf{}).serve()
+}
 
-	err := k.openBank()
-	k.setClock()
-	if err != nil {
-		// Without a bank there is nothing to keep: say so and offer the
-		// console's commands that need no bank.
-		k.enterNoBank(err, os.Stdout)
-	} else {
-		_ = hw.LED("blue", false)
-		k.upgradeBoot()
-		k.startWatchdog()
-		if err := k.startController(); err != nil {
-			fmt.Printf("hr: controller: %v\n", err)
-		}
-		k.upgradeCheckPrograms()
-		k.upgradeReleaseHolds()
-		k.startNetwork()
-		k.runAutostart(&k.out)
-		k.runStartup(&k.out, !k.cold())
-		switch {
-		case k.ctl == nil:
-		case k.recs.Record().SafeMode:
-			r := k.recs.Record()
-			fmt.Printf("hr: SAFE MODE: %d site restarts within %d ms; groups are not restarted (`resume` restarts them, `akill -g GID` drops one)\n",
-				r.RecentSiteRestarts(r.ClockMs, tunables.CrashLoopWindow), tunables.CrashLoopWindow)
-		case !k.cold():
-			k.resumeGroups(&k.out)
-		}
-	}
-	k.laps = readBootLaps(time.Since(k.booted))
-	// the date goes into the log (dmesg), so a previous boot's log says when
-	fmt.Printf("hr: ready in %v at %s\n", time.Since(k.booted).Round(time.Millisecond), wallclock.Format(time.Now()))
-	k.discardRestartTyping()
+// serve serves the console on the UART for ever.
+func (k *system) serve() {
 	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
 	k.serial = s
 	k.out.AttachSerial(s.Out())
@@ -160,7 +113,7 @@ const consoleRetry = 100 * time.Millisecond
 func (k *system) cold() bool { return !k.bankRep.Warm }
 
 // uptimeMs is this boot's age.
-func uptimeMs() uint64 { return uint64(time.Since(k.booted) / time.Millisecond) }
+func (k *system) uptimeMs() uint64 { return uint64(time.Since(k.booted) / time.Millisecond) }
 
 // persistentClock is the uptime summed over every boot of this bank.
-func persistentClock() uint64 { return k.clock0 + uptimeMs() }
+func (k *system) persistentClock() uint64 { return k.clock0 + k.uptimeMs() }

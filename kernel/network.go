@@ -11,9 +11,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/netconsole"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
 
@@ -53,13 +53,13 @@ func (k *system) startNetwork() {
 	mac, _ := net.ParseMAC(deviceMAC)
 	peer, _ := net.ParseMAC(hostMAC)
 	addr := netip.PrefixFrom(netip.MustParseAddr(deviceIP), prefixLen)
-	l, via, err := hw.Listen(addr, mac, peer, sshPort)
+	l, via, err := k.board.Listen(addr, mac, peer, sshPort)
 	if err != nil {
 		k.logf("ssh: %v; network console off", err)
 		return
 	}
 	if err := k.shell.Add(console.Cmd{Name: "net", Help: "network console: frames in and out, frames dropped",
-		Fn: func(out io.Writer, _ []string) error { return hw.NetStats(out) }}); err != nil {
+		Fn: func(out io.Writer, _ []string) error { return k.board.NetStats(out) }}); err != nil {
 		k.logf("ssh: %v", err) // the image has a `net` command of its own
 	}
 	k.serveConsole(l, keys, host, via)

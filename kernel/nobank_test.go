@@ -16,18 +16,13 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
-// bootNoBank runs Main's boot on mem up to the console, expecting the bank
+// bootNoBank runs Main's boot on mem, expecting the bank
 // to be unusable, and returns the boot log.
 func bootNoBank(t *testing.T, mem []byte) *bytes.Buffer {
 	t.Helper()
-	log := &bytes.Buffer{}
-	hw = &fakeBoard{bank: mem}
-	k = system{restarting: make(chan struct{}), out: console.Log{Fallback: log}, booted: time.Now()}
-	k.configure(Config{Programs: register, Commands: []console.Cmd{{Name: "hello", Help: "say hello",
-		Fn: func(out io.Writer, _ []string) error { _, err := fmt.Fprintln(out, "hello"); return err }}}}, log)
-	err := k.openBank()
-	require.Error(t, err)
-	k.enterNoBank(err, log)
+	log := bootHost(t, mem, Config{Programs: register, Commands: []console.Cmd{{Name: "hello", Help: "say hello",
+		Fn: func(out io.Writer, _ []string) error { _, err := fmt.Fprintln(out, "hello"); return err }}}})
+	require.Nil(t, k.recs, "no bank")
 	return log
 }
 

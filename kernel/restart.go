@@ -6,8 +6,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // stopAll stops every actor within hrCtrl.stopTimeout before a reset; the
@@ -60,7 +60,7 @@ var errGoingDownTyped = errors.New("not run: the board is going down")
 // drops what arrives until the line is quiet (restartQuiet).
 func (k *system) stopTyping() {
 	k.shell.Close(errGoingDownTyped)
-	hw.DiscardConsole(restartQuiet, false)
+	k.board.DiscardConsole(restartQuiet, false)
 }
 
 // discardTyping is the way down's last look at the UART: it waits up to
@@ -68,7 +68,7 @@ func (k *system) stopTyping() {
 // dropped, and records whether the input stops in the middle of a line
 // (bootrec LineCut): the next boot refuses the rest of that line.
 func (k *system) discardTyping() {
-	n, mid, _ := awaitQuiet(200 * time.Millisecond)
+	n, mid, _ := k.awaitQuiet(200 * time.Millisecond)
 	if n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
@@ -78,10 +78,10 @@ func (k *system) discardTyping() {
 // awaitQuiet waits, at most for limit, for the console's discard to end,
 // and returns what it dropped, whether the input stops mid-line and
 // whether the discard ended.
-func awaitQuiet(limit time.Duration) (dropped int, midLine, ended bool) {
+func (k *system) awaitQuiet(limit time.Duration) (dropped int, midLine, ended bool) {
 	deadline := time.Now().Add(limit)
 	for {
-		on, n, mid := hw.ConsoleDiscarding()
+		on, n, mid := k.board.ConsoleDiscarding()
 		if !on || !time.Now().Before(deadline) {
 			return n, mid, !on
 		}
@@ -107,15 +107,15 @@ func (k *system) discardRestartTyping() {
 		cut = true
 		k.recs.Update(func(r *bootrec.Record) { r.LineCut = false })
 	}
-	hw.DiscardConsole(restartQuiet, cut)
-	n, _, ended := awaitQuiet(2 * time.Second)
+	k.board.DiscardConsole(restartQuiet, cut)
+	n, _, ended := k.awaitQuiet(2 * time.Second)
 	if n > 0 {
 		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
 	}
 	if !ended {
 		fmt.Printf("hr: console: input still arriving: discarded until the line is quiet for %v\n", restartQuiet)
 		go func() {
-			n, _, _ := awaitQuiet(time.Duration(math.MaxInt64))
+			n, _, _ := k.awaitQuiet(time.Duration(math.MaxInt64))
 			fmt.Fprintf(&k.out, "hr: console: %d bytes discarded in all; what is typed now runs\n", n)
 		}()
 	}

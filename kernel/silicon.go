@@ -20,8 +20,8 @@ type bootLaps struct {
 
 // readBootLaps asks the board for the laps (once: it consumes the stamp);
 // sinceMain is the runtime's time from main to now.
-func readBootLaps(sinceMain time.Duration) bootLaps {
-	h, ok := any(hw).(interface {
+func (k *system) readBootLaps(sinceMain time.Duration) bootLaps {
+	h, ok := any(k.board).(interface {
 		SinceHandOver() (toEntry, cpuinit, toInit, toNow time.Duration, handed bool)
 	})
 	if !ok {
@@ -33,16 +33,16 @@ func readBootLaps(sinceMain time.Duration) bootLaps {
 
 // printCPU prints the core and its revision at boot: the revision decides
 // which errata apply.
-func printCPU() {
-	if c, ok := any(hw).(interface{ CPU() string }); ok {
+func (k *system) printCPU() {
+	if c, ok := any(k.board).(interface{ CPU() string }); ok {
 		fmt.Printf("hr: cpu %s\n", c.CPU())
 	}
 }
 
 // writeSiliconStats writes stats' lines for the core, the laps and the
 // bytes written with the caches off.
-func (l bootLaps) writeSiliconStats(out io.Writer) {
-	if c, ok := any(hw).(interface{ CPU() string }); ok {
+func (l bootLaps) writeSiliconStats(out io.Writer, board Board) {
+	if c, ok := any(board).(interface{ CPU() string }); ok {
 		fmt.Fprintf(out, "cpu: %s\n", c.CPU())
 	}
 	if l.toReady > 0 {
@@ -54,7 +54,7 @@ func (l bootLaps) writeSiliconStats(out io.Writer) {
 			l.toReady.Microseconds(), from, l.toEntry.Microseconds(), l.cpuinit.Microseconds(), l.toInit.Microseconds(),
 			(l.toReady - l.toEntry - l.cpuinit - l.toInit - l.mainToReady).Microseconds(), l.mainToReady.Microseconds())
 	}
-	if c, ok := any(hw).(interface{ BootCosts() string }); ok {
+	if c, ok := any(board).(interface{ BootCosts() string }); ok {
 		fmt.Fprintf(out, "written with caches off: %s\n", c.BootCosts())
 	}
 }

@@ -16,9 +16,9 @@ func (k *system) upgradeReleaseHolds() {
 	if k.ctl == nil {
 		return
 	}
-	up.mu.Lock()
-	s := up.state
-	up.mu.Unlock()
+	k.up.mu.Lock()
+	s := k.up.state
+	k.up.mu.Unlock()
 	if s.Phase != upgrade.RolledBack || !strings.Contains(k.start.Reason, "rollback from "+s.To+" to "+s.From) {
 		return
 	}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
 // A goroutine that spins without yielding starves every other one
@@ -25,16 +25,21 @@ const watchdogIntent = "watchdog expiry: the scheduler was starved"
 func (k *system) startWatchdog() {
 	timeout := int(tunables.WatchdogTimeout)
 	k.recordIntent(bootrec.PathWatchdog, bootrec.PlainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeout))
-	hw.EnableWatchdog(timeout)
-	hw.StampWatchdog()
+	k.board.EnableWatchdog(timeout)
+	k.board.StampWatchdog()
 	go func() {
 		period := time.Duration(timeout) * time.Millisecond / 4
 		for alive := true; ; alive = !alive {
 			time.Sleep(period)
-			hw.ServiceWatchdog(timeout)
-			hw.StampWatchdog()
-			_ = hw.LED("white", alive) // heartbeat, where the board has one
-			k.recs.Tick(persistentClock())
+			select {
+			case <-k.quit:
+				return
+			default:
+			}
+			k.board.ServiceWatchdog(timeout)
+			k.board.StampWatchdog()
+			_ = k.board.LED("white", alive) // heartbeat, where the board has one
+			k.recs.Tick(k.persistentClock())
 		}
 	}()
 }
@@ -43,8 +48,8 @@ func (k *system) startWatchdog() {
 // was WDOG1's: WRSR says so, or WRSR reads nothing (QEMU) and the last
 // service is at least 7/8 of the watchdog period old on a counter that ran
 // on across the reset. Otherwise it explains why not.
-func watchdogFired() (bool, string) {
-	cause := hw.ResetCause()
+func (k *system) watchdogFired() (bool, string) {
+	cause := k.board.ResetCause()
 	switch {
 	case strings.HasPrefix(cause, "watchdog timeout"): // silicon appends SRC_SRSR's sources
 		return true, cause
@@ -52,11 +57,11 @@ func watchdogFired() (bool, string) {
 	default:
 		return false, cause
 	}
-	since, ok := hw.SinceWatchdogStamp()
+	since, ok := k.board.SinceWatchdogStamp()
 	if !ok {
 		return false, "no reset cause, no service stamp"
 	}
-	period := hw.WatchdogPeriod(int(tunables.WatchdogTimeout))
+	period := k.board.WatchdogPeriod(int(tunables.WatchdogTimeout))
 	if since < period*7/8 {
 		return false, fmt.Sprintf("no reset cause, watchdog serviced %v before, period %v", since.Round(time.Millisecond), period)
 	}

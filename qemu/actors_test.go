@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/actors"
 )
 
 // arun, aps and akill on the console: a kill without -g is a crash that
@@ -15,7 +17,7 @@ func TestArunAkillAps(t *testing.T) {
 	aid := s.arun("-g 0 idle")
 	aps := s.run("aps")
 	assert.Regexp(t, `AID\s+GEN\s+NAME\s+PROGRAM\s+GROUP\s+KIND\s+STATE\s+RESTARTS\s+UPTIME`, aps)
-	assert.Equal(t, []int{aid}, groupAids(aps, 0))
+	assert.Equal(t, []int{aid}, actors.APSGroupAIDs(aps, 0))
 	assert.Regexp(t, `idle\s+0\s+direct\s+running`, aps)
 
 	out := s.run("arun echo hello console")

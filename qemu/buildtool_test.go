@@ -61,7 +61,7 @@ func TestBuildToolInOwnModule(t *testing.T) {
 	assert.Contains(t, out, "image: build/userfw.elf (")
 	ov, err := os.ReadFile(filepath.Join(user, "build/overlay-userfw.json"))
 	require.NoError(t, err)
-	assert.Contains(t, string(ov), user+"/build/.hrwork/userfw/mod/kernel/tunables/values.go", "laid over a copy of the kernel module (the cache's files take no overlay)")
+	assert.Contains(t, string(ov), user+"/build/.hrwork/userfw/mod/board/tunables/values.go", "laid over a copy of the kernel module (the cache's files take no overlay)")
 	assert.NotContains(t, string(ov), root+"/", "nothing from the checkout")
 	work, err := os.ReadFile(filepath.Join(user, "build/.hrwork/userfw/go.work"))
 	require.NoError(t, err)

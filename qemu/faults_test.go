@@ -52,7 +52,7 @@ func TestSystemFaultRestartsSite(t *testing.T) {
 				// the function, not only the PC
 				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel.(*system).addCrashCommand.func1", why)
 			case "undef":
-				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel.undefinedInstruction", why)
+				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel/trap.UndefinedInstruction", why)
 			}
 			s.waitAids(3, 1, []int{a})
 			if kind == "panic" {

@@ -2,12 +2,12 @@ package qemu
 
 import (
 	"regexp"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/actors"
 )
 
 // A running group's blocks cannot be freed from the console; two counters
@@ -84,7 +84,7 @@ func TestPolicyHoldsTheFailingGroup(t *testing.T) {
 	s.expect(`hr: group 5 held \(aid ` + itoa(aid) + ` idle\.5\.1: killed by akill\): policy: group 5 badness 3 > maxBadness 2 within 1m0s: 2 failures this boot on top of badness 1 carried over the site restart`)
 	aps = s.run("aps")
 	assert.Regexp(t, `(?m)^5\s+held-policy\s+0/1\s+4\s`, aps)
-	assert.Equal(t, g6, groupAids(aps, 6), "group 6 untouched: no site restart")
+	assert.Equal(t, g6, actors.APSGroupAIDs(aps, 6), "group 6 untouched: no site restart")
 
 	require.NoError(t, s.Send("restart"))
 	s.banner()
@@ -102,12 +102,7 @@ func TestInjectHangWithoutHeartbeat(t *testing.T) {
 	s.banner()
 	s.arun("-g 2 spawn 0")
 	s.expect(`child: STEP 1`)
-	var child int
-	for _, line := range strings.Split(s.run("aps"), "\n") {
-		if f := strings.Fields(line); len(f) > 2 && f[2] == "HR_child.2" {
-			child, _ = strconv.Atoi(f[0])
-		}
-	}
+	child := actors.APSAID(s.run("aps"), "HR_child.2")
 	require.NotZero(t, child)
 	s.run("inject " + itoa(child) + " hang")
 	s.expect(`HR_child\.2: injected hang`)

@@ -4,11 +4,12 @@ import (
 	"os"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/actors"
 )
 
 const (
@@ -142,24 +143,7 @@ func (s *session) arun(args string) int {
 // aidsOf returns the aids `aps` lists for a group, in order.
 func (s *session) aidsOf(gid int) []int {
 	s.t.Helper()
-	return groupAids(s.run("aps"), gid)
-}
-
-// groupAids parses `aps` rows: AID GEN NAME PROGRAM GROUP …
-func groupAids(aps string, gid int) []int {
-	var aids []int
-	for _, line := range strings.Split(aps, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 5 {
-			continue
-		}
-		aid, err1 := strconv.Atoi(f[0])
-		g, err2 := strconv.Atoi(f[4])
-		if err1 == nil && err2 == nil && g == gid {
-			aids = append(aids, aid)
-		}
-	}
-	return aids
+	return actors.APSGroupAIDs(s.run("aps"), gid)
 }
 
 // waitAids polls `aps` until group gid lists n aids different from old.

@@ -25,7 +25,7 @@ const chaosPace = 100 * time.Millisecond
 // heartbeat, and fails with the next kind in turn (default: every kind but
 // spin). It is the soak test's load: thousands of group restarts of every
 // kind without a console command each.
-func Chaos(ctx *actors.Context) error {
+func (s Set) Chaos(ctx *actors.Context) error {
 	args := ctx.Args()
 	if len(args) < 1 {
 		ctx.Printf("chaos: usage: chaos N [KIND…]\n")
@@ -61,5 +61,5 @@ func Chaos(ctx *actors.Context) error {
 		return err
 	}
 	ctx.Beat()
-	return Misbehave(ctx, kinds[done%len(kinds)])
+	return s.Misbehave(ctx, kinds[done%len(kinds)])
 }

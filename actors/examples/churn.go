@@ -17,13 +17,13 @@ const churnBlocks = 4
 // TestJournalCutsBySystemReset does exactly that.
 //
 //	arun churn
-func Churn(ctx *actors.Context) error {
+func (s Set) Churn(ctx *actors.Context) error {
 	var names [churnBlocks]string
 	for i := range names {
 		names[i] = fmt.Sprintf("churn.%d", i)
 	}
 	for i := 0; ; i++ {
-		if stop, err := poll(ctx); stop {
+		if stop, err := s.poll(ctx); stop {
 			return err
 		}
 		name := names[i%churnBlocks]

@@ -30,7 +30,7 @@ type counterState struct {
 }
 
 // Counter runs as `arun -g GID counter`.
-func Counter(ctx *actors.Context) error {
+func (s Set) Counter(ctx *actors.Context) error {
 	st, err := actors.Load[counterState](ctx, "COUNTER")
 	if err != nil {
 		ctx.Printf("counter: %v\n", err)
@@ -59,7 +59,7 @@ func Counter(ctx *actors.Context) error {
 		case <-ctx.Done():
 			return actors.ErrStopped
 		case kind := <-ctx.Faults():
-			return Misbehave(ctx, kind)
+			return s.Misbehave(ctx, kind)
 		case ch <- n + 1:
 			n++
 			if err := st.Commit(counterState{N: n}); err != nil {
@@ -71,11 +71,11 @@ func Counter(ctx *actors.Context) error {
 }
 
 // CounterClient reads the service and checks each value is the previous +1.
-func CounterClient(ctx *actors.Context) error {
+func (s Set) CounterClient(ctx *actors.Context) error {
 	var last uint64
 	var missing time.Duration
 	for {
-		if stop, err := wait(ctx, counterPeriod); stop {
+		if stop, err := s.wait(ctx, counterPeriod); stop {
 			return err
 		}
 		v, ok := services.Load(ctx.Group())

@@ -12,23 +12,34 @@ import (
 	"github.com/hotrestart/tamago-hr/actors"
 )
 
+// Set is the examples with what pure Go cannot do passed in: a firmware
+// gives Undefined, an instruction the CPU does not define (the kernel's
+// kernel.UndefinedInstruction, an ARM udf), so that `inject AID undef`
+// takes the CPU's exception; nil panics alike instead (host tests).
+type Set struct {
+	Undefined func()
+}
+
+// Register adds every example to progs, with no Undefined (Set.Register).
+func Register(progs *actors.Programs) error { return Set{}.Register(progs) }
+
 // Register adds every example to progs.
-func Register(progs *actors.Programs) error {
+func (s Set) Register(progs *actors.Programs) error {
 	for _, p := range []struct {
 		name string
 		prog actors.Program
 		help string
 	}{
-		{"hello", Hello, "helloRestart: prints, crashes through a bad pointer, comes back, cleans up"},
-		{"spawn", Parent, "restartSpawn parent: spawns `child`, crashes CRASHES times (default 2)"},
-		{"child", Child, "restartSpawn child: builds STEP 1 … STEP 4 with a persistent checkpoint"},
-		{"maze", Maze, "maze demo: [-rate STEPS/S] [-headless] [-seed N] [-size WxH]"},
-		{"counter", Counter, "counter service: serves a persistent counter to `counter-client`"},
-		{"counter-client", CounterClient, "reads the counter service and checks it is consistent"},
-		{"churn", Churn, "allocates and frees blocks without pause (journal stress)"},
-		{"idle", Idle, "waits to be stopped, heartbeating; reacts to inject"},
-		{"echo", Echo, "prints its arguments and exits cleanly"},
-		{"chaos", Chaos, "fails on purpose N times, cycling fault kinds, then exits: N [KIND…]"},
+		{"hello", s.Hello, "helloRestart: prints, crashes through a bad pointer, comes back, cleans up"},
+		{"spawn", s.Parent, "restartSpawn parent: spawns `child`, crashes CRASHES times (default 2)"},
+		{"child", s.Child, "restartSpawn child: builds STEP 1 … STEP 4 with a persistent checkpoint"},
+		{"maze", s.Maze, "maze demo: [-rate STEPS/S] [-headless] [-seed N] [-size WxH]"},
+		{"counter", s.Counter, "counter service: serves a persistent counter to `counter-client`"},
+		{"counter-client", s.CounterClient, "reads the counter service and checks it is consistent"},
+		{"churn", s.Churn, "allocates and frees blocks without pause (journal stress)"},
+		{"idle", s.Idle, "waits to be stopped, heartbeating; reacts to inject"},
+		{"echo", s.Echo, "prints its arguments and exits cleanly"},
+		{"chaos", s.Chaos, "fails on purpose N times, cycling fault kinds, then exits: N [KIND…]"},
 	} {
 		if err := progs.Register(p.name, p.prog, p.help); err != nil {
 			return err
@@ -37,9 +48,14 @@ func Register(progs *actors.Programs) error {
 	return nil
 }
 
-// Undefined executes an undefined instruction. Pure Go cannot emit one: the
-// firmware sets it to an assembly `udf`; elsewhere it panics alike.
-var Undefined = func() { panic("undefined instruction (simulated: no assembly here)") }
+// undefined executes s.Undefined, or, where none was given, panics as the
+// CPU's exception would make it.
+func (s Set) undefined() {
+	if s.Undefined == nil {
+		panic("undefined instruction (simulated: no assembly here)")
+	}
+	s.Undefined()
+}
 
 // ErrInjected is what an `inject … error` returns.
 var ErrInjected = errors.New("injected error")
@@ -54,7 +70,7 @@ var zero = 0
 
 // Misbehave makes the calling actor fail the way kind says; it returns the
 // error a program should return (nil when the kind is not an error return).
-func Misbehave(ctx *actors.Context, kind string) error {
+func (s Set) Misbehave(ctx *actors.Context, kind string) error {
 	ctx.Printf("%s: injected %s\n", ctx.Name(), kind)
 	switch kind {
 	case "panic":
@@ -78,7 +94,7 @@ func Misbehave(ctx *actors.Context, kind string) error {
 	case "nil":
 		badPointer[4] = 1
 	case "undef":
-		Undefined()
+		s.undefined()
 	case "div0":
 		_ = 1 / zero
 	}
@@ -91,12 +107,12 @@ const hangHeartbeat = time.Second
 
 // wait pauses d, acting on injected faults meanwhile: it returns
 // Misbehave's result on a fault, ErrStopped when told to stop, nil after d.
-func wait(ctx *actors.Context, d time.Duration) (stop bool, err error) {
+func (s Set) wait(ctx *actors.Context, d time.Duration) (stop bool, err error) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case kind := <-ctx.Faults():
-		return true, Misbehave(ctx, kind)
+		return true, s.Misbehave(ctx, kind)
 	case <-ctx.Done():
 		return true, actors.ErrStopped
 	case <-t.C:
@@ -106,12 +122,12 @@ func wait(ctx *actors.Context, d time.Duration) (stop bool, err error) {
 
 // poll acts on a pending injected fault or stop request without waiting:
 // stop is true when the program must return err.
-func poll(ctx *actors.Context) (stop bool, err error) {
+func (s Set) poll(ctx *actors.Context) (stop bool, err error) {
 	select {
 	case <-ctx.Done():
 		return true, actors.ErrStopped
 	case kind := <-ctx.Faults():
-		return true, Misbehave(ctx, kind)
+		return true, s.Misbehave(ctx, kind)
 	default:
 		return false, nil
 	}
@@ -119,12 +135,12 @@ func poll(ctx *actors.Context) (stop bool, err error) {
 
 // Idle waits until it is stopped, heartbeating every 100 ms when it runs as
 // a restartable actor.
-func Idle(ctx *actors.Context) error {
+func (s Set) Idle(ctx *actors.Context) error {
 	if ctx.Restartable() {
 		ctx.SetHeartbeat(time1s)
 	}
 	for {
-		if stop, err := poll(ctx); stop {
+		if stop, err := s.poll(ctx); stop {
 			return err
 		}
 		ctx.Beat()
@@ -135,7 +151,7 @@ func Idle(ctx *actors.Context) error {
 }
 
 // Echo prints its arguments and exits cleanly.
-func Echo(ctx *actors.Context) error {
+func (s Set) Echo(ctx *actors.Context) error {
 	ctx.Printf("%s\n", joinArgs(ctx.Args()))
 	return ctx.Exit()
 }

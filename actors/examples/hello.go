@@ -14,7 +14,7 @@ import (
 // another group, or an earlier one that was killed, never makes a first
 // run say "Hello again!". Run as an ordinary actor (no -g) nothing brings
 // it back, so it keeps nothing: it says hello and faults.
-func Hello(ctx *actors.Context) error {
+func (s Set) Hello(ctx *actors.Context) error {
 	if !ctx.Restartable() {
 		ctx.Printf("Hello world! (ordinary actor: nothing restarts me, so I keep nothing)\n")
 		badPointer[4] = 1 // segmentation fault

@@ -16,7 +16,7 @@ import (
 // after a crash, a kill or a site restart it resumes from its last step.
 //
 //	arun -g 1 maze [-rate 10] [-seed 1] [-size 19x9] [-headless]
-func Maze(ctx *actors.Context) error {
+func (s Set) Maze(ctx *actors.Context) error {
 	fs := flag.NewFlagSet("maze", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	rate := fs.Int("rate", 10, "steps per second")
@@ -51,7 +51,7 @@ func Maze(ctx *actors.Context) error {
 	for !m.solved() {
 		select {
 		case kind := <-ctx.Faults():
-			return Misbehave(ctx, kind)
+			return s.Misbehave(ctx, kind)
 		default:
 		}
 		if *headless {

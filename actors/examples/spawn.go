@@ -39,7 +39,7 @@ type childState struct {
 }
 
 // Parent runs as `arun -g GID spawn [CRASHES]`.
-func Parent(ctx *actors.Context) error {
+func (s Set) Parent(ctx *actors.Context) error {
 	crashes := 2
 	if a := ctx.Args(); len(a) > 0 {
 		n, err := strconv.Atoi(a[0])
@@ -65,7 +65,7 @@ func Parent(ctx *actors.Context) error {
 		return err
 	}
 	for {
-		if stop, err := wait(ctx, stepPause*3/2); stop {
+		if stop, err := s.wait(ctx, stepPause*3/2); stop {
 			return err
 		}
 		p := st.Get()
@@ -90,7 +90,7 @@ func Parent(ctx *actors.Context) error {
 // Child builds the message. Step n writes its own slot, then advances the
 // checkpoint: a restart between the two rewrites the same slot, so no step
 // can appear twice.
-func Child(ctx *actors.Context) error {
+func (s Set) Child(ctx *actors.Context) error {
 	st, err := actors.Load[childState](ctx, childBlock)
 	if err != nil {
 		return err
@@ -111,7 +111,7 @@ func Child(ctx *actors.Context) error {
 		ctx.Printf("child: restarted at checkpoint %d\n", c.Checkpoint)
 	}
 	for n := c.Checkpoint + 1; n <= steps; n++ {
-		if stop, err := wait(ctx, stepPause); stop {
+		if stop, err := s.wait(ctx, stepPause); stop {
 			return err
 		}
 		copy(msg[(n-1)*stepSlot:n*stepSlot], fmt.Sprintf("%-*s", stepSlot, fmt.Sprintf(" STEP %d", n)))

@@ -26,7 +26,7 @@ const (
 type Board struct{ imx6.SoC }
 
 // Hardware is the board the image runs on.
-var Hardware = Board{imx6.SoC{UART: imx6ul.UART2, RX: imx6.NewReceiver(imx6ul.UART2), BankStart: BankStart, StageStart: StageStart, Quiesce: quiesce}}
+var Hardware = Board{imx6.SoC{UART: imx6ul.UART2, RX: imx6.NewReceiver(imx6ul.UART2), Quiesce: quiesce}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "usbarmory-mk2" }

@@ -19,7 +19,7 @@ import (
 type Board struct{ imx6.SoC }
 
 // Hardware is the board the image runs on.
-var Hardware = Board{imx6.SoC{UART: imx6ul.UART1, RX: imx6.NewReceiver(imx6ul.UART1), BankStart: BankStart, StageStart: StageStart, Quiesce: quiesce}}
+var Hardware = Board{imx6.SoC{UART: imx6ul.UART1, RX: imx6.NewReceiver(imx6ul.UART1), Quiesce: quiesce}}
 
 // Name identifies the board in the banner.
 func (Board) Name() string { return "mx6ullevk" }
@@ -40,7 +40,7 @@ func (Board) LED(name string, on bool) error { return errors.New("no user LEDs o
 // ENET registers (IMX6ULLRM 22.5 memory map) and its clock gate
 // (18.6.24 CCM_CCGR0, CG6 = enet_clk_enable for both MACs).
 const (
-	ENET1_ECR = imx6ul.ENET1_BASE + 0x24 // 22.5.? Ethernet Control Register
+	ENET1_ECR = imx6ul.ENET1_BASE + 0x24 // p916, 22.5.5 Ethernet Control Register (ENETx_ECR)
 	ENET2_ECR = imx6ul.ENET2_BASE + 0x24
 	ECR_RESET = 0 // stops the MAC and its DMA, clears the registers
 	CCM_CCGR0 = 0x020c4068

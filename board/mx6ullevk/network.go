@@ -11,12 +11,12 @@ import (
 	"github.com/usbarmory/tamago/soc/nxp/enet"
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
-	"github.com/hotrestart/tamago-hr/kernel/ethlink"
+	"github.com/hotrestart/tamago-hr/board/internal/ethlink"
 )
 
 // The network link is the ENET MAC (IMX6ULLRM chapter 22) on gVisor's stack
-// (kernel/ethlink). QEMU's mcimx6ul-evk connects its first -net nic to
-// ENET1; on the board, tamago's examples use ENET2 (the second RJ45).
+// (board/internal/ethlink). QEMU's mcimx6ul-evk connects its first -net nic
+// to ENET1; on the board, tamago's examples use ENET2 (the second RJ45).
 var link struct {
 	eth   *enet.ENET
 	iface *ethlink.Interface

@@ -9,6 +9,5 @@ import (
 )
 
 func main() {
-	examples.Undefined = kernel.UndefinedInstruction
-	kernel.Main(kernel.Config{Programs: examples.Register})
+	kernel.Main(kernel.Config{Programs: examples.Set{Undefined: kernel.UndefinedInstruction}.Register})
 }

@@ -1,14 +1,15 @@
 package tunables
 
-import "fmt"
+import (
+	"fmt"
 
-// PageSize is the bank's page (pmm.PageSize); kept here so the table stays
-// free of imports that the firmware's constants do not need.
-const PageSize = 4096
+	built "github.com/hotrestart/tamago-hr/board/tunables"
+)
 
-// BankBytes is the size handed to pmm: pmm.rambankSize rounded up to pages.
+// BankBytes is the size handed to pmm: pmm.rambankSize rounded up to pages
+// (what board/tunables.BankSize is for the built-in value).
 func BankBytes(rambankSize int64) int64 {
-	return (rambankSize + PageSize - 1) / PageSize * PageSize
+	return (rambankSize + built.PageSize - 1) / built.PageSize * built.PageSize
 }
 
 // Check applies the rules that involve several tunables. geometry validates

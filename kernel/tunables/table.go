@@ -1,9 +1,11 @@
 // Package tunables is the table of the image's static tunables: the six
 // ChorusOS ones and those this project adds. Values are fixed at build time
 // (make TUNABLES='name=value …'): the generator in ./gen validates the
-// request against this table and writes values.go, which the Makefile lays
-// over the committed defaults with `go build -overlay`. Nothing changes them
-// at run time.
+// request against this table and writes values.go, which the build
+// (tools/hrbuild) lays over the committed defaults in board/tunables with
+// `go build -overlay`. Nothing changes them at run time. The values live in
+// that leaf package, not here, because the boards size their memory layout
+// from them and may not import the kernel.
 package tunables
 
 import (
@@ -16,7 +18,7 @@ import (
 // Def describes one tunable.
 type Def struct {
 	Name     string
-	Const    string // Go constant in values.go
+	Const    string // Go constant in board/tunables/values.go
 	Unit     string
 	Default  int64
 	Min, Max int64

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	built "github.com/hotrestart/tamago-hr/board/tunables"
 )
 
 func defaults(t *testing.T) map[string]int64 {
@@ -15,7 +17,7 @@ func defaults(t *testing.T) map[string]int64 {
 }
 
 func TestCommittedValuesAreDefaults(t *testing.T) {
-	cur := Current()
+	cur := built.Current()
 	require.Len(t, cur, len(Table))
 	for i, d := range Table {
 		assert.Equal(t, d.Default, cur[i], d.Name)

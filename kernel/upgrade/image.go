@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/hotrestart/tamago-hr/board/loadable"
 )
 
 // Area is the physical address range [Start, End) that an image's loadable
@@ -15,13 +17,9 @@ import (
 // the save area, staging area and bank; README "RAM layout").
 type Area struct{ Start, End uint32 }
 
-// Segment is one ELF PT_LOAD segment: Data (its file bytes) goes to Addr,
-// and the rest up to MemSize is zeroed (the BSS).
-type Segment struct {
-	Addr    uint32
-	Data    []byte
-	MemSize uint32
-}
+// Segment is one ELF PT_LOAD segment (board/loadable, which the boards
+// share with the kernel).
+type Segment = loadable.Segment
 
 // Image is an upgrade stream that passed Parse.
 type Image struct {

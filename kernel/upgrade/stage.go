@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+
+	"github.com/hotrestart/tamago-hr/board/loadable"
 )
 
 // The staging area is DRAM outside every image (kern.upgradeArea, below the
@@ -19,8 +21,9 @@ import (
 //	+0x1000  data of SlotNew         +0x1000+SlotSize  data of SlotPrev
 //
 // A directory: "HRSL", CRC-32C of the rest and of the data, then the
-// routine's descriptor {entry, n, n × {dst, src, filesz, memsz}} (words,
-// little-endian, src a physical address in the slot), then the version.
+// routine's descriptor (board/loadable: {entry, n, n × {dst, src, filesz,
+// memsz}}, words, little-endian, src a physical address in the slot), then
+// the version.
 const (
 	SlotNew  = 0 // the image an upgrade boots
 	SlotPrev = 1 // the image it replaced: a rollback boots it
@@ -28,9 +31,10 @@ const (
 	codeSize   = 0x400
 	dirSize    = 0x400
 	dataOff    = 0x1000
-	maxSegs    = 8
+	maxSegs    = loadable.MaxSegments
 	descOff    = 8 // the routine's descriptor in a directory
-	versionOff = descOff + 8 + maxSegs*16
+	segOff     = descOff + loadable.DescHeader
+	versionOff = segOff + maxSegs*loadable.DescSegment
 	maxVersion = dirSize - versionOff - 4
 	slotMagic  = 0x4c535248 // "HRSL"
 	stampOff   = 0xc00
@@ -87,7 +91,7 @@ func (s Stage) Put(slot int, version string, entry uint32, segs []Segment) error
 		n := round4(len(sg.Data))
 		copy(s.Mem[off:], sg.Data)
 		clear(s.Mem[off+len(sg.Data) : off+n])
-		d := dir[descOff+8+16*i:]
+		d := dir[segOff+loadable.DescSegment*i:]
 		le.PutUint32(d[0:], sg.Addr)
 		le.PutUint32(d[4:], s.Base+uint32(off))
 		le.PutUint32(d[8:], uint32(n))
@@ -119,7 +123,7 @@ func (s Stage) Load(slot int) (version string, desc uint32, err error) {
 	}
 	lo, hi := s.Base+dataOff+uint32(slot*s.SlotSize()), s.Base+dataOff+uint32((slot+1)*s.SlotSize())
 	for i := range n {
-		d := dir[descOff+8+16*i:]
+		d := dir[segOff+loadable.DescSegment*i:]
 		if src, size := le.Uint32(d[4:]), le.Uint32(d[8:]); src < lo || src+size > hi || src+size < src {
 			return "", 0, fmt.Errorf("%w: damaged directory", ErrNoSlot)
 		}
@@ -137,7 +141,7 @@ func (s Stage) sum(dir []byte) uint32 {
 	le := binary.LittleEndian
 	c := crc32.Update(0, castagnoli, dir[8:])
 	for i := range le.Uint32(dir[descOff+4:]) {
-		d := dir[descOff+8+16*i:]
+		d := dir[segOff+loadable.DescSegment*i:]
 		off := le.Uint32(d[4:]) - s.Base
 		c = crc32.Update(c, castagnoli, s.Mem[off:off+le.Uint32(d[8:])])
 	}

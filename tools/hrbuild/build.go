@@ -30,9 +30,9 @@ const (
 	objcopy   = "arm-none-eabi-objcopy"
 )
 
-// The kernel's files an image may replace (-overlay), relative to Module.
+// The module's files an image may replace (-overlay), relative to Module.
 const (
-	valuesFile  = "kernel/tunables/values.go"
+	valuesFile  = "board/tunables/values.go"
 	startupFile = "kernel/startup.rc"
 	keysFile    = "kernel/authorized_keys"
 	upgradeFile = "kernel/upgrade/trusted/upgrade.pub"

@@ -36,7 +36,7 @@ func TestOverlay(t *testing.T) {
 	o := &Options{Startup: "/s.rc", UpgradeKey: "/k.pub"}
 	got, err := overlay("/mod", "/out/values-x.go.gen", o)
 	require.NoError(t, err)
-	assert.Equal(t, `{"Replace":{"/mod/kernel/startup.rc":"/s.rc","/mod/kernel/tunables/values.go":"/out/values-x.go.gen","/mod/kernel/upgrade/trusted/upgrade.pub":"/k.pub"}}`+"\n", string(got))
+	assert.Equal(t, `{"Replace":{"/mod/board/tunables/values.go":"/out/values-x.go.gen","/mod/kernel/startup.rc":"/s.rc","/mod/kernel/upgrade/trusted/upgrade.pub":"/k.pub"}}`+"\n", string(got))
 }
 
 func TestQemuArgs(t *testing.T) {

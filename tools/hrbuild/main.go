@@ -11,7 +11,7 @@
 //	go tool hrbuild imx -name myfw -target usbarmory   # build/myfw.imx for the USB armory Mk II
 //
 // Each step is what the Makefile did: the tunables checked and laid over
-// the kernel's defaults (an -overlay of kernel/tunables/values.go), the
+// the committed defaults (an -overlay of board/tunables/values.go), the
 // startup script, authorized keys and upgrade key laid over theirs, the
 // upgrade manifest written and added to the ELF as its .hr.manifest section
 // (arm-none-eabi-objcopy), the hot-reboot span written into the ELF

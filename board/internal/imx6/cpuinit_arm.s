@@ -19,21 +19,14 @@
 //     contents are proven not to matter (hotboot.go): with the caches off
 //     each store goes to DRAM, and that buffer alone is 32 MiB.
 //
-// Save area header (hotboot.go): +0 state, +4 span length, +8 span start,
-// +12 checksum, +16 result of the last hot restore, +20..+28 watchdog
-// stamp, +32 bytes this boot copied and +36 zeroed with the caches off, +40
-// bytes of BSS left as they were, +52..+60 the hand-over stamp, +64 the
-// counter at cpuinit's entry, +72 at its end; the copy from +128.
+// The save area header is saveHeader (savearea.go): its field offsets
+// (saveHeader_state, …), its size (saveHeader__size, where the copy
+// starts) and its values (const_stateHot, …) come from go_asm.h, which the
+// compiler writes from the Go definition.
 
 #include "go_asm.h"
 #include "textflag.h"
 
-#define STATE_HOT   0x21544f48	// "HOT!"
-#define STATE_SAVED 0x44564153	// "SAVD"
-#define RESULT_OK   0x594b4f48	// "HOKY": restored and verified
-#define RESULT_BAD  0x21444142	// "BAD!": verification failed, reset
-#define RESULT_SEEN 0x52444142	// "BADR": BAD, reported on the next boot
-#define HDR         128
 #define WDOG1_WCR   0x020bc000	// IMX6ULLRM 59.8.1
 #define WCR_WDA     0x20
 #define WCR_SRS     0x10
@@ -45,35 +38,35 @@ TEXT cpuinit(SB),NOSPLIT|NOFRAME,$0
 	MOVW	runtime∕goos·RamStart(SB), R0
 	MOVW	runtime∕goos·RamSize(SB), R1
 	ADD	R1, R0
-	MOVW	R4, 64(R0)			// entry stamp (handstamp.go)
-	MOVW	R5, 68(R0)
+	MOVW	R4, (saveHeader_entry+count_lo)(R0)	// entry stamp (handstamp.go)
+	MOVW	R5, (saveHeader_entry+count_hi)(R0)
 	MOVW	·hotSpan(SB), R1		// R1 = span start
 	MOVW	·hotSpan+4(SB), R2
 	MOVW	$const_spanUnset, R3
 	CMP	R3, R1
 	B.EQ	nosave				// not patched: no hot reboot
 	SUB	R1, R2, R2			// R2 = span length
-	MOVW	$(const_SaveSize-HDR), R3
+	MOVW	$(const_SaveSize-saveHeader__size), R3
 	CMP	R3, R2
 	B.HI	nosave				// cannot keep a copy: no hot reboot
 
-	MOVW	0(R0), R3
-	MOVW	$STATE_HOT, R4
+	MOVW	saveHeader_state(R0), R3
+	MOVW	$const_stateHot, R4
 	CMP	R3, R4
 	B.NE	save
-	MOVW	4(R0), R3
+	MOVW	saveHeader_length(R0), R3
 	CMP	R3, R2
 	B.NE	save				// not this image's copy
-	MOVW	8(R0), R3
+	MOVW	saveHeader_start(R0), R3
 	CMP	R3, R1
 	B.NE	save
 
 	// hot boot: consume the marker first, so that a fault from here on
 	// ends in an ordinary boot
-	MOVW	$STATE_SAVED, R3
-	MOVW	R3, 0(R0)
-	MOVW	R2, 32(R0)			// bytes written uncached: the span
-	ADD	$HDR, R0, R4			// R4 = source
+	MOVW	$const_stateSaved, R3
+	MOVW	R3, saveHeader_state(R0)
+	MOVW	R2, saveHeader_copied(R0)	// bytes written uncached: the span
+	ADD	$saveHeader__size, R0, R4	// R4 = source
 	MOVW	R1, R6				// R6 = destination
 	MOVW	R2, R7
 	// 32 bytes per iteration (the caches are off: fewer, longer accesses),
@@ -119,13 +112,13 @@ sumhot4:
 	SUB	$4, R7
 	B	sumhot4
 summed:
-	MOVW	12(R0), R3
+	MOVW	saveHeader_sum(R0), R3
 	CMP	R3, R5
 	B.EQ	restored
-	MOVW	$RESULT_BAD, R3
-	MOVW	R3, 16(R0)
+	MOVW	$const_resultBad, R3
+	MOVW	R3, saveHeader_result(R0)
 	MOVW	$0, R3
-	MOVW	R3, 0(R0)			// no hot reboot from this copy again
+	MOVW	R3, saveHeader_state(R0)	// no hot reboot from this copy again
 	MOVW	$WDOG1_WCR, R4
 	MOVHU	0(R4), R3
 	ORR	$WCR_WDA, R3
@@ -140,23 +133,23 @@ wdogreset:
 	MOVH	R3, 0(R4)
 	B	wdogreset
 restored:
-	MOVW	$RESULT_OK, R3
-	MOVW	R3, 16(R0)
+	MOVW	$const_resultOK, R3
+	MOVW	R3, saveHeader_result(R0)
 	B	zerobss
 
 save:
 	// a failed check is reported by this boot, then forgotten
-	MOVW	16(R0), R3
-	MOVW	$RESULT_BAD, R4
-	MOVW	$RESULT_SEEN, R5
+	MOVW	saveHeader_result(R0), R3
+	MOVW	$const_resultBad, R4
+	MOVW	$const_resultSeen, R5
 	MOVW	$0, R6
 	CMP	R4, R3
 	MOVW.EQ	R5, R6
-	MOVW	R6, 16(R0)
-	MOVW	R2, 4(R0)
-	MOVW	R1, 8(R0)
-	MOVW	R2, 32(R0)			// bytes written uncached: the copy
-	ADD	$HDR, R0, R4
+	MOVW	R6, saveHeader_result(R0)
+	MOVW	R2, saveHeader_length(R0)
+	MOVW	R1, saveHeader_start(R0)
+	MOVW	R2, saveHeader_copied(R0)	// bytes written uncached: the copy
+	ADD	$saveHeader__size, R0, R4
 	MOVW	$0, R5
 	// copy and sum, 16 bytes per load/store, then words
 copy16:
@@ -179,16 +172,16 @@ copy4:
 	SUB	$4, R2
 	B	copy4
 copied:
-	MOVW	R5, 12(R0)
-	MOVW	$STATE_SAVED, R3
-	MOVW	R3, 0(R0)
+	MOVW	R5, saveHeader_sum(R0)
+	MOVW	$const_stateSaved, R3
+	MOVW	R3, saveHeader_state(R0)
 	B	zerobss
 
 nosave:
 	MOVW	$0, R3
-	MOVW	R3, 0(R0)
-	MOVW	R3, 16(R0)
-	MOVW	R3, 32(R0)
+	MOVW	R3, saveHeader_state(R0)
+	MOVW	R3, saveHeader_result(R0)
+	MOVW	R3, saveHeader_copied(R0)
 
 zerobss:
 	// zero [bss, enoptrbss) but the range hotspan proved needs no zeroing
@@ -217,14 +210,14 @@ zeroit:
 	SUB	R1, R8, R3
 	SUB	R9, R7, R4
 	ADD	R4, R3
-	MOVW	R3, 36(R0)			// bytes written uncached: zeroes
+	MOVW	R3, saveHeader_zeroed(R0)	// bytes written uncached: zeroes
 	SUB	R8, R9, R3
-	MOVW	R3, 40(R0)			// bytes left as they were
+	MOVW	R3, saveHeader_skipped(R0)	// bytes left as they were
 
 boot:
 	WORD	$0xec554f0e			// mrrc p15, 0, r4, r5, c14: CNTPCT at the end
-	MOVW	R4, 72(R0)
-	MOVW	R5, 76(R0)
+	MOVW	R4, (saveHeader_done+count_lo)(R0)
+	MOVW	R5, (saveHeader_done+count_hi)(R0)
 	// stack at the top of the runtime's RAM, below RamStackOffset
 	MOVW	runtime∕goos·RamStart(SB), R13
 	MOVW	runtime∕goos·RamSize(SB), R1

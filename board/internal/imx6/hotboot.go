@@ -3,27 +3,10 @@ package imx6
 import (
 	"errors"
 	"fmt"
-	"runtime"
-	"unsafe"
 
 	"github.com/usbarmory/tamago/soc/nxp/imx6ul"
 
 	"github.com/hotrestart/tamago-hr/board/internal/seq"
-)
-
-// SaveSize is the hot-reboot save area, which the image must reserve right
-// above the runtime's RAM (runtime/goos.RamStart+RamSize): cpuinit keeps the
-// pristine initialised data there.
-const SaveSize = 1 << 20
-
-// Save area header, see cpuinit_arm.s.
-const (
-	stateHot   = 0x21544f48 // "HOT!"
-	stateSaved = 0x44564153 // "SAVD"
-	resultOK   = 0x594b4f48 // "HOKY": the last hot boot restored and verified the span
-	resultSeen = 0x52444142 // "BADR": the last hot boot failed its check and reset
-
-	hdrState, hdrLen, hdrStart, hdrSum, hdrResult = 0, 1, 2, 3, 4
 )
 
 // spanUnset marks hotSpan before tools/hotspan patched the ELF.
@@ -46,23 +29,15 @@ var hotSpan = [2]uint32{spanUnset, spanUnset}
 // caches off). spanUnset, or a range outside the BSS, skips nothing.
 var bssSkip = [2]uint32{spanUnset, spanUnset}
 
-// Boot cost words of the save area header (cpuinit_arm.s), and the copy
-// routine's count left by the image that handed over (upgrade.go).
-const (
-	hdrCopied, hdrZeroed, hdrSkipped = 8, 9, 10
-	hdrRoutine, hdrRoutineMagic      = 11, 12
-	routineValid                     = 0x59504f43 // "COPY"
-)
-
 // BootCosts reports the bytes written to DRAM with the caches off: by
 // cpuinit at this boot (the span restored or saved, the BSS zeroed) and by
 // the copy routine of the last upgrade switch into this image.
-func BootCosts() string {
+func (SoC) BootCosts() string {
 	sa := saveArea()
 	s := fmt.Sprintf("%d bytes at this boot (copied %d, zeroed %d; %d left unzeroed)",
-		sa[hdrCopied]+sa[hdrZeroed], sa[hdrCopied], sa[hdrZeroed], sa[hdrSkipped])
-	if sa[hdrRoutineMagic] == routineValid {
-		s += fmt.Sprintf("; upgrade copy routine %d bytes", sa[hdrRoutine])
+		sa.copied+sa.zeroed, sa.copied, sa.zeroed, sa.skipped)
+	if sa.routineMagic == routineValid {
+		s += fmt.Sprintf("; upgrade copy routine %d bytes", sa.routine)
 	}
 	return s
 }
@@ -72,18 +47,18 @@ func BootCosts() string {
 // why hot reboots are off. Failed is true when the previous boot was a hot
 // one whose restored data did not match the pristine checksum, so cpuinit
 // reset the SoC through WDOG1 instead.
-func RestoreReport() (report string, failed bool) {
+func (SoC) RestoreReport() (report string, failed bool) {
 	sa := saveArea()
 	if hotSpan[0] == spanUnset {
 		return "off: image not patched by tools/hotspan", false
 	}
-	n, at := sa[hdrLen], sa[hdrStart]
+	n, at := sa.length, sa.start
 	switch {
-	case sa[hdrState] != stateSaved:
+	case sa.state != stateSaved:
 		return fmt.Sprintf("off: %d bytes do not fit the %d-byte save area", hotSpan[1]-hotSpan[0], SaveSize), false
-	case sa[hdrResult] == resultOK:
+	case sa.result == resultOK:
 		return fmt.Sprintf("hot boot: %d bytes at %#x restored and verified", n, at), false
-	case sa[hdrResult] == resultSeen:
+	case sa.result == resultSeen:
 		return fmt.Sprintf("saved %d bytes at %#x; the previous hot boot failed its check (WDOG1 reset)", n, at), true
 	}
 	return fmt.Sprintf("saved %d bytes at %#x", n, at), false
@@ -98,26 +73,22 @@ func midr() uint32
 // full 32-byte FIFO takes 2.8 ms at 115200 baud, far fewer polls than this.
 const txPolls = 1 << 20
 
-func saveArea() *[32]uint32 {
-	_, end := runtime.MemRegion()
-	return (*[32]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(end)))
-}
-
 // ErrNoHotReboot means this boot could not keep the pristine data copy.
 var ErrNoHotReboot = errors.New("hot reboot unavailable: no pristine data copy")
 
 // HotReboot restarts the image already in memory without a reset: the
 // boot ROM, the DDR controller set-up and the image load are all skipped,
-// and DRAM outside the runtime (the bank) is untouched. quiesce stops the
-// board's bus masters; uartBase is the console's UART, drained first. It
-// returns only when the save area is not usable.
-func HotReboot(quiesce func(), uartBase uint32, watchdogMs int) error {
+// and DRAM outside the runtime (the bank) is untouched. The board's bus
+// masters are stopped (Quiesce) and the console drained first; WDOG1, if
+// armed, is reloaded for watchdogMs. It returns only when the save area is
+// not usable (ErrNoHotReboot).
+func (s SoC) HotReboot(watchdogMs int) error {
 	sa := saveArea()
-	if sa[hdrState] != stateSaved {
+	if sa.state != stateSaved {
 		return ErrNoHotReboot
 	}
-	sa[hdrState] = stateHot
-	handOver(quiesce, uartBase, watchdogMs)
+	sa.state = stateHot
+	s.handOver(watchdogMs)
 	_, _, entry, _ := imageAddrs()
 	handOff(entry, 0)
 	return nil
@@ -131,29 +102,30 @@ func HotReboot(quiesce func(), uartBase uint32, watchdogMs int) error {
 // armed, reloaded with its longest timeout (128 s), since the caches go off
 // next and the next boot's first steps run uncached. The caller then calls
 // handOff, which cleans and turns off the caches and the MMU in assembly.
-func handOver(quiesce func(), uartBase uint32, watchdogMs int) {
+func (s SoC) handOver(watchdogMs int) {
 	maskAll()
 	stampHandOver()
 	b := mmio{}
 	seq.QuiesceGIC(b, imx6ul.GIC_BASE)
-	if quiesce != nil {
-		quiesce()
+	if s.Quiesce != nil {
+		s.Quiesce()
 	}
-	if uartBase != 0 {
-		seq.WaitTXDone(b, uartBase, txPolls)
+	if s.UART != nil {
+		seq.WaitTXDone(b, s.UART.Base, txPolls)
 	}
 	if watchdogMs > 0 {
 		seq.ServiceWatchdog(b, imx6ul.WDOG1_BASE, seq.LongestMs)
 	}
 }
 
-// CPU names the core from its MIDR, e.g. "Cortex-A7 r0p5 (MIDR 0x410fc075)".
-func CPU() string { return seq.DecodeMIDR(midr()) }
+// CPU names the core and its revision from its MIDR, e.g. "Cortex-A7 r0p5
+// (MIDR 0x410fc075)".
+func (SoC) CPU() string { return seq.DecodeMIDR(midr()) }
 
 // bssCanary is a BSS word nothing writes: it reads zero only because
 // cpuinit zeroed the BSS at this boot (tests poison it in RAM before the CPU
 // starts and expect 0).
 var bssCanary uint32
 
-// BSSCanary returns bssCanary: non-zero means the BSS was not zeroed.
-func BSSCanary() uint32 { return bssCanary }
+// BSSCanary returns bssCanary: non-zero means cpuinit did not zero the BSS.
+func (SoC) BSSCanary() uint32 { return bssCanary }

@@ -17,7 +17,7 @@ func semihosting(op uint32, arg uintptr)
 // Exit ends an emulated run with status code through SYS_EXIT_EXTENDED (plain
 // SYS_EXIT always yields status 0 on AArch32). On silicon there is no host to
 // return to: it reports false and does nothing.
-func Exit(code int) bool {
+func (SoC) Exit(code int) bool {
 	if imx6ul.Native {
 		return false
 	}

@@ -46,7 +46,7 @@ var ErrNoHost = errors.New("no semihosting host (not under QEMU -semihosting)")
 // block, and which a directory refuses; a length of 0 (a FIFO, a device,
 // an empty file) is refused. A file QEMU may not open for writing is
 // refused too, since it could be a FIFO.
-func ReadHostFile(path string, max, chunk int, progress func(done, total int)) ([]byte, error) {
+func (SoC) ReadHostFile(path string, max, chunk int, progress func(done, total int)) ([]byte, error) {
 	if imx6ul.Native {
 		return nil, ErrNoHost
 	}

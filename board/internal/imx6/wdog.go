@@ -1,6 +1,11 @@
 // Package imx6 holds what both i.MX6UL/ULL boards share below the board
-// level: the warm reset that keeps DRAM, the reset cause, the semihosting
-// exit used under QEMU, and a correct io.ReadWriter over a tamago UART.
+// level, as the methods of SoC, which each board embeds: the one memory
+// layout (layout.go), the warm reset that keeps DRAM, the reset cause and
+// the watchdog, the hot reboot and its save area (savearea.go), the hot
+// upgrade's staged boot, the semihosting exit and file read used under
+// QEMU, the real-time clock, and a correct io.ReadWriter over a tamago
+// UART. It imports tamago and the leaves board/tunables and board/loadable,
+// never the kernel.
 //
 // Reference: i.MX 6ULL Applications Processor Reference Manual (IMX6ULLRM),
 // Rev. 1, 11/2017, chapter 59 "Watchdog Timer (WDOG)".
@@ -36,7 +41,7 @@ func init() {
 // self-refresh first. The store repeats until the reset comes, which also
 // covers i.MX6 erratum ERR004346 (SRS must be written twice within one
 // 32 kHz period, Linux imx2_wdt_restart).
-func WarmReset() {
+func (SoC) WarmReset() {
 	addr := uint32(imx6ul.WDOG1_BASE + wdog.WDOGx_WCR)
 	wcr := seq.WarmResetWCR(reg.Read16(addr), imx6ul.Native)
 	stampHandOver()
@@ -49,7 +54,7 @@ func WarmReset() {
 // (51.7.3) as found at boot after "; SRC: ". QEMU clears WRSR on every
 // reset and models no SRSR, so an empty string is the norm there and the
 // bank's breadcrumb decides.
-func ResetCause() string {
+func (SoC) ResetCause() string {
 	wrsr := reg.Read16(imx6ul.WDOG1_BASE + wdog.WDOGx_WRSR)
 	cause := ""
 	switch {
@@ -73,44 +78,27 @@ func ResetCause() string {
 // in one WCR store without WDT, so a timeout resets the SoC (warm) and does
 // not pull WDOG_B (a power cycle on the EVK). Once enabled it cannot be
 // stopped (WDE is write-once), on QEMU too.
-func EnableWatchdog(ms int) { seq.ArmWatchdog(mmio{}, imx6ul.WDOG1_BASE, ms) }
+func (SoC) EnableWatchdog(ms int) { seq.ArmWatchdog(mmio{}, imx6ul.WDOG1_BASE, ms) }
 
 // ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog").
-func ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
+func (SoC) ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
 
-// Watchdog service stamps: the generic timer's count (CNTPCT, ARM ARM
-// B4.1.30) at the last service, kept in the save area header (+20 count,
-// +28 magic), which no reset clears. QEMU's counter runs on across a
-// system reset; where it restarts (silicon) the stamp is later than now and
-// says nothing, and WRSR decides instead.
-const (
-	stampLo, stampHi, stampMagic = 5, 6, 7
-	stampValid                   = 0x54534457 // "WDST"
-)
-
-// StampWatchdog records that WDOG1 was serviced now.
-func StampWatchdog() { stampCounter(stampLo, stampHi, stampMagic, stampValid) }
-
-// stampCounter writes the generic timer's count into the save area header
-// words lo and hi, then valid into magic (cleared first, so that a reset
-// between the stores leaves no half stamp).
-func stampCounter(lo, hi, magic int, valid uint32) {
-	sa := saveArea()
-	c := imx6ul.ARM.Counter()
-	sa[magic] = 0
-	sa[lo], sa[hi] = uint32(c), uint32(c>>32)
-	sa[magic] = valid
-}
+// StampWatchdog records that WDOG1 was serviced now: the generic timer's
+// count (CNTPCT, ARM ARM B4.1.30) in the save area header (saveHeader.wdog),
+// which no reset clears. QEMU's counter runs on across a system reset;
+// where it restarts (silicon) the stamp is later than now and says
+// nothing, and WRSR decides instead.
+func (SoC) StampWatchdog() { saveArea().wdog.setNow(stampValid) }
 
 // SinceWatchdogStamp returns the time from the last StampWatchdog, of this
 // boot or an earlier one, to now; false when there is no stamp or the
 // counter did not run on across the reset.
-func SinceWatchdogStamp() (time.Duration, bool) {
+func (SoC) SinceWatchdogStamp() (time.Duration, bool) {
 	sa := saveArea()
-	if sa[stampMagic] != stampValid {
+	if sa.wdog.magic != stampValid {
 		return 0, false
 	}
-	then := uint64(sa[stampHi])<<32 | uint64(sa[stampLo])
+	then := sa.wdog.at.get()
 	now := imx6ul.ARM.Counter()
 	if now < then || imx6ul.ARM.TimerMultiplier == 0 {
 		return 0, false
@@ -120,6 +108,6 @@ func SinceWatchdogStamp() (time.Duration, bool) {
 
 // WatchdogPeriod is the timeout WDOG1 really runs for a request of ms:
 // WCR.WT counts whole 0.5 s steps (59.8.1), rounding down.
-func WatchdogPeriod(ms int) time.Duration {
+func (SoC) WatchdogPeriod(ms int) time.Duration {
 	return time.Duration(ms/500*500) * time.Millisecond
 }

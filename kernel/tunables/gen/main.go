@@ -1,5 +1,5 @@
 // Command gen validates a tunables request and writes the values.go that an
-// image's build overlays on kernel/tunables, so a bad name or value fails the
+// image's build overlays on board/tunables, so a bad name or value fails the
 // build with one clear line. With -manifest it also writes the image's
 // upgrade manifest (kernel/upgrade), which the build adds to the linked ELF
 // as its .hr.manifest section. tools/hrbuild, which the Makefile runs, does

@@ -11,7 +11,7 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/tunables"
 )
 
-var update = flag.Bool("update", false, "rewrite kernel/tunables/values.go from the defaults")
+var update = flag.Bool("update", false, "rewrite board/tunables/values.go from the defaults")
 
 // The committed values.go must be exactly what the generator makes of the
 // defaults, so a plain `go build` and `make` agree.
@@ -20,9 +20,9 @@ func TestCommittedValuesAreDefaults(t *testing.T) {
 	require.NoError(t, err)
 	want := Generate(vals)
 	if *update {
-		require.NoError(t, os.WriteFile("../values.go", want, 0o644))
+		require.NoError(t, os.WriteFile("../../../board/tunables/values.go", want, 0o644))
 	}
-	got, err := os.ReadFile("../values.go")
+	got, err := os.ReadFile("../../../board/tunables/values.go")
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got), "run: go test ./kernel/tunables/tunegen -update")
 }

@@ -13,8 +13,10 @@ import (
 	"strings"
 )
 
-// Save area geometry, as board/internal/imx6 defines it (SaveSize, and the
-// header cpuinit_arm.s keeps before the copy).
+// Save area geometry, as board/internal/imx6 defines it (SaveSize in
+// layout.go, and saveHeaderSize in savearea.go, the header before the copy,
+// which a compile-time check there holds to 128 bytes); a host tool may not
+// import the board.
 const (
 	saveSize   = 1 << 20
 	saveHeader = 128

@@ -1,4 +1,4 @@
-package kernel
+package command
 
 import (
 	"errors"
@@ -13,15 +13,16 @@ import (
 	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
-func (k *system) addStateCommands() {
-	k.shell.MustAdd(console.Cmd{Name: "state show", Syntax: "NAME@GROUP",
+func (c *set) addStateCommands(sh *console.Shell) {
+	sh.MustAdd(console.Cmd{Name: "state show", Syntax: "NAME@GROUP",
 		Help:    "a group's typed state, field by field, read with the layout its block records (also while the group is held, and after its program is gone)",
-		MinArgs: 1, MaxArgs: 1, Fn: k.withBank(k.cmdStateShow)})
+		MinArgs: 1, MaxArgs: 1, Fn: c.withBank(c.cmdStateShow)})
 }
 
 // cmdStateShow prints the state block NAME@GROUP from the bank alone: no
 // program needs to run, or to be in this image.
-func (k *system) cmdStateShow(out io.Writer, args []string) error {
+func (c *set) cmdStateShow(out io.Writer, args []string) error {
+	bank := c.sys.Bank()
 	name := args[0]
 	at := strings.LastIndexByte(name, '@')
 	if at <= 0 {
@@ -30,7 +31,7 @@ func (k *system) cmdStateShow(out io.Writer, args []string) error {
 	if _, err := strconv.Atoi(name[at+1:]); err != nil {
 		return fmt.Errorf("state show: %q: GROUP is not a number", name)
 	}
-	blk, info, err := k.bank.Lookup(name)
+	blk, info, err := bank.Lookup(name)
 	if errors.Is(err, pmm.ErrNotFound) {
 		return fmt.Errorf("state show: no block %s in the bank (pmm ls lists the blocks)", name)
 	}

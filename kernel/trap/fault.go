@@ -1,6 +1,6 @@
 //go:build tamago
 
-package kernel
+package trap
 
 import (
 	"fmt"
@@ -11,12 +11,13 @@ import (
 	"github.com/usbarmory/tamago/arm"
 )
 
-// CPU faults in actors become Go panics of the faulting goroutine (see
-// shared/docs/cpu-faults-as-panics.md): the exception handler finds the
-// goroutine's saved registers, and when it is an actor outside the runtime
-// it resumes it in faultTrampoline, which panics with a *Fault. The actor's
-// own recover path then reports an abnormal termination and only its group
-// restarts. Any other fault is recorded in the bank and restarts the site.
+// CPU faults in actors become Go panics of the faulting goroutine (the
+// mechanism and its sources are in the package doc, doc.go): the exception
+// handler finds the goroutine's saved registers, and when it is an actor
+// outside the runtime it resumes it in faultTrampoline, which panics with a
+// *Fault. The actor's own recover path then reports an abnormal termination
+// and only its group restarts. Any other fault is recorded in the bank and
+// restarts the site.
 
 func spUsr() uint32
 func faultAddress() (dfar, ifar uint32)
@@ -30,6 +31,8 @@ type Fault struct {
 	Addr   uint32 // DFAR / IFAR, 0 for an undefined instruction
 }
 
+// Error runs in ordinary context (the actor's recover path, the log), not
+// in the handler: it may allocate.
 func (f *Fault) Error() string {
 	s := fmt.Sprintf("cpu fault: %s at pc %#08x", arm.VectorName(f.Vector), f.PC)
 	if f.Vector != arm.UNDEFINED {
@@ -44,7 +47,8 @@ func (f *Fault) Error() string {
 // RuntimeError marks it as a runtime error, like a nil dereference on linux.
 func (f *Fault) RuntimeError() {}
 
-// frameWords is what the vector stub pushes below SP_usr: r0-r12, r14.
+// frameWords is what tamago's vector stub (arm/exception.s, EXCEPTION)
+// pushes below SP_usr: r0-r12, r14, with r14 already the faulting PC.
 const (
 	frameWords = 14
 	frameG     = 10 // R10 is g in the Go ARM ABI
@@ -52,33 +56,11 @@ const (
 	framePC    = 13
 )
 
-// actorGs holds the g of every running actor goroutine. Single core and no
-// preemption: a slot is written by one store, read by the handler.
-var actorGs [1024]uintptr
-
-// trackActor records (start) or forgets the calling goroutine; it is the
-// controller's OnGoroutine hook.
-func trackActor(start bool) {
+// TrackActor records (start) or forgets the calling goroutine; it is the
+// controller's OnGoroutine hook (actors.Deps).
+func TrackActor(start bool) {
 	gp, _ := runtime.GetG()
-	want, put := uintptr(0), uintptr(gp)
-	if !start {
-		want, put = uintptr(gp), 0
-	}
-	for i := range actorGs {
-		if actorGs[i] == want {
-			actorGs[i] = put
-			return
-		}
-	}
-}
-
-func isActor(g uint32) bool {
-	for _, a := range actorGs {
-		if a != 0 && a == uintptr(g) {
-			return true
-		}
-	}
-	return false
+	track(uintptr(gp), start)
 }
 
 var (
@@ -93,7 +75,8 @@ func faultPanic() {
 	panic(&f)
 }
 
-// faultHandler replaces arm.DefaultExceptionHandler; it runs on g0.
+// faultHandler replaces arm.DefaultExceptionHandler; it runs on g0, in the
+// exception's mode, IRQs masked.
 func faultHandler(off int) {
 	frame := (*[frameWords]uint32)(unsafe.Add(unsafe.Pointer(nil), uintptr(spUsr()-frameWords*4)))
 	if off == arm.SUPERVISOR && noSemihostingHost(frame) {
@@ -114,7 +97,7 @@ func faultHandler(off int) {
 	switch {
 	case redirected:
 		fatalException(off, pc, addr, "CPU fault while redirecting a fault")
-	case !isActor(frame[frameG]):
+	case !isActor(uintptr(frame[frameG])):
 		fatalException(off, pc, addr, "CPU fault outside any actor")
 	case inRuntime(pc):
 		fatalException(off, pc, addr, "CPU fault of an actor inside the runtime")
@@ -162,47 +145,20 @@ func inRuntime(pc uint32) bool {
 // exception mode, so it prints with print and never returns.
 // why must be a constant: nothing here may allocate.
 func fatalException(off int, pc, addr uint32, why string) {
-	why = withFunc(why, pc)
+	why = withFunc(why, uintptr(pc))
 	print("hr: fault: ", why, ": ", arm.VectorName(off), " at pc ")
 	printHex(pc)
 	print(" addr ")
 	printHex(addr)
 	print("\n")
-	k.recordFatal(why)
-	hw.WarmReset()
+	if hooks.Fatal != nil {
+		hooks.Fatal(why)
+	}
+	hooks.Reset()
 }
 
-// whyBuf holds a fatal fault's reason with its function name: the
-// exception path must not allocate, and only one fatal fault ever runs.
-var whyBuf [192]byte
-
-// withFunc appends " in FUNCTION" to why when pc is in Go code, so that a
-// fault outside any actor names where it happened, not only the PC. The
-// name comes from the pclntab (no allocation for non-generic functions).
-func withFunc(why string, pc uint32) string {
-	fn := runtime.FuncForPC(uintptr(pc))
-	if fn == nil {
-		return why
-	}
-	n := copy(whyBuf[:], why)
-	n += copy(whyBuf[n:], " in ")
-	n += copy(whyBuf[n:], fn.Name())
-	return unsafe.String(&whyBuf[0], n)
-}
-
-// printHex prints v as 0x%08x without allocating.
-func printHex(v uint32) {
-	var b [10]byte
-	b[0], b[1] = '0', 'x'
-	for i := 9; i >= 2; i-- {
-		b[i] = "0123456789abcdef"[v&0xf]
-		v >>= 4
-	}
-	for _, c := range b {
-		printk(c)
-	}
-}
-
-func installFaultHandler() {
+// installHandlers makes the fault handler and the exit hook live (Install).
+func installHandlers() {
 	arm.SystemExceptionHandler = faultHandler
+	installExitHook()
 }

@@ -1,4 +1,4 @@
-package kernel
+package command
 
 import (
 	"errors"
@@ -55,7 +55,8 @@ func benchInSteps(o restartbench.Options, stop <-chan struct{}) (restartbench.Re
 // cmdBenchRestart measures group restarts on the target with its own
 // controller (restartbench): the real groups are not touched and nothing is
 // logged per restart.
-func (k *system) cmdBenchRestart(out io.Writer, args []string) error {
+func (c *set) cmdBenchRestart(out io.Writer, args []string) error {
+	bank := c.sys.Bank()
 	o := restartbench.Options{Others: 1, Restarts: 200}
 	for len(args) > 0 {
 		if len(args) < 2 {
@@ -76,22 +77,22 @@ func (k *system) cmdBenchRestart(out io.Writer, args []string) error {
 		}
 		args = args[2:]
 	}
-	if !k.benchBusy.CompareAndSwap(false, true) {
+	if !c.benchBusy.CompareAndSwap(false, true) {
 		return fmt.Errorf("bench: a bench restart is running (another session's, or one whose client left: it runs to its end)")
 	}
-	defer k.benchBusy.Store(false)
-	if _, _, err := k.bank.Lookup(benchRestartName); err == nil {
+	defer c.benchBusy.Store(false)
+	if _, _, err := bank.Lookup(benchRestartName); err == nil {
 		return fmt.Errorf("bench: block %s exists; free it first", benchRestartName)
 	}
 	where := "in bank block " + benchRestartName
-	mem, err := k.bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), benchRestartKey)
+	mem, err := bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), benchRestartKey)
 	switch {
 	case errors.Is(err, pmm.ErrNoSpace) || errors.Is(err, pmm.ErrTooManyBlocks):
 		where = "on the heap (no room in the bank)"
 	case err != nil:
 		return fmt.Errorf("bench: %w", err)
 	default:
-		defer func() { _ = k.bank.Free(benchRestartName) }()
+		defer func() { _ = bank.Free(benchRestartName) }()
 	}
 	fmt.Fprintf(out, "bench: group restart of %d actors, %d other groups, %d restarts, records %s\n",
 		restartbench.Size, o.Others, o.Restarts, where)

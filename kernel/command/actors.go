@@ -1,4 +1,4 @@
-package kernel
+package command
 
 import (
 	"errors"
@@ -7,23 +7,21 @@ import (
 	"strconv"
 
 	"github.com/hotrestart/tamago-hr/actors"
-	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
-func (k *system) addActorCommands() {
-	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without; -g GID -badness N -interval D -backoff MIN-MAX|0 PROGRAM: a new group's own restart policy", MinArgs: 1, MaxArgs: -1, Fn: k.withCtl(k.cmdArun)})
-	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: k.withCtl(k.cmdAkill)})
-	sh.MustAdd(console.Cmd{Name: "aps", Syntax: "[-json]", Help: "list actors and restart groups", MaxArgs: 1, Fn: k.withCtl(k.cmdAps)})
-	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: k.withCtl(k.cmdInject)})
-	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: k.withCtl(k.cmdPrograms)})
-	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a held group (its policy or its service held it), or one in backoff now", MaxArgs: 1, Fn: k.withCtl(k.cmdResume)})
+func (c *set) addActorCommands(sh *console.Shell) {
+	sh.MustAdd(console.Cmd{Name: "arun", Syntax: "[-g [GID]] PROGRAM [ARGS…]", Help: "run a program: restartable in group GID (default 0) with -g, ordinary without; -g GID -badness N -interval D -backoff MIN-MAX|0 PROGRAM: a new group's own restart policy", MinArgs: 1, MaxArgs: -1, Fn: c.withCtl(c.cmdArun)})
+	sh.MustAdd(console.Cmd{Name: "akill", Syntax: "AID | -g GID", Help: "AID: kill = crash, its group restarts; -g: kill the group for good", MinArgs: 1, MaxArgs: 2, Fn: c.withCtl(c.cmdAkill)})
+	sh.MustAdd(console.Cmd{Name: "aps", Syntax: "[-json]", Help: "list actors and restart groups", MaxArgs: 1, Fn: c.withCtl(c.cmdAps)})
+	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: c.withCtl(c.cmdInject)})
+	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: c.withCtl(c.cmdPrograms)})
+	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a held group (its policy or its service held it), or one in backoff now", MaxArgs: 1, Fn: c.withCtl(c.cmdResume)})
 }
 
-func (k *system) withCtl(fn console.Fn) console.Fn {
+func (c *set) withCtl(fn console.Fn) console.Fn {
 	return func(out io.Writer, args []string) error {
-		if k.ctl == nil {
+		if c.sys.Controller() == nil {
 			return errors.New("no controller (bank unusable)")
 		}
 		return fn(out, args)
@@ -44,7 +42,8 @@ func parseID(what, s string) (int, error) {
 // (program names never do), anything else is the program. The policy
 // flags follow the GID (actors.ParsePolicyFlags); they set a new group's
 // own restart policy.
-func (k *system) cmdArun(out io.Writer, args []string) error {
+func (c *set) cmdArun(out io.Writer, args []string) error {
+	ctl := c.sys.Controller()
 	gid := -1
 	var opts []actors.RunOption
 	explicit := false // a GID follows -g
@@ -82,7 +81,7 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 	if f := args[0]; gid == -1 && (f == "-badness" || f == "-interval" || f == "-backoff") {
 		return fmt.Errorf("arun: %s: a restart policy is a group's (arun -g GID %s …)", f, f)
 	}
-	aid, err := k.ctl.Run(gid, args[0], args[1:], opts...)
+	aid, err := ctl.Run(gid, args[0], args[1:], opts...)
 	if err != nil {
 		return fmt.Errorf("arun: %w", err)
 	}
@@ -95,7 +94,8 @@ func (k *system) cmdArun(out io.Writer, args []string) error {
 	return nil
 }
 
-func (k *system) cmdAkill(out io.Writer, args []string) error {
+func (c *set) cmdAkill(out io.Writer, args []string) error {
+	ctl := c.sys.Controller()
 	if args[0] == "-g" {
 		if len(args) != 2 {
 			return fmt.Errorf("%w: akill AID | -g GID", console.ErrUsage)
@@ -104,11 +104,11 @@ func (k *system) cmdAkill(out io.Writer, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := k.ctl.KillGroup(gid); err != nil {
+		if err := ctl.KillGroup(gid); err != nil {
 			return fmt.Errorf("akill -g: %w", err)
 		}
 		fmt.Fprintf(out, "group %d killed\n", gid)
-		k.trialForget(out, gid)
+		c.sys.GroupKilled(out, gid)
 		return nil
 	}
 	if len(args) != 1 {
@@ -118,60 +118,59 @@ func (k *system) cmdAkill(out io.Writer, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := k.ctl.Kill(actors.AID(aid)); err != nil {
+	if err := ctl.Kill(actors.AID(aid)); err != nil {
 		return fmt.Errorf("akill: %w", err)
 	}
 	fmt.Fprintf(out, "aid %d killed\n", aid)
 	return nil
 }
 
-func (k *system) cmdAps(out io.Writer, args []string) error {
-	json, err := jsonFlag("aps", args)
+func (c *set) cmdAps(out io.Writer, args []string) error {
+	ctl := c.sys.Controller()
+	json, err := console.JSONFlag("aps", args)
 	if err != nil {
 		return err
 	}
 	if json {
-		return writeLine(out, actors.NewAPSJSON(k.ctl.Actors(), k.ctl.Groups()).Line)
+		return console.WriteLine(out, actors.NewAPSJSON(ctl.Actors(), ctl.Groups()).Line)
 	}
-	actors.WriteAPS(out, k.ctl.Actors(), k.ctl.Groups())
+	actors.WriteAPS(out, ctl.Actors(), ctl.Groups())
 	return nil
 }
 
-func (k *system) cmdInject(out io.Writer, args []string) error {
+func (c *set) cmdInject(out io.Writer, args []string) error {
+	ctl := c.sys.Controller()
 	aid, err := parseID("AID", args[0])
 	if err != nil {
 		return err
 	}
-	if err := k.ctl.Inject(actors.AID(aid), args[1]); err != nil {
+	if err := ctl.Inject(actors.AID(aid), args[1]); err != nil {
 		return fmt.Errorf("inject: %w", err)
 	}
 	fmt.Fprintf(out, "injected %s into aid %d\n", args[1], aid)
 	return nil
 }
 
-func (k *system) cmdPrograms(out io.Writer, _ []string) error {
-	for _, n := range k.progs.Names() {
-		fmt.Fprintf(out, "%-10s %s\n", n, k.progs.Help(n))
+func (c *set) cmdPrograms(out io.Writer, _ []string) error {
+	progs := c.sys.Programs()
+	for _, n := range progs.Names() {
+		fmt.Fprintf(out, "%-10s %s\n", n, progs.Help(n))
 	}
 	return nil
 }
 
-func (k *system) cmdResume(out io.Writer, args []string) error {
+func (c *set) cmdResume(out io.Writer, args []string) error {
+	ctl := c.sys.Controller()
 	if len(args) == 1 {
 		gid, err := parseID("GID", args[0])
 		if err != nil {
 			return err
 		}
-		if err := k.ctl.ResumeGroup(gid); err != nil {
+		if err := ctl.ResumeGroup(gid); err != nil {
 			return fmt.Errorf("resume: %w", err)
 		}
 		fmt.Fprintf(out, "group %d resumed\n", gid)
 		return nil
 	}
-	if !k.recs.Record().SafeMode {
-		return errors.New("resume: not in safe mode (resume GID restarts a held group)")
-	}
-	k.recs.Update(func(r *bootrec.Record) { r.SafeMode = false })
-	k.resumeGroups(out)
-	return nil
+	return c.sys.LeaveSafeMode(out)
 }

@@ -1,0 +1,62 @@
+package command
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hotrestart/tamago-hr/actors/restartbench"
+)
+
+// A bench restart's block is not freed under it (a client that left, or
+// another session, cannot hand its pages to a new block it would scribble
+// on); a second bench waits for the first.
+func TestBenchRestartBlockNotFreedWhileRunning(t *testing.T) {
+	sh, c, sys := newHost(t)
+	done := make(chan string, 1)
+	go func() { done <- exec(t, sh, "bench restart -n 100000") }()
+	require.Eventually(t, func() bool { return c.benchBusy.Load() }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { _, _, err := sys.bank.Lookup(benchRestartName); return err == nil }, 5*time.Second, time.Millisecond)
+	assert.Equal(t, `error: pmm free "bench.restart": in use by a running bench restart`, exec(t, sh, "pmm free bench.restart"))
+	assert.Equal(t, `error: pmm freeall "bench": its block bench.restart is in use by a running bench restart`, exec(t, sh, "pmm freeall bench"))
+	assert.Contains(t, exec(t, sh, "bench restart"), "error: bench: a bench restart is running")
+	select {
+	case out := <-done:
+		assert.Contains(t, out, "restart: p50")
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the bench did not end")
+	}
+	assert.False(t, c.benchBusy.Load())
+	assert.Contains(t, exec(t, sh, "pmm free bench.restart"), "error:", "the bench freed its block itself")
+}
+
+// interrupted is a session output whose client left: console.Interrupter.
+type interrupted struct{ bytes.Buffer }
+
+func (*interrupted) Interrupted() <-chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}
+
+// A bench restart stops between its steps once its session is interrupted
+// (an SSH client that left or typed Ctrl-C), and frees its block.
+func TestBenchRestartStopsWhenInterrupted(t *testing.T) {
+	sh, c, sys := newHost(t)
+	var out interrupted
+	err := sh.Exec(&out, "bench restart -n 100000")
+	require.ErrorIs(t, err, errBenchInterrupted)
+	assert.EqualError(t, err, "bench: interrupted (the client left or typed Ctrl-C) after 0 restarts")
+	assert.False(t, c.benchBusy.Load())
+	_, _, lookErr := sys.bank.Lookup(benchRestartName)
+	assert.Error(t, lookErr, "its block is freed")
+
+	res, err := benchInSteps(restartbench.Options{Others: 1, Restarts: benchStep + 7}, nil)
+	require.NoError(t, err)
+	assert.Len(t, res.Samples, benchStep+7, "every step's samples")
+	assert.True(t, slices.IsSorted(res.Samples))
+}

@@ -1,6 +1,0 @@
-//go:build tamago
-
-package kernel
-
-// undefinedInstruction executes UDF (undef_arm.s).
-func undefinedInstruction()

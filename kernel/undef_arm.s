@@ -1,7 +1,0 @@
-#include "textflag.h"
-
-// func undefinedInstruction(): executes UDF #0 (A32 permanently undefined
-// encoding 0xe7f000f0, ARM ARM A8.8.247).
-TEXT ·undefinedInstruction(SB),NOSPLIT,$0
-	WORD	$0xe7f000f0
-	RET
