@@ -96,7 +96,8 @@ func (x *Context) call() (o outcome) {
 //
 // The goroutine of a direct member that returned when told to stop by its
 // group's restart parks for the next incarnation (the park channel is
-// returned); the restart worker hands it over or releases it.
+// returned); the restart hands it over (startGroupLocked) or releases it
+// (unparkLocked).
 func (c *Controller) exited(x *Context, o outcome, returned bool) chan *Context {
 	c.mu.Lock()
 	delete(c.live, x.aid)
