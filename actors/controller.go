@@ -97,6 +97,7 @@ type Controller struct {
 	groups     []*group              // by gid; nil when unused
 	names      map[string]*member    // registered restartable names
 	registered int                   // members, corrupt records included (hrCtrl.maxActors)
+	restarted  int                   // group restarts counted since New (countRestart)
 	states     map[string]stater     // typed states loaded this boot, by bank name (Load); lazily made
 	stateErrs  map[int]stateErr      // by gid: the last failed Load of this boot, until a Load of that name works; lazily made
 	calls      map[string]*callEntry // served names (Serve, Call); lazily made

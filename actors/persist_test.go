@@ -94,6 +94,26 @@ func TestResumeGroupBeforeResumeStartsItAlone(t *testing.T) {
 	assert.Len(t, e.ctl.Actors(), 2)
 }
 
+// Restarted counts every group restart since New: a killed group's stay
+// counted, and restarts the bank counted before do not.
+func TestRestartedCountsSinceOpenKilledGroupsIncluded(t *testing.T) {
+	e := newEnv(t)
+	a := e.run(1, "wait")
+	e.run(2, "wait")
+	require.NoError(t, e.ctl.Kill(a))
+	e.waitRunning("wait.1.1", 2)
+	assert.Equal(t, 1, e.ctl.Restarted())
+	require.NoError(t, e.ctl.KillGroup(1))
+	assert.Equal(t, 1, e.ctl.Restarted(), "the killed group's restart stays counted")
+
+	e.reboot()
+	assert.Zero(t, e.ctl.Restarted(), "what the bank counted before is not this boot's")
+	n, err := e.ctl.Resume()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, 1, e.ctl.Restarted(), "a resume from the bank counts, as in the group's record")
+}
+
 // A group whose program is no longer in the image cannot resume; Resume
 // says so and the group stays registered for akill -g.
 func TestResumeWithMissingProgram(t *testing.T) {

@@ -49,7 +49,7 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 		p.sites = append(p.sites, SiteRestartRequest{Group: g.gid, Actor: x.name, AID: x.aid, Reason: reason, Kind: SitePolicy})
 		return
 	}
-	g.restarts++
+	g.countRestart()
 	g.persist()
 	ran := now - x.started
 	delay, quick := backoff(ran, g.quick, cfg)
@@ -290,4 +290,21 @@ func logRunning(g *group, xs []*Context, now time.Duration, p *post) {
 		started[i] = StartedActor{Name: x.name, AID: x.aid}
 	}
 	p.event(Event{Kind: EventGroupStarted, At: now, GID: g.gid, Started: started})
+}
+
+// countRestart counts one restart of g: in its record's counter (persisted
+// by the caller) and in the controller's count since New (Restarted).
+func (g *group) countRestart() {
+	g.restarts++
+	if g.c != nil {
+		g.c.restarted++
+	}
+}
+
+// Restarted returns the group restarts counted since New, whatever became
+// of the groups since (killed ones included): `stats` "since boot".
+func (c *Controller) Restarted() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.restarted
 }

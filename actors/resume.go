@@ -28,7 +28,7 @@ func (c *Controller) Resume() (int, error) {
 			if g == nil || g.st.phase != phaseWaiting {
 				continue
 			}
-			g.restarts++
+			g.countRestart()
 			g.persist()
 			if g.st.fair {
 				delay, quick := backoff(0, 0, g.cfg())
@@ -92,7 +92,7 @@ func (c *Controller) ResumeGroup(gid int) error {
 			// held): the operator starts this one group, as Resume would
 			// but without a fair start's delay; the others keep waiting
 			g.to(groupState{phase: phaseRunning}, p)
-			g.restarts++
+			g.countRestart()
 			g.persist()
 			p.event(Event{Kind: EventGroupResumed, At: c.now(), GID: gid, Restarts: g.restarts})
 			_, errs := c.startGroupLocked(g, p)
@@ -104,7 +104,7 @@ func (c *Controller) ResumeGroup(gid int) error {
 		// any member starts
 		g.to(groupState{phase: phaseRunning}, p)
 		g.escalated, g.badness, g.quick = false, 0, 0
-		g.restarts++
+		g.countRestart()
 		g.persist()
 		p.event(Event{Kind: EventGroupResumed, At: c.now(), GID: gid, Restarts: g.restarts})
 		_, errs := c.startGroupLocked(g, p)

@@ -50,9 +50,6 @@ func (k *system) startController() error {
 		return err
 	}
 	k.ctl, k.progs = ctl, progs
-	for _, g := range ctl.Groups() {
-		k.groupRestarts0 += g.Restarts
-	}
 	return nil
 }
 

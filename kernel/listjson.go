@@ -80,13 +80,11 @@ func (k *system) statsJSON() statsJSON {
 		WritableData: restore, BSSCanary: k.board.BSSCanary()}
 }
 
-// groupRestarts counts the group restarts since this boot.
+// groupRestarts counts the group restarts since this boot, the groups
+// killed since included (actors.Controller.Restarted).
 func (k *system) groupRestarts() int {
-	groups := 0
-	if k.ctl != nil {
-		for _, g := range k.ctl.Groups() {
-			groups += g.Restarts
-		}
+	if k.ctl == nil {
+		return 0
 	}
-	return max(groups-k.groupRestarts0, 0)
+	return k.ctl.Restarted()
 }

@@ -66,9 +66,8 @@ type system struct {
 	// (onConsolesClose)
 	consoleClosers []func(what string)
 
-	groupRestarts0 int      // group restarts the bank counted before this boot
-	recordLost     bool     // a warm bank's boot record was damaged: counters start again
-	laps           bootLaps // this boot on the board clock (silicon.go)
+	recordLost bool     // a warm bank's boot record was damaged: counters start again
+	laps       bootLaps // this boot on the board clock (silicon.go)
 	// quit stops this system's watchdog service; only the host tests,
 	// which boot many systems in one process, close it
 	quit chan struct{}
