@@ -66,13 +66,28 @@ func (k *system) stopTyping() {
 // discardTyping is the way down's last look at the UART: it waits up to
 // 200 ms for the discard stopTyping began to end, says how much it
 // dropped, and records whether the input stops in the middle of a line
-// (bootrec LineCut): the next boot refuses the rest of that line.
+// (bootrec LineCut, lineCut): the next boot refuses the rest of that line.
 func (k *system) discardTyping() {
-	n, mid, _ := k.awaitQuiet(200 * time.Millisecond)
+	n, _, _ := k.awaitQuiet(200 * time.Millisecond)
 	if n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
-	k.updateRecord(func(r *bootrec.Record) { r.LineCut = mid })
+	cut := k.lineCut()
+	k.updateRecord(func(r *bootrec.Record) { r.LineCut = cut })
+}
+
+// lineCut reports whether the UART's input stops in the middle of a line,
+// wherever that line is: read by the line editor (console.Session.HalfLine)
+// or still waiting in the receive buffer, typed ahead while the console
+// ran a command (the reader's MidLine, board/internal/rxbuf). Every way
+// down records it for the next boot (bootrec LineCut): goDown
+// (discardTyping) and the fault and exit paths (recordFatal), which is why
+// it neither locks nor allocates.
+func (k *system) lineCut() bool {
+	if k.serial != nil && k.serial.HalfLine() {
+		return true
+	}
+	return k.uartMidLine != nil && k.uartMidLine()
 }
 
 // awaitQuiet waits, at most for limit, for the console's discard to end,

@@ -129,6 +129,10 @@ func (s Serial) Read(p []byte) (int, error) { return s.rx.buf.Read(p) }
 // Lost counts the losses the reader has passed (rxbuf.Buffer.Lost).
 func (s Serial) Lost() uint64 { return s.rx.buf.Lost() }
 
+// MidLine reports, without a lock, whether the input received stops in
+// the middle of a line (rxbuf.Buffer.MidLine).
+func (s Serial) MidLine() bool { return s.rx.buf.MidLine() }
+
 func (s Serial) Write(p []byte) (int, error) {
 	for _, c := range p {
 		s.rx.UART.Tx(c)
