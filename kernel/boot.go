@@ -69,9 +69,6 @@ func boot(b Board, cfg Config, log io.Writer) *system {
 	current.Store(k)
 
 	b.StartConsole() // 1
-	if m, ok := b.Console().(interface{ MidLine() bool }); ok {
-		k.uartMidLine = m.MidLine
-	}
 	trap.Install(k.trapHooks())
 	k.configure(cfg, log)                 // 2
 	hotCheckFailed := k.bootChecks()      // 3

@@ -58,12 +58,6 @@ type system struct {
 	// register fills progs (Config.Programs)
 	register func(*actors.Programs) error
 
-	// uartMidLine is the UART reader's MidLine (board/internal/rxbuf):
-	// whether what it received stops mid-line, read or not; nil where the
-	// reader tells none. Taken at boot, so that lineCut asserts nothing on
-	// the fault path.
-	uartMidLine func() bool
-
 	imageCmds []string // names of Config.Commands in the table
 	autostart []Start  // Config.Autostart
 

@@ -87,7 +87,19 @@ func (k *system) lineCut() bool {
 	if k.serial != nil && k.serial.HalfLine() {
 		return true
 	}
-	return k.uartMidLine != nil && k.uartMidLine()
+	return k.board.ConsoleMidLine()
+}
+
+// continueLineCut hands a line the previous boot cut (bootrec LineCut) to
+// the UART's receiver as soon as the boot record is open, so that lineCut
+// tells it until this boot's first prompt refuses its rest
+// (discardRestartTyping): a boot that goes down before (a rollback at
+// boot, a fault, the startup script's restart) records it again instead of
+// forgetting it.
+func (k *system) continueLineCut() {
+	if !k.cold() && k.recs != nil && k.recs.Record().LineCut {
+		k.board.ContinueConsoleCut()
+	}
 }
 
 // awaitQuiet waits, at most for limit, for the console's discard to end,

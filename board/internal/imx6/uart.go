@@ -111,6 +111,13 @@ func (r *Receiver) Discarding() (on bool, dropped int, midLine bool) {
 	return r.buf.Discarding()
 }
 
+// MidLine reports, without a lock, whether the input received stops in
+// the middle of a line (rxbuf.Buffer.MidLine).
+func (r *Receiver) MidLine() bool { return r.buf.MidLine() }
+
+// ContinueCut carries a line the previous boot cut (rxbuf.Buffer.ContinueCut).
+func (r *Receiver) ContinueCut() { r.buf.ContinueCut() }
+
 // WriteStats writes the receiver's counters on one line.
 func (r *Receiver) WriteStats(w io.Writer) {
 	s := r.buf.Stats()
@@ -128,10 +135,6 @@ func (s Serial) Read(p []byte) (int, error) { return s.rx.buf.Read(p) }
 
 // Lost counts the losses the reader has passed (rxbuf.Buffer.Lost).
 func (s Serial) Lost() uint64 { return s.rx.buf.Lost() }
-
-// MidLine reports, without a lock, whether the input received stops in
-// the middle of a line (rxbuf.Buffer.MidLine).
-func (s Serial) MidLine() bool { return s.rx.buf.MidLine() }
 
 func (s Serial) Write(p []byte) (int, error) {
 	for _, c := range p {

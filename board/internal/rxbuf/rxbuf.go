@@ -219,9 +219,8 @@ func (b *Buffer) Stats() Stats {
 // that arrives, until the line has been quiet for quiet (Tick ends it):
 // what is typed while the board goes down and comes back up never runs,
 // however long the paste and whatever its pace. midLine says that the
-// input stopped in the middle of a line before (the previous boot's last
-// look): the rest of that line is refused when the discard ends, unless
-// this boot already received the Enter (or Ctrl-C) that ends it.
+// input stopped in the middle of a line before (ContinueCut): the rest of
+// that line is refused when the discard ends.
 func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -234,14 +233,29 @@ func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 	}
 	b.dropped += int(n)
 	b.discarding, b.quiet = true, quiet
-	if midLine && !b.line.ended {
-		// what this boot received so far (keys that type nothing, or
-		// more of the line) continues the cut line
-		b.line.mid = true
-		b.half.Store(true)
+	if midLine {
+		b.continueCut()
 	}
 	if b.lastIn.IsZero() || n == 0 {
 		b.lastIn = b.now() // the quiet is counted from now at the earliest
+	}
+}
+
+// ContinueCut says that the previous boot went down with a line half
+// typed (its last look): unless this boot has received the Enter (or
+// Ctrl-C) that ends it, the input stops mid-line (MidLine) and a
+// discard's end refuses its rest. What this boot received so far (keys
+// that type nothing, more of the line) continues that line.
+func (b *Buffer) ContinueCut() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.continueCut()
+}
+
+func (b *Buffer) continueCut() {
+	if !b.line.ended {
+		b.line.mid = true
+		b.half.Store(true)
 	}
 }
 

@@ -231,6 +231,32 @@ func TestMidLine(t *testing.T) {
 	assert.True(t, b.MidLine(), "the previous boot cut a line")
 }
 
+// A line the previous boot cut is carried from the moment the boot knows
+// of it (ContinueCut), before any discard: a way down then records it
+// again; an Enter this boot received ends it.
+func TestContinueCut(t *testing.T) {
+	for name, tc := range map[string]struct {
+		before, after string
+		mid           bool
+	}{
+		"nothing received":        {mid: true},
+		"keys that type nothing":  {before: "\x1b[A\x00", mid: true},
+		"the cut line's Enter in": {before: "ite x\r"},
+		"its Enter after":         {after: "ite x\r"},
+		"a new half line after":   {after: "ite x\rpmm", mid: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, _ := withClock()
+			putString(b, tc.before)
+			b.ContinueCut()
+			putString(b, tc.after)
+			assert.Equal(t, tc.mid, b.MidLine())
+			_, _, mid := b.Discarding()
+			assert.Equal(t, tc.mid, mid)
+		})
+	}
+}
+
 // Characters already in the FIFO when the console starts may have lost
 // their line's start to the UART's reset: the first line is refused.
 func TestLoseHead(t *testing.T) {
