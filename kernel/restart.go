@@ -77,18 +77,14 @@ func (k *system) discardTyping() {
 }
 
 // lineCut reports whether the UART's input stops in the middle of a line,
-// wherever that line is: read by the line editor (console.Session.HalfLine)
-// or still waiting in the receive buffer, typed ahead while the console
-// ran a command (the reader's MidLine, board/internal/rxbuf). Every way
-// down records it for the next boot (bootrec LineCut): goDown
-// (discardTyping) and the fault and exit paths (recordFatal), which is why
-// it neither locks nor allocates.
-func (k *system) lineCut() bool {
-	if k.serial != nil && k.serial.HalfLine() {
-		return true
-	}
-	return k.board.ConsoleMidLine()
-}
+// wherever that line is: read by the line editor, or still waiting in the
+// receive buffer, typed ahead while the console ran a command. The
+// receiver tells (ConsoleMidLine), not the line editor: it has seen every
+// character, the editor only those it read, and it knows the line a
+// previous boot cut (continueLineCut). Every way down records it for the
+// next boot (bootrec LineCut): goDown (discardTyping) and the fault and
+// exit paths (recordFatal), which is why it neither locks nor allocates.
+func (k *system) lineCut() bool { return k.board.ConsoleMidLine() }
 
 // continueLineCut hands a line the previous boot cut (bootrec LineCut) to
 // the UART's receiver as soon as the boot record is open, so that lineCut
