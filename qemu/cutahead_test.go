@@ -11,10 +11,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// cutTailRefused types the rest of a line cut by a restart, " 64", once
+// the new boot is ready, and checks that it is refused whole and that
+// nothing of the line ran (the line was "pmm alloc cut").
+func (s *session) cutTailRefused() {
+	s.t.Helper()
+	s.expect(`hr: ready in `)
+	s.expect(prompt)
+	require.NoError(s.t, s.Send(" 64"))
+	s.expect(`error: line not run: characters of it were lost \(typed during a restart, or a UART overrun: see stats\)\r\n` + prompt)
+	assert.NotContains(s.t, s.Transcript(), "unknown command")
+	assert.NotContains(s.t, s.Transcript(), "allocated cut")
+	assert.NotContains(s.t, s.run("pmm ls"), "cut")
+}
+
 // A half line typed ahead while a command still runs (its keys wait in the
 // UART receive ring, the line editor has not read them), when a policy
 // escalation restarts the site: the rest of it, typed on the new boot, is
-// refused whole, and nothing of it runs (hostile review of #22, finding 1).
+// refused whole, and nothing of it runs (the hostile review of #22 saw it
+// run; that did not reproduce on 65c812e, at this or other key timings).
 func TestLineCutTypedAheadByEscalationRefused(t *testing.T) {
 	s := boot(t)
 	s.banner()
@@ -24,12 +39,7 @@ func TestLineCutTypedAheadByEscalationRefused(t *testing.T) {
 	require.NoError(t, s.SendRaw([]byte(fmt.Sprintf("inject %d hang\rpmm alloc cut", aid))))
 	s.expect(`hr: site restart: controller: `)
 	s.expect(`hr: warm boot 2 on \S+ \(hot reboot after `)
-	s.expect(`hr: ready in `)
-	s.expect(prompt)
-	require.NoError(t, s.Send(" 64"))
-	s.expect(`error: line not run: characters of it were lost \(typed during a restart, or a UART overrun: see stats\)\r\n` + prompt)
-	assert.NotContains(t, s.Transcript(), "allocated cut")
-	assert.NotContains(t, s.run("pmm ls"), "cut")
+	s.cutTailRefused()
 }
 
 // A half line typed ahead on the UART while its console runs a command
@@ -42,17 +52,14 @@ func TestLineCutTypedAheadByKernelFaultRefused(t *testing.T) {
 	require.NoError(t, s.Send("bench restart -n 2000"))
 	s.expect(`bench restart -n 2000\r\n`)
 	require.NoError(t, s.SendRaw([]byte("pmm alloc cut")))
-	time.Sleep(300 * time.Millisecond) // the poller takes it into the ring
+	// the poller takes it into the ring meanwhile; were it still in QEMU,
+	// the new boot would discard it and refuse the tail all the same
+	time.Sleep(300 * time.Millisecond)
 	sess, err := c.NewSession()
 	require.NoError(t, err)
 	require.NoError(t, sess.Start("crash nil"))
 	s.expect(`hr: warm boot 2 on `)
-	s.expect(`hr: ready in `)
-	s.expect(prompt)
-	require.NoError(t, s.Send(" 64"))
-	s.expect(`error: line not run: characters of it were lost \(typed during a restart, or a UART overrun: see stats\)\r\n` + prompt)
-	assert.NotContains(t, s.Transcript(), "unknown command")
-	assert.NotContains(t, s.run("pmm ls"), "cut")
+	s.cutTailRefused()
 }
 
 // A half line typed over SSH when a site restart comes is closed with its
@@ -97,10 +104,5 @@ func TestLineCutCarriedAcrossRollbackRefused(t *testing.T) {
 	require.NoError(t, s.SendRaw([]byte("upgrade semihost:"+app+"\rpmm alloc cut")))
 	assert.Contains(t, s.bootLine(), "(upgrade from "+v1+" to app-test)")
 	assert.Contains(t, s.bootLine(), "(rollback from app-test to "+v1+": ")
-	s.expect(`hr: ready in `)
-	s.expect(prompt)
-	require.NoError(t, s.Send(" 64"))
-	s.expect(`error: line not run: characters of it were lost \(typed during a restart, or a UART overrun: see stats\)\r\n` + prompt)
-	assert.NotContains(t, s.Transcript(), "unknown command")
-	assert.NotContains(t, s.run("pmm ls"), "cut")
+	s.cutTailRefused()
 }
