@@ -139,6 +139,10 @@ func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration
 	for {
 		c.mu.Lock()
 		owner, ch, wake, err := c.lookupCallLocked(name)
+		var ownerEnd <-chan struct{} // closed once the owner's end has been handled
+		if owner != nil {
+			ownerEnd = c.finishedLocked(owner)
+		}
 		c.mu.Unlock()
 		if err != nil {
 			return zero, err
@@ -165,7 +169,7 @@ func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration
 		case reqs <- r:
 		case <-owner.stop: // it is going: wait for the next incarnation
 			select {
-			case <-owner.finished:
+			case <-ownerEnd:
 			case <-t.C():
 				return zero, timedOut("did not come back")
 			case <-selfStop:
@@ -180,7 +184,7 @@ func Call[Req, Rep any](from Caller, name string, arg Req, timeout time.Duration
 		select {
 		case res := <-r.reply:
 			return res.v, res.err
-		case <-owner.finished:
+		case <-ownerEnd:
 			select { // it may have replied just before it ended
 			case res := <-r.reply:
 				return res.v, res.err

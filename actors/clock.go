@@ -9,6 +9,19 @@ import "time"
 type Clock interface {
 	Now() time.Time
 	NewTimer(d time.Duration) Timer
+	// AfterFunc calls f in its own goroutine once d has passed, unless
+	// stopped first: a deadline that usually never comes costs no
+	// goroutine waiting for it.
+	AfterFunc(d time.Duration, f func()) FuncTimer
+}
+
+// FuncTimer is a timer made by AfterFunc.
+type FuncTimer interface {
+	// Reset arms it again, d from now; false if it had fired or was stopped.
+	Reset(d time.Duration) bool
+	// Stop prevents f from being called; false if it already was (f may
+	// then be running) or the timer was stopped.
+	Stop() bool
 }
 
 // Timer is a one-shot timer: C receives once when it fires.
@@ -27,6 +40,9 @@ func (RealClock) Now() time.Time { return time.Now() }
 
 // NewTimer returns a time.Timer.
 func (RealClock) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
+
+// AfterFunc returns time.AfterFunc(d, f).
+func (RealClock) AfterFunc(d time.Duration, f func()) FuncTimer { return time.AfterFunc(d, f) }
 
 type realTimer struct{ t *time.Timer }
 

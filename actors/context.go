@@ -30,7 +30,7 @@ type Context struct {
 	started time.Duration // controller uptime at start
 
 	stop     chan struct{}          // closed when the actor must stop (Done)
-	finished chan struct{}          // closed once its end has been handled
+	finished chan struct{}          // guarded by c.mu: made by the first wait for its end (finishedLocked), closed once that end has been handled
 	faults   chan string            // injected fault kinds, capacity 1; made by faultsOnce
 	clean    atomic.Bool            // Exit was called
 	hold     atomic.Pointer[string] // Hold was called: its reason
@@ -39,6 +39,7 @@ type Context struct {
 
 	stopping bool // guarded by c.mu: stop is closed
 	ended    bool // guarded by c.mu: the goroutine has returned
+	reuse    bool // set under c.mu before it starts: it runs on its member's parked goroutine
 
 	// faults is made on first use (Faults, Inject): most incarnations
 	// never see one, and a group restart makes a Context per member.
@@ -48,7 +49,7 @@ type Context struct {
 // newContext makes an incarnation that starts at started (controller uptime).
 func (c *Controller) newContext(aid AID, prog Program, name, program string, args []string, m *member, started time.Duration) *Context {
 	x := &Context{c: c, aid: aid, name: name, program: program, args: slices.Clone(args), gen: 1, m: m,
-		prog: prog, started: started, stop: make(chan struct{}), finished: make(chan struct{})}
+		prog: prog, started: started, stop: make(chan struct{})}
 	if m != nil {
 		x.gen = m.gen
 	}

@@ -139,6 +139,16 @@ type group struct {
 	cancel chan struct{} // closed when the group goes or the controller shuts down
 
 	enc []byte // its record as last encoded, the next encoding's buffer (Write copies it)
+
+	// A restart in progress (restart.go): toStop of its members have not
+	// ended yet; the last to end starts the group, after delay. lag fires
+	// StopTimeout after the failure (lagAt, controller uptime) if one has
+	// not ended by then.
+	toStop  int
+	delay   time.Duration
+	victims []*Context // failLocked's buffer
+	lag     FuncTimer  // made at the first restart
+	lagAt   time.Duration
 }
 
 // member is a registered restartable actor: its record, in memory.
@@ -165,6 +175,10 @@ type member struct {
 	// enc: its record as last written this boot (Write copies it into the
 	// block), patched by the next write; guarded by c.mu.
 	enc []byte
+	// parked: the goroutine of its last incarnation, stopped by a group
+	// restart, waits on park for the next one (restart.go); guarded by c.mu.
+	parked bool
+	park   chan *Context // capacity 1; made on first use
 }
 
 // New reopens the controller's records in the bank (its system blocks, all
@@ -230,6 +244,10 @@ type post struct {
 	starts []*Context
 	fns    []func()
 	sites  []SiteRestartRequest
+	// failed: groups whose restart waits for this post's log (restart.go),
+	// in failedBuf for the usual one: no allocation for it
+	failed    []failedGroup
+	failedBuf [1]failedGroup
 }
 
 // queued is an event in a post: it comes before logs[before].
@@ -280,10 +298,17 @@ func (c *Controller) flush(p *post) {
 		c.emit(q.e)
 	}
 	for _, x := range p.starts {
-		go c.runActor(x)
+		if x.reuse {
+			x.m.park <- x // the goroutine parked for it; never blocks (capacity 1, one sender)
+		} else {
+			go c.runActor(x)
+		}
 	}
 	for _, fn := range p.fns {
 		go fn()
+	}
+	for _, f := range p.failed {
+		c.failureLogged(f)
 	}
 	for _, r := range p.sites {
 		c.logf("hr: site restart requested: group %d: %s", r.Group, r.Reason)

@@ -94,7 +94,7 @@ var groupMoves = [numPhases]uint16{
 		phaseWaiting, // Shutdown
 	),
 	phaseWaiting: bits(
-		phaseRunning,     // Resume
+		phaseRunning,     // Resume, or `resume GID` of this one group (ResumeGroup)
 		phaseBackoff,     // Resume of a fair start
 		phaseSiteRestart, // its service hold was released, but a member of the hold never stopped (awaitHeld)
 		phaseKilling,     // akill -g

@@ -51,6 +51,9 @@ func (x *Context) Beat() {
 
 // watch is the watchdog of one incarnation; it ends with it.
 func (c *Controller) watch(x *Context) {
+	c.mu.Lock()
+	finished := c.finishedLocked(x)
+	c.mu.Unlock()
 	for {
 		p := time.Duration(x.hb.period.Load())
 		if p == 0 {
@@ -59,7 +62,7 @@ func (c *Controller) watch(x *Context) {
 				continue
 			case <-x.stop:
 				return
-			case <-x.finished:
+			case <-finished:
 				return
 			}
 		}
@@ -76,7 +79,7 @@ func (c *Controller) watch(x *Context) {
 		case <-x.stop:
 			t.Stop()
 			return
-		case <-x.finished:
+		case <-finished:
 			t.Stop()
 			return
 		}

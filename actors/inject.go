@@ -8,7 +8,7 @@ import (
 
 // faultKinds are the misbehaviours Inject may request (the kernel's
 // `inject AID KIND`); what each does is up to the program (see
-// actors/examples.Misbehave): panic, return an error, exit without Exit,
+// actors/examples.Set.Misbehave): panic, return an error, exit without Exit,
 // hang without heartbeats, spin without yielding, nil dereference,
 // undefined instruction, divide by zero.
 var faultKinds = []string{"panic", "error", "exit", "hang", "spin", "nil", "undef", "div0"}

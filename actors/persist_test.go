@@ -68,6 +68,32 @@ func TestResumeAfterSiteRestart(t *testing.T) {
 	assert.Zero(t, n, "a second Resume starts nothing")
 }
 
+// `resume GID` before Resume (safe mode: every reopened group waits, shown
+// held) starts that one group alone; Resume later starts only the others.
+func TestResumeGroupBeforeResumeStartsItAlone(t *testing.T) {
+	e := newEnv(t)
+	e.run(1, "wait")
+	e.run(2, "wait")
+	e.waitRunning("wait.1.1", 1)
+	e.waitRunning("wait.2.1", 1)
+
+	e.reboot()
+	require.NoError(t, e.ctl.ResumeGroup(2))
+	e.waitRunning("wait.2.1", 2)
+	g1, _ := e.group(1)
+	assert.Equal(t, actors.GroupHeld, g1.State, "the other group keeps waiting")
+	g2, _ := e.group(2)
+	assert.Equal(t, actors.GroupRunning, g2.State)
+	assert.Equal(t, 1, g2.Restarts, "a start from the bank counts as a restart, as Resume's")
+	assert.ErrorIs(t, e.ctl.ResumeGroup(2), actors.ErrGroupBusy, "running: nothing to resume")
+
+	n, err := e.ctl.Resume()
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "Resume starts only the group still waiting")
+	e.waitRunning("wait.1.1", 2)
+	assert.Len(t, e.ctl.Actors(), 2)
+}
+
 // A group whose program is no longer in the image cannot resume; Resume
 // says so and the group stays registered for akill -g.
 func TestResumeWithMissingProgram(t *testing.T) {

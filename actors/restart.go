@@ -2,7 +2,6 @@ package actors
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -13,8 +12,8 @@ import (
 // running group counts: failures while it is already stopping are part of
 // the same restart. The policy is charged and persisted first, so a reset
 // anywhere later still remembers it; then every member is told to stop and
-// a restart worker takes over (or, over the policy, a site restart is
-// requested).
+// the last of them to end starts the group again (awaitMembersLocked; or,
+// over the policy, a site restart is requested).
 func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	if g.st.phase != phaseRunning {
 		return
@@ -32,11 +31,13 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 	who := "aid " + strconv.FormatUint(uint64(x.aid), 10) + " " + x.name + ": " + cause
 	g.lastFailure = who
 	g.epoch++
-	victims := c.stopGroupLocked(g)
+	// into the group's buffer: a restart needs only their number
+	victims := c.stopGroupToLocked(g, g.victims[:0])
+	g.victims = victims[:0]
 	if escalate {
 		reason := policyReason(g, cfg)
 		if g.escalated && t-g.escalatedAt < probation(cfg) {
-			c.holdLocked(g, x, victims, who, reason, now, t-g.escalatedAt, p)
+			c.holdLocked(g, x, slices.Clone(victims), who, reason, now, t-g.escalatedAt, p)
 			return
 		}
 		g.to(groupState{phase: phaseSiteRestart}, p)
@@ -58,8 +59,91 @@ func (c *Controller) failLocked(g *group, x *Context, cause string, p *post) {
 		p.event(Event{Kind: EventGroupRestarting, At: now, GID: g.gid, Restarts: g.restarts, AID: x.aid, Actor: x.name,
 			Cause: who, Delay: delay, Ran: ran, MinRunTime: cfg.MinRunTime})
 	}
-	epoch := g.epoch
-	p.fns = append(p.fns, func() { c.restartGroup(g, epoch, victims, delay) })
+	c.awaitMembersLocked(g, len(victims), delay, now, p)
+}
+
+// failedGroup is a group whose restart waits for the failure's log line.
+type failedGroup struct {
+	g     *group
+	epoch uint64
+}
+
+// awaitMembersLocked has g's restart wait for its n stopped members to end
+// and for the failure's log line (p, flushed): the last of these starts the
+// group (stoppedLocked), on its own goroutine, so that a restart needs no
+// goroutine of its own and the group runs again only after its restart
+// line. The lag timer bounds the wait by StopTimeout from now (the
+// failure's controller uptime); none is armed when no member runs.
+func (c *Controller) awaitMembersLocked(g *group, n int, delay, now time.Duration, p *post) {
+	g.toStop, g.delay = n+1, delay
+	if p.failed == nil {
+		p.failed = p.failedBuf[:0]
+	}
+	p.failed = append(p.failed, failedGroup{g, g.epoch})
+	if n == 0 {
+		return
+	}
+	g.lagAt = now + c.cfg.StopTimeout
+	if g.lag == nil {
+		g.lag = c.clock.AfterFunc(c.cfg.StopTimeout, func() { c.lagged(g) })
+	} else {
+		g.lag.Reset(c.cfg.StopTimeout)
+	}
+}
+
+// failureLogged counts the failure's log line of f's restart out.
+func (c *Controller) failureLogged(f failedGroup) {
+	p := c.post()
+	c.mu.Lock()
+	if f.g.epoch == f.epoch && f.g.st.phase == phaseStopping && f.g.toStop > 0 {
+		if f.g.toStop--; f.g.toStop == 0 {
+			c.stoppedLocked(f.g, &p)
+		}
+	}
+	c.mu.Unlock()
+	c.flush(&p)
+}
+
+// stoppedLocked goes on with g's restart once every member has ended: it
+// starts the group, or after its backoff delay (restartGroup).
+func (c *Controller) stoppedLocked(g *group, p *post) {
+	if g.lag != nil {
+		g.lag.Stop()
+	}
+	if g.delay > 0 {
+		unparkLocked(g)
+		epoch, delay := g.epoch, g.delay
+		p.fns = append(p.fns, func() { c.restartGroup(g, epoch, delay) })
+		return
+	}
+	g.to(groupState{phase: phaseRunning}, p)
+	c.startGroupLocked(g, p)
+	unparkLocked(g) // members that did not start
+}
+
+// lagged is the lag timer: members of a restart that have not ended
+// StopTimeout after the failure make the group inconsistent.
+func (c *Controller) lagged(g *group) {
+	_ = c.locked(func(p *post) error {
+		// a timer of an earlier restart that fired as it ended finds the
+		// deadline of this one ahead
+		if g.toStop == 0 || g.st.phase != phaseStopping || c.closing || c.now() < g.lagAt {
+			return nil
+		}
+		var lag []*Context
+		for _, m := range g.members {
+			if m.cur != nil {
+				lag = append(lag, m.cur)
+			}
+		}
+		if len(lag) == 0 {
+			return nil // only the failure's log line is still to come
+		}
+		g.toStop = 0
+		unparkLocked(g)
+		c.inconsistentLocked(g, lag, p)
+		return nil
+	})
 }
 
 // holdLocked stops a group that escalates again within its probation after
@@ -97,27 +181,15 @@ func (c *Controller) awaitHeld(g *group, victims []*Context, p *post) {
 	})
 }
 
-// restartGroup is the restart worker: it waits (bounded) for the members to
-// stop, then for the backoff delay, then starts the direct actors again.
-// It gives up silently when the group was killed or the controller shut
-// down meanwhile (the epoch moved on).
-func (c *Controller) restartGroup(g *group, epoch uint64, victims []*Context, delay time.Duration) {
-	// The members were just told to stop and are runnable behind this new
-	// goroutine: on one core, letting them run first usually finds them
-	// all ended, and spares arming the stop timer (a third of this
-	// worker's cost in the restart benchmark).
-	runtime.Gosched()
-	lag := c.awaitStop(victims, c.cfg.StopTimeout)
+// restartGroup is the backoff worker: once the members have stopped, it
+// waits for the backoff delay, then starts the direct actors again. It
+// gives up silently when the group was killed or the controller shut down
+// meanwhile (the epoch moved on).
+func (c *Controller) restartGroup(g *group, epoch uint64, delay time.Duration) {
 	p := c.post()
 	c.mu.Lock()
 	if g.epoch != epoch || c.closing {
 		c.mu.Unlock()
-		return
-	}
-	if len(lag) > 0 {
-		c.inconsistentLocked(g, lag, &p)
-		c.mu.Unlock()
-		c.flush(&p)
 		return
 	}
 	if delay > 0 {

@@ -39,7 +39,7 @@ func (c *Controller) Resume() (int, error) {
 						p.event(Event{Kind: EventGroupFairStart, At: c.now(), GID: g.gid, Restarts: g.restarts, Delay: delay})
 					}
 					epoch := g.epoch
-					p.fns = append(p.fns, func() { c.restartGroup(g, epoch, nil, delay) })
+					p.fns = append(p.fns, func() { c.restartGroup(g, epoch, delay) })
 					n++
 					continue
 				}
@@ -59,7 +59,9 @@ func (c *Controller) Resume() (int, error) {
 // ResumeGroup restarts group gid that is held, by its policy or its
 // service (`resume GID`): the hold and the escalation are forgotten, its
 // badness starts from zero, and its direct actors start as after a group
-// restart. A group waiting in its backoff delay starts now instead.
+// restart. A group waiting in its backoff delay starts now instead, and a
+// group reopened from the bank that Resume has not started yet (safe mode)
+// starts alone.
 func (c *Controller) ResumeGroup(gid int) error {
 	if err := c.checkGID(gid); err != nil {
 		return err
@@ -83,6 +85,16 @@ func (c *Controller) ResumeGroup(gid int) error {
 			g.quick = 0
 			p.event(Event{Kind: EventGroupBackoffCut, At: now, GID: gid, Restarts: g.restarts, Delay: left})
 			g.to(groupState{phase: phaseRunning}, p)
+			_, errs := c.startGroupLocked(g, p)
+			return errors.Join(errs...)
+		case g.st.phase == phaseWaiting:
+			// reopened and not resumed (safe mode, which aps shows as
+			// held): the operator starts this one group, as Resume would
+			// but without a fair start's delay; the others keep waiting
+			g.to(groupState{phase: phaseRunning}, p)
+			g.restarts++
+			g.persist()
+			p.event(Event{Kind: EventGroupResumed, At: c.now(), GID: gid, Restarts: g.restarts})
 			_, errs := c.startGroupLocked(g, p)
 			return errors.Join(errs...)
 		case !g.st.held():

@@ -175,6 +175,7 @@ func (c *Controller) startMemberLocked(m *member, aid AID, now time.Duration, p 
 		return nil, err
 	}
 	x := c.newContext(aid, prog, m.name, m.program, m.args, m, now)
+	x.reuse, m.parked = m.parked, false
 	m.cur, m.lastAID, m.failed = x, aid, ""
 	c.live[aid] = x
 	p.starts = append(p.starts, x)

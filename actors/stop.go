@@ -18,8 +18,12 @@ func (c *Controller) stopLocked(x *Context) {
 
 // stopGroupLocked tells every running member of g to stop and returns them.
 func (c *Controller) stopGroupLocked(g *group) []*Context {
+	return c.stopGroupToLocked(g, make([]*Context, 0, len(g.members)))
+}
+
+// stopGroupToLocked is stopGroupLocked appending to xs.
+func (c *Controller) stopGroupToLocked(g *group, xs []*Context) []*Context {
 	c.callsChangedLocked()
-	xs := make([]*Context, 0, len(g.members))
 	for _, m := range g.members {
 		if m.cur != nil {
 			c.stopLocked(m.cur)
@@ -34,13 +38,15 @@ func (c *Controller) stopGroupLocked(g *group) []*Context {
 // already ended.
 func (c *Controller) awaitStop(xs []*Context, d time.Duration) []*Context {
 	var pending []*Context
+	var fins []<-chan struct{}
+	c.mu.Lock()
 	for _, x := range xs {
-		select {
-		case <-x.finished:
-		default:
+		if !x.ended {
 			pending = append(pending, x)
+			fins = append(fins, c.finishedLocked(x))
 		}
 	}
+	c.mu.Unlock()
 	if len(pending) == 0 {
 		return nil
 	}
@@ -48,17 +54,17 @@ func (c *Controller) awaitStop(xs []*Context, d time.Duration) []*Context {
 	defer t.Stop()
 	var lag []*Context
 	expired := false
-	for _, x := range pending {
+	for i, x := range pending {
 		if !expired {
 			select {
-			case <-x.finished:
+			case <-fins[i]:
 				continue
 			case <-t.C():
 				expired = true
 			}
 		}
 		select {
-		case <-x.finished:
+		case <-fins[i]:
 		default:
 			lag = append(lag, x)
 		}
@@ -138,6 +144,7 @@ func (c *Controller) beginKill(gid int) (g *group, victims []*Context, epoch uin
 		g.epoch++
 		epoch = g.epoch
 		g.closeCancel()
+		unparkLocked(g) // stopped by a restart it interrupts
 		g.persist()
 		victims = c.stopGroupLocked(g)
 		return nil
@@ -201,6 +208,7 @@ func (c *Controller) Shutdown(timeout time.Duration) error {
 			}
 			g.epoch++
 			g.closeCancel()
+			unparkLocked(g) // stopped by a restart it interrupts
 			switch g.st.phase {
 			case phaseRunning, phaseStopping, phaseBackoff:
 				g.to(groupState{phase: phaseWaiting}, p)

@@ -80,7 +80,7 @@ func Main(cfg Config) {
 
 // serve serves the console on the UART for ever.
 func (k *system) serve() {
-	s := console.NewSerialSession(consoleRW{consoleWriter{&console.Plain{}}})
+	s := console.NewSerialSession(consoleRW{consoleWriter{k.board, &console.Plain{}}})
 	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }

@@ -9,11 +9,14 @@ import (
 // editor) to the UART and the crash log, so dmesg holds the transcript
 // too: its text, without the line editor's escape sequences (a redraw is
 // cursor moves and erasures, noise in a log).
-type consoleWriter struct{ plain *console.Plain }
+type consoleWriter struct {
+	board Board // the UART's
+	plain *console.Plain
+}
 
 func (w consoleWriter) Write(p []byte) (int, error) {
 	for _, c := range p {
-		hw.ConsoleTx(c)
+		w.board.ConsoleTx(c)
 		if w.plain.Keep(c) {
 			trap.Log(c)
 		}
@@ -25,12 +28,12 @@ func (w consoleWriter) Write(p []byte) (int, error) {
 // through printk.
 type consoleRW struct{ consoleWriter }
 
-func (consoleRW) Read(p []byte) (int, error) { return hw.Console().Read(p) }
+func (c consoleRW) Read(p []byte) (int, error) { return c.board.Console().Read(p) }
 
 // Lost passes on the UART's loss count (kernel/console refuses a line that
 // lost characters), 0 where the board's reader counts none.
-func (consoleRW) Lost() uint64 {
-	if l, ok := hw.Console().(interface{ Lost() uint64 }); ok {
+func (c consoleRW) Lost() uint64 {
+	if l, ok := c.board.Console().(interface{ Lost() uint64 }); ok {
 		return l.Lost()
 	}
 	return 0

@@ -32,6 +32,7 @@ type timer struct {
 	c    *Clock
 	when time.Time
 	ch   chan time.Time
+	fn   func() // AfterFunc's; then ch is nil
 }
 
 // Now returns the clock's time.
@@ -56,7 +57,33 @@ func (c *Clock) NewTimer(d time.Duration) actors.Timer {
 	return t
 }
 
+// AfterFunc arms a timer d from now that calls f; Advance calls it, after
+// releasing the clock, before it returns.
+func (c *Clock) AfterFunc(d time.Duration, f func()) actors.FuncTimer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &timer{c: c, fn: f}
+	c.armLocked(t, d)
+	return t
+}
+
+func (c *Clock) armLocked(t *timer, d time.Duration) {
+	t.when = c.now.Add(d)
+	c.timers = append(c.timers, t)
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
 func (t *timer) C() <-chan time.Time { return t.ch }
+
+// Reset arms an AfterFunc timer again, d from now.
+func (t *timer) Reset(d time.Duration) bool {
+	armed := t.Stop()
+	t.c.mu.Lock()
+	defer t.c.mu.Unlock()
+	t.c.armLocked(t, d)
+	return armed
+}
 
 func (t *timer) Stop() bool {
 	t.c.mu.Lock()
@@ -73,15 +100,23 @@ func (t *timer) Stop() bool {
 // due by then.
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 	slices.SortStableFunc(c.timers, func(a, b *timer) int { return a.when.Compare(b.when) })
 	n := 0
+	var fns []func()
 	for n < len(c.timers) && !c.timers[n].when.After(c.now) {
-		c.timers[n].ch <- c.timers[n].when
+		if t := c.timers[n]; t.fn != nil {
+			fns = append(fns, t.fn)
+		} else {
+			t.ch <- t.when
+		}
 		n++
 	}
 	c.timers = slices.Delete(c.timers, 0, n)
+	c.mu.Unlock()
+	for _, f := range fns {
+		f()
+	}
 }
 
 // Pending is the number of armed timers.

@@ -41,3 +41,22 @@ func TestWaitTimers(t *testing.T) {
 	go c.NewTimer(time.Second)
 	assert.True(t, c.WaitTimers(1, 10*time.Second))
 }
+
+func TestAfterFuncIsCalledByAdvance(t *testing.T) {
+	c := fakeclock.New()
+	calls := 0
+	f := c.AfterFunc(time.Second, func() { calls++ })
+	c.Advance(time.Second - 1)
+	assert.Zero(t, calls)
+	assert.True(t, f.Reset(2*time.Second), "it was armed")
+	c.Advance(time.Second)
+	assert.Zero(t, calls, "Reset moved the deadline 2 s from its call")
+	c.Advance(time.Second)
+	assert.Equal(t, 1, calls)
+	assert.Zero(t, c.Pending())
+	assert.False(t, f.Stop(), "already fired")
+	assert.False(t, f.Reset(time.Second), "it had fired")
+	assert.True(t, f.Stop())
+	c.Advance(time.Hour)
+	assert.Equal(t, 1, calls, "stopped")
+}

@@ -16,7 +16,7 @@ func (c *set) addActorCommands(sh *console.Shell) {
 	sh.MustAdd(console.Cmd{Name: "aps", Syntax: "[-json]", Help: "list actors and restart groups", MaxArgs: 1, Fn: c.withCtl(c.cmdAps)})
 	sh.MustAdd(console.Cmd{Name: "inject", Syntax: "AID KIND", Help: "make an actor fail: panic error exit hang spin nil undef div0", MinArgs: 2, MaxArgs: 2, Fn: c.withCtl(c.cmdInject)})
 	sh.MustAdd(console.Cmd{Name: "programs", Help: "programs built into the image", Fn: c.withCtl(c.cmdPrograms)})
-	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart a held group (its policy or its service held it), or one in backoff now", MaxArgs: 1, Fn: c.withCtl(c.cmdResume)})
+	sh.MustAdd(console.Cmd{Name: "resume", Syntax: "[GID]", Help: "leave safe mode: restart every registered group; GID: restart one held group (safe mode, its policy or its service held it), or one in backoff now", MaxArgs: 1, Fn: c.withCtl(c.cmdResume)})
 }
 
 func (c *set) withCtl(fn console.Fn) console.Fn {

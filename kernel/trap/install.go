@@ -27,16 +27,30 @@ var hooks Hooks
 
 // Install gives the exception path its hooks, sends to the UART what was
 // printed before (it waited in the crash log's early buffer), and then
-// makes this package's handlers live: the CPU-fault handler
+// makes this package's handlers live (the early buffer is not sent twice
+// when Console had the UART): the CPU-fault handler
 // (arm.SystemExceptionHandler) and the runtime exit hook (goos.Exit). The
 // boot calls it once, first, before anything may fault on purpose. On the
 // host there are no vectors: only the hooks are kept.
 func Install(h Hooks) {
+	sent := hooks.Tx != nil // Console had the UART: early is on it already
 	hooks = h
-	if h.Tx != nil {
+	if h.Tx != nil && !sent {
 		for _, c := range early[:earlyN] {
 			h.Tx(c)
 		}
 	}
 	installHandlers()
+}
+
+// Console gives printk the console UART before Install (tx: Hooks.Tx),
+// sending what waited in the early buffer. The kernel calls it from its
+// package initialisation, so that what is printed before Main boots — a
+// panic in a later package's init, the runtime's own complaints — reaches
+// the UART at once rather than waiting for an Install that never comes.
+func Console(tx func(c byte)) {
+	for _, c := range early[:earlyN] {
+		tx(c)
+	}
+	hooks.Tx = tx
 }

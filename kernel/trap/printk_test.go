@@ -60,6 +60,20 @@ func TestPrintkBeforeInstall(t *testing.T) {
 	assert.Equal(t, "early\r\nlate\r\nattached\r\n", string(log.Text))
 }
 
+// Console gives printk the UART at package initialisation: what waited is
+// sent then, what follows at once, and Install sends nothing twice.
+func TestPrintkConsoleBeforeInstall(t *testing.T) {
+	uart := fresh(t)
+	printString("runtime\n")
+	Console(func(c byte) { uart.WriteByte(c) })
+	assert.Equal(t, "runtime\r\n", uart.String())
+	printString("init panic\n")
+	assert.Equal(t, "runtime\r\ninit panic\r\n", uart.String(), "at once, before any Install")
+	install(uart)
+	printString("boot\n")
+	assert.Equal(t, "runtime\r\ninit panic\r\nboot\r\n", uart.String())
+}
+
 // Log keeps a byte for dmesg without sending it to the UART (the console
 // writer sends its own bytes).
 func TestLogOnly(t *testing.T) {
