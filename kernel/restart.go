@@ -68,7 +68,7 @@ func (k *system) stopTyping() {
 // dropped, and records whether the input stops in the middle of a line
 // (bootrec LineCut, lineCut): the next boot refuses the rest of that line.
 func (k *system) discardTyping() {
-	n, _, _ := k.awaitQuiet(200 * time.Millisecond)
+	n, _ := k.awaitQuiet(200 * time.Millisecond)
 	if n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
@@ -99,14 +99,13 @@ func (k *system) continueLineCut() {
 }
 
 // awaitQuiet waits, at most for limit, for the console's discard to end,
-// and returns what it dropped, whether the input stops mid-line and
-// whether the discard ended.
-func (k *system) awaitQuiet(limit time.Duration) (dropped int, midLine, ended bool) {
+// and returns what it dropped and whether the discard ended.
+func (k *system) awaitQuiet(limit time.Duration) (dropped int, ended bool) {
 	deadline := time.Now().Add(limit)
 	for {
-		on, n, mid := k.board.ConsoleDiscarding()
+		on, n, _ := k.board.ConsoleDiscarding()
 		if !on || !time.Now().Before(deadline) {
-			return n, mid, !on
+			return n, !on
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -131,14 +130,14 @@ func (k *system) discardRestartTyping() {
 		k.recs.Update(func(r *bootrec.Record) { r.LineCut = false })
 	}
 	k.board.DiscardConsole(restartQuiet, cut)
-	n, _, ended := k.awaitQuiet(2 * time.Second)
+	n, ended := k.awaitQuiet(2 * time.Second)
 	if n > 0 {
 		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
 	}
 	if !ended {
 		fmt.Printf("hr: console: input still arriving: discarded until the line is quiet for %v\n", restartQuiet)
 		go func() {
-			n, _, _ := k.awaitQuiet(time.Duration(math.MaxInt64))
+			n, _ := k.awaitQuiet(time.Duration(math.MaxInt64))
 			fmt.Fprintf(&k.out, "hr: console: %d bytes discarded in all; what is typed now runs\n", n)
 		}()
 	}
