@@ -113,8 +113,16 @@ func (s SoC) handOver(watchdogMs int) {
 	if s.UART != nil {
 		seq.WaitTXDone(b, s.UART.Base, txPolls)
 	}
-	if watchdogMs > 0 {
+	switch {
+	case watchdogMs <= 0:
+	case imx6ul.Native:
+		// the next boot arms it again: until then the longest timeout
 		seq.ServiceWatchdog(b, imx6ul.WDOG1_BASE, seq.LongestMs)
+	default:
+		// QEMU switches the watchdog off at a WCR store (seq.setWCR): a
+		// full period from now, the timeout unchanged, for the next boot
+		// to reach its arming
+		seq.Service(b, imx6ul.WDOG1_BASE)
 	}
 }
 

@@ -80,8 +80,11 @@ func (SoC) ResetCause() string {
 // stopped (WDE is write-once), on QEMU too.
 func (SoC) EnableWatchdog(ms int) { seq.ArmWatchdog(mmio{}, imx6ul.WDOG1_BASE, ms) }
 
-// ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog").
-func (SoC) ServiceWatchdog(ms int) { imx6ul.WDOG1.Service(ms) }
+// ServiceWatchdog reloads WDOG1 (59.5.2 "Servicing the watchdog"), writing
+// WCR only when ms changes its timeout (seq.ServiceWatchdog; not tamago's
+// WDOG.Service, which rewrites WCR every time and so, under QEMU, switches
+// the watchdog off).
+func (SoC) ServiceWatchdog(ms int) { seq.ServiceWatchdog(mmio{}, imx6ul.WDOG1_BASE, ms) }
 
 // StampWatchdog records that WDOG1 was serviced now: the generic timer's
 // count (CNTPCT, ARM ARM B4.1.30) in the save area header (saveHeader.wdog),

@@ -93,10 +93,23 @@ func TestArmWatchdogOneStoreNoWDT(t *testing.T) {
 	b := newBus()
 	b.mem[WDOG1_BASE+WCR] = 0x0030
 	ArmWatchdog(b, WDOG1_BASE, 4000)
-	assert.Equal(t, []string{"r16 0x20bc000 = 0x30", "w16 0x20bc000 0x734"}, b.log)
+	assert.Equal(t, []string{"r16 0x20bc000 = 0x30", "w16 0x20bc000 0x734", "w16 0x20bc002 0x5555", "w16 0x20bc002 0xaaaa"}, b.log)
 	assert.Equal(t, uint16(0xff34), ArmWCR(0x30, 1<<30), "WT clamped to 128 s")
 	assert.Equal(t, uint16(0x0034), ArmWCR(0x30, 100), "WT clamped to 0.5 s")
 	assert.Equal(t, uint16(0x0134), ArmWCR(0x38, 1000), "WDT cleared")
+}
+
+// Once armed, WCR is stored again only for a new value: QEMU's model
+// switches the watchdog off at any later WCR store (setWCR).
+func TestWatchdogWCRStoredOnlyWhenItChanges(t *testing.T) {
+	b := newBus()
+	b.mem[WDOG1_BASE+WCR] = 0x0734
+	ArmWatchdog(b, WDOG1_BASE, 4000) // a hot reboot's next boot
+	ServiceWatchdog(b, WDOG1_BASE, 4000)
+	assert.Equal(t, []string{
+		"r16 0x20bc000 = 0x734", "w16 0x20bc002 0x5555", "w16 0x20bc002 0xaaaa",
+		"r16 0x20bc000 = 0x734", "w16 0x20bc002 0x5555", "w16 0x20bc002 0xaaaa",
+	}, b.log)
 }
 
 func TestServiceWatchdogLongest(t *testing.T) {

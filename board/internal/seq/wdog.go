@@ -49,16 +49,39 @@ func ArmWCR(wcr uint16, ms int) uint16 {
 	return wcr | 1<<WCR_WDE | 1<<WCR_SRS | 1<<WCR_WDA
 }
 
-// ArmWatchdog arms WDOG at base with one WCR store (ArmWCR).
+// ArmWatchdog arms WDOG at base with one WCR store (ArmWCR) and reloads its
+// counter (Service). A WCR that already holds that value (a hot reboot's
+// next boot, under QEMU) is not written again: see setWCR.
 func ArmWatchdog(b Bus, base uint32, ms int) {
-	b.Write16(base+WCR, ArmWCR(b.Read16(base+WCR), ms))
+	wcr := b.Read16(base + WCR)
+	setWCR(b, base, wcr, ArmWCR(wcr, ms))
+	Service(b, base)
 }
 
 // ServiceWatchdog sets the timeout to ms and reloads the counter with the
-// service sequence (59.5.2: 0x5555 then 0xaaaa into WSR).
+// service sequence (59.5.2: 0x5555 then 0xaaaa into WSR). WCR is written
+// only when the timeout changes (setWCR).
 func ServiceWatchdog(b Bus, base uint32, ms int) {
 	wcr := b.Read16(base + WCR)
-	b.Write16(base+WCR, wcr&^(0xff<<WCR_WT)|wt(ms)<<WCR_WT|1<<WCR_SRS|1<<WCR_WDA)
+	setWCR(b, base, wcr, wcr&^(0xff<<WCR_WT)|wt(ms)<<WCR_WT|1<<WCR_SRS|1<<WCR_WDA)
+	Service(b, base)
+}
+
+// Service reloads WDOG's counter (59.5.2: 0x5555 then 0xaaaa into WSR),
+// its timeout unchanged: the periodic service, which writes nothing else.
+func Service(b Bus, base uint32) {
 	b.Write16(base+WSR, 0x5555)
 	b.Write16(base+WSR, 0xaaaa)
+}
+
+// setWCR stores want into WCR unless it already reads so (wcr). On silicon a
+// store of the same value is harmless (WDE is write-once 1), but QEMU's
+// model (hw/watchdog/wdt_imx2.c, 7.2 to 10.0) clears WDE on every WCR
+// store after the one that set it, which switches the watchdog off for
+// good: a service or a re-arm that rewrote WCR left a spinning actor
+// unchecked.
+func setWCR(b Bus, base uint32, wcr, want uint16) {
+	if want != wcr {
+		b.Write16(base+WCR, want)
+	}
 }
