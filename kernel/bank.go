@@ -14,8 +14,9 @@ import (
 	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
-// openBank maps and validates the bank, updates the boot record and prints
-// the banner: one line that says cold or warm, and why. hotCheckFailed:
+// openBank maps and validates the bank, updates the boot record, prints
+// the banner (one line that says cold or warm, and why) and carries a line
+// the previous boot cut (continueLineCut). hotCheckFailed:
 // the hot reboot asked for ended in a WDOG1 reset (bootChecks).
 func (k *system) openBank(hotCheckFailed bool) error {
 	addr, mem := k.board.Bank()
@@ -58,6 +59,7 @@ func (k *system) openBank(hotCheckFailed bool) error {
 		state, k.recs.Record().Boots, k.board.Name(), k.start.Reason, addr, len(mem),
 		len(mem)/pmm.PageSize, len(b.Blocks()), tunables.MaxBlocks, trusted.Version)
 	k.reportQuarantine(os.Stdout)
+	k.continueLineCut()
 	return nil
 }
 

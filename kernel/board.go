@@ -56,6 +56,14 @@ type Console interface {
 	// ConsoleDiscarding says whether the discard still runs, how many
 	// characters it dropped, and whether the input stops mid-line.
 	ConsoleDiscarding() (on bool, dropped int, midLine bool)
+	// ConsoleMidLine reports whether the input received stops in the
+	// middle of a line, read by the console or still buffered. It neither
+	// locks nor allocates: the fault path asks it.
+	ConsoleMidLine() bool
+	// ContinueConsoleCut says that the previous boot went down with a
+	// line half typed: unless an Enter has arrived since, the input stops
+	// mid-line, and the rest of that line is refused.
+	ContinueConsoleCut()
 }
 
 // Resets are the ways the board restarts.

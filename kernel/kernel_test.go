@@ -37,6 +37,8 @@ func (*fakeBoard) Console() io.ReadWriter                    { return &bytes.Buf
 func (*fakeBoard) ConsoleStats(w io.Writer)                  { io.WriteString(w, "uart: host\n") }
 func (b *fakeBoard) ConsoleTx(c byte)                        { b.tx.WriteByte(c) }
 func (*fakeBoard) DiscardConsole(time.Duration, bool)        {}
+func (*fakeBoard) ConsoleMidLine() bool                      { return false }
+func (*fakeBoard) ContinueConsoleCut()                       {}
 func (*fakeBoard) ConsoleDiscarding() (bool, int, bool)      { return false, 0, false }
 func (*fakeBoard) HotReboot(int) error                       { return errors.New("no hot reboot on the host") }
 func (*fakeBoard) WarmReset()                                {}

@@ -49,12 +49,9 @@ type system struct {
 	start    bootrec.Start // how this boot came about (bootrec.Record.Begin)
 
 	shell *console.Shell
-	// serial is the UART session once it serves (the fault path asks it
-	// whether a line is half typed)
-	serial *console.Session
-	out    console.Log // what actors and the controller print, to every session
-	ctl    *actors.Controller
-	progs  *actors.Programs
+	out   console.Log // what actors and the controller print, to every session
+	ctl   *actors.Controller
+	progs *actors.Programs
 	// register fills progs (Config.Programs)
 	register func(*actors.Programs) error
 
@@ -83,7 +80,6 @@ func Main(cfg Config) {
 // serve serves the console on the UART for ever.
 func (k *system) serve() {
 	s := console.NewSerialSession(consoleRW{consoleWriter{k.board, &console.Plain{}}})
-	k.serial = s
 	k.out.AttachSerial(s.Out())
 	s.ServeForever(k.shell, crlf{}, func() { time.Sleep(consoleRetry) })
 }

@@ -66,24 +66,46 @@ func (k *system) stopTyping() {
 // discardTyping is the way down's last look at the UART: it waits up to
 // 200 ms for the discard stopTyping began to end, says how much it
 // dropped, and records whether the input stops in the middle of a line
-// (bootrec LineCut): the next boot refuses the rest of that line.
+// (bootrec LineCut, lineCut): the next boot refuses the rest of that line.
 func (k *system) discardTyping() {
-	n, mid, _ := k.awaitQuiet(200 * time.Millisecond)
+	n, _ := k.awaitQuiet(200 * time.Millisecond)
 	if n > 0 {
 		fmt.Fprintf(&k.out, "hr: console: %d bytes typed during the restart discarded\n", n)
 	}
-	k.updateRecord(func(r *bootrec.Record) { r.LineCut = mid })
+	cut := k.lineCut()
+	k.updateRecord(func(r *bootrec.Record) { r.LineCut = cut })
+}
+
+// lineCut reports whether the UART's input stops in the middle of a line,
+// wherever that line is: read by the line editor, or still waiting in the
+// receive buffer, typed ahead while the console ran a command. The
+// receiver tells (ConsoleMidLine), not the line editor: it has seen every
+// character, the editor only those it read, and it knows the line a
+// previous boot cut (continueLineCut). Every way down records it for the
+// next boot (bootrec LineCut): goDown (discardTyping) and the fault and
+// exit paths (recordFatal), which is why it neither locks nor allocates.
+func (k *system) lineCut() bool { return k.board.ConsoleMidLine() }
+
+// continueLineCut hands a line the previous boot cut (bootrec LineCut) to
+// the UART's receiver as soon as the boot record is open, so that lineCut
+// tells it until this boot's first prompt refuses its rest
+// (discardRestartTyping): a boot that goes down before (a rollback at
+// boot, a fault, the startup script's restart) records it again instead of
+// forgetting it.
+func (k *system) continueLineCut() {
+	if !k.cold() && k.recs != nil && k.recs.Record().LineCut {
+		k.board.ContinueConsoleCut()
+	}
 }
 
 // awaitQuiet waits, at most for limit, for the console's discard to end,
-// and returns what it dropped, whether the input stops mid-line and
-// whether the discard ended.
-func (k *system) awaitQuiet(limit time.Duration) (dropped int, midLine, ended bool) {
+// and returns what it dropped and whether the discard ended.
+func (k *system) awaitQuiet(limit time.Duration) (dropped int, ended bool) {
 	deadline := time.Now().Add(limit)
 	for {
-		on, n, mid := k.board.ConsoleDiscarding()
+		on, n, _ := k.board.ConsoleDiscarding()
 		if !on || !time.Now().Before(deadline) {
-			return n, mid, !on
+			return n, !on
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -108,14 +130,14 @@ func (k *system) discardRestartTyping() {
 		k.recs.Update(func(r *bootrec.Record) { r.LineCut = false })
 	}
 	k.board.DiscardConsole(restartQuiet, cut)
-	n, _, ended := k.awaitQuiet(2 * time.Second)
+	n, ended := k.awaitQuiet(2 * time.Second)
 	if n > 0 {
 		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)
 	}
 	if !ended {
 		fmt.Printf("hr: console: input still arriving: discarded until the line is quiet for %v\n", restartQuiet)
 		go func() {
-			n, _, _ := k.awaitQuiet(time.Duration(math.MaxInt64))
+			n, _ := k.awaitQuiet(time.Duration(math.MaxInt64))
 			fmt.Fprintf(&k.out, "hr: console: %d bytes discarded in all; what is typed now runs\n", n)
 		}()
 	}

@@ -18,7 +18,6 @@ func (k *system) recordFatal(why string) {
 	if k.recs != nil {
 		// a line half typed on the UART: the next boot refuses its rest,
 		// as after any way down (discardRestartTyping)
-		cut := k.serial != nil && k.serial.HalfLine()
-		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, k.persistentClock(), cut)
+		k.recs.IntendFatal(bootrec.PathWarm, bootrec.SiteAuto, why, k.persistentClock(), k.lineCut())
 	}
 }

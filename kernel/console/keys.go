@@ -4,7 +4,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"sync/atomic"
 )
 
 // MaxLine is the longest line the console accepts, in bytes: x/term keeps
@@ -78,8 +77,7 @@ type keyFilter struct {
 	buf     [256]byte
 	seq     []byte // escape sequence being collected
 	seqBuf  [maxEscape]byte
-	lineN   int         // bytes of the current line so far
-	half    atomic.Bool // lineN > 0 as of the last Read, for HalfLine
+	lineN   int // bytes of the current line so far
 	over    bool
 	lost    uint64   // the reader's loss count when last read
 	damaged bool     // the current line lost characters
@@ -116,7 +114,6 @@ func (f *keyFilter) enter(p []byte, v verdict) int {
 
 func (f *keyFilter) Read(p []byte) (int, error) {
 	n, err := f.read(p)
-	f.half.Store(f.lineN > 0)
 	if f.gate != nil {
 		f.gate.handed(p[:n])
 	}

@@ -43,11 +43,6 @@ func newSession(rw io.ReadWriter, serial bool) *Session {
 	return &Session{t: t, keys: keys, gate: keys.gate, serial: serial}
 }
 
-// HalfLine reports whether a line is half typed: keys were read since the
-// last Enter or Ctrl-C. The fault and exit paths ask it (no lock, no
-// allocation), so that the next boot refuses the rest of that line.
-func (s *Session) HalfLine() bool { return s.keys.half.Load() }
-
 // Out returns the writer for the session's background messages (the
 // console log; turns \n into \r\n): it leaves an untouched prompt alone
 // and drops everything after `log off` (logGate).

@@ -68,3 +68,11 @@ func (s SoC) DiscardConsole(quiet time.Duration, midLine bool) { s.RX.Discard(qu
 
 // ConsoleDiscarding reports on the discard (Receiver.Discarding).
 func (s SoC) ConsoleDiscarding() (on bool, dropped int, midLine bool) { return s.RX.Discarding() }
+
+// ConsoleMidLine reports, lock and allocation free, whether the input
+// received stops mid-line (Receiver.MidLine).
+func (s SoC) ConsoleMidLine() bool { return s.RX.MidLine() }
+
+// ContinueConsoleCut carries a line the previous boot cut
+// (Receiver.ContinueCut).
+func (s SoC) ContinueConsoleCut() { s.RX.ContinueCut() }

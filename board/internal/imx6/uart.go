@@ -111,6 +111,13 @@ func (r *Receiver) Discarding() (on bool, dropped int, midLine bool) {
 	return r.buf.Discarding()
 }
 
+// MidLine reports, without a lock, whether the input received stops in
+// the middle of a line (rxbuf.Buffer.MidLine).
+func (r *Receiver) MidLine() bool { return r.buf.MidLine() }
+
+// ContinueCut carries a line the previous boot cut (rxbuf.Buffer.ContinueCut).
+func (r *Receiver) ContinueCut() { r.buf.ContinueCut() }
+
 // WriteStats writes the receiver's counters on one line.
 func (r *Receiver) WriteStats(w io.Writer) {
 	s := r.buf.Stats()

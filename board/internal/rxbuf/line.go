@@ -7,8 +7,9 @@ package rxbuf
 // O P) and other control characters (NUL after a telnet CR, Ctrl-D) leave
 // it as it was, since they type no text.
 type lineState struct {
-	mid bool
-	esc uint8 // 0: text; 1: after ESC; 2: inside a CSI or SS3 sequence
+	mid   bool
+	ended bool  // a line was ended (Enter, Ctrl-C) since boot
+	esc   uint8 // 0: text; 1: after ESC; 2: inside a CSI or SS3 sequence
 }
 
 func (l *lineState) next(c byte) {
@@ -30,7 +31,7 @@ func (l *lineState) next(c byte) {
 	case c == 0x1b:
 		l.esc = 1
 	case c == '\r' || c == '\n' || c == 0x03:
-		l.mid = false
+		l.mid, l.ended = false, true
 	case c >= 0x20 && c != 0x7f:
 		l.mid = true
 	}

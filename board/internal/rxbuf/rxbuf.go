@@ -15,6 +15,7 @@ package rxbuf
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -58,7 +59,7 @@ type Buffer struct {
 	fullAt  uint64 // position after the last character flagged OVRRUN
 	fullSet bool
 	line    lineState
-	seen    bool // a character arrived since boot
+	half    atomic.Bool // line.mid, for MidLine without the lock
 	stats   Stats
 
 	// A discard (Discard) drops every character until the line has been
@@ -114,7 +115,7 @@ func (b *Buffer) Put(urxd uint32) {
 	}
 	c := byte(urxd & URXD_RX_DATA)
 	b.line.next(c)
-	b.seen = true
+	b.half.Store(b.line.mid)
 	if b.discarding {
 		b.dropped++
 		b.stats.Discarded++
@@ -218,9 +219,8 @@ func (b *Buffer) Stats() Stats {
 // that arrives, until the line has been quiet for quiet (Tick ends it):
 // what is typed while the board goes down and comes back up never runs,
 // however long the paste and whatever its pace. midLine says that the
-// input stopped in the middle of a line before (the previous boot's last
-// look): the rest of that line is refused when the discard ends, unless
-// this boot already received more of the input, which then tells.
+// input stopped in the middle of a line before (ContinueCut): the rest of
+// that line is refused when the discard ends.
 func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -233,11 +233,29 @@ func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 	}
 	b.dropped += int(n)
 	b.discarding, b.quiet = true, quiet
-	if midLine && !b.seen {
-		b.line.mid = true
+	if midLine {
+		b.continueCut()
 	}
 	if b.lastIn.IsZero() || n == 0 {
 		b.lastIn = b.now() // the quiet is counted from now at the earliest
+	}
+}
+
+// ContinueCut says that the previous boot went down with a line half
+// typed (its last look): unless this boot has received the Enter (or
+// Ctrl-C) that ends it, the input stops mid-line (MidLine) and a
+// discard's end refuses its rest. What this boot received so far (keys
+// that type nothing, more of the line) continues that line.
+func (b *Buffer) ContinueCut() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.continueCut()
+}
+
+func (b *Buffer) continueCut() {
+	if !b.line.ended {
+		b.line.mid = true
+		b.half.Store(true)
 	}
 }
 
@@ -266,12 +284,10 @@ func (b *Buffer) Discarding() (on bool, dropped int, midLine bool) {
 }
 
 // MidLine reports whether the last character received leaves a line half
-// typed (lineState).
-func (b *Buffer) MidLine() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.line.mid
-}
+// typed (lineState), whether the reader has read it or not (type-ahead
+// waiting in the buffer while the console runs a command). It takes no
+// lock: the fault path asks it (kernel, bootrec LineCut).
+func (b *Buffer) MidLine() bool { return b.half.Load() }
 
 // LoseHead records a loss before everything buffered: the first line
 // read is refused (its start may be missing).

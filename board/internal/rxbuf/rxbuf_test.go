@@ -181,6 +181,9 @@ func TestDiscardCutLine(t *testing.T) {
 		"previous boot cut a line":          {prevCut: true, refused: true},
 		"previous cut, then a line end":     {prevCut: true, during: "ite x\r"},
 		"previous cut, line end already in": {prevCut: true, before: "ite x\r"},
+		"previous cut, a CR NUL's NUL in":   {prevCut: true, before: "\x00", refused: true},
+		"previous cut, an arrow key in":     {prevCut: true, before: "\x1b[A", refused: true},
+		"previous cut, more of the line in": {prevCut: true, before: "ite", refused: true},
 		"Ctrl-C ends the half line":         {during: "pmm wr\x03"},
 		"an arrow key types nothing":        {during: "\x1b[A\x1bOB"},
 		"a telnet CR NUL":                   {during: "\r\x00"},
@@ -204,6 +207,52 @@ func TestDiscardCutLine(t *testing.T) {
 				want = 1
 			}
 			assert.Equal(t, want, lost[0])
+		})
+	}
+}
+
+// MidLine tells a line half typed whether the console read it or it waits
+// in the buffer (typed ahead while a command runs), and one the previous
+// boot cut (bootrec LineCut).
+func TestMidLine(t *testing.T) {
+	b, _ := withClock()
+	assert.False(t, b.MidLine())
+	putString(b, "bench\rpmm alloc cut")
+	assert.True(t, b.MidLine(), "typed ahead, not read")
+	readAll(t, b, 19)
+	assert.True(t, b.MidLine(), "read")
+	putString(b, " 64\r")
+	assert.False(t, b.MidLine())
+	putString(b, "\x1b[A\x00")
+	assert.False(t, b.MidLine(), "keys that type nothing")
+
+	b, _ = withClock()
+	b.StartDiscard(10*time.Millisecond, true)
+	assert.True(t, b.MidLine(), "the previous boot cut a line")
+}
+
+// A line the previous boot cut is carried from the moment the boot knows
+// of it (ContinueCut), before any discard: a way down then records it
+// again; an Enter this boot received ends it.
+func TestContinueCut(t *testing.T) {
+	for name, tc := range map[string]struct {
+		before, after string
+		mid           bool
+	}{
+		"nothing received":        {mid: true},
+		"keys that type nothing":  {before: "\x1b[A\x00", mid: true},
+		"the cut line's Enter in": {before: "ite x\r"},
+		"its Enter after":         {after: "ite x\r"},
+		"a new half line after":   {after: "ite x\rpmm", mid: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, _ := withClock()
+			putString(b, tc.before)
+			b.ContinueCut()
+			putString(b, tc.after)
+			assert.Equal(t, tc.mid, b.MidLine())
+			_, _, mid := b.Discarding()
+			assert.Equal(t, tc.mid, mid)
 		})
 	}
 }
