@@ -87,23 +87,18 @@ func (c *Controller) ResumeGroup(gid int) error {
 			g.to(groupState{phase: phaseRunning}, p)
 			_, errs := c.startGroupLocked(g, p)
 			return errors.Join(errs...)
-		case g.st.phase == phaseWaiting:
-			// reopened and not resumed (safe mode, which aps shows as
-			// held): the operator starts this one group, as Resume would
-			// but without a fair start's delay; the others keep waiting
-			g.to(groupState{phase: phaseRunning}, p)
-			g.countRestart()
-			g.persist()
-			p.event(Event{Kind: EventGroupResumed, At: c.now(), GID: gid, Restarts: g.restarts})
-			_, errs := c.startGroupLocked(g, p)
-			return errors.Join(errs...)
-		case !g.st.held():
+		case g.st.phase != phaseWaiting && !g.st.held():
 			return fmt.Errorf("%w: group %d is %s, not held or in backoff", ErrGroupBusy, gid, g.st.word())
 		}
-		// the hold and the escalation are forgotten, in the record before
-		// any member starts
+		// held: the hold and the escalation are forgotten, in the record
+		// before any member starts; waiting (reopened and not resumed: safe
+		// mode, which aps shows as held): this one group starts, as Resume
+		// would but without a fair start's delay, the others keep waiting
+		held := g.st.held()
 		g.to(groupState{phase: phaseRunning}, p)
-		g.escalated, g.badness, g.quick = false, 0, 0
+		if held {
+			g.escalated, g.badness, g.quick = false, 0, 0
+		}
 		g.countRestart()
 		g.persist()
 		p.event(Event{Kind: EventGroupResumed, At: c.now(), GID: gid, Restarts: g.restarts})
