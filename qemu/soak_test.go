@@ -13,17 +13,15 @@ import (
 )
 
 // runtimeStats forces a GC and returns the live heap and goroutine count
-// `stats` reports.
+// `stats` reports. It waits for those lines, not for the output to settle:
+// the soak's groups log without a pause.
 func (s *session) runtimeStats() (live, goroutines int) {
 	s.t.Helper()
-	require.Regexp(s.t, gcRe, s.run("gc"))
-	st := s.run("stats")
-	m := regexp.MustCompile(`heap after last GC: (\d+) bytes`).FindStringSubmatch(st)
-	g := regexp.MustCompile(`goroutines: (\d+)`).FindStringSubmatch(st)
-	require.NotNil(s.t, m, st)
-	require.NotNil(s.t, g, st)
-	live, _ = strconv.Atoi(m[1])
-	goroutines, _ = strconv.Atoi(g[1])
+	require.NoError(s.t, s.Send("gc"))
+	s.expect(gcRe.String())
+	require.NoError(s.t, s.Send("stats"))
+	live, _ = strconv.Atoi(s.expect(`heap after last GC: (\d+) bytes`)[1])
+	goroutines, _ = strconv.Atoi(s.expect(`goroutines: (\d+)`)[1])
 	return live, goroutines
 }
 
