@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
-	"github.com/hotrestart/tamago-hr/kernel/bootrec"
-	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 	"github.com/hotrestart/tamago-hr/pmm/record"
@@ -114,63 +111,6 @@ func (w *wallClock) keep(delta time.Duration) error {
 // it, without this boot's setting of the clock: what two images (an
 // upgrade's stamp) compare.
 func (k *system) rawNanotime() int64 { return nanotime() - int64(k.wall.shift) }
-
-func (k *system) addClockCommands() {
-	sh := k.shell
-	sh.MustAdd(console.Cmd{Name: "date", Help: "the date and time (UTC) and where they come from", Fn: k.cmdDate})
-	sh.MustAdd(console.Cmd{Name: "date set", Syntax: "DATE", Help: "set the clock (2026-12-03T10:00:00Z, or 2026-12-03 10:00:00 in UTC); the site restarts to apply it",
-		MinArgs: 1, MaxArgs: 2, Fn: k.cmdDateSet})
-}
-
-// describe is `date`'s line.
-func (w *wallClock) describe() string {
-	if w.source == "" {
-		return fmt.Sprintf("%s (no real-time clock: %v)", wallclock.Format(time.Now()), w.err)
-	}
-	return fmt.Sprintf("%s (%s, correction %s)", wallclock.Format(time.Now()), w.source, wallclock.FormatDelta(w.delta))
-}
-
-func (k *system) cmdDate(out io.Writer, _ []string) error {
-	fmt.Fprintln(out, k.wall.describe())
-	return nil
-}
-
-// cmdDateSet sets the date through a site restart, which sets the
-// runtime's clock before anything reads it (kernel/wallclock). The date
-// goes, once the request is taken and the actors stopped, into the RTC
-// where the board can set it (silicon: the SNVS counter), else into the
-// correction kept in the bank (its block reserved first: a way down
-// allocates nothing). A refused request (another restart under way)
-// changes nothing.
-func (k *system) cmdDateSet(out io.Writer, args []string) error {
-	if fromScript(out) {
-		return errors.New("date set: not from the startup script (it would restart the site at every boot)")
-	}
-	t, err := wallclock.Parse(strings.Join(args, " "))
-	if err != nil {
-		return fmt.Errorf("date set: %w", err)
-	}
-	if k.bank == nil {
-		return errors.New("date set: needs the bank")
-	}
-	asked := time.Now()
-	rtc, _, err := k.board.RTC()
-	if err != nil {
-		return fmt.Errorf("date set: the real-time clock cannot be read: %v", err)
-	}
-	delta := t.Sub(rtc)
-	settable := !k.board.Emulated() // under QEMU the RTC is the host's clock
-	how := "written to the real-time clock"
-	if !settable {
-		if err := k.wall.reserve(k.bank); err != nil {
-			return fmt.Errorf("date set: %w; the clock is unchanged", err)
-		}
-		how = "correction " + wallclock.FormatDelta(delta)
-	}
-	fmt.Fprintf(out, "date: clock set to %s (%s); the site restarts so that every timer runs on it\n", wallclock.Format(t), how)
-	return k.goDown(down{hand: handHot, kind: bootrec.SiteAsked, why: "console date set", say: "site restart: console date set",
-		afterStop: func() { k.applyDate(t.Add(time.Since(asked)), delta, settable) }})
-}
 
 // applyDate keeps the date asked for, now t: in the RTC when settable (and
 // the correction back to 0), else as the correction delta. It runs inside

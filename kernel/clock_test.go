@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hotrestart/tamago-hr/kernel/command"
 	"github.com/hotrestart/tamago-hr/kernel/wallclock"
 	"github.com/hotrestart/tamago-hr/pmm"
 )
@@ -94,7 +95,7 @@ func TestDateCommands(t *testing.T) {
 	assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(fake clock, correction \+1h0m0s\)\n$`, exec(t, "date"))
 	assert.Equal(t, `error: date set: "yesterday": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`, exec(t, "date set yesterday"))
 	assert.Equal(t, "error: date set: date 1999-01-01 out of range (2000-01-01 … 2106-01-01)", exec(t, "date set 1999-01-01"))
-	err := k.shell.Exec(scriptOut{io.Discard}, "date set 2026-12-03")
+	err := k.shell.Exec(command.ScriptOut{Writer: io.Discard}, "date set 2026-12-03")
 	require.EqualError(t, err, "date set: not from the startup script (it would restart the site at every boot)")
 	assert.Equal(t, time.Hour, k.wall.delta, "nothing kept")
 }

@@ -11,16 +11,13 @@ import (
 )
 
 // addCommands builds the console's command table: the commands over the
-// bank and the groups (kernel/command, on this system) and the kernel's
-// own.
+// bank and the groups (kernel/command, on this system as a
+// command.System), the kernel's own (kernel/command, on this system as a
+// command.Machine: machine.go) and the upgrade's.
 func (k *system) addCommands() {
 	command.Add(k.shell, k)
-	k.addSystemCommands()
-	k.addCrashCommand()
-	k.addStatsCommands()
-	k.addSelftestCommand()
+	command.AddMachine(k.shell, k)
 	k.addUpgradeCommands()
-	k.addClockCommands()
 }
 
 // system is the command.System its commands work on.

@@ -37,7 +37,7 @@ type down struct {
 	say  string            // announced on every console once the request is taken
 	// raw: no actor is stopped (`reset`: a raw reset is what it is for)
 	raw bool
-	// script: the startup script asked (scriptOut); see goDown step 1
+	// script: the startup script asked (command.FromScript); see goDown step 1
 	script bool
 	code   int // handHalt: QEMU's exit status
 	// handStaged: the copy routine's and the staged descriptor's addresses

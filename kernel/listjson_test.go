@@ -30,15 +30,6 @@ func TestBankJSONOnHost(t *testing.T) {
 	assert.Equal(t, "error: usage: bank [-json]", exec(t, "bank -j"))
 }
 
-// The stats encoder, byte for byte.
-func TestStatsJSONLine(t *testing.T) {
-	b, err := statsJSON{HeapInuse: 1, HeapLive: 2, GCs: 3, Goroutines: 4, StackInuse: 5, UptimeMs: 6,
-		GroupRestarts: 7, SiteRestarts: 8, WritableData: "off", BSSCanary: 9}.Line()
-	require.NoError(t, err)
-	assert.Equal(t, `{"heap_inuse":1,"heap_live":2,"gcs":3,"goroutines":4,"stack_inuse":5,"uptime_ms":6,`+
-		`"group_restarts":7,"site_restarts":8,"writable_data":"off","bss_canary":9}`+"\n", string(b))
-}
-
 // Every -json listing is one line of JSON, and the human one is unchanged.
 func TestListingsJSONOnHost(t *testing.T) {
 	bootOn(t, make([]byte, testBank), Config{Programs: register})
@@ -133,8 +124,8 @@ func jsonFields(t reflect.Type) []string {
 func TestListingsJSONDocumented(t *testing.T) {
 	readme, err := os.ReadFile("../README.md")
 	require.NoError(t, err)
-	for cmd, v := range map[string]any{"aps -json": actors.APSJSON{}, "stats -json": statsJSON{},
-		"bank -json": bankJSON{}, "pmm ls -json": command.PmmLsJSON{}, "upgrade status -json": upgrade.StatusJSON{}} {
+	for cmd, v := range map[string]any{"aps -json": actors.APSJSON{}, "stats -json": command.StatsJSON{},
+		"bank -json": command.BankJSON{}, "pmm ls -json": command.PmmLsJSON{}, "upgrade status -json": upgrade.StatusJSON{}} {
 		m := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(cmd) + "` \\|(.*)\\|$").FindSubmatch(readme)
 		require.NotNil(t, m, "README has no row for %s", cmd)
 		fields := jsonFields(reflect.TypeOf(v))

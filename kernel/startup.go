@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/command"
 )
 
 //go:embed startup.rc
@@ -23,7 +24,7 @@ func (k *system) runStartup(out io.Writer, warm bool) {
 		}
 		return
 	}
-	out = scriptOut{out}
+	out = command.ScriptOut{Writer: out}
 	for _, l := range bootrec.Script(startupScript, warm) {
 		if l.Skip {
 			fmt.Fprintf(out, "startup:%d: skipped on warm boot: %s\n", l.N, l.Text)

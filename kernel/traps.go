@@ -5,6 +5,11 @@ import (
 	"github.com/hotrestart/tamago-hr/kernel/trap"
 )
 
+// UndefinedInstruction executes an undefined instruction (ARM ARM A8.8.247
+// UDF): in an actor it becomes a *Fault panic of that actor, which its group
+// restart handles; anywhere else it restarts the site.
+func UndefinedInstruction() { trap.UndefinedInstruction() }
+
 // trapHooks is what the boot installs into kernel/trap before its handlers
 // are live: the board's UART and warm reset, and the boot record.
 func (k *system) trapHooks() trap.Hooks {
