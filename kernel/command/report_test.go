@@ -33,10 +33,10 @@ site restarts: 2, hot reboots: 1, warm resets: 5, unexpected: 6
 		`"last_reset":"hot reboot after console restart","site_restarts":2,"hot_reboots":1,"warm_resets":5,"unexpected_resets":6}`+"\n",
 		exec(t, sh, "bank -json"))
 
-	m.bank.Quarantined, m.bank.LostPages, m.bank.MetadataError = 2, 7, "pmm: corrupt bank: 1 problems"
+	m.bank.Quarantined, m.bank.LostPages, m.bank.MetadataError = 1, 7, "pmm: corrupt bank: 1 problems"
 	assert.Equal(t, `bank: 0x9ff00000+0x40000 (64 pages of 4096 bytes, 57 free), 3/30 blocks
 state: warm (valid, 3 blocks)
-quarantined: 2 damaged records, 7 pages withheld (pmm ls; pmm release SLOT)
+quarantined: 1 damaged records, 7 pages withheld (pmm ls; pmm release SLOT)
 metadata: damaged since this boot, the next boot quarantines what it hits: pmm: corrupt bank: 1 problems
 boot: 4
 last reset: hot reboot after console restart
