@@ -51,7 +51,7 @@ func TestSystemFaultRestartsSite(t *testing.T) {
 				assert.Contains(t, why, "fatal runtime error")
 			case "nil":
 				// the function, not only the PC
-				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel.(*system).addCrashCommand.func1", why)
+				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel/command.crash", why)
 			case "undef":
 				assert.Equal(t, "warm reset after CPU fault outside any actor in github.com/hotrestart/tamago-hr/kernel/trap.UndefinedInstruction", why)
 			}

@@ -1,13 +1,23 @@
-// Package command is the console's built-in commands over the bank and
-// the restart groups: `arun`, `akill`, `aps`, `inject`, `programs`,
-// `resume`, the `pmm` commands, `state show`, `bench` and `bench restart`.
-// They work against System, the few things they need of the running
-// kernel, never against the kernel's state itself, so that the kernel's
-// host tests and this package's run them on any bank.
+// Package command is the console's built-in commands, in two sets, each
+// against a small interface the running kernel implements, never against
+// the kernel's state itself, so that the kernel's host tests and this
+// package's run them on any bank or on a fake:
 //
-// The commands that take the board down, read the boot record or the
-// board (restart, reboot, halt, crash, bank, dmesg, stats, selftest,
-// upgrade, date) stay in package kernel, beside the way down they use.
+//   - over the bank and the restart groups (Add, against System): `arun`,
+//     `akill`, `aps`, `inject`, `programs`, `resume`, the `pmm` commands,
+//     `state show`, `bench` and `bench restart`;
+//   - the kernel's own (AddMachine, against Machine): the ways down
+//     (`restart`, `shutdown`, `reboot`, `reset`, `halt`, `crash`:
+//     down.go), what the boot record, the crash log and the board say
+//     (`bank`, `dmesg`, `tunables`, `uptime`: report.go; `stats`, `gc`:
+//     stats.go; `selftest`: selftest.go) and the wall clock (`date`,
+//     `date set`: date.go). Machine gives values (BankJSON, Stats, Clock,
+//     GCReport); the commands print them, the text and the `-json` line
+//     from the one value, and take the board down through Machine.GoDown,
+//     the kernel's one way down.
+//
+// The kernel imports this package, never the reverse: what both need (the
+// startup script's output, ScriptOut) is defined here.
 package command
 
 import (
