@@ -137,23 +137,23 @@ func (k *system) Clock() command.Clock {
 // The date goes, once the request is taken and the actors stopped, into
 // the RTC where the board can set it (silicon: the SNVS counter), else
 // into the correction kept in the bank (its block reserved first: a way
-// down allocates nothing). A refused request (another restart under way)
-// changes nothing.
+// down allocates nothing). A refused request (no bank, no readable RTC, no
+// room for the correction, another restart under way) changes nothing.
 func (k *system) SetDate(t time.Time, say func(how string)) error {
 	if k.bank == nil {
-		return errors.New("date set: needs the bank")
+		return errors.New("needs the bank")
 	}
 	asked := time.Now()
 	rtc, _, err := k.board.RTC()
 	if err != nil {
-		return fmt.Errorf("date set: the real-time clock cannot be read: %v", err)
+		return fmt.Errorf("the real-time clock cannot be read: %v", err)
 	}
 	delta := t.Sub(rtc)
 	settable := !k.board.Emulated() // under QEMU the RTC is the host's clock
 	how := "written to the real-time clock"
 	if !settable {
 		if err := k.wall.reserve(k.bank); err != nil {
-			return fmt.Errorf("date set: %w; the clock is unchanged", err)
+			return fmt.Errorf("%w; the clock is unchanged", err)
 		}
 		how = "correction " + wallclock.FormatDelta(delta)
 	}

@@ -61,7 +61,7 @@ func TestMachineValues(t *testing.T) {
 	k.bank = nil
 	_, err = k.BankStatus()
 	assert.EqualError(t, err, "no bank")
-	assert.EqualError(t, k.SetDate(time.Now(), func(string) { t.Error("said") }), "date set: needs the bank")
+	assert.EqualError(t, k.SetDate(time.Now(), func(string) { t.Error("said") }), "needs the bank")
 }
 
 // Each Way is its way down: what it announces, whether the actors stop,

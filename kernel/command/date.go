@@ -22,7 +22,9 @@ func addDateCommands(sh *console.Shell, m Machine) {
 // dateSet sets the date through a site restart (Machine.SetDate): refused
 // from the startup script, which would restart the site at every boot,
 // and for a date wallclock.Parse refuses. It says, before the site
-// restarts, where the date goes.
+// restarts, where the date goes. What the machine refuses before that is
+// date set's own error; what comes after (another way down under way) is
+// the way down's, as every command that goes down returns it.
 func dateSet(m Machine, out io.Writer, args []string) error {
 	if FromScript(out) {
 		return errors.New("date set: not from the startup script (it would restart the site at every boot)")
@@ -31,7 +33,13 @@ func dateSet(m Machine, out io.Writer, args []string) error {
 	if err != nil {
 		return fmt.Errorf("date set: %w", err)
 	}
-	return m.SetDate(t, func(how string) {
+	said := false
+	err = m.SetDate(t, func(how string) {
+		said = true
 		fmt.Fprintf(out, "date: clock set to %s (%s); the site restarts so that every timer runs on it\n", wallclock.Format(t), how)
 	})
+	if err != nil && !said {
+		return fmt.Errorf("date set: %w", err)
+	}
+	return err
 }

@@ -43,9 +43,9 @@ func TestDateSet(t *testing.T) {
 	require.EqualError(t, err, "date set: not from the startup script (it would restart the site at every boot)")
 	assert.Empty(t, m.calls, "nothing asked of the machine")
 
-	m.dateErr = errors.New("date set: needs the bank")
-	assert.Equal(t, "error: date set: needs the bank", exec(t, sh, "date set 2030-01-01"))
+	m.dateErr = errors.New("needs the bank")
+	assert.Equal(t, "error: date set: needs the bank", exec(t, sh, "date set 2030-01-01"), "refused before saying: date set's error")
 	m.dateErr, m.downErr = nil, errors.New("a restart is already under way")
 	assert.Equal(t, "date: clock set to 2030-01-01T00:00:00Z (correction +2h30m0s); the site restarts so that every timer runs on it\n"+
-		"error: a restart is already under way", execOut(t, sh, "date set 2030-01-01"))
+		"error: a restart is already under way", execOut(t, sh, "date set 2030-01-01"), "refused after: the way down's error")
 }

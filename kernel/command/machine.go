@@ -44,10 +44,9 @@ type Machine interface {
 	// way down allocates nothing in the bank), it tells say where the date
 	// goes: "written to the real-time clock", or "correction +2h30m0s"
 	// where the board's clock is not its own (under QEMU). It returns
-	// only when refused, with nothing changed (its errors name `date
-	// set`: no bank, no readable clock, no room for the correction), or
-	// when the way down is refused (another one under way), or on the
-	// host.
+	// only when refused, with nothing changed: before say (no bank, no
+	// readable clock, no room for the correction) or after it (the way
+	// down refused: another one is under way); or on the host.
 	SetDate(t time.Time, say func(how string)) error
 	// GoDown takes the way down asked for (kernel/down.go: one request
 	// acts, the others get an error); why is the intent the next boot's
