@@ -11,15 +11,15 @@ import (
 )
 
 // addCommands builds the console's command table: the commands over the
-// bank and the groups (kernel/command, on this system) and the kernel's
-// own.
+// bank and the groups and the upgrade's (kernel/command, on this system)
+// and the kernel's own.
 func (k *system) addCommands() {
 	command.Add(k.shell, k)
 	k.addSystemCommands()
 	k.addCrashCommand()
 	k.addStatsCommands()
 	k.addSelftestCommand()
-	k.addUpgradeCommands()
+	command.AddUpgrade(k.shell, k)
 	k.addClockCommands()
 }
 

@@ -3,11 +3,13 @@
 // `resume`, the `pmm` commands, `state show`, `bench` and `bench restart`.
 // They work against System, the few things they need of the running
 // kernel, never against the kernel's state itself, so that the kernel's
-// host tests and this package's run them on any bank.
+// host tests and this package's run them on any bank. The hot upgrade's
+// commands (`version`, `upgrade`, `upgrade status`, `upgrade commit`) work
+// against Upgrader (upgrader.go), added by AddUpgrade.
 //
 // The commands that take the board down, read the boot record or the
 // board (restart, reboot, halt, crash, bank, dmesg, stats, selftest,
-// upgrade, date) stay in package kernel, beside the way down they use.
+// date) stay in package kernel, beside the way down they use.
 package command
 
 import (
