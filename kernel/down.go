@@ -132,7 +132,7 @@ func (k *system) goDown(d down) error {
 		what = d.hand.String()
 	}
 	for _, c := range k.consoleClosers {
-		c(what)
+		c(what, d.say != "")
 	}
 	return k.handOver(d)
 }
@@ -170,8 +170,9 @@ func (k *system) handOver(d down) error {
 
 // onConsolesClose registers f to close a console at goDown's step 8, after
 // the log is flushed (the network console's sessions); f is told what
-// happens ("site restart: console restart"). Call it at boot, before any
-// way down can run.
-func (k *system) onConsolesClose(f func(what string)) {
+// happens ("site restart: console restart") and whether the log has said
+// it on every console (step 3). Call it at boot, before any way down can
+// run.
+func (k *system) onConsolesClose(f func(what string, said bool)) {
 	k.consoleClosers = append(k.consoleClosers, f)
 }

@@ -56,7 +56,7 @@ func TestOneWayDown(t *testing.T) {
 	assert.Equal(t, "Started aid = 1\n", exec(t, "arun -g 3 idle"))
 	exec(t, "pmm alloc keep 1 k")
 	var closed []string
-	k.onConsolesClose(func(string) {
+	k.onConsolesClose(func(string, bool) {
 		r := k.recs.Record()
 		closed = append(closed, fmt.Sprintf("closed with intent %q pending %v, %d actors running", r.Intent, r.Pending, running()))
 	})

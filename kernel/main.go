@@ -61,7 +61,7 @@ type system struct {
 	restarting chan struct{} // closed by the first way down (goDown's latch)
 	// consoleClosers close the consoles at the end of a way down
 	// (onConsolesClose)
-	consoleClosers []func(what string)
+	consoleClosers []func(what string, said bool)
 
 	recordLost bool     // a warm bank's boot record was damaged: counters start again
 	laps       bootLaps // this boot on the board clock (silicon.go)

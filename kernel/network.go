@@ -102,8 +102,12 @@ func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 	}
 	// every session hears what happens, gets its exit status and is
 	// closed before the board goes down: clients return on their own
-	k.onConsolesClose(func(what string) {
-		cfg.Hangup.Close("hr: "+what+"; this session ends", goesDown)
+	k.onConsolesClose(func(what string, said bool) {
+		bye := netconsole.Goodbye{Line: "hr: " + what + "; this session ends"}
+		if said { // a shell's log showed it: not twice on its screen
+			bye.Shell = "hr: this session ends"
+		}
+		cfg.Hangup.Close(bye, goesDown)
 	})
 	go func() {
 		err := netconsole.Serve(l, cfg)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,4 +50,13 @@ func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
 		s.expect(`hr: warm boot ` + strconv.Itoa(i+2))
 		s.expect(`ssh: serving the console on 10\.0\.0\.1:22`)
 	}
+
+	// an interactive session's log says what happens, and its last line
+	// only that it ends: not the same line twice (hostile finding C3)
+	o := startOpenSSH(t, port, "-tt")
+	o.expect(prompt)
+	o.send("restart")
+	assert.Equal(t, 0, o.wait(), o.transcript())
+	assert.True(t, strings.HasSuffix(o.transcript(), "restart\r\nhr: site restart: console restart\r\n\r\nhr: this session ends\r\n"), "%q", o.transcript())
+	s.expect(`hr: warm boot 4 `)
 }

@@ -95,11 +95,23 @@ func untrack[K comparable](h *Hangup, set func() map[K]struct{}, k K) {
 // reach the clients before the caller hands the board over.
 const hangupFlush = 200 * time.Millisecond
 
-// Close tells every live session line, gives it its exit status, closes
+// Goodbye is what Close tells the live sessions.
+type Goodbye struct {
+	// Line says what happens ("hr: site restart: console restart; this
+	// session ends"): an exec's standard error gets it, and a HUP exit
+	// signal its message.
+	Line string
+	// Shell is the line an interactive shell gets instead, when its
+	// console log has already said what happens ("hr: this session
+	// ends"); empty: Line.
+	Shell string
+}
+
+// Close tells every live session bye, gives it its exit status, closes
 // it and its connection, and refuses every later one. goesDown says
 // whether an exec's command line is the one that takes the board down (its
 // status is then 0). It returns after at most about hangupFlush.
-func (h *Hangup) Close(line string, goesDown func(cmd string) bool) {
+func (h *Hangup) Close(bye Goodbye, goesDown func(cmd string) bool) {
 	h.mu.Lock()
 	h.closed = true
 	live, conns := h.live, h.conns
@@ -110,7 +122,7 @@ func (h *Hangup) Close(line string, goesDown func(cmd string) bool) {
 	go func() {
 		defer close(done)
 		for s := range live {
-			s.hangup(line, goesDown)
+			s.hangup(bye, goesDown)
 		}
 		for c := range conns {
 			c.Close()
@@ -126,8 +138,13 @@ func (h *Hangup) Close(line string, goesDown func(cmd string) bool) {
 }
 
 // hangup ends one session (once: it may also be ending by itself).
-func (s *liveSession) hangup(line string, goesDown func(string) bool) {
+func (s *liveSession) hangup(bye Goodbye, goesDown func(string) bool) {
 	s.once.Do(func() {
+		shell := s.exec == "" && !s.script
+		line := bye.Line
+		if shell && bye.Shell != "" {
+			line = bye.Shell
+		}
 		msg := line + "\n"
 		if s.pty {
 			msg = strings.ReplaceAll(msg, "\n", "\r\n")
@@ -137,7 +154,7 @@ func (s *liveSession) hangup(line string, goesDown func(string) bool) {
 			cmd = *p
 		}
 		switch {
-		case s.exec == "" && !s.script:
+		case shell:
 			s.ch.Write([]byte("\r\n" + msg))
 			s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
 		case goesDown != nil && goesDown(cmd):

@@ -54,7 +54,7 @@ func TestHangupEndsEverySession(t *testing.T) {
 	require.NoError(t, err)
 	sh.run(t, "echo up", "up\r\n")
 
-	h.Close("hr: site restart: console restart; this session ends", func(cmd string) bool {
+	h.Close(Goodbye{Line: "hr: site restart: console restart; this session ends", Shell: "hr: this session ends"}, func(cmd string) bool {
 		return strings.HasPrefix(cmd, "restart")
 	})
 	for name, done := range map[string]chan result{"restart": restart, "slow": slow} {
@@ -72,7 +72,10 @@ func TestHangupEndsEverySession(t *testing.T) {
 			t.Fatalf("%s: the client did not return", name)
 		}
 	}
-	sh.waitFor(t, "this session ends\r\n")
+	sh.waitFor(t, "\r\nhr: this session ends\r\n")
+	sh.mu.Lock()
+	assert.NotContains(t, sh.out.String(), "console restart", "a shell, whose log said what happens, is told only that it ends")
+	sh.mu.Unlock()
 	ended := make(chan error, 1)
 	go func() { ended <- sh.sess.Wait() }()
 	select {
@@ -114,7 +117,7 @@ func TestHangupEndsAScript(t *testing.T) {
 		s.Stdin, s.Stdout, s.Stderr = strings.NewReader(tc.script), &stdout, &stderr
 		require.NoError(t, s.Shell())
 		<-running
-		h.Close("hr: site restart: console restart; this session ends", func(cmd string) bool {
+		h.Close(Goodbye{Line: "hr: site restart: console restart; this session ends", Shell: "hr: this session ends"}, func(cmd string) bool {
 			return strings.HasPrefix(cmd, "restart")
 		})
 		err = s.Wait()

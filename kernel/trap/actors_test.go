@@ -3,8 +3,16 @@ package trap
 import (
 	"testing"
 
+	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/stretchr/testify/assert"
 )
+
+// The table holds every actor the image may register, and as many
+// incarnations still ending their stop (it was 1024 slots against an
+// hrCtrl.maxActors that goes to 4096).
+func TestActorTableHoldsMaxActors(t *testing.T) {
+	assert.Equal(t, 2*int(tunables.MaxActors), len(actorGs))
+}
 
 // Each running actor's g is in the table until it ends; a full table
 // leaves the next actor out (its fault is a site restart), and an ended
