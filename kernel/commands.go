@@ -13,11 +13,12 @@ import (
 // addCommands builds the console's command table: the commands over the
 // bank and the groups (kernel/command, on this system as a
 // command.System), the kernel's own (kernel/command, on this system as a
-// command.Machine: machine.go) and the upgrade's.
+// command.Machine: machine.go) and the hot upgrade's (kernel/command, on
+// this system as a command.Upgrader: upgrader.go).
 func (k *system) addCommands() {
 	command.Add(k.shell, k)
 	command.AddMachine(k.shell, k)
-	k.addUpgradeCommands()
+	command.AddUpgrade(k.shell, k)
 }
 
 // system is the command.System its commands work on.

@@ -213,8 +213,4 @@ func TestUpgradeFlags(t *testing.T) {
 	} {
 		assert.Equal(t, want, exec(t, line), line)
 	}
-	d, rest, err := upgradeDrops([]string{"--drop-signature", "--drop-ssh", "semihost:/x"})
-	require.NoError(t, err)
-	assert.Equal(t, upgrade.Drops{SSHConsole: true, SignedUpgrades: true}, d)
-	assert.Equal(t, []string{"semihost:/x"}, rest)
 }

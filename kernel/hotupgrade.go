@@ -301,9 +301,6 @@ func (k *system) runningGroups() []uint16 {
 	return gids
 }
 
-// receiveLimit is the largest upgrade stream taken: a whole staging slot.
-func (k *system) receiveLimit() int { return k.up.stage.SlotSize() }
-
 // upgradeWith checks a received upgrade stream and, when every check
 // passes, stages it with the running image as the previous one and boots
 // it; it returns only with the reason it did not.

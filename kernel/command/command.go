@@ -1,4 +1,4 @@
-// Package command is the console's built-in commands, in two sets, each
+// Package command is the console's built-in commands, in three sets, each
 // against a small interface the running kernel implements, never against
 // the kernel's state itself, so that the kernel's host tests and this
 // package's run them on any bank or on a fake:
@@ -14,7 +14,10 @@
 //     `date set`: date.go). Machine gives values (BankJSON, Stats, Clock,
 //     GCReport); the commands print them, the text and the `-json` line
 //     from the one value, and take the board down through Machine.GoDown,
-//     the kernel's one way down.
+//     the kernel's one way down;
+//   - the hot upgrade's (AddUpgrade, against Upgrader: upgrader.go):
+//     `version`, `upgrade`, `upgrade status`, `upgrade commit`; what an
+//     upgrade does stays in the kernel.
 //
 // The kernel imports this package, never the reverse: what both need (the
 // startup script's output, ScriptOut) is defined here.
