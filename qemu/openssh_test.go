@@ -52,11 +52,18 @@ func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
 	}
 
 	// an interactive session's log says what happens, and its last line
-	// only that it ends: not the same line twice (hostile finding C3)
+	// only that it ends: not the same line twice (hostile finding C3); a
+	// session whose log is off is told in its last line (CMD23-1)
+	quiet := startOpenSSH(t, port, "-tt")
+	quiet.expect(prompt)
+	quiet.send("log off")
+	quiet.expect(`log off: this session shows only the answers to its commands \(log on: back\)\r\n` + prompt)
 	o := startOpenSSH(t, port, "-tt")
 	o.expect(prompt)
 	o.send("restart")
 	assert.Equal(t, 0, o.wait(), o.transcript())
 	assert.True(t, strings.HasSuffix(o.transcript(), "restart\r\nhr: site restart: console restart\r\n\r\nhr: this session ends\r\n"), "%q", o.transcript())
+	assert.Equal(t, 0, quiet.wait(), quiet.transcript())
+	assert.True(t, strings.HasSuffix(quiet.transcript(), prompt+"\r\nhr: site restart: console restart; this session ends\r\n"), "%q", quiet.transcript())
 	s.expect(`hr: warm boot 4 `)
 }

@@ -104,6 +104,13 @@ func typesOn(typed bool, p []byte) bool {
 
 func (g *logGate) setIdle(idle bool) { g.set(func() { g.idle = idle }) }
 func (g *logGate) setLog(on bool)    { g.set(func() { g.off = !on }) }
+
+// logOn reports whether background messages are shown (not `log off`).
+func (g *logGate) logOn() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return !g.off
+}
 func (g *logGate) setReading(r bool) { g.set(func() { g.reading, g.displaced = r, false }) }
 
 // Write prints one background message (see logGate).

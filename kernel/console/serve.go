@@ -48,6 +48,10 @@ func newSession(rw io.ReadWriter, serial bool) *Session {
 // and drops everything after `log off` (logGate).
 func (ss *Session) Out() io.Writer { return ss.gate }
 
+// LogOn reports whether the session shows its background messages: false
+// after `log off`.
+func (ss *Session) LogOn() bool { return ss.gate.logOn() }
+
 // SetSize sets the terminal's size in columns and rows (an SSH client's
 // pty request and window changes), so that long lines wrap and are
 // redrawn where the terminal wraps them. The default is 80 columns.

@@ -39,7 +39,10 @@ type liveSession struct {
 	exec   string                 // the exec's command line; "" for a shell
 	script bool                   // a shell without a terminal, run as a script (runBatch)
 	line   atomic.Pointer[string] // the script's line running now, if any
-	once   sync.Once
+	// logOn reports whether a shell with a terminal shows the console
+	// log (not `log off`); nil for every other session
+	logOn func() bool
+	once  sync.Once
 }
 
 // running records the line a script runs now ("" between lines).
@@ -101,9 +104,9 @@ type Goodbye struct {
 	// session ends"): an exec's standard error gets it, and a HUP exit
 	// signal its message.
 	Line string
-	// Shell is the line an interactive shell gets instead, when its
-	// console log has already said what happens ("hr: this session
-	// ends"); empty: Line.
+	// Shell is the line an interactive shell that shows the console log
+	// gets instead, the log having said what happens ("hr: this session
+	// ends"); empty: Line. A shell after `log off` gets Line.
 	Shell string
 }
 
@@ -142,7 +145,7 @@ func (s *liveSession) hangup(bye Goodbye, goesDown func(string) bool) {
 	s.once.Do(func() {
 		shell := s.exec == "" && !s.script
 		line := bye.Line
-		if shell && bye.Shell != "" {
+		if shell && bye.Shell != "" && s.logOn != nil && s.logOn() {
 			line = bye.Shell
 		}
 		msg := line + "\n"

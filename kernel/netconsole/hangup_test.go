@@ -53,6 +53,9 @@ func TestHangupEndsEverySession(t *testing.T) {
 	sh, err := openShell(t, c)
 	require.NoError(t, err)
 	sh.run(t, "echo up", "up\r\n")
+	quiet, err := openShell(t, c) // its log did not show what happens
+	require.NoError(t, err)
+	quiet.run(t, "log off", "log off: this session shows only the answers to its commands (log on: back)\r\n")
 
 	h.Close(Goodbye{Line: "hr: site restart: console restart; this session ends", Shell: "hr: this session ends"}, func(cmd string) bool {
 		return strings.HasPrefix(cmd, "restart")
@@ -76,6 +79,7 @@ func TestHangupEndsEverySession(t *testing.T) {
 	sh.mu.Lock()
 	assert.NotContains(t, sh.out.String(), "console restart", "a shell, whose log said what happens, is told only that it ends")
 	sh.mu.Unlock()
+	quiet.waitFor(t, "\r\nhr: site restart: console restart; this session ends\r\n")
 	ended := make(chan error, 1)
 	go func() { ended <- sh.sess.Wait() }()
 	select {

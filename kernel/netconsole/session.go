@@ -52,17 +52,21 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 				}
 			case req.Type == "shell" && !started:
 				live.pty, live.script = pty != nil, pty == nil
-				if started, ok = true, h.add(live); ok {
-					if pty == nil {
-						go func() { done <- runBatch(ch, sh, live.running) }()
-						break
-					}
-					out := newBatchWriter(ch, batchDelay)
+				var out *batchWriter
+				if pty != nil { // the terminal before the hang-up can see the session
+					out = newBatchWriter(ch, batchDelay)
 					term = console.NewSession(struct {
 						io.Reader
 						io.Writer
 					}{ch, out})
 					term.SetSize(pty.size())
+					live.logOn = term.LogOn
+				}
+				if started, ok = true, h.add(live); ok {
+					if pty == nil {
+						go func() { done <- runBatch(ch, sh, live.running) }()
+						break
+					}
 					go func() { done <- runShell(term, out, sh, attach) }()
 				}
 			case req.Type == "exec" && !started:
