@@ -63,7 +63,7 @@ func (k *system) onSiteRestartRequest(r actors.SiteRestartRequest) {
 	if r.Kind == actors.SitePolicy {
 		kind = bootrec.SitePolicy
 	}
-	go func() { _ = k.siteRestart(kind, "controller: "+r.Reason, false) }() // refused: a way down is under way already
+	go func() { _ = k.siteRestart(kind, "controller: "+r.Reason, nil) }() // refused: a way down is under way already
 }
 
 // resumeGroups restarts every registered group's direct actors.

@@ -3,9 +3,12 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/command"
+	"github.com/hotrestart/tamago-hr/kernel/console"
 )
 
 // handover is how a way down ends: its last step.
@@ -37,9 +40,12 @@ type down struct {
 	say  string            // announced on every console once the request is taken
 	// raw: no actor is stopped (`reset`: a raw reset is what it is for)
 	raw bool
-	// script: the startup script asked (command.FromScript); see goDown step 1
-	script bool
-	code   int // handHalt: QEMU's exit status
+	// by is the output of the command that asked; nil when none did (the
+	// controller's escalation, a rollback at boot). The startup script's
+	// (command.FromScript) changes what is done (goDown step 1); an SSH
+	// session's is told it took the board down (console.Asker, step 2).
+	by   io.Writer
+	code int // handHalt: QEMU's exit status
 	// handStaged: the copy routine's and the staged descriptor's addresses
 	// (bootStaged checked them)
 	copyAddr, desc uint32
@@ -63,8 +69,10 @@ var errScriptCold = errors.New("reboot: refused from the startup script: a cold 
 //     not run the script); a cold reboot, which would wipe the breaker's
 //     count, is refused (errScriptCold).
 //  2. latch: only the first request acts; every later one is refused
-//     (errGoingDown) and its caller goes on. From here nothing typed runs
-//     on any console, and the UART discards what arrives (stopTyping).
+//     (errGoingDown) and its caller goes on. The asking command's output
+//     is told that its command is the one (console.Asker). From here
+//     nothing typed runs on any console, and the UART discards what
+//     arrives (stopTyping).
 //  3. announce d.say on every console.
 //  4. stop the actors within hrCtrl.stopTimeout (not for a raw `reset`).
 //  5. record the intent in the boot record: path, kind, why (a halt as a
@@ -86,7 +94,7 @@ var errScriptCold = errors.New("reboot: refused from the startup script: a cold 
 // paths (fault.go, exit.go) do not take it: they run on g0 in a dying
 // runtime, record their intent without allocating and warm-reset at once.
 func (k *system) goDown(d down) error {
-	if d.script {
+	if command.FromScript(d.by) {
 		if d.hand == handCold {
 			return errScriptCold
 		}
@@ -99,6 +107,9 @@ func (k *system) goDown(d down) error {
 		return errGoingDown
 	default:
 		close(k.restarting)
+	}
+	if a, ok := d.by.(console.Asker); ok {
+		a.TakesBoardDown()
 	}
 	k.stopTyping()
 	if d.say != "" {

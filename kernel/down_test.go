@@ -3,6 +3,7 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/hotrestart/tamago-hr/board/tunables"
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
+	"github.com/hotrestart/tamago-hr/kernel/command"
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
 	"github.com/hotrestart/tamago-hr/pmm"
@@ -213,4 +215,28 @@ func TestUpgradeFlags(t *testing.T) {
 	} {
 		assert.Equal(t, want, exec(t, line), line)
 	}
+}
+
+// asker is a session's command output (console.Asker) that counts how
+// often it was told its command takes the board down.
+type asker struct {
+	bytes.Buffer
+	told int
+}
+
+func (a *asker) TakesBoardDown() { a.told++ }
+
+// The way down tells the output of the command that asked, once, that its
+// command is the one (an SSH exec of it then exits 0); a refused request's
+// asker is not told.
+func TestWayDownTellsItsAsker(t *testing.T) {
+	bootRecording(t, make([]byte, testBank), Config{})
+	first, refused := &asker{}, &asker{}
+	var closedAfterTold []bool
+	k.onConsolesClose(func(string, bool) { closedAfterTold = append(closedAfterTold, first.told == 1) })
+	require.NoError(t, k.GoDown(command.SiteAsked, "why", 0, first))
+	assert.Equal(t, 1, first.told)
+	assert.Equal(t, []bool{true}, closedAfterTold, "told before the consoles close")
+	assert.ErrorIs(t, k.GoDown(command.Reset, "why", 0, refused), errGoingDown)
+	assert.Equal(t, 0, refused.told)
 }

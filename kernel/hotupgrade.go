@@ -109,7 +109,7 @@ func (k *system) upgradeBoot() {
 	switch {
 	case rollBack:
 		fmt.Printf("hr: upgrade: %s\n", k.up.state)
-		err := k.bootStaged(upgrade.SlotPrev, "rollback from "+k.up.state.To+" to "+k.up.state.From+": "+k.up.state.Why)
+		err := k.bootStaged(upgrade.SlotPrev, "rollback from "+k.up.state.To+" to "+k.up.state.From+": "+k.up.state.Why, nil)
 		fmt.Printf("hr: upgrade: rollback impossible: %v; %s keeps running\n", err, trusted.Version)
 	case k.up.state.Phase == upgrade.Trial:
 		fmt.Printf("hr: upgrade: %s, %d of %d ms\n", k.up.state, k.up.state.RunMs(k.persistentClock()), tunables.UpgradeTrial)
@@ -152,7 +152,7 @@ func (k *system) upgradeCheckPrograms() {
 	if err != nil {
 		fmt.Printf("hr: upgrade: %v; rolling back regardless\n", err) // the safe direction
 	}
-	err = k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why)
+	err = k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why, nil)
 	fmt.Printf("hr: upgrade: rollback impossible: %v; %s keeps running\n", err, trusted.Version)
 }
 
@@ -231,7 +231,7 @@ func (k *system) watchTrial() {
 			continue
 		case s.Phase == upgrade.RolledBack:
 			fmt.Fprintf(&k.out, "hr: upgrade: %s\n", s)
-			err := k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why)
+			err := k.bootStaged(upgrade.SlotPrev, "rollback from "+s.To+" to "+s.From+": "+s.Why, nil)
 			fmt.Fprintf(&k.out, "hr: upgrade: rollback impossible: %v\n", err)
 		case ended:
 			fmt.Fprintf(&k.out, "hr: upgrade: %s after %d ms of run time\n", s, tunables.UpgradeTrial)
@@ -375,7 +375,7 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 	err = k.up.save()
 	k.up.mu.Unlock()
 	if err == nil {
-		err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to)
+		err = k.bootStaged(upgrade.SlotNew, "upgrade from "+from+" to "+to, out)
 	}
 	k.up.mu.Lock() // still here: nothing stopped, the previous state holds
 	k.up.state = before
@@ -390,8 +390,9 @@ func (k *system) upgradeWith(out io.Writer, stream []byte, drops upgrade.Drops, 
 // bootStaged boots the image staged in slot by the one way down (goDown:
 // actors stopped, intent in the boot record, log flushed). It returns only
 // when the slot or the copy routine is unusable, or another way down is
-// under way: before anything stopped.
-func (k *system) bootStaged(slot int, intent string) error {
+// under way: before anything stopped. by is the asking command's output,
+// nil for none (down.by).
+func (k *system) bootStaged(slot int, intent string, by io.Writer) error {
 	_, desc, err := k.up.stage.Load(slot)
 	if err != nil {
 		return err
@@ -404,7 +405,7 @@ func (k *system) bootStaged(slot int, intent string) error {
 	if err != nil {
 		return err
 	}
-	d := down{hand: handStaged, kind: bootrec.PlainReset, why: intent, say: intent, copyAddr: addr, desc: desc}
+	d := down{hand: handStaged, kind: bootrec.PlainReset, why: intent, say: intent, by: by, copyAddr: addr, desc: desc}
 	if slot == upgrade.SlotNew { // the states' last values, for a rollback
 		d.afterStop = func() { actors.FillKept(k.bank) }
 	}

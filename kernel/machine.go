@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/metrics"
 	"strings"
@@ -139,7 +140,8 @@ func (k *system) Clock() command.Clock {
 // into the correction kept in the bank (its block reserved first: a way
 // down allocates nothing). A refused request (no bank, no readable RTC, no
 // room for the correction, another restart under way) changes nothing.
-func (k *system) SetDate(t time.Time, say func(how string)) error {
+// out is the asking command's output (down.by).
+func (k *system) SetDate(t time.Time, out io.Writer, say func(how string)) error {
 	if k.bank == nil {
 		return errors.New("needs the bank")
 	}
@@ -158,24 +160,25 @@ func (k *system) SetDate(t time.Time, say func(how string)) error {
 		how = "correction " + wallclock.FormatDelta(delta)
 	}
 	say(how)
-	return k.goDown(down{hand: handHot, kind: bootrec.SiteAsked, why: "console date set", say: "site restart: console date set",
+	return k.goDown(down{hand: handHot, kind: bootrec.SiteAsked, why: "console date set", say: "site restart: console date set", by: out,
 		afterStop: func() { k.applyDate(t.Add(time.Since(asked)), delta, settable) }})
 }
 
 // GoDown takes the way down a command asks for (command.Machine) through
-// goDown, with what each way announces.
-func (k *system) GoDown(way command.Way, why string, code int, script bool) error {
+// goDown, with what each way announces; out is the asking command's
+// output (down.by).
+func (k *system) GoDown(way command.Way, why string, code int, out io.Writer) error {
 	switch way {
 	case command.SiteAsked:
-		return k.siteRestart(bootrec.SiteAsked, why, script)
+		return k.siteRestart(bootrec.SiteAsked, why, out)
 	case command.SiteAuto:
-		return k.siteRestart(bootrec.SiteAuto, why, script)
+		return k.siteRestart(bootrec.SiteAuto, why, out)
 	case command.Reboot:
-		return k.goDown(down{hand: handCold, kind: bootrec.PlainReset, why: why, say: "cold reboot, discarding the bank", script: script})
+		return k.goDown(down{hand: handCold, kind: bootrec.PlainReset, why: why, say: "cold reboot, discarding the bank", by: out})
 	case command.Reset:
-		return k.goDown(down{hand: handWarm, kind: bootrec.PlainReset, why: why, raw: true, script: script})
+		return k.goDown(down{hand: handWarm, kind: bootrec.PlainReset, why: why, raw: true, by: out})
 	case command.Halt:
-		return k.goDown(down{hand: handHalt, kind: bootrec.PlainReset, why: why, say: "halted", code: code, script: script})
+		return k.goDown(down{hand: handHalt, kind: bootrec.PlainReset, why: why, say: "halted", code: code, by: out})
 	}
 	return fmt.Errorf("no way down %d", way)
 }

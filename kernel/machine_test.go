@@ -61,7 +61,7 @@ func TestMachineValues(t *testing.T) {
 	k.bank = nil
 	_, err = k.BankStatus()
 	assert.EqualError(t, err, "no bank")
-	assert.EqualError(t, k.SetDate(time.Now(), func(string) { t.Error("said") }), "needs the bank")
+	assert.EqualError(t, k.SetDate(time.Now(), nil, func(string) { t.Error("said") }), "needs the bank")
 }
 
 // Each Way is its way down: what it announces, whether the actors stop,
@@ -86,7 +86,7 @@ func TestMachineGoDown(t *testing.T) {
 		k.booted = k.booted.Add(-10 * time.Millisecond) // the breaker notes a clock that moved
 		var said bytes.Buffer
 		k.out.Attach(&said)
-		require.NoError(t, k.GoDown(tc.way, "why", 7, false), "way %d", tc.way)
+		require.NoError(t, k.GoDown(tc.way, "why", 7, nil), "way %d", tc.way)
 		assert.Equal(t, tc.calls, b.calls, "way %d", tc.way)
 		assert.Contains(t, said.String(), tc.say, "way %d", tc.way)
 		if tc.say == "" {
@@ -101,5 +101,5 @@ func TestMachineGoDown(t *testing.T) {
 		assert.Equal(t, tc.auto, r.Restarts != [bootrec.History]uint64{}, "way %d: noted by the breaker", tc.way)
 	}
 	bootRecording(t, make([]byte, testBank), Config{})
-	assert.EqualError(t, k.GoDown(command.Halt+1, "why", 0, false), "no way down 5")
+	assert.EqualError(t, k.GoDown(command.Halt+1, "why", 0, nil), "no way down 5")
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -107,7 +106,7 @@ func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 		if said { // a shell's log showed it: not twice on its screen
 			bye.Shell = "hr: this session ends"
 		}
-		cfg.Hangup.Close(bye, goesDown)
+		cfg.Hangup.Close(bye)
 	})
 	go func() {
 		err := netconsole.Serve(l, cfg)
@@ -134,22 +133,4 @@ func (k *system) sshHostKey() (ssh.Signer, error) {
 		k.logf("ssh: %s: not trusted, a new host key is made", note)
 	}
 	return key, err
-}
-
-// goesDown says whether an exec session's command line is one that takes
-// the board down: its session's exit status is then 0 (netconsole.Hangup).
-func goesDown(cmd string) bool {
-	f := strings.Fields(cmd)
-	if len(f) == 0 {
-		return false
-	}
-	switch f[0] {
-	case "restart", "reboot", "reset", "halt", "shutdown", "crash":
-		return true
-	case "upgrade":
-		// upgrade status and upgrade commit are commands of their own
-		// that never go down
-		return len(f) == 1 || (f[1] != "status" && f[1] != "commit")
-	}
-	return false
 }

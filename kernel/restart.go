@@ -3,6 +3,7 @@ package kernel
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"time"
 
@@ -23,11 +24,11 @@ func (k *system) stopAll(why string) {
 
 // siteRestart restarts the whole system and keeps the bank (goDown, hot
 // reboot): who and why go into the boot record first, and every registered
-// group comes back by itself on the next boot. script: the startup script
-// asked (goDown step 1). It returns only when refused: another way down
-// is under way.
-func (k *system) siteRestart(kind bootrec.ResetKind, why string, script bool) error {
-	return k.goDown(down{hand: handHot, kind: kind, why: why, say: "site restart: " + why, script: script})
+// group comes back by itself on the next boot. by: the asking command's
+// output, nil for none (down.by). It returns only when refused: another
+// way down is under way.
+func (k *system) siteRestart(kind bootrec.ResetKind, why string, by io.Writer) error {
+	return k.goDown(down{hand: handHot, kind: kind, why: why, say: "site restart: " + why, by: by})
 }
 
 // logFlushTimeout bounds how long a restart waits for the console log to

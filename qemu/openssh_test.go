@@ -51,6 +51,14 @@ func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
 		s.expect(`ssh: serving the console on 10\.0\.0\.1:22`)
 	}
 
+	// every command that goes down is the one its exec's status is for,
+	// date set too (hostile finding CMD23-2: it exited with HUP)
+	code, out = openssh(t, port, 30*time.Second, "date set 2030-06-01 12:00:00")
+	assert.Equal(t, 0, code, out)
+	assert.Contains(t, out, "hr: site restart: console date set; this session ends")
+	s.expect(`hr: warm boot 4 `)
+	s.expect(`ssh: serving the console on 10\.0\.0\.1:22`)
+
 	// an interactive session's log says what happens, and its last line
 	// only that it ends: not the same line twice (hostile finding C3); a
 	// session whose log is off is told in its last line (CMD23-1)
@@ -65,5 +73,5 @@ func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
 	assert.True(t, strings.HasSuffix(o.transcript(), "restart\r\nhr: site restart: console restart\r\n\r\nhr: this session ends\r\n"), "%q", o.transcript())
 	assert.Equal(t, 0, quiet.wait(), quiet.transcript())
 	assert.True(t, strings.HasSuffix(quiet.transcript(), prompt+"\r\nhr: site restart: console restart; this session ends\r\n"), "%q", quiet.transcript())
-	s.expect(`hr: warm boot 4 `)
+	s.expect(`hr: warm boot 5 `)
 }

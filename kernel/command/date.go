@@ -34,7 +34,7 @@ func dateSet(m Machine, out io.Writer, args []string) error {
 		return fmt.Errorf("date set: %w", err)
 	}
 	said := false
-	err = m.SetDate(t, func(how string) {
+	err = m.SetDate(t, out, func(how string) {
 		said = true
 		fmt.Fprintf(out, "date: clock set to %s (%s); the site restarts so that every timer runs on it\n", wallclock.Format(t), how)
 	})

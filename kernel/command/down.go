@@ -15,16 +15,16 @@ import (
 
 func addDownCommands(sh *console.Shell, m Machine) {
 	sh.MustAdd(console.Cmd{Name: "restart", Help: "site restart: all groups come back, the bank is kept", Fn: func(out io.Writer, _ []string) error {
-		return m.GoDown(SiteAsked, "console restart", 0, FromScript(out))
+		return m.GoDown(SiteAsked, "console restart", 0, out)
 	}})
 	sh.MustAdd(console.Cmd{Name: "shutdown", Syntax: "-i 0|1", Help: "-i 0: stop and reboot cold; -i 1: site restart", MinArgs: 2, MaxArgs: 2, Fn: func(out io.Writer, args []string) error {
 		return shutdown(m, out, args)
 	}})
 	sh.MustAdd(console.Cmd{Name: "reboot", Help: "cold reboot: the bank is discarded", Fn: func(out io.Writer, _ []string) error {
-		return m.GoDown(Reboot, "console reboot", 0, FromScript(out))
+		return m.GoDown(Reboot, "console reboot", 0, out)
 	}})
 	sh.MustAdd(console.Cmd{Name: "reset", Help: "raw warm reset (no shutdown), the bank is kept", Fn: func(out io.Writer, _ []string) error {
-		return m.GoDown(Reset, "console reset", 0, FromScript(out))
+		return m.GoDown(Reset, "console reset", 0, out)
 	}})
 	sh.MustAdd(console.Cmd{Name: "halt", Syntax: "[CODE]", Help: "stop; under QEMU exit with CODE (default 0)", MaxArgs: 1, Fn: func(out io.Writer, args []string) error {
 		return halt(m, out, args)
@@ -41,9 +41,9 @@ func shutdown(m Machine, out io.Writer, args []string) error {
 	}
 	switch args[1] {
 	case "0":
-		return m.GoDown(Reboot, "console reboot", 0, FromScript(out))
+		return m.GoDown(Reboot, "console reboot", 0, out)
 	case "1":
-		return m.GoDown(SiteAsked, "console shutdown -i 1", 0, FromScript(out))
+		return m.GoDown(SiteAsked, "console shutdown -i 1", 0, out)
 	}
 	return fmt.Errorf("shutdown: run level %s not supported (0 reboot, 1 site restart)", console.Quote(args[1]))
 }
@@ -58,7 +58,7 @@ func halt(m Machine, out io.Writer, args []string) error {
 		}
 		code = c
 	}
-	return m.GoDown(Halt, "console halt", code, FromScript(out))
+	return m.GoDown(Halt, "console halt", code, out)
 }
 
 // badSystemPointer is never allocated (page 0 is unmapped): `crash nil`
@@ -77,7 +77,7 @@ func crash(m Machine, out io.Writer, kind string) error {
 	case "undef":
 		trap.UndefinedInstruction()
 	case "site":
-		return m.GoDown(SiteAuto, "crash site", 0, FromScript(out))
+		return m.GoDown(SiteAuto, "crash site", 0, out)
 	}
 	return fmt.Errorf("crash: unknown kind %s (panic|nil|undef|site)", console.Quote(kind))
 }

@@ -1,6 +1,7 @@
 package command
 
 import (
+	"io"
 	"time"
 
 	"github.com/hotrestart/tamago-hr/kernel/console"
@@ -46,15 +47,17 @@ type Machine interface {
 	// where the board's clock is not its own (under QEMU). It returns
 	// only when refused, with nothing changed: before say (no bank, no
 	// readable clock, no room for the correction) or after it (the way
-	// down refused: another one is under way); or on the host.
-	SetDate(t time.Time, say func(how string)) error
+	// down refused: another one is under way); or on the host. out is
+	// the command's output, as for GoDown.
+	SetDate(t time.Time, out io.Writer, say func(how string)) error
 	// GoDown takes the way down asked for (kernel/down.go: one request
 	// acts, the others get an error); why is the intent the next boot's
-	// banner shows, code QEMU's exit status for Halt, script whether the
-	// startup script asked (FromScript), which makes a site restart or a
-	// reset an automatic site restart and refuses a reboot. It returns
-	// only when refused, or on the host.
-	GoDown(way Way, why string, code int, script bool) error
+	// banner shows, code QEMU's exit status for Halt. out is the asking
+	// command's output: the startup script's (FromScript) makes a site
+	// restart or a reset an automatic site restart and refuses a reboot;
+	// a session's that is a console.Asker is told its command took the
+	// board down. It returns only when refused, or on the host.
+	GoDown(way Way, why string, code int, out io.Writer) error
 }
 
 // AddMachine adds the kernel's own commands to sh, working on m; a name

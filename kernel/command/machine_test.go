@@ -3,6 +3,7 @@ package command
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ func (m *fakeMachine) SelfTest(line func(name, detail string, err error)) {
 		line(string(rune('a'+i)), "ok", err)
 	}
 }
-func (m *fakeMachine) SetDate(t time.Time, say func(how string)) error {
+func (m *fakeMachine) SetDate(t time.Time, out io.Writer, say func(how string)) error {
 	if m.dateErr != nil {
 		return m.dateErr
 	}
@@ -62,8 +63,8 @@ func (m *fakeMachine) SetDate(t time.Time, say func(how string)) error {
 	m.calls = append(m.calls, "date "+t.UTC().Format(time.RFC3339))
 	return m.downErr
 }
-func (m *fakeMachine) GoDown(way Way, why string, code int, script bool) error {
-	m.calls = append(m.calls, fmt.Sprintf("%d %s %d %v", way, why, code, script))
+func (m *fakeMachine) GoDown(way Way, why string, code int, out io.Writer) error {
+	m.calls = append(m.calls, fmt.Sprintf("%d %s %d %v", way, why, code, FromScript(out)))
 	return m.downErr
 }
 

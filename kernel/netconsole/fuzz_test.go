@@ -36,7 +36,7 @@ func FuzzExecRequest(f *testing.F) {
 			return
 		}
 		ch := &fakeChannel{}
-		switch status := runExec(ch, testShell(t), cmd.Command, pty, newInterrupt()); status {
+		switch status := runExec(ch, &liveSession{}, testShell(t), cmd.Command, pty, newInterrupt()); status {
 		case 0:
 			if ch.stderr.Len() != 0 {
 				t.Fatalf("status 0 with stderr %q", ch.stderr.String())

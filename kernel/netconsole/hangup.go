@@ -1,6 +1,7 @@
 package netconsole
 
 import (
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,17 +37,25 @@ type Hangup struct {
 type liveSession struct {
 	ch     ssh.Channel
 	pty    bool
-	exec   string                 // the exec's command line; "" for a shell
-	script bool                   // a shell without a terminal, run as a script (runBatch)
-	line   atomic.Pointer[string] // the script's line running now, if any
+	exec   string // the exec's command line; "" for a shell
+	script bool   // a shell without a terminal, run as a script (runBatch)
+	// asked: the session's command takes the board down (TakesBoardDown)
+	asked atomic.Bool
 	// logOn reports whether a shell with a terminal shows the console
 	// log (not `log off`); nil for every other session
 	logOn func() bool
 	once  sync.Once
 }
 
-// running records the line a script runs now ("" between lines).
-func (s *liveSession) running(line string) { s.line.Store(&line) }
+// sessionOut is an exec's or a script's command output: the way down
+// tells it when its command is the one that takes the board down
+// (console.Asker), and the hang-up then gives exit status 0.
+type sessionOut struct {
+	io.Writer
+	live *liveSession
+}
+
+func (o sessionOut) TakesBoardDown() { o.live.asked.Store(true) }
 
 // NewHangup returns an empty registry.
 func NewHangup() *Hangup {
@@ -111,10 +120,11 @@ type Goodbye struct {
 }
 
 // Close tells every live session bye, gives it its exit status, closes
-// it and its connection, and refuses every later one. goesDown says
-// whether an exec's command line is the one that takes the board down (its
-// status is then 0). It returns after at most about hangupFlush.
-func (h *Hangup) Close(bye Goodbye, goesDown func(cmd string) bool) {
+// it and its connection, and refuses every later one. A shell, and the
+// exec or script whose command takes the board down (sessionOut), end
+// with status 0; every other exec or script with the signal HUP. It
+// returns after at most about hangupFlush.
+func (h *Hangup) Close(bye Goodbye) {
 	h.mu.Lock()
 	h.closed = true
 	live, conns := h.live, h.conns
@@ -125,7 +135,7 @@ func (h *Hangup) Close(bye Goodbye, goesDown func(cmd string) bool) {
 	go func() {
 		defer close(done)
 		for s := range live {
-			s.hangup(bye, goesDown)
+			s.hangup(bye)
 		}
 		for c := range conns {
 			c.Close()
@@ -141,7 +151,7 @@ func (h *Hangup) Close(bye Goodbye, goesDown func(cmd string) bool) {
 }
 
 // hangup ends one session (once: it may also be ending by itself).
-func (s *liveSession) hangup(bye Goodbye, goesDown func(string) bool) {
+func (s *liveSession) hangup(bye Goodbye) {
 	s.once.Do(func() {
 		shell := s.exec == "" && !s.script
 		line := bye.Line
@@ -152,15 +162,11 @@ func (s *liveSession) hangup(bye Goodbye, goesDown func(string) bool) {
 		if s.pty {
 			msg = strings.ReplaceAll(msg, "\n", "\r\n")
 		}
-		cmd := s.exec
-		if p := s.line.Load(); s.script && p != nil {
-			cmd = *p
-		}
 		switch {
 		case shell:
 			s.ch.Write([]byte("\r\n" + msg))
 			s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
-		case goesDown != nil && goesDown(cmd):
+		case s.asked.Load():
 			s.ch.Stderr().Write([]byte(msg))
 			s.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
 		default:

@@ -1,6 +1,7 @@
 package netconsole
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func TestHangupEndsEverySession(t *testing.T) {
 			running <- strings.Join(args, " ")
 			select {} // the board goes down under it
 		}
-		require.NoError(t, c.Shell.Add(console.Cmd{Name: "restart", Help: "goes down", Fn: block, MaxArgs: -1}))
+		require.NoError(t, c.Shell.Add(console.Cmd{Name: "restart", Help: "goes down", Fn: takesDown(block), MaxArgs: -1}))
 		require.NoError(t, c.Shell.Add(console.Cmd{Name: "slow", Help: "takes long", Fn: block, MaxArgs: -1}))
 	})
 	c := ts.login(t)
@@ -57,9 +58,7 @@ func TestHangupEndsEverySession(t *testing.T) {
 	require.NoError(t, err)
 	quiet.run(t, "log off", "log off: this session shows only the answers to its commands (log on: back)\r\n")
 
-	h.Close(Goodbye{Line: "hr: site restart: console restart; this session ends", Shell: "hr: this session ends"}, func(cmd string) bool {
-		return strings.HasPrefix(cmd, "restart")
-	})
+	h.Close(Goodbye{Line: "hr: site restart: console restart; this session ends", Shell: "hr: this session ends"})
 	for name, done := range map[string]chan result{"restart": restart, "slow": slow} {
 		select {
 		case r := <-done:
@@ -112,7 +111,7 @@ func TestHangupEndsAScript(t *testing.T) {
 				running <- struct{}{}
 				select {}
 			}
-			require.NoError(t, c.Shell.Add(console.Cmd{Name: "restart", Help: "goes down", Fn: block, MaxArgs: -1}))
+			require.NoError(t, c.Shell.Add(console.Cmd{Name: "restart", Help: "goes down", Fn: takesDown(block), MaxArgs: -1}))
 			require.NoError(t, c.Shell.Add(console.Cmd{Name: "slow", Help: "takes long", Fn: block, MaxArgs: -1}))
 		})
 		s, err := ts.login(t).NewSession()
@@ -121,9 +120,7 @@ func TestHangupEndsAScript(t *testing.T) {
 		s.Stdin, s.Stdout, s.Stderr = strings.NewReader(tc.script), &stdout, &stderr
 		require.NoError(t, s.Shell())
 		<-running
-		h.Close(Goodbye{Line: "hr: site restart: console restart; this session ends", Shell: "hr: this session ends"}, func(cmd string) bool {
-			return strings.HasPrefix(cmd, "restart")
-		})
+		h.Close(Goodbye{Line: "hr: site restart: console restart; this session ends", Shell: "hr: this session ends"})
 		err = s.Wait()
 		assert.Equal(t, "a\n", stdout.String(), tc.script)
 		assert.Equal(t, "hr: site restart: console restart; this session ends\n", stderr.String(), tc.script)
@@ -134,5 +131,18 @@ func TestHangupEndsAScript(t *testing.T) {
 		var exit *ssh.ExitError
 		require.ErrorAs(t, err, &exit, tc.script)
 		assert.Equal(t, tc.signal, exit.Signal())
+	}
+}
+
+// takesDown is fn as the kernel's way down runs a command that takes the
+// board down: its output is told so (console.Asker) before the hang-up.
+func takesDown(fn console.Fn) console.Fn {
+	return func(out io.Writer, args []string) error {
+		a, ok := out.(console.Asker)
+		if !ok {
+			return fmt.Errorf("%T is no console.Asker", out)
+		}
+		a.TakesBoardDown()
+		return fn(out, args)
 	}
 }

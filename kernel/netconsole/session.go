@@ -64,7 +64,7 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 				}
 				if started, ok = true, h.add(live); ok {
 					if pty == nil {
-						go func() { done <- runBatch(ch, sh, live.running) }()
+						go func() { done <- runBatch(ch, sessionOut{ch, live}, sh) }()
 						break
 					}
 					go func() { done <- runShell(term, out, sh, attach) }()
@@ -74,7 +74,7 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 				if ssh.Unmarshal(req.Payload, &cmd) == nil {
 					live.pty, live.exec = pty != nil, cmd.Command
 					if started, ok = true, h.add(live); ok {
-						go func() { done <- runExec(ch, sh, cmd.Command, pty != nil, stop) }()
+						go func() { done <- runExec(ch, live, sh, cmd.Command, pty != nil, stop) }()
 					}
 				}
 			}
@@ -141,17 +141,15 @@ func runShell(s *console.Session, out *batchWriter, sh *console.Shell, attach fu
 // `printf 'aps\nbogus\n' | ssh board` or `ssh board < script`, as sh
 // runs a script: no prompt, no echo, no log, each line run in turn, and
 // the first failing one ends the session with its error on stderr and
-// status 1; status 0 when all ran. running is told each line as it runs,
-// and "" after it.
-func runBatch(ch ssh.Channel, sh *console.Shell, running func(line string)) uint32 {
+// status 1; status 0 when all ran. The lines' output goes to out (ch's,
+// as a sessionOut).
+func runBatch(ch ssh.Channel, out io.Writer, sh *console.Shell) uint32 {
 	lines := bufio.NewScanner(ch)
 	lines.Buffer(make([]byte, 0, 512), console.MaxLine+1)
 	n := 1
 	for ; lines.Scan(); n++ {
 		line := strings.TrimSuffix(lines.Text(), "\r")
-		running(line)
-		err := sh.Exec(ch, line)
-		running("")
+		err := sh.Exec(out, line)
 		if err != nil {
 			if errors.Is(err, console.ErrExit) {
 				return 0
@@ -172,7 +170,7 @@ func runBatch(ch ssh.Channel, sh *console.Shell, running func(line string)) uint
 
 // runExec runs one line, as `ssh host 'pmm ls'` expects: output on stdout,
 // an error on stderr and exit status 1.
-func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool, stop *interrupt) uint32 {
+func runExec(ch ssh.Channel, live *liveSession, sh *console.Shell, line string, pty bool, stop *interrupt) uint32 {
 	var out, errOut io.Writer = ch, ch.Stderr()
 	if pty {
 		// The client's terminal is raw: a bare \n would not return
@@ -184,7 +182,7 @@ func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool, stop *int
 		in = ttyStdin{}
 		go stop.onCtrlC(ch)
 	}
-	if err := sh.Exec(execOut{out, in, stop.c}, line); err != nil && !errors.Is(err, console.ErrExit) {
+	if err := sh.Exec(execOut{sessionOut{out, live}, in, stop.c}, line); err != nil && !errors.Is(err, console.ErrExit) {
 		fmt.Fprintf(errOut, "error: %v\n", err)
 		return 1
 	}
@@ -194,7 +192,7 @@ func runExec(ch ssh.Channel, sh *console.Shell, line string, pty bool, stop *int
 // execOut is an exec session's output; its channel's data from the client
 // is the command's standard input (console.StdinWriter).
 type execOut struct {
-	io.Writer
+	sessionOut
 	in   io.Reader
 	stop <-chan struct{}
 }
