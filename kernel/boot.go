@@ -24,17 +24,20 @@
 //     watchdog, unexplained, and safe mode when site restarts came too
 //     fast); one banner line says it; quarantined records are reported.
 //  5. The wall clock: the board's RTC plus the correction kept in the bank.
-//  6. No usable bank: the no-bank mode (a reduced command table) and
-//     straight to step 13.
+//  6. No usable bank: the no-bank mode (a reduced command table, which
+//     the UART and the SSH console serve); of the steps below only 8
+//     (without the boot record's work) and 11 run, then 14.
 //  7. A hot upgrade on trial is judged (upgradeBoot): a failed trial boots
 //     the previous image here and the boot goes no further.
-//  8. The watchdog is armed and serviced.
+//  8. The watchdog is armed and serviced; in the no-bank mode too, where
+//     there is no boot record for its breadcrumb and clock (watchdog.go).
 //  9. The controller opens its records in the bank (Config.Programs).
 //  10. On trial, an image that lacks programs the bank's groups run rolls
 //     back here, before any group resumes, and the boot goes no further;
 //     on the boot after a rollback, the holds the rolled-back version's
 //     services made are released.
-//  11. The SSH console, where an authorized key is built in (startNetwork).
+//  11. The SSH console, where an authorized key is built in (startNetwork);
+//     it serves the console's table, the reduced one in the no-bank mode.
 //  12. Config.Autostart, each entry once per bank, then the startup script
 //     (a warm boot skips its `arun -g` lines; neither runs in safe mode).
 //  13. The groups: safe mode says so and resumes none; a warm boot resumes
@@ -76,8 +79,11 @@ func boot(b Board, cfg Config, log io.Writer) *system {
 	k.setClock()                          // 5
 	if bankErr != nil {
 		// Without a bank there is nothing to keep: say so and offer the
-		// console's commands that need no bank.
+		// console's commands that need no bank, on every console, with
+		// the watchdog on guard (a hot reboot left WDOG1 armed).
 		k.enterNoBank(bankErr, log) // 6
+		k.startWatchdog()           // 8
+		k.startNetwork()            // 11
 	} else {
 		_ = b.LED("blue", false)
 		k.upgradeBoot()                             // 7

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,11 +24,17 @@ import (
 )
 
 // fakeBoard is a board on the host: a bank in a byte slice, a reset cause
-// to report, and nothing else.
+// to report, a watchdog that counts, and a network link when a test gives
+// it a listener.
 type fakeBoard struct {
 	bank  []byte
 	cause string
 	tx    bytes.Buffer
+	// the watchdog: the timeout it was armed with (ms, 0 while off) and
+	// how many times it was serviced; the service runs in its goroutine
+	wdogTimeout  atomic.Int64
+	wdogServices atomic.Int64
+	link         net.Listener // Listen's, nil: no network
 }
 
 func (*fakeBoard) Name() string                              { return "host" }
@@ -45,8 +52,8 @@ func (*fakeBoard) WarmReset()                                {}
 func (*fakeBoard) ColdReset()                                {}
 func (*fakeBoard) Exit(int) bool                             { return true }
 func (b *fakeBoard) ResetCause() string                      { return b.cause }
-func (*fakeBoard) EnableWatchdog(int)                        {}
-func (*fakeBoard) ServiceWatchdog(int)                       {}
+func (b *fakeBoard) EnableWatchdog(ms int)                   { b.wdogTimeout.Store(int64(ms)) }
+func (b *fakeBoard) ServiceWatchdog(int)                     { b.wdogServices.Add(1) }
 func (*fakeBoard) StampWatchdog()                            {}
 func (*fakeBoard) SinceWatchdogStamp() (time.Duration, bool) { return 0, false }
 func (*fakeBoard) WatchdogPeriod(ms int) time.Duration       { return time.Duration(ms) * time.Millisecond }
@@ -72,8 +79,11 @@ func (*fakeBoard) RTC() (time.Time, string, error) {
 }
 func (*fakeBoard) SetRTC(time.Time) error { return errors.New("not settable") }
 func (*fakeBoard) SetTime(int64)          {}
-func (*fakeBoard) Listen(netip.Prefix, net.HardwareAddr, net.HardwareAddr, uint16) (net.Listener, string, error) {
-	return nil, "", errors.New("no network on the host")
+func (b *fakeBoard) Listen(netip.Prefix, net.HardwareAddr, net.HardwareAddr, uint16) (net.Listener, string, error) {
+	if b.link == nil {
+		return nil, "", errors.New("no network on the host")
+	}
+	return b.link, "loopback", nil
 }
 
 const testBank = 64 * pmm.PageSize
@@ -95,8 +105,14 @@ func bootOn(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
 // controller and watchdog service when the test ends.
 func bootHost(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
 	t.Helper()
+	return bootBoard(t, &fakeBoard{bank: mem}, cfg)
+}
+
+// bootBoard is bootHost on a fake board the test set up.
+func bootBoard(t *testing.T, b *fakeBoard, cfg Config) *bytes.Buffer {
+	t.Helper()
 	log := &bytes.Buffer{}
-	s := boot(&fakeBoard{bank: mem}, cfg, log)
+	s := boot(b, cfg, log)
 	k = s
 	t.Cleanup(func() {
 		if s.ctl != nil {

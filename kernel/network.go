@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -116,17 +117,26 @@ func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 		deviceIP, sshPort, via, hostIP, prefixLen, len(keys), ssh.FingerprintSHA256(host.PublicKey()))
 }
 
-// sshHostKey keeps the host key in the bank; without a bank the key is
-// made fresh for this boot only, and the log says so.
+// sshHostKey keeps the host key in the bank. Without a bank the key is
+// made fresh for this boot only, and the log says so; in the no-bank mode
+// (no boot record) a bank that opened is only read for the key a previous
+// boot kept: no block is made where the operator is making room.
 func (k *system) sshHostKey() (ssh.Signer, error) {
-	if k.bank == nil {
-		k.logf("ssh: no bank: host key is new and will not survive a restart")
-		key, _, err := netconsole.HostKey(make([]byte, netconsole.HostKeySize), rand.Reader)
-		return key, err
+	var block []byte
+	err := errors.New("no bank")
+	switch {
+	case k.bank == nil:
+	case k.recs == nil:
+		block, _, err = k.bank.Lookup(netconsole.HostKeyBlock)
+	default:
+		block, err = k.bank.AllocateAs(pmm.System, netconsole.HostKeyBlock, netconsole.HostKeySize, hostKeyKey)
+		if err != nil {
+			return nil, err
+		}
 	}
-	block, err := k.bank.AllocateAs(pmm.System, netconsole.HostKeyBlock, netconsole.HostKeySize, hostKeyKey)
-	if err != nil {
-		return nil, err
+	if err != nil || len(block) < netconsole.HostKeySize {
+		k.logf("ssh: %v: host key is new and will not survive a restart", err)
+		block = make([]byte, netconsole.HostKeySize)
 	}
 	key, note, err := netconsole.HostKey(block, rand.Reader)
 	if note != "" {

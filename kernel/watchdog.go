@@ -20,11 +20,13 @@ import (
 // reported as unexplained (watchdogFired).
 const watchdogIntent = "watchdog expiry: the scheduler was starved"
 
-// startWatchdog arms WDOG1 and services it, saving the persistent clock on
-// the way.
+// startWatchdog arms WDOG1 and services it every quarter of
+// kern.watchdogTimeout, with or without a boot record: in the no-bank mode
+// it still guards the console (and a hot reboot keeps WDOG1 armed, which
+// cannot be switched off once on).
 func (k *system) startWatchdog() {
 	timeout := int(tunables.WatchdogTimeout)
-	k.recordIntent(bootrec.PathWatchdog, bootrec.PlainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeout))
+	tick := k.watchdogRecord(timeout)
 	k.board.EnableWatchdog(timeout)
 	k.board.StampWatchdog()
 	go func() {
@@ -39,9 +41,23 @@ func (k *system) startWatchdog() {
 			k.board.ServiceWatchdog(timeout)
 			k.board.StampWatchdog()
 			_ = k.board.LED("white", alive) // heartbeat, where the board has one
-			k.recs.Tick(k.persistentClock())
+			tick()
 		}
 	}()
+}
+
+// watchdogRecord is the watchdog's work in the boot record: it leaves the
+// breadcrumb before WDOG1 is armed and returns what each service does
+// there, saving the persistent clock. Without a boot record (the no-bank
+// mode) there is neither: a watchdog reset there is not told apart from
+// any other.
+func (k *system) watchdogRecord(timeoutMs int) (tick func()) {
+	recs := k.recs
+	if recs == nil {
+		return func() {}
+	}
+	recs.Intend(bootrec.PathWatchdog, bootrec.PlainReset, fmt.Sprintf("%s for %d ms", watchdogIntent, timeoutMs), k.persistentClock())
+	return func() { recs.Tick(k.persistentClock()) }
 }
 
 // watchdogFired decides whether a reset that found the watchdog breadcrumb
