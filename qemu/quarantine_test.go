@@ -120,19 +120,8 @@ func TestNoBankMode(t *testing.T) {
 	gdbAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	s := boot(t, "-gdb", "tcp:"+gdbAddr)
 	s.banner()
-	for i := 0; ; i++ {
-		out := s.run(fmt.Sprintf("pmm alloc b%d 1", i))
-		if strings.HasPrefix(out, "error") {
-			require.Contains(t, out, "too many blocks")
-			break
-		}
-	}
-	s.run("pmm write b1 kept")
-	corruptRecord(t, gdbAddr, s.bankAddr(), "__SYS.boot")
-	require.NoError(t, s.Send("reset"))
-	why := `bootrec: pmm: too many blocks: all 30 in use, 1 by quarantined records`
-	s.expect(`hr: bank unusable: ` + regexp.QuoteMeta(why) + `\r?\nhr: no-bank mode: only the commands that need no bank run \(help lists them\)`)
-	s.expect(prompt)
+	s.noBankMode(gdbAddr, "reset")
+	why := noRoomWhy
 	for _, cmd := range []string{"stats", "bank", "dmesg", "aps"} {
 		assert.Equal(t, "error: "+cmd+" needs the bank (bank unusable: "+why+")\r\n", s.run(cmd), cmd)
 	}
