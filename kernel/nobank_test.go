@@ -19,6 +19,7 @@ import (
 
 	"github.com/hotrestart/tamago-hr/kernel/bootrec"
 	"github.com/hotrestart/tamago-hr/kernel/console"
+	"github.com/hotrestart/tamago-hr/kernel/netconsole"
 )
 
 // bootNoBank runs Main's boot on mem, expecting the bank
@@ -126,14 +127,7 @@ func fullBankWithoutBootRecord(t *testing.T) []byte {
 // no bank at all the host key is made for this boot only, and the log
 // says so.
 func TestNoBankModeServesSSHOnHost(t *testing.T) {
-	user := sshKey(t)
-	builtIn := authorizedKeys
-	authorizedKeys = ssh.MarshalAuthorizedKey(user.PublicKey())
-	t.Cleanup(func() { authorizedKeys = builtIn })
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { l.Close() })
-
+	user, l := withSSH(t)
 	log := bootBoard(t, &fakeBoard{bank: make([]byte, 100), link: l}, Config{Programs: register})
 	require.Nil(t, k.recs, "no-bank mode")
 	assert.Contains(t, log.String(), "ssh: no bank: host key is new and will not survive a restart\n")
@@ -169,9 +163,30 @@ func TestNoBankModeServesSSHOnHost(t *testing.T) {
 	assert.Equal(t, "error: aps needs the bank (bank unusable: pmm: bad geometry: size 0x64 is not a positive multiple of the page size 0x1000)\n", errOut)
 }
 
-// sshKey is a fixed ed25519 key: no entropy needed.
-func sshKey(t *testing.T) ssh.Signer {
-	s, err := ssh.NewSignerFromKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize)))
+// In a bank that opened but has no room, the no-bank mode only reads the
+// host key a previous boot kept: with none there, the key is for this boot
+// only and no block is made where the operator is making room.
+func TestNoRoomMakesNoHostKeyBlockOnHost(t *testing.T) {
+	mem := fullBankWithoutBootRecord(t) // an image without SSH filled it
+	_, l := withSSH(t)
+	log := bootBoard(t, &fakeBoard{bank: mem, link: l}, Config{Programs: register})
+	require.Nil(t, k.recs, "no-bank mode")
+	assert.Contains(t, log.String(), `ssh: pmm: not found: block "`+netconsole.HostKeyBlock+`": host key is new and will not survive a restart`+"\n")
+	assert.Contains(t, log.String(), "ssh: console on 10.0.0.1:22 over loopback")
+	assert.NotContains(t, exec(t, "pmm ls"), netconsole.HostKeyBlock)
+}
+
+// withSSH builds in one authorized key, its signer returned, until the
+// test ends, and gives the board a loopback link.
+func withSSH(t *testing.T) (ssh.Signer, net.Listener) {
+	t.Helper()
+	user, err := ssh.NewSignerFromKey(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize)))
 	require.NoError(t, err)
-	return s
+	builtIn := authorizedKeys
+	authorizedKeys = ssh.MarshalAuthorizedKey(user.PublicKey())
+	t.Cleanup(func() { authorizedKeys = builtIn })
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	return user, l
 }
