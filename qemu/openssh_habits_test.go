@@ -139,6 +139,12 @@ func TestOpenSSHShellHabits(t *testing.T) {
 	assert.Regexp(t, `^Started aid = \d+\nits output goes to the console log: the UART, interactive sessions \(ssh -t board\), dmesg now\n$`, out)
 	s.expect("hello-from-exec")
 
+	// a command line longer than the UART takes is refused whole, not
+	// run (hostile finding CMD23-6: this one restarted the site)
+	code, out = openssh(t, port, timeout, "restart"+strings.Repeat(" ", 5000))
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, "error: line too long (5007 bytes, at most 4096)\n", out)
+
 	code, stdout, stderr := opensshStdin(t, port, "aps\nbogus\naps\n", "-T")
 	assert.Equal(t, 1, code, stdout+stderr)
 	assert.Equal(t, 1, strings.Count(stdout, "AID"), "aps ran once, before the failing line: %q", stdout)

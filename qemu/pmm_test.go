@@ -1,7 +1,9 @@
 package qemu
 
 import (
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -84,7 +86,7 @@ func TestBenchCommand(t *testing.T) {
 // and bank block: the transcript's shape, never its timings (README has
 // those), and nothing left behind.
 func TestBenchRestartCommand(t *testing.T) {
-	s := boot(t)
+	s := startWith(t, image(t), Options{Monitor: filepath.Join(t.TempDir(), "mon.sock")})
 	s.banner()
 	line := `restart: p50 [0-9.]+ µs, p99 [0-9.]+ µs \(min [0-9.]+, mean [0-9.]+, max [0-9.]+\)`
 	out := s.run("bench restart")
@@ -98,4 +100,16 @@ func TestBenchRestartCommand(t *testing.T) {
 	assert.Regexp(t, `error: usage: bench restart`, s.run("bench restart -n"))
 	assert.NotContains(t, s.run("pmm ls"), "bench.restart")
 	assert.NotContains(t, s.run("aps"), "member", "the real controller is untouched")
+
+	// a bench that a reset cuts short leaves its block; the next bench
+	// frees it and runs (hostile finding CMD23-5: it refused)
+	require.NoError(t, s.Send("bench restart -n 100000"))
+	s.expect(`bench: group restart of 8 actors, 1 other groups, 100000 restarts, records in bank block bench\.restart`)
+	_, err := s.Monitor("system_reset", 10*time.Second)
+	require.NoError(t, err)
+	s.banner()
+	assert.Contains(t, s.run("pmm ls"), "bench.restart")
+	out = s.run("bench restart -n 10")
+	assert.Regexp(t, `^bench: freed block bench\.restart, left by a bench a restart cut short\r?\nbench: group restart of 8 actors, 1 other groups, 10 restarts, records in bank block bench\.restart\r?\n`+line, out)
+	assert.NotContains(t, s.run("pmm ls"), "bench.restart")
 }

@@ -81,8 +81,16 @@ func (c *set) cmdBenchRestart(out io.Writer, args []string) error {
 		return fmt.Errorf("bench: a bench restart is running (another session's, or one whose client left: it runs to its end)")
 	}
 	defer c.benchBusy.Store(false)
-	if _, _, err := bank.Lookup(benchRestartName); err == nil {
-		return fmt.Errorf("bench: block %s exists; free it first", benchRestartName)
+	if _, info, err := bank.Lookup(benchRestartName); err == nil {
+		// no bench runs (benchBusy): a block with the bench's key is one
+		// a way down cut short left; one with another key is not ours
+		if info.Key != benchRestartKey {
+			return fmt.Errorf("bench: block %s exists; free it first", benchRestartName)
+		}
+		if err := bank.Free(benchRestartName); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		fmt.Fprintf(out, "bench: freed block %s, left by a bench a restart cut short\n", benchRestartName)
 	}
 	where := "in bank block " + benchRestartName
 	mem, err := bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), benchRestartKey)

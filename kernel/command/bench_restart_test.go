@@ -3,6 +3,7 @@ package command
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,4 +60,25 @@ func TestBenchRestartStopsWhenInterrupted(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, res.Samples, benchStep+7, "every step's samples")
 	assert.True(t, slices.IsSorted(res.Samples))
+}
+
+// A bench cut short by a way down leaves its block in the bank: the next
+// bench frees it and runs (hostile finding CMD23-5: it refused, "free it
+// first"); a block of that name that is not the bench's is left alone.
+func TestBenchRestartFreesTheBlockACutBenchLeft(t *testing.T) {
+	sh, _, sys := newHost(t)
+	_, err := sys.bank.Allocate(benchRestartName, 4096, benchRestartKey)
+	require.NoError(t, err)
+	out := exec(t, sh, "bench restart -n 10")
+	assert.True(t, strings.HasPrefix(out, "bench: freed block bench.restart, left by a bench a restart cut short\nbench: group restart of "), out)
+	assert.Contains(t, out, "restart: p50")
+	_, _, err = sys.bank.Lookup(benchRestartName)
+	assert.Error(t, err, "and the bench freed its own")
+
+	_, err = sys.bank.Allocate(benchRestartName, 4096, "mine")
+	require.NoError(t, err)
+	assert.Equal(t, "error: bench: block bench.restart exists; free it first", exec(t, sh, "bench restart -n 10"))
+	_, info, err := sys.bank.Lookup(benchRestartName)
+	require.NoError(t, err)
+	assert.Equal(t, "mine", info.Key)
 }

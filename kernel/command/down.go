@@ -53,7 +53,7 @@ func halt(m Machine, out io.Writer, args []string) error {
 	code := 0
 	if len(args) == 1 {
 		c, err := strconv.Atoi(args[0])
-		if err != nil || c < 0 || c > 255 {
+		if err != nil || c < 0 || c > 255 || args[0][0] == '+' {
 			return fmt.Errorf("halt: code %s is not 0…255", console.Quote(args[0]))
 		}
 		code = c

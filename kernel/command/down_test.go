@@ -51,6 +51,7 @@ func TestDownCommandsRefuseBadArguments(t *testing.T) {
 		"shutdown -i":    "error: usage: shutdown -i 0|1",
 		"halt 256":       `error: halt: code "256" is not 0…255`,
 		"halt -1":        `error: halt: code "-1" is not 0…255`,
+		"halt +5":        `error: halt: code "+5" is not 0…255`,
 		"halt x":         `error: halt: code "x" is not 0…255`,
 		"halt 1 2":       "error: usage: halt [CODE]",
 		"crash":          "error: usage: crash panic|nil|undef|site",

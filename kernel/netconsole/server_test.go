@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/ssh"
@@ -114,6 +115,26 @@ func TestExec(t *testing.T) {
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 1, exit.ExitStatus())
 	assert.Contains(t, stderr.String(), `error: unknown command "frobnicate"`)
+
+	// a line longer than the UART or a script takes is refused whole,
+	// even when its command would run (hostile finding CMD23-6)
+	for _, n := range []int{console.MaxLine, console.MaxLine + 1} {
+		sess, err = c.NewSession()
+		require.NoError(t, err)
+		stderr.Reset()
+		sess.Stderr = &stderr
+		line := "echo" + strings.Repeat(" ", n-len("echo x")) + " x"
+		out, err = sess.Output(line)
+		if n == console.MaxLine {
+			require.NoError(t, err, "the longest line runs")
+			assert.Equal(t, "x\n", string(out))
+			continue
+		}
+		require.ErrorAs(t, err, &exit)
+		assert.Equal(t, 1, exit.ExitStatus())
+		assert.Empty(t, out, "nothing of it ran")
+		assert.Equal(t, fmt.Sprintf("error: line too long (%d bytes, at most %d)\n", n, console.MaxLine), stderr.String())
+	}
 
 	// With a terminal the client is raw, so lines end in \r\n.
 	sess, err = c.NewSession()

@@ -177,6 +177,10 @@ func runExec(ch ssh.Channel, live *liveSession, sh *console.Shell, line string, 
 		// the cursor to the left margin.
 		out, errOut = crlfWriter{ch}, crlfWriter{ch.Stderr()}
 	}
+	if len(line) > console.MaxLine { // refused whole, as on the UART and in a script
+		fmt.Fprintf(errOut, "error: %v (%d bytes, at most %d)\n", console.ErrLineTooLong, len(line), console.MaxLine)
+		return 1
+	}
 	var in io.Reader = ch
 	if pty {
 		in = ttyStdin{}

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/pmm/record"
 )
 
@@ -86,7 +87,7 @@ func Parse(s string) (time.Time, error) {
 		}
 		return t.UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf("%q: want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)", s)
+	return time.Time{}, fmt.Errorf("%s: want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)", console.Quote(s))
 }
 
 // Format is how the console prints a date: RFC 3339 in UTC, to the second.

@@ -1,6 +1,7 @@
 package wallclock
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -23,12 +24,13 @@ func TestParse(t *testing.T) {
 
 func TestParseRefuses(t *testing.T) {
 	for s, msg := range map[string]string{
-		"":                     `"": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
-		"tomorrow":             `"tomorrow": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
-		"2026-13-03T10:00:00Z": `"2026-13-03T10:00:00Z": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
-		"1999-12-31T23:59:59Z": "date 1999-12-31T23:59:59Z out of range (2000-01-01 … 2106-01-01)",
-		"2106-01-01T00:00:00Z": "date 2106-01-01T00:00:00Z out of range (2000-01-01 … 2106-01-01)",
-		"1970-01-01":           "date 1970-01-01 out of range (2000-01-01 … 2106-01-01)",
+		"":                            `"": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
+		"tomorrow":                    `"tomorrow": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
+		"é" + strings.Repeat("x", 50): `"\u00e9xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"…: want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`, // quoted as every console error quotes what it refuses (console.Quote)
+		"2026-13-03T10:00:00Z":        `"2026-13-03T10:00:00Z": want 2026-12-03T10:00:00Z or 2026-12-03 10:00:00 (UTC)`,
+		"1999-12-31T23:59:59Z":        "date 1999-12-31T23:59:59Z out of range (2000-01-01 … 2106-01-01)",
+		"2106-01-01T00:00:00Z":        "date 2106-01-01T00:00:00Z out of range (2000-01-01 … 2106-01-01)",
+		"1970-01-01":                  "date 1970-01-01 out of range (2000-01-01 … 2106-01-01)",
 	} {
 		_, err := Parse(s)
 		require.EqualError(t, err, msg, s)
