@@ -123,10 +123,11 @@ func (k *system) serveConsole(l net.Listener, keys []ssh.PublicKey, host ssh.Sig
 // boot kept: no block is made where the operator is making room.
 func (k *system) sshHostKey() (ssh.Signer, error) {
 	var block []byte
-	err := errors.New("no bank")
+	var err error
 	switch {
 	case k.bank == nil:
-	case k.recs == nil:
+		err = errors.New("no bank")
+	case k.recs == nil: // the no-bank mode: the bank is only read
 		block, _, err = k.bank.Lookup(netconsole.HostKeyBlock)
 	default:
 		block, err = k.bank.AllocateAs(pmm.System, netconsole.HostKeyBlock, netconsole.HostKeySize, hostKeyKey)
@@ -134,7 +135,10 @@ func (k *system) sshHostKey() (ssh.Signer, error) {
 			return nil, err
 		}
 	}
-	if err != nil || len(block) < netconsole.HostKeySize {
+	if err == nil && len(block) < netconsole.HostKeySize {
+		err = fmt.Errorf("host key block of %d bytes, want %d", len(block), netconsole.HostKeySize)
+	}
+	if err != nil {
 		k.logf("ssh: %v: host key is new and will not survive a restart", err)
 		block = make([]byte, netconsole.HostKeySize)
 	}
