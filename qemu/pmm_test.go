@@ -112,4 +112,11 @@ func TestBenchRestartCommand(t *testing.T) {
 	out = s.run("bench restart -n 10")
 	assert.Regexp(t, `^bench: freed block bench\.restart, left by a bench a restart cut short\r?\nbench: group restart of 8 actors, 1 other groups, 10 restarts, records in bank block bench\.restart\r?\n`+line, out)
 	assert.NotContains(t, s.run("pmm ls"), "bench.restart")
+
+	// a user's block of that name is never taken for a leftover, even
+	// with the key "bench" (hostile finding R2-1: it was freed)
+	s.run("pmm alloc bench.restart 1 bench")
+	s.run("pmm write bench.restart precious")
+	assert.Contains(t, s.run("bench restart -n 10"), "error: bench: block bench.restart exists; free it first")
+	assert.Contains(t, s.run("pmm dump bench.restart 8"), "|precious|")
 }

@@ -18,8 +18,10 @@ import (
 // as the real controller's do; when the bank has no room, the heap.
 const benchRestartName = "bench.restart"
 
-// benchRestartKey is the deletion key of the benchmark's block.
-const benchRestartKey = "bench"
+// benchRestartKey is the deletion key of the benchmark's block: a reserved
+// one (pmm.ReservedPrefix), which no user block carries, so that a block
+// with it is the bench's own, left by a bench a restart cut short.
+const benchRestartKey = pmm.ReservedPrefix + ".bench"
 
 // benchStep is how many restarts run between two looks at the session
 // (a few tens of ms on the board).
@@ -82,8 +84,8 @@ func (c *set) cmdBenchRestart(out io.Writer, args []string) error {
 	}
 	defer c.benchBusy.Store(false)
 	if _, info, err := bank.Lookup(benchRestartName); err == nil {
-		// no bench runs (benchBusy): a block with the bench's key is one
-		// a way down cut short left; one with another key is not ours
+		// no bench runs (benchBusy): a block with the bench's reserved
+		// key is one a way down cut short left; any other is a user's
 		if info.Key != benchRestartKey {
 			return fmt.Errorf("bench: block %s exists; free it first", benchRestartName)
 		}
@@ -93,7 +95,7 @@ func (c *set) cmdBenchRestart(out io.Writer, args []string) error {
 		fmt.Fprintf(out, "bench: freed block %s, left by a bench a restart cut short\n", benchRestartName)
 	}
 	where := "in bank block " + benchRestartName
-	mem, err := bank.Allocate(benchRestartName, restartbench.BankSize(o.Others), benchRestartKey)
+	mem, err := bank.AllocateAs(pmm.User, benchRestartName, restartbench.BankSize(o.Others), benchRestartKey)
 	switch {
 	case errors.Is(err, pmm.ErrNoSpace) || errors.Is(err, pmm.ErrTooManyBlocks):
 		where = "on the heap (no room in the bank)"

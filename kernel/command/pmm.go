@@ -141,9 +141,6 @@ func (c *set) cmdPmmFree(out io.Writer, args []string) error {
 func (c *set) cmdPmmFreeAll(out io.Writer, args []string) error {
 	bank := c.sys.Bank()
 	ctl := c.sys.Controller()
-	if args[0] == benchRestartKey && c.benchBusy.Load() {
-		return fmt.Errorf("pmm freeall %s: its block %s is in use by a running bench restart", console.Quote(args[0]), benchRestartName)
-	}
 	freeAll := bank.FreeAll
 	if ctl != nil {
 		freeAll = ctl.FreeKey
