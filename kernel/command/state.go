@@ -26,17 +26,17 @@ func (c *set) cmdStateShow(out io.Writer, args []string) error {
 	name := args[0]
 	at := strings.LastIndexByte(name, '@')
 	if at <= 0 {
-		return fmt.Errorf("state show: %q: want NAME@GROUP (pmm ls lists the blocks)", name)
+		return fmt.Errorf("state show: %s: want NAME@GROUP (pmm ls lists the blocks)", console.Quote(name))
 	}
 	if _, err := strconv.Atoi(name[at+1:]); err != nil {
-		return fmt.Errorf("state show: %q: GROUP is not a number", name)
+		return fmt.Errorf("state show: %s: GROUP is not a number", console.Quote(name))
 	}
 	blk, info, err := bank.Lookup(name)
 	if errors.Is(err, pmm.ErrNotFound) {
 		return fmt.Errorf("state show: no block %s in the bank (pmm ls lists the blocks)", name)
 	}
 	if err != nil {
-		return fmt.Errorf("state show: %s: %w", name, err)
+		return fmt.Errorf("state show: %s: %w", console.Quote(name), err)
 	}
 	fmt.Fprintf(out, "%s (key %s, %d bytes):\n", name, info.Key, info.Pages*pmm.PageSize)
 	switch err := actors.ShowState(out, blk); {

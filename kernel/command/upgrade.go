@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hotrestart/tamago-hr/kernel/console"
 	"github.com/hotrestart/tamago-hr/kernel/upgrade"
@@ -64,6 +66,9 @@ func (c upgradeCmds) upgrade(out io.Writer, args []string) error {
 			path := strings.TrimPrefix(arg, "semihost:")
 			if path == "" {
 				return nil, errors.New("semihost: no path")
+			}
+			if !printable(path) { // the board's errors name the path as given
+				return nil, fmt.Errorf("semihost: path %s holds control characters or is not UTF-8", console.Quote(path))
 			}
 			next := progressStep
 			return c.u.ReadHostFile(path, c.u.ReceiveLimit(), semihostChunk, func(done, total int) {
@@ -127,4 +132,18 @@ func writeUpgradeStatus(out io.Writer, s UpgradeStatus) {
 			fmt.Fprintf(out, "  %s\n", upgrade.HealthLine(int(g), s.Health))
 		}
 	}
+}
+
+// printable reports whether s is valid UTF-8 without control characters:
+// a name the console may print as it is.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

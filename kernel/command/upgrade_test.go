@@ -173,6 +173,13 @@ func TestUpgradeSemihost(t *testing.T) {
 	assert.Equal(t, "error: upgrade: semihost: no path; v1 keeps running", exec(t, sh, "upgrade semihost:"))
 	assert.Len(t, u.reads, 2, "an empty path is not read")
 	assert.Len(t, u.got, 1)
+	// a path the board's errors would echo raw to the terminal is refused
+	// quoted, unread (hostile finding R2-6)
+	assert.Equal(t, `error: upgrade: semihost: path "a\x1b[31mred\a" holds control characters or is not UTF-8; v1 keeps running`,
+		exec(t, sh, "upgrade semihost:a\x1b[31mred\a"))
+	assert.Equal(t, `error: upgrade: semihost: path "\ufffd.elf" holds control characters or is not UTF-8; v1 keeps running`,
+		exec(t, sh, "upgrade semihost:\xff.elf"))
+	assert.Len(t, u.reads, 2, "neither is read")
 }
 
 // An upgrade the kernel refuses before receiving (a version on trial,
