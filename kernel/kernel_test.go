@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -94,7 +95,7 @@ var k *system
 // bootOn runs Main's boot on a fake board whose bank is mem, with cfg,
 // and returns the console log (what reaches the console while no session
 // is attached); k is the running system.
-func bootOn(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
+func bootOn(t *testing.T, mem []byte, cfg Config) *logBuffer {
 	t.Helper()
 	log := bootHost(t, mem, cfg)
 	require.NotNil(t, k.recs, "the bank opened")
@@ -103,15 +104,15 @@ func bootOn(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
 
 // bootHost boots on mem whatever the bank holds and stops the system's
 // controller and watchdog service when the test ends.
-func bootHost(t *testing.T, mem []byte, cfg Config) *bytes.Buffer {
+func bootHost(t *testing.T, mem []byte, cfg Config) *logBuffer {
 	t.Helper()
 	return bootBoard(t, &fakeBoard{bank: mem}, cfg)
 }
 
 // bootBoard is bootHost on a fake board the test set up.
-func bootBoard(t *testing.T, b *fakeBoard, cfg Config) *bytes.Buffer {
+func bootBoard(t *testing.T, b *fakeBoard, cfg Config) *logBuffer {
 	t.Helper()
-	log := &bytes.Buffer{}
+	log := &logBuffer{}
 	s := boot(b, cfg, log)
 	k = s
 	t.Cleanup(func() {
@@ -121,6 +122,31 @@ func bootBoard(t *testing.T, b *fakeBoard, cfg Config) *bytes.Buffer {
 		close(s.quit)
 	})
 	return log
+}
+
+// logBuffer is the console log of a host boot: the SSH server's
+// goroutines write it while the test reads it.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *logBuffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
 }
 
 // noSSH is the boot's line for the network console (step 11) on an image

@@ -24,7 +24,7 @@ import (
 
 // bootNoBank runs Main's boot on mem, expecting the bank
 // to be unusable, and returns the boot log.
-func bootNoBank(t *testing.T, mem []byte) *bytes.Buffer {
+func bootNoBank(t *testing.T, mem []byte) *logBuffer {
 	t.Helper()
 	log := bootHost(t, mem, Config{Programs: register, Commands: []console.Cmd{{Name: "hello", Help: "say hello",
 		Fn: func(out io.Writer, _ []string) error { _, err := fmt.Fprintln(out, "hello"); return err }}}})
@@ -117,9 +117,11 @@ func fullBankWithoutBootRecord(t *testing.T) []byte {
 		}
 	}
 	require.NoError(t, k.ctl.Shutdown(time.Second))
-	mem = bytes.Clone(mem)
-	damageRecord(t, mem, bootrec.BlockName)
-	return mem
+	var clone []byte
+	// under the boot record's lock, which the watchdog's ticks take
+	k.recs.Update(func(*bootrec.Record) { clone = bytes.Clone(mem) })
+	damageRecord(t, clone, bootrec.BlockName)
+	return clone
 }
 
 // The SSH console runs in the no-bank mode and serves the reduced table: a
