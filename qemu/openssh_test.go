@@ -59,6 +59,18 @@ func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
 	s.expect(`hr: warm boot 4 `)
 	s.expect(`ssh: serving the console on 10\.0\.0\.1:22`)
 
+	// a script that goes down while its client still sends the rest of
+	// it: the client hangs up by itself once told, and exits 0, not 255
+	// with "Broken pipe" (hostile finding R2-8: 3 runs in 7)
+	tail := strings.Repeat("# never run, the board is going down\n", 240000) // 8.6 MB: more than the channel window
+	for boot := 5; boot <= 7; boot++ {
+		code, stdout, stderr := opensshStdin(t, port, "uptime\nrestart\n"+tail, "-T")
+		assert.Equal(t, 0, code, "%s%s", stdout, stderr)
+		assert.Equal(t, "hr: site restart: console restart; this session ends\n", stderr)
+		s.expect(`hr: warm boot ` + strconv.Itoa(boot) + ` `)
+		s.expect(`ssh: serving the console on 10\.0\.0\.1:22`)
+	}
+
 	// an interactive session's log says what happens, and its last line
 	// only that it ends: not the same line twice (hostile finding C3); a
 	// session whose log is off is told in its last line (CMD23-1)
@@ -73,7 +85,7 @@ func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
 	assert.True(t, strings.HasSuffix(sessionText(o), "restart\r\nhr: site restart: console restart\r\n\r\nhr: this session ends\r\n"), "%q", o.transcript())
 	assert.Equal(t, 0, quiet.wait(), quiet.transcript())
 	assert.True(t, strings.HasSuffix(sessionText(quiet), prompt+"\r\nhr: site restart: console restart; this session ends\r\n"), "%q", quiet.transcript())
-	s.expect(`hr: warm boot 5 `)
+	s.expect(`hr: warm boot 8 `)
 }
 
 // sessionText is what the board sent an OpenSSH session: its transcript

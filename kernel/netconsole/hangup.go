@@ -122,8 +122,9 @@ type Goodbye struct {
 // Close tells every live session bye, gives it its exit status, closes
 // it and its connection, and refuses every later one. A shell, and the
 // exec or script whose command takes the board down (sessionOut), end
-// with status 0; every other exec or script with the signal HUP. It
-// returns after at most about hangupFlush.
+// with status 0; every other exec or script with the signal HUP. Clients
+// get until hangupFlush to hang up by themselves. It returns after at most
+// about hangupFlush and a quarter.
 func (h *Hangup) Close(bye Goodbye) {
 	h.mu.Lock()
 	h.closed = true
@@ -131,20 +132,37 @@ func (h *Hangup) Close(bye Goodbye) {
 	h.live, h.conns = map[*liveSession]struct{}{}, map[ssh.Conn]struct{}{}
 	h.mu.Unlock()
 
-	done := make(chan struct{})
+	deadline := time.NewTimer(hangupFlush)
+	defer deadline.Stop()
+	told := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(told)
 		for s := range live {
 			s.hangup(bye)
 		}
+	}()
+	select {
+	case <-told:
+	case <-deadline.C:
+		return // a stalled client: the board goes down regardless
+	}
+	// A client told its exit status hangs up by itself; closing its
+	// connection under it first makes OpenSSH, if it is still sending its
+	// standard input, exit 255 ("Broken pipe") after the very command that
+	// took the board down. What has not hung up by the deadline is closed.
+	hungUp := make(chan struct{})
+	go func() {
+		defer close(hungUp)
 		for c := range conns {
-			c.Close()
+			_ = c.Wait()
 		}
 	}()
 	select {
-	case <-done:
-	case <-time.After(hangupFlush):
-		return // a stalled client: the board goes down regardless
+	case <-hungUp:
+	case <-deadline.C:
+	}
+	for c := range conns {
+		c.Close()
 	}
 	// let the stack send what the closes queued (TCP FIN included)
 	time.Sleep(hangupFlush / 4)
