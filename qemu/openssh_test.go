@@ -94,3 +94,16 @@ func TestOpenSSHReturnsAcrossRestart(t *testing.T) {
 func sessionText(o *opensshSession) string {
 	return strings.TrimSuffix(o.transcript(), "Connection to 127.0.0.1 closed by remote host.\r\n")
 }
+
+// A client that only waits for output learns of a system crash from its
+// keepalives, as the README tells scripts to ask for: with
+// ServerAliveInterval it ends with status 255 on its own once the board
+// is back (hostile findings R2-4, R2-7: without it, it waits for ever).
+func TestOpenSSHKeepaliveAcrossACrash(t *testing.T) {
+	s, port := sshBoot(t)
+	o := startOpenSSH(t, port, "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=3", "bench restart -n 100000")
+	o.expect(`bench: group restart of 8 actors`)
+	require.NoError(t, s.Send("crash panic"))
+	s.expect(`hr: warm boot 2 `)
+	assert.Equal(t, 255, o.wait(), o.transcript())
+}
