@@ -53,9 +53,9 @@ type Console interface {
 	// line has been quiet for quiet; midLine: a line was left half typed
 	// before (its rest is refused when the discard ends).
 	DiscardConsole(quiet time.Duration, midLine bool)
-	// ConsoleDiscarding says whether the discard still runs, how many
-	// characters it dropped, and whether the input stops mid-line.
-	ConsoleDiscarding() (on bool, dropped int, midLine bool)
+	// ConsoleDiscarding says whether the discard still runs and how many
+	// characters it dropped (ConsoleMidLine: where the input stops).
+	ConsoleDiscarding() (on bool, dropped int)
 	// ConsoleMidLine reports whether the input received stops in the
 	// middle of a line, read by the console or still buffered. It neither
 	// locks nor allocates: the fault path asks it.

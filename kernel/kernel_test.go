@@ -47,7 +47,7 @@ func (b *fakeBoard) ConsoleTx(c byte)                        { b.tx.WriteByte(c)
 func (*fakeBoard) DiscardConsole(time.Duration, bool)        {}
 func (*fakeBoard) ConsoleMidLine() bool                      { return false }
 func (*fakeBoard) ContinueConsoleCut()                       {}
-func (*fakeBoard) ConsoleDiscarding() (bool, int, bool)      { return false, 0, false }
+func (*fakeBoard) ConsoleDiscarding() (bool, int)            { return false, 0 }
 func (*fakeBoard) HotReboot(int) error                       { return errors.New("no hot reboot on the host") }
 func (*fakeBoard) WarmReset()                                {}
 func (*fakeBoard) ColdReset()                                {}

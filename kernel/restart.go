@@ -104,7 +104,7 @@ func (k *system) continueLineCut() {
 func (k *system) awaitQuiet(limit time.Duration) (dropped int, ended bool) {
 	deadline := time.Now().Add(limit)
 	for {
-		on, n, _ := k.board.ConsoleDiscarding()
+		on, n := k.board.ConsoleDiscarding()
 		if !on || !time.Now().Before(deadline) {
 			return n, !on
 		}

@@ -67,7 +67,7 @@ func (SoC) ImageArea() (start, end uint32) {
 func (s SoC) DiscardConsole(quiet time.Duration, midLine bool) { s.RX.Discard(quiet, midLine) }
 
 // ConsoleDiscarding reports on the discard (Receiver.Discarding).
-func (s SoC) ConsoleDiscarding() (on bool, dropped int, midLine bool) { return s.RX.Discarding() }
+func (s SoC) ConsoleDiscarding() (on bool, dropped int) { return s.RX.Discarding() }
 
 // ConsoleMidLine reports, lock and allocation free, whether the input
 // received stops mid-line (Receiver.MidLine).

@@ -106,9 +106,11 @@ func (r *Receiver) Discard(quiet time.Duration, midLine bool) {
 	r.buf.StartDiscard(quiet, midLine)
 }
 
-// Discarding reports on the discard (rxbuf.Buffer.Discarding).
-func (r *Receiver) Discarding() (on bool, dropped int, midLine bool) {
-	return r.buf.Discarding()
+// Discarding reports on the discard (rxbuf.Buffer.Discarding); MidLine
+// tells where the input stops.
+func (r *Receiver) Discarding() (on bool, dropped int) {
+	on, dropped, _ = r.buf.Discarding()
+	return on, dropped
 }
 
 // MidLine reports, without a lock, whether the input received stops in
