@@ -35,15 +35,14 @@ type Hangup struct {
 
 // liveSession is one running shell or exec session.
 type liveSession struct {
-	ch     ssh.Channel
-	pty    bool
-	exec   string // the exec's command line; "" for a shell
-	script bool   // a shell without a terminal, run as a script (runBatch)
+	ch  ssh.Channel
+	pty bool // the client has a terminal: lines end in \r\n
+	// logOn reports whether an interactive shell (a shell with a
+	// terminal) shows the console log (not `log off`); nil for an exec or
+	// a script (runBatch), which are told on standard error
+	logOn func() bool
 	// asked: the session's command takes the board down (TakesBoardDown)
 	asked atomic.Bool
-	// logOn reports whether a shell with a terminal shows the console
-	// log (not `log off`); nil for every other session
-	logOn func() bool
 	once  sync.Once
 }
 
@@ -171,9 +170,9 @@ func (h *Hangup) Close(bye Goodbye) {
 // hangup ends one session (once: it may also be ending by itself).
 func (s *liveSession) hangup(bye Goodbye) {
 	s.once.Do(func() {
-		shell := s.exec == "" && !s.script
+		shell := s.logOn != nil
 		line := bye.Line
-		if shell && bye.Shell != "" && s.logOn != nil && s.logOn() {
+		if shell && bye.Shell != "" && s.logOn() {
 			line = bye.Shell
 		}
 		msg := line + "\n"

@@ -51,7 +51,7 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 					term.SetSize(r.size())
 				}
 			case req.Type == "shell" && !started:
-				live.pty, live.script = pty != nil, pty == nil
+				live.pty = pty != nil
 				var out *batchWriter
 				if pty != nil { // the terminal before the hang-up can see the session
 					out = newBatchWriter(ch, batchDelay)
@@ -72,7 +72,7 @@ func serveSession(ch ssh.Channel, reqs <-chan *ssh.Request, sh *console.Shell, a
 			case req.Type == "exec" && !started:
 				var cmd struct{ Command string }
 				if ssh.Unmarshal(req.Payload, &cmd) == nil {
-					live.pty, live.exec = pty != nil, cmd.Command
+					live.pty = pty != nil
 					if started, ok = true, h.add(live); ok {
 						go func() { done <- runExec(ch, live, sh, cmd.Command, pty != nil, stop) }()
 					}
