@@ -50,9 +50,9 @@ type Console interface {
 	// ConsoleTx writes one byte from any context without allocating (printk).
 	ConsoleTx(c byte)
 	// DiscardConsole starts dropping what is typed, from now until the
-	// line has been quiet for quiet; midLine: a line was left half typed
-	// before (its rest is refused when the discard ends).
-	DiscardConsole(quiet time.Duration, midLine bool)
+	// line has been quiet for quiet; a line then left half typed, or the
+	// one the previous boot cut (ContinueConsoleCut), is refused.
+	DiscardConsole(quiet time.Duration)
 	// ConsoleDiscarding says whether the discard still runs and how many
 	// characters it dropped (ConsoleMidLine: where the input stops).
 	ConsoleDiscarding() (on bool, dropped int)

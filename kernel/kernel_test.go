@@ -44,7 +44,7 @@ func (*fakeBoard) StartConsole()                             {}
 func (*fakeBoard) Console() io.ReadWriter                    { return &bytes.Buffer{} }
 func (*fakeBoard) ConsoleStats(w io.Writer)                  { io.WriteString(w, "uart: host\n") }
 func (b *fakeBoard) ConsoleTx(c byte)                        { b.tx.WriteByte(c) }
-func (*fakeBoard) DiscardConsole(time.Duration, bool)        {}
+func (*fakeBoard) DiscardConsole(time.Duration)              {}
 func (*fakeBoard) ConsoleMidLine() bool                      { return false }
 func (*fakeBoard) ContinueConsoleCut()                       {}
 func (*fakeBoard) ConsoleDiscarding() (bool, int)            { return false, 0 }

@@ -61,7 +61,7 @@ var errGoingDownTyped = errors.New("not run: the board is going down")
 // drops what arrives until the line is quiet (restartQuiet).
 func (k *system) stopTyping() {
 	k.shell.Close(errGoingDownTyped)
-	k.board.DiscardConsole(restartQuiet, false)
+	k.board.DiscardConsole(restartQuiet)
 }
 
 // discardTyping is the way down's last look at the UART: it waits up to
@@ -118,19 +118,18 @@ func (k *system) awaitQuiet(limit time.Duration) (dropped int, ended bool) {
 // however long the paste. The prompt comes once the line has been quiet
 // for restartQuiet, or after 2 s of input that does not stop, which is
 // then still discarded until it does. A line half typed when the previous
-// boot went down (bootrec LineCut), or when the discard ends, is refused
-// when its Enter comes (kernel/console, ErrLineLost). A cold boot keeps
-// its type-ahead: nothing restarted, it runs whole.
+// boot went down (bootrec LineCut: the receiver has it since
+// continueLineCut), or when the discard ends, is refused when its Enter
+// comes (kernel/console, ErrLineLost); the record forgets it here. A cold
+// boot keeps its type-ahead: nothing restarted, it runs whole.
 func (k *system) discardRestartTyping() {
 	if k.cold() {
 		return
 	}
-	cut := false
 	if k.recs != nil && k.recs.Record().LineCut {
-		cut = true
 		k.recs.Update(func(r *bootrec.Record) { r.LineCut = false })
 	}
-	k.board.DiscardConsole(restartQuiet, cut)
+	k.board.DiscardConsole(restartQuiet)
 	n, ended := k.awaitQuiet(2 * time.Second)
 	if n > 0 {
 		fmt.Printf("hr: console: %d bytes typed during the restart discarded\n", n)

@@ -64,7 +64,7 @@ func (SoC) ImageArea() (start, end uint32) {
 
 // DiscardConsole starts dropping console input until the line has been
 // quiet for quiet (Receiver.Discard).
-func (s SoC) DiscardConsole(quiet time.Duration, midLine bool) { s.RX.Discard(quiet, midLine) }
+func (s SoC) DiscardConsole(quiet time.Duration) { s.RX.Discard(quiet) }
 
 // ConsoleDiscarding reports on the discard (Receiver.Discarding).
 func (s SoC) ConsoleDiscarding() (on bool, dropped int) { return s.RX.Discarding() }

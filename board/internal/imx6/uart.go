@@ -99,11 +99,10 @@ func (r *Receiver) poll() {
 }
 
 // Discard starts dropping what is typed until the line has been quiet for
-// quiet (rxbuf.Buffer.StartDiscard); midLine: a line was left half typed
-// before, and its rest is refused.
-func (r *Receiver) Discard(quiet time.Duration, midLine bool) {
+// quiet (rxbuf.Buffer.StartDiscard).
+func (r *Receiver) Discard(quiet time.Duration) {
 	r.Start()
-	r.buf.StartDiscard(quiet, midLine)
+	r.buf.StartDiscard(quiet)
 }
 
 // Discarding reports on the discard (rxbuf.Buffer.Discarding); MidLine

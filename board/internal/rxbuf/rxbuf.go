@@ -218,10 +218,10 @@ func (b *Buffer) Stats() Stats {
 // StartDiscard drops what is buffered and, from now on, every character
 // that arrives, until the line has been quiet for quiet (Tick ends it):
 // what is typed while the board goes down and comes back up never runs,
-// however long the paste and whatever its pace. midLine says that the
-// input stopped in the middle of a line before (ContinueCut): the rest of
-// that line is refused when the discard ends.
-func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
+// however long the paste and whatever its pace. A line left half typed
+// (by this boot's input, or by the previous boot's: ContinueCut) is
+// refused when the discard ends.
+func (b *Buffer) StartDiscard(quiet time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	n := b.w - b.r
@@ -233,9 +233,6 @@ func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 	}
 	b.dropped += int(n)
 	b.discarding, b.quiet = true, quiet
-	if midLine {
-		b.continueCut()
-	}
 	if b.lastIn.IsZero() || n == 0 {
 		b.lastIn = b.now() // the quiet is counted from now at the earliest
 	}
@@ -249,10 +246,6 @@ func (b *Buffer) StartDiscard(quiet time.Duration, midLine bool) {
 func (b *Buffer) ContinueCut() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.continueCut()
-}
-
-func (b *Buffer) continueCut() {
 	if !b.line.ended {
 		b.line.mid = true
 		b.half.Store(true)

@@ -139,7 +139,7 @@ func withClock() (*Buffer, *clock) {
 func TestDiscardUntilQuiet(t *testing.T) {
 	b, c := withClock()
 	putString(b, "restart\r")
-	b.StartDiscard(250*time.Millisecond, false)
+	b.StartDiscard(250 * time.Millisecond)
 	for i := range 1000 { // a long paste with 100 ms line delays
 		putString(b, "pmm write keep tail\r")
 		c.advance(100 * time.Millisecond)
@@ -193,7 +193,10 @@ func TestDiscardCutLine(t *testing.T) {
 			b, c := withClock()
 			putString(b, tc.before)
 			readAll(t, b, len(tc.before))
-			b.StartDiscard(10*time.Millisecond, tc.prevCut)
+			if tc.prevCut {
+				b.ContinueCut()
+			}
+			b.StartDiscard(10 * time.Millisecond)
 			putString(b, tc.during)
 			c.advance(10 * time.Millisecond)
 			b.Tick()
@@ -227,7 +230,8 @@ func TestMidLine(t *testing.T) {
 	assert.False(t, b.MidLine(), "keys that type nothing")
 
 	b, _ = withClock()
-	b.StartDiscard(10*time.Millisecond, true)
+	b.ContinueCut()
+	b.StartDiscard(10 * time.Millisecond)
 	assert.True(t, b.MidLine(), "the previous boot cut a line")
 }
 
